@@ -1,0 +1,2 @@
+export * from './decider-scenario';
+export * from './virtual-clock';
