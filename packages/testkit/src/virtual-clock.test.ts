@@ -37,3 +37,19 @@ describe('VirtualClock', () => {
     expect(() => clock.runAll(100)).toThrow(/more than 100/);
   });
 });
+
+describe('VirtualClock at scale', () => {
+  it('keeps due order across many interleaved timers and clears', () => {
+    const clock = new VirtualClock(0);
+    const fired: number[] = [];
+    const handles = [];
+    for (let i = 0; i < 2000; i++) {
+      const at = (i * 7919) % 1000;
+      handles.push(clock.set(at, () => fired.push(at)));
+    }
+    for (let i = 0; i < handles.length; i += 3) clock.clear(handles[i]!);
+    clock.runAll();
+    expect(fired).toHaveLength(2000 - Math.ceil(2000 / 3));
+    expect(fired).toEqual([...fired].sort((a, b) => a - b));
+  });
+});

@@ -3,7 +3,6 @@ import type { Clock, TimerHandle, Timers } from '@switchboard/kernel';
 interface Pending {
   readonly id: number;
   readonly at: number;
-  readonly seq: number;
   readonly callback: () => void;
 }
 
@@ -11,11 +10,15 @@ interface Pending {
  * A clock that only moves when told to. Timers fire in (due time, creation order) order, each with
  * `now()` set to its due time, so timed behaviour (RFC 3261 timers, ring timeouts, wrap-up) is tested
  * exactly and instantly, without sleeps.
+ *
+ * Timers sit in a binary min-heap; a cleared timer stays in the heap and is skipped when it surfaces,
+ * which keeps `clear` O(1) for the common case of timers cancelled long before they are due.
  */
 export class VirtualClock implements Clock, Timers {
   private current: number;
   private seq = 0;
-  private readonly pending = new Map<number, Pending>();
+  private readonly heap: Pending[] = [];
+  private readonly live = new Set<number>();
 
   constructor(startMs = Date.UTC(2026, 0, 5, 9, 0, 0)) {
     this.current = startMs;
@@ -27,17 +30,18 @@ export class VirtualClock implements Clock, Timers {
 
   set(delayMs: number, callback: () => void): TimerHandle {
     const id = ++this.seq;
-    this.pending.set(id, { id, at: this.current + Math.max(0, delayMs), seq: id, callback });
+    this.live.add(id);
+    this.push({ id, at: this.current + Math.max(0, delayMs), callback });
     return id;
   }
 
   clear(handle: TimerHandle): void {
-    this.pending.delete(handle as number);
+    this.live.delete(handle as number);
   }
 
   /** Number of timers not yet fired or cleared. */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.live.size;
   }
 
   /** Moves time forward by `ms`, firing every timer that falls due on the way, in order. */
@@ -46,10 +50,9 @@ export class VirtualClock implements Clock, Timers {
   }
 
   advanceTo(targetMs: number): void {
-    for (;;) {
-      const next = this.nextDue();
-      if (next === undefined || next.at > targetMs) break;
-      this.pending.delete(next.id);
+    for (let next = this.peekLive(); next !== undefined && next.at <= targetMs; next = this.peekLive()) {
+      this.pop();
+      this.live.delete(next.id);
       this.current = Math.max(this.current, next.at);
       next.callback();
     }
@@ -59,18 +62,47 @@ export class VirtualClock implements Clock, Timers {
   /** Fires timers until none is left (bounded, so a timer that re-arms itself forever fails loudly). */
   runAll(maxTimers = 100_000): void {
     for (let i = 0; i < maxTimers; i++) {
-      const next = this.nextDue();
+      const next = this.peekLive();
       if (next === undefined) return;
       this.advanceTo(next.at);
     }
     throw new Error(`VirtualClock.runAll: more than ${maxTimers} timers fired`);
   }
 
-  private nextDue(): Pending | undefined {
-    let best: Pending | undefined;
-    for (const p of this.pending.values()) {
-      if (best === undefined || p.at < best.at || (p.at === best.at && p.seq < best.seq)) best = p;
+  private peekLive(): Pending | undefined {
+    while (this.heap.length > 0 && !this.live.has(this.heap[0]!.id)) this.pop();
+    return this.heap[0];
+  }
+
+  private static before(a: Pending, b: Pending): boolean {
+    return a.at < b.at || (a.at === b.at && a.id < b.id);
+  }
+
+  private push(p: Pending): void {
+    const h = this.heap;
+    let i = h.push(p) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!VirtualClock.before(h[i]!, h[parent]!)) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
     }
-    return best;
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (h.length === 0) return;
+    h[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && VirtualClock.before(h[l]!, h[m]!)) m = l;
+      if (r < h.length && VirtualClock.before(h[r]!, h[m]!)) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
   }
 }
