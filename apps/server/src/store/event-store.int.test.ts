@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { unwrap } from '@switchboard/kernel';
+import { eventFactory } from '../../test/support/event-factory';
+import { ENGINES, useTestDatabases } from '../../test/support/test-databases';
+import { migrate } from './database';
+import { EventStore } from './event-store';
+import { eventStoreMigrations } from './event-store-migrations';
+
+describe.each(ENGINES)('event store on %s', (engine) => {
+  const databases = useTestDatabases(engine);
+  const event = eventFactory();
+
+  async function openStore(): Promise<EventStore> {
+    const database = await databases.open();
+    await migrate(database, eventStoreMigrations);
+    return new EventStore(database, { clock: { now: () => Date.UTC(2026, 10, 23, 8, 0, 1) } });
+  }
+
+  it('reads back appended events with their envelope, versions and positions', async () => {
+    const store = await openStore();
+    const first = event('contact-1', 'ContactQueued', { queueId: '售前', priority: 2, tags: ['vip'] });
+    const second = event('contact-1', 'ContactOffered', { agentId: 'agent-7' });
+    const result = unwrap(await store.append('contact-1', [first, second], { expectedVersion: 'no-stream' }));
+    expect(result).toEqual({ nextExpectedVersion: 2, positions: [1, 2] });
+
+    const stored = await store.readStream('contact-1');
+    expect(stored).toEqual([
+      { ...first, position: 1, version: 1, recordedAt: '2026-11-23T08:00:01.000Z' },
+      { ...second, position: 2, version: 2, recordedAt: '2026-11-23T08:00:01.000Z' },
+    ]);
+    expect(await store.readStream('contact-1', { fromVersion: 2 })).toHaveLength(1);
+    expect(await store.readStream('contact-unknown')).toEqual([]);
+    expect(await store.headPosition()).toBe(2);
+  });
+
+  it('refuses an append at a stale version with STORE.VERSION_CONFLICT and writes nothing', async () => {
+    const store = await openStore();
+    unwrap(await store.append('agent-1', [event('agent-1')], { expectedVersion: 'no-stream' }));
+
+    const stale = await store.append('agent-1', [event('agent-1'), event('agent-1')], { expectedVersion: 0 });
+    expect(stale).toMatchObject({
+      ok: false,
+      error: {
+        code: 'STORE.VERSION_CONFLICT',
+        details: { streamId: 'agent-1', expectedVersion: 0, actualVersion: 1 },
+      },
+    });
+    const again = await store.append('agent-1', [event('agent-1')], { expectedVersion: 'no-stream' });
+    expect(again).toMatchObject({ ok: false, error: { code: 'STORE.VERSION_CONFLICT' } });
+    expect(await store.readStream('agent-1')).toHaveLength(1);
+    expect(await store.headPosition()).toBe(1);
+
+    expect(unwrap(await store.append('agent-1', [event('agent-1')], { expectedVersion: 1 }))).toMatchObject({
+      nextExpectedVersion: 2,
+    });
+    expect(
+      unwrap(await store.append('agent-1', [event('agent-1')], { expectedVersion: 'any' })),
+    ).toMatchObject({
+      nextExpectedVersion: 3,
+    });
+  });
+
+  it('lets exactly one of several concurrent appends at the same version win', async () => {
+    const store = await openStore();
+    unwrap(await store.append('queue-1', [event('queue-1')], { expectedVersion: 'no-stream' }));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => store.append('queue-1', [event('queue-1')], { expectedVersion: 1 })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(
+      Array(7).fill('STORE.VERSION_CONFLICT'),
+    );
+    expect((await store.readStream('queue-1')).map((e) => e.version)).toEqual([1, 2]);
+  });
+
+  it('returns the original result when an append is retried with its idempotency key', async () => {
+    const store = await openStore();
+    const events = [event('contact-9'), event('contact-9')];
+    const first = unwrap(
+      await store.append('contact-9', events, { expectedVersion: 'no-stream', idempotencyKey: 'req-1' }),
+    );
+    unwrap(await store.append('contact-9', [event('contact-9')], { expectedVersion: 2 }));
+
+    const retry = await store.append('contact-9', events, {
+      expectedVersion: 'no-stream',
+      idempotencyKey: 'req-1',
+    });
+    expect(retry).toEqual({ ok: true, value: first });
+    expect(await store.readStream('contact-9')).toHaveLength(3);
+
+    const reused = await store.append('contact-9', [event('contact-9')], {
+      expectedVersion: 'any',
+      idempotencyKey: 'req-1',
+    });
+    expect(reused).toMatchObject({ ok: false, error: { code: 'STORE.IDEMPOTENCY_KEY_REUSED' } });
+    expect(await store.headPosition()).toBe(3);
+  });
+
+  it('appends a batch across streams atomically: one conflict refuses the whole batch', async () => {
+    const store = await openStore();
+    unwrap(await store.append('b-2', [event('b-2')], { expectedVersion: 'no-stream' }));
+    const refused = await store.appendBatch([
+      { streamId: 'b-1', events: [event('b-1')], expectedVersion: 'no-stream' },
+      { streamId: 'b-2', events: [event('b-2')], expectedVersion: 'no-stream' },
+    ]);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'STORE.VERSION_CONFLICT', details: { streamId: 'b-2' } },
+    });
+    expect(await store.readStream('b-1')).toEqual([]);
+
+    const accepted = unwrap(
+      await store.appendBatch([
+        { streamId: 'b-1', events: [event('b-1'), event('b-1')], expectedVersion: 'no-stream' },
+        { streamId: 'b-2', events: [event('b-2')], expectedVersion: 1 },
+        { streamId: 'b-1', events: [event('b-1')], expectedVersion: 2 },
+      ]),
+    );
+    expect(accepted.map((r) => r.nextExpectedVersion)).toEqual([2, 2, 3]);
+    expect(accepted.flatMap((r) => r.positions)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('pages through the whole log by position, optionally for one tenant', async () => {
+    const store = await openStore();
+    for (let i = 0; i < 7; i++) {
+      const tenant = i % 2 === 0 ? 'shop' : 'bank';
+      unwrap(
+        await store.append(`${tenant}-${i}`, [event(`${tenant}-${i}`, 'ContactQueued', { i }, tenant)], {
+          expectedVersion: 'any',
+        }),
+      );
+    }
+    const seen: number[] = [];
+    for (
+      let after = 0, page = await store.readAll({ after, limit: 3 });
+      page.length > 0;
+      page = await store.readAll({ after, limit: 3 })
+    ) {
+      seen.push(...page.map((e) => e.position));
+      after = page[page.length - 1]!.position;
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const bank = await store.readAll({ tenantId: 'bank' });
+    expect(bank.map((e) => e.metadata.tenantId)).toEqual(['bank', 'bank', 'bank']);
+    expect(await store.readAll({ after: 7 })).toEqual([]);
+  });
+
+  it('refuses malformed appends, duplicate event ids and cross-tenant streams', async () => {
+    const store = await openStore();
+    const code = async (p: ReturnType<EventStore['append']>) => {
+      const r = await p;
+      return r.ok ? 'ok' : r.error.code;
+    };
+    expect(await code(store.append('s-1', [], { expectedVersion: 'any' }))).toBe('STORE.INVALID_APPEND');
+    expect(await code(store.append('s-1', [event('s-2')], { expectedVersion: 'any' }))).toBe(
+      'STORE.INVALID_APPEND',
+    );
+    expect(await code(store.append('s-1', [event('s-1')], { expectedVersion: -1 }))).toBe(
+      'STORE.INVALID_APPEND',
+    );
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    expect(await code(store.append('s-1', [event('s-1', 'X', cyclic)], { expectedVersion: 'any' }))).toBe(
+      'STORE.INVALID_APPEND',
+    );
+
+    expect(
+      await code(store.append('s-1', [event('s-1', 'X', { name: 'a\u0000b' })], { expectedVersion: 'any' })),
+    ).toBe('STORE.INVALID_APPEND');
+
+    const once = event('s-1');
+    expect(await code(store.append('s-1', [once], { expectedVersion: 'any' }))).toBe('ok');
+    const twin = { ...once, metadata: { ...once.metadata, streamId: 's-3' } };
+    expect(await code(store.append('s-3', [twin], { expectedVersion: 'any' }))).toBe('STORE.DUPLICATE_EVENT');
+    expect(await code(store.append('s-1', [event('s-1', 'X', {}, 'bank')], { expectedVersion: 'any' }))).toBe(
+      'STORE.TENANT_MISMATCH',
+    );
+    expect(await store.headPosition()).toBe(1);
+  });
+});
