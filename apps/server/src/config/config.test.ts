@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { formatConfigProblems, loadConfig, usage, type Config } from './config';
+
+const load = (argv: string[], env: Record<string, string> = {}) => loadConfig(argv, env, '/srv/switchboard');
+
+function ok(argv: string[], env: Record<string, string> = {}): Config {
+  const result = load(argv, env);
+  if (!result.ok) throw new Error(formatConfigProblems(result.error));
+  return result.value;
+}
+
+function problems(argv: string[], env: Record<string, string> = {}): string[] {
+  const result = load(argv, env);
+  if (result.ok) throw new Error('expected configuration problems');
+  return result.error.map((p) => `${p.setting}: ${p.message}`);
+}
+
+describe('loadConfig', () => {
+  it('has safe defaults: loopback HTTP on 8080, SIP 5060, ./data, SQLite, demo on first start', () => {
+    const config = ok([]);
+    expect(config.http).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      trustProxy: false,
+      metricsToken: undefined,
+    });
+    expect(config.sip.port).toBe(5060);
+    expect(config.db).toEqual({ dataDir: '/srv/switchboard/data', databaseUrl: undefined });
+    expect(config.log.level).toBe('info');
+    expect(config.demo.mode).toBe('auto');
+  });
+
+  it('reads flags in both --flag value and --flag=value forms', () => {
+    const config = ok([
+      '--http-port',
+      '18080',
+      '--sip-port=15060',
+      '--data-dir',
+      './data-try',
+      '--host',
+      '0.0.0.0',
+    ]);
+    expect(config.http.port).toBe(18080);
+    expect(config.sip.port).toBe(15060);
+    expect(config.db.dataDir).toBe('/srv/switchboard/data-try');
+    expect(config.http.host).toBe('0.0.0.0');
+  });
+
+  it('takes environment variables when no flag is given, and flags over them', () => {
+    const env = {
+      HTTP_PORT: '9000',
+      SIP_PORT: '5070',
+      DATABASE_URL: 'postgres://u:p@db:5432/sb',
+      LOG_LEVEL: 'debug',
+    };
+    expect(ok([], env).http.port).toBe(9000);
+    expect(ok(['--http-port', '9001'], env).http.port).toBe(9001);
+    expect(ok([], env).db.databaseUrl).toBe('postgres://u:p@db:5432/sb');
+    expect(ok([], env).log.level).toBe('debug');
+  });
+
+  it('treats an empty environment variable as unset', () => {
+    expect(ok([], { HTTP_PORT: '' }).http.port).toBe(8080);
+  });
+
+  it('reads --demo, --no-demo and DEMO', () => {
+    expect(ok(['--demo']).demo.mode).toBe('always');
+    expect(ok(['--demo', '--http-port', '8081']).demo.mode).toBe('always');
+    expect(ok(['--no-demo']).demo.mode).toBe('never');
+    expect(ok([], { DEMO: 'false' }).demo.mode).toBe('never');
+    expect(ok([], { DEMO: 'auto' }).demo.mode).toBe('auto');
+  });
+
+  it('names every bad setting at once', () => {
+    const found = problems(['--http-port', 'abc', '--sip-port', '70000', '--log-level', 'loud', '--bogus'], {
+      DATABASE_URL: 'mysql://root@db/sb',
+      DEMO: 'perhaps',
+      SESSION_TTL_HOURS: '0',
+    });
+    expect(found).toHaveLength(7);
+    expect(found.join('\n')).toMatch(/--bogus: unknown flag/);
+    expect(found.join('\n')).toMatch(/--http-port \/ HTTP_PORT: "abc" is not/);
+    expect(found.join('\n')).toMatch(/--sip-port \/ SIP_PORT: "70000" is not/);
+    expect(found.join('\n')).toMatch(/--log-level \/ LOG_LEVEL: "loud" is not one of/);
+    expect(found.join('\n')).toMatch(/--database-url \/ DATABASE_URL: is not a PostgreSQL URL/);
+    expect(found.join('\n')).toMatch(/--demo \/ DEMO/);
+    expect(found.join('\n')).toMatch(/--session-ttl-hours \/ SESSION_TTL_HOURS/);
+  });
+
+  it('never echoes a database URL, which may hold a password', () => {
+    const found = problems([], { DATABASE_URL: 'mysql://root:secret@db/sb' });
+    expect(found.join('\n')).not.toContain('secret');
+  });
+
+  it('refuses numbers that parseInt would accept', () => {
+    expect(problems(['--http-port', '80abc'])).toHaveLength(1);
+    expect(problems(['--http-port', '80.5'])).toHaveLength(1);
+    expect(problems(['--http-port', '0'])).toHaveLength(1);
+  });
+
+  it('refuses the same port for HTTP and SIP', () => {
+    expect(problems(['--http-port', '5060'])).toEqual([
+      '--sip-port / SIP_PORT: must differ from --http-port (both use TCP)',
+    ]);
+  });
+
+  it('reports a flag given without its value', () => {
+    expect(problems(['--data-dir'])).toEqual(['--data-dir: needs a value']);
+    expect(problems(['--http-port', '--demo'])).toEqual(['--http-port: needs a value']);
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = ok([]);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it('lists every flag with its environment variable in the help text', () => {
+    const text = usage();
+    for (const [flag, env] of [
+      ['--http-port', 'HTTP_PORT'],
+      ['--sip-port', 'SIP_PORT'],
+      ['--data-dir', 'DATA_DIR'],
+      ['--database-url', 'DATABASE_URL'],
+      ['--demo', 'DEMO'],
+    ]) {
+      expect(text).toMatch(new RegExp(`${flag}\\s+${env}`));
+    }
+  });
+});

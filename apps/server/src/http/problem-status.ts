@@ -1,0 +1,48 @@
+/**
+ * The one table from stable rejection codes to HTTP statuses. A context that adds a code adds its line
+ * here; a code missing from the table answers 422 (an expected refusal nobody mapped yet) and is
+ * logged so the gap is noticed.
+ */
+export const PROBLEM_STATUS: Readonly<Record<string, number>> = {
+  // Protocol-level problems found before a handler runs.
+  'HTTP.MALFORMED_JSON': 400,
+  'HTTP.VALIDATION_FAILED': 400,
+  'HTTP.BAD_REQUEST': 400,
+  'HTTP.NOT_FOUND': 404,
+  'HTTP.PAYLOAD_TOO_LARGE': 413,
+  'HTTP.UNSUPPORTED_MEDIA_TYPE': 415,
+  'HTTP.TOO_MANY_REQUESTS': 429,
+  'HTTP.INTERNAL_ERROR': 500,
+  'HTTP.UNAVAILABLE': 503,
+  // Authentication and access.
+  'AUTH.UNAUTHENTICATED': 401,
+  'AUTH.INVALID_CREDENTIALS': 401,
+  'AUTH.FORBIDDEN': 403,
+  'AUTH.TOO_MANY_ATTEMPTS': 429,
+  // Identity administration.
+  'IDENTITY.USER_NOT_FOUND': 404,
+  'IDENTITY.USERNAME_TAKEN': 409,
+  'IDENTITY.LAST_ADMIN': 409,
+  'IDENTITY.WEAK_PASSWORD': 422,
+  'IDENTITY.DEPARTMENT_NOT_FOUND': 404,
+  'IDENTITY.DEPARTMENT_NAME_TAKEN': 409,
+  'IDENTITY.DEPARTMENT_IN_USE': 409,
+  'IDENTITY.TOKEN_NOT_FOUND': 404,
+  // Event store (store/store-error.ts): conflicts are the caller's to retry; failures are ours.
+  'STORE.VERSION_CONFLICT': 409,
+  'STORE.DUPLICATE_EVENT': 409,
+  'STORE.IDEMPOTENCY_KEY_REUSED': 409,
+  'STORE.INVALID_APPEND': 422,
+  'STORE.TENANT_MISMATCH': 422,
+  'STORE.WRITE_FAILED': 503,
+  'STORE.READ_FAILED': 503,
+};
+
+/** Status used for a code that is not in {@link PROBLEM_STATUS}. */
+export const UNMAPPED_REJECTION_STATUS = 422;
+
+/** The HTTP status for a rejection code, and whether the code was known. */
+export function statusForCode(code: string): { status: number; known: boolean } {
+  const status = PROBLEM_STATUS[code];
+  return status === undefined ? { status: UNMAPPED_REJECTION_STATUS, known: false } : { status, known: true };
+}

@@ -1,0 +1,150 @@
+/**
+ * The real server process, as `npm start` runs it: configuration errors, start-up, a demo login and
+ * an orderly SIGTERM shutdown.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+// The tsx binary itself (what `npm start` runs), not `npx`: npx does not pass SIGTERM on to its child.
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const dataDirs: string[] = [];
+afterAll(() => dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stdout(): string;
+  stderr(): string;
+}
+
+function startServer(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(tsx, ['apps/server/src/main.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  return { child, exited, stdout: () => out, stderr: () => err };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Polls until /health answers 200, the process dies, or the deadline passes. */
+async function waitForHealth(base: string, server: Running, deadlineMs = 45_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  let exited = false;
+  void server.exited.then(() => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    const status = await fetch(`${base}/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server not healthy (exited=${exited})\n${server.stdout()}\n${server.stderr()}`);
+}
+
+describe('the server process', () => {
+  it('exits non-zero naming every bad setting', async () => {
+    const server = startServer(['--http-port', 'abc', '--sip-port', '99999', '--no-such-flag'], {
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://x',
+    });
+    expect(await server.exited).toBe(2);
+    const message = server.stderr();
+    for (const setting of [
+      '--http-port / HTTP_PORT',
+      '--sip-port / SIP_PORT',
+      '--no-such-flag',
+      '--log-level / LOG_LEVEL',
+      '--database-url / DATABASE_URL',
+    ]) {
+      expect(message).toContain(setting);
+    }
+  });
+
+  it('exits 1 when the HTTP port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const { port } = taken.address() as { port: number };
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-main-'));
+    dataDirs.push(dataDir);
+    try {
+      const server = startServer([
+        '--http-port',
+        String(port),
+        '--sip-port',
+        String(await freePort()),
+        '--data-dir',
+        dataDir,
+        '--no-demo',
+      ]);
+      expect(await server.exited).toBe(1);
+      expect(server.stdout()).toContain('EADDRINUSE');
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('starts with the demo shop, serves a logged-in agent, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-main-'));
+    dataDirs.push(dataDir);
+    const [httpPort, sipPort] = [await freePort(), await freePort()];
+    const server = startServer([
+      '--http-port',
+      String(httpPort),
+      '--sip-port',
+      String(sipPort),
+      '--data-dir',
+      dataDir,
+    ]);
+    const base = `http://127.0.0.1:${httpPort}`;
+    try {
+      await waitForHealth(base, server);
+      const login = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant: 'demo', username: 'agent1', password: 'demo-agent' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const queues = await fetch(`${base}/api/v1/queues`, { headers: { cookie } });
+      expect(queues.status).toBe(200);
+      expect(((await queues.json()) as { code: string }[]).map((q) => q.code)).toEqual([
+        'after-sales',
+        'pre-sales',
+      ]);
+      expect(server.stderr()).toContain('DEMO CREDENTIALS');
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect(await server.exited).toBe(0);
+    const lines = server
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
+    expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['ready', 'shutting down', 'stopped']));
+    expect(server.stdout()).not.toContain('demo-agent');
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * The composition root: reads the configuration, opens and migrates the database, seeds the demo
+ * shop when asked, builds the HTTP server, starts listening and wires the orderly shutdown. It only
+ * wires; behaviour lives in the context folders.
+ */
+import { readFileSync } from 'node:fs';
+import { pino, type Logger } from 'pino';
+import type { Clock } from '@switchboard/kernel';
+import { formatConfigProblems, loadConfig, usage, type Config } from './config/config';
+import { redactUrl } from './config/config-values';
+import { demoCredentialsBanner } from './demo/demo-shop';
+import { seedDemoShop } from './demo/seed-demo-shop';
+import { GracefulShutdown } from './http/graceful-shutdown';
+import { Readiness } from './http/health';
+import { createIdentity, type IdentityServices } from './identity/identity';
+import { identityMigrations } from './identity/identity-migrations';
+import { TenantRepository } from './identity/tenant-repository';
+import { routingConfigMigrations } from './routing-config/routing-config-migrations';
+import { buildServer } from './server';
+import { migrate, openDatabase, type Database } from './store/database';
+import { eventStoreMigrations } from './store/event-store-migrations';
+import { uuidV7Ids } from './uuid-v7';
+
+/** Exit code for an invalid configuration (as for a usage error). */
+const EXIT_CONFIG = 2;
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/** Every context's migrations; keys sort by date and counter, which is the order they run in. */
+const MIGRATIONS = { ...eventStoreMigrations, ...identityMigrations, ...routingConfigMigrations };
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage());
+    return;
+  }
+  const loaded = loadConfig(argv, process.env, process.cwd());
+  if (!loaded.ok) {
+    console.error(formatConfigProblems(loaded.error));
+    process.exitCode = EXIT_CONFIG;
+    return;
+  }
+  const config = loaded.value;
+  // Synchronous writes: log lines keep their order and the last ones survive process.exit().
+  const logger = pino(
+    { level: config.log.level, base: { service: 'switchboard' } },
+    pino.destination({ dest: 1, sync: true }),
+  );
+  const readiness = new Readiness();
+  const shutdown = new GracefulShutdown({
+    readiness,
+    logger,
+    timeoutMs: config.http.shutdownTimeoutMs,
+    exit: (code) => process.exit(code),
+  });
+  shutdown.listen();
+  try {
+    await start(config, logger, readiness, shutdown);
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    // Closes whatever was opened so far (the database), then exits 1.
+    await shutdown.shutdown('start-up failed', true);
+  }
+}
+
+async function start(
+  config: Config,
+  logger: Logger,
+  readiness: Readiness,
+  shutdown: GracefulShutdown,
+): Promise<void> {
+  const version = readVersion();
+  logger.info(
+    {
+      version,
+      http: config.http.host + ':' + config.http.port,
+      sipPortReserved: config.sip.port,
+      dataDir: config.db.dataDir,
+      database: config.db.databaseUrl ? redactUrl(config.db.databaseUrl) : 'sqlite',
+    },
+    'starting',
+  );
+  const database = await openDatabase({
+    dataDir: config.db.dataDir,
+    ...(config.db.databaseUrl ? { databaseUrl: config.db.databaseUrl } : {}),
+  });
+  shutdown.add('database', () => database.close());
+  await migrate(database, MIGRATIONS);
+  const ids = uuidV7Ids(systemClock);
+  const identity = await createIdentity({ database, auth: config.auth, clock: systemClock, ids });
+  const demoSeeded = await seedDemoIfWanted(config, database, identity, ids, logger);
+  const app = await buildServer({
+    config,
+    logger,
+    database,
+    identity,
+    readiness,
+    clock: systemClock,
+    version,
+  });
+  shutdown.add('http', () => app.close());
+  await app.listen({ host: config.http.host, port: config.http.port });
+  readiness.markReady();
+  const baseUrl = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`;
+  logger.info({ url: baseUrl, docs: `${baseUrl}/docs` }, 'ready');
+  if (demoSeeded) {
+    // Plain text on stderr: meant for the person at the terminal, and keeps stdout pure JSON logs.
+    process.stderr.write(demoCredentialsBanner(baseUrl) + '\n');
+    if (!isLoopback(config.http.host)) {
+      logger.warn(
+        { host: config.http.host },
+        'demo credentials are reachable from the network; change them or use --no-demo',
+      );
+    }
+  }
+}
+
+/**
+ * `auto` seeds only an empty database (first start); `always` re-checks the demo shop (idempotent);
+ * `never` skips. Returns whether the demo tenant exists afterwards, so its logins can be shown.
+ */
+async function seedDemoIfWanted(
+  config: Config,
+  database: Database,
+  identity: IdentityServices,
+  ids: ReturnType<typeof uuidV7Ids>,
+  logger: Logger,
+): Promise<boolean> {
+  const tenants = new TenantRepository(database.db);
+  const mode = config.demo.mode;
+  if (mode === 'never') return false;
+  if (mode === 'auto' && (await tenants.count()) > 0) return (await tenants.findBySlug('demo')) !== undefined;
+  const outcome = await seedDemoShop({ database, hasher: identity.hasher, ids, clock: systemClock });
+  logger.info(
+    { tenantId: outcome.tenantId, created: outcome.created },
+    outcome.created ? 'demo shop created' : 'demo shop checked',
+  );
+  return true;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0.0.0';
+}
+
+await main(process.argv.slice(2));

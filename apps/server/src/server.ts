@@ -1,0 +1,72 @@
+/**
+ * Builds the HTTP server from already-open parts. No I/O happens here besides what Fastify does on
+ * `listen`, so tests build the same server and drive it with `inject`.
+ */
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
+import type { Clock } from '@switchboard/kernel';
+import type { Config } from './config/config';
+import { registerErrorHandling } from './http/error-handling';
+import { closeConnectionsWhileStopping } from './http/graceful-shutdown';
+import { registerHealthRoute, type Readiness } from './http/health';
+import { registerMetrics } from './http/metrics';
+import { registerOpenApi } from './http/openapi';
+import { registerAccessControl } from './identity/access-control';
+import { registerIdentityRoutes, SESSION_COOKIE_NAME, type IdentityServices } from './identity/identity';
+import { RoutingConfigRepository } from './routing-config/routing-config-repository';
+import { routingConfigRoutes } from './routing-config/routing-config-routes';
+import type { Database } from './store/database';
+
+export interface ServerParts {
+  readonly config: Config;
+  readonly logger: FastifyBaseLogger;
+  readonly database: Database;
+  readonly identity: IdentityServices;
+  readonly readiness: Readiness;
+  readonly clock: Clock;
+  readonly version: string;
+  /** For tests that read metrics; a fresh registry otherwise. */
+  readonly metricsRegistry?: Registry;
+}
+
+/** The Fastify instance with every context's routes, not yet listening. */
+export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
+  const { config } = parts;
+  const app = Fastify({
+    loggerInstance: parts.logger,
+    trustProxy: config.http.trustProxy,
+    genReqId: () => randomUUID(),
+    // Reject unknown properties (so typos are named) and report every invalid field, not the first.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
+    // Keep-alive connections are closed once idle during shutdown instead of holding it open.
+    forceCloseConnections: 'idle',
+  });
+  registerErrorHandling(app);
+  closeConnectionsWhileStopping(app, parts.readiness);
+  await app.register(cookie);
+  // The gate goes in before any route so that no route can be added outside it.
+  registerAccessControl(app, {
+    authenticate: (credential) => parts.identity.login.authenticate(credential),
+    sessionCookieName: SESSION_COOKIE_NAME,
+  });
+  await registerOpenApi(app, { version: parts.version, sessionCookieName: SESSION_COOKIE_NAME });
+  registerMetrics(app, {
+    token: config.http.metricsToken,
+    ...(parts.metricsRegistry ? { registry: parts.metricsRegistry } : {}),
+  });
+  registerHealthRoute(app, {
+    readiness: parts.readiness,
+    probe: async () => {
+      await (parts.database.db as Kysely<unknown>).selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+    },
+    version: parts.version,
+    startedAt: parts.clock.now(),
+    now: () => parts.clock.now(),
+  });
+  await registerIdentityRoutes(app, parts.identity, config.auth);
+  await app.register(routingConfigRoutes, { repository: new RoutingConfigRepository(parts.database.db) });
+  return app;
+}
