@@ -219,10 +219,9 @@ export class PromptSynthesizer {
 
 function isPromptFormat(format: WavFormat): boolean {
   return (
-    format.formatTag === 1 &&
+    format.encoding === 'pcm16' &&
     format.sampleRate === PROMPT_AUDIO_FORMAT.sampleRate &&
-    format.channels === PROMPT_AUDIO_FORMAT.channels &&
-    format.bitsPerSample === PROMPT_AUDIO_FORMAT.bitsPerSample
+    format.channels === PROMPT_AUDIO_FORMAT.channels
   );
 }
 
