@@ -1,1 +1,16 @@
-export {};
+export * from './agent/agent-state';
+export { agentStateMachine, decideAgent, type Timed } from './agent/agent-state-machine';
+export { evolveAgent } from './agent/agent-evolve';
+export * from './commands';
+export * from './effects';
+export * from './events';
+export * from './expression';
+export * from './queue/queue-config';
+export * from './queue/routing-strategy';
+export * from './routing-codes';
+export * from './routing-engine';
+export * from './routing-scenario';
+export type { CheckOptions, InvariantViolation } from './invariants/check-invariants';
+export * from './statistics/agent-statistics';
+export type { IntervalFigures, QueueOutcome } from './statistics/interval-figures';
+export * from './statistics/routing-statistics';

@@ -1,0 +1,115 @@
+import type { AgentState } from '../agent/agent-state';
+import type { OccupancyMeter } from '../agent/occupancy-meter';
+import type { ContactKind } from '../events';
+import type { AgentView, CompiledExpression, ContactView } from '../expression';
+import type { NormalizedQueueConfig } from '../queue/queue-config';
+import type { RoutingStrategy } from '../queue/routing-strategy';
+import type { Deadline } from '../support/deadline-heap';
+import type { Keyed, OrderedSet } from '../support/ordered-set';
+
+/** A routing step compiled once, when the queue is configured. */
+export interface CompiledStep {
+  readonly expression: CompiledExpression;
+  readonly timeoutMs: number | null;
+}
+
+/**
+ * A queue at run time: per routing step, the waiting contacts ordered by (priority, original
+ * arrival) and the ready agents that step may use ordered by the queue's strategy. Every agent or
+ * contact change touches only the indexes of the queues involved.
+ */
+export interface QueueRuntime {
+  readonly id: string;
+  config: NormalizedQueueConfig;
+  steps: readonly CompiledStep[];
+  strategy: RoutingStrategy;
+  open: boolean;
+  waiting: OrderedSet<ContactRecord>[];
+  ready: OrderedSet<ReadyEntry>[];
+  readonly members: Set<Membership>;
+  /** Live (not callback) contacts in the queue, waiting or ringing: what `maxLength` limits. */
+  liveCount: number;
+  /** Round-robin memory: increases with every offer the queue makes. */
+  offerSeq: number;
+}
+
+/** An agent's membership of one queue, with what the steps' expressions say about the agent. */
+export interface Membership {
+  readonly agent: AgentRecord;
+  readonly queue: QueueRuntime;
+  /** Per step: the agent matches (or, for contact-reading steps, passes the skill prefilter). */
+  eligible: boolean[];
+  /** Per step: the agent's entry in that step's ready index, when it is in it. */
+  entries: (ReadyEntry | null)[];
+  /** Whether `entries` are in the ready indexes (see `EngineState.flushPending`). */
+  indexed: boolean;
+  lastOffer: number;
+}
+
+/** A ready agent in one step's index; the keys come from the queue's strategy. */
+export interface ReadyEntry extends Keyed {
+  readonly membership: Membership;
+}
+
+/** Per agent and channel facts the strategies read. */
+export interface ChannelRuntime {
+  available: boolean;
+  idleSince: number;
+  handledToday: number;
+  handledDay: number;
+  readonly meter: OccupancyMeter;
+}
+
+/** A logged-in agent. */
+export interface AgentRecord {
+  readonly id: string;
+  /** Login order; the last tie-breaker of every strategy, for determinism. */
+  readonly seq: number;
+  state: AgentState;
+  view: AgentView;
+  memberships: Membership[];
+  readonly channels: Map<string, ChannelRuntime>;
+}
+
+/** Where a contact is in its life inside routing. */
+export type ContactStatus = 'waiting' | 'offered' | 'connected' | 'held' | 'retry-pending';
+
+/** A contact routing knows about: from `ContactQueued` until it ends, leaves or is abandoned. */
+export interface ContactRecord extends Keyed {
+  readonly id: string;
+  queue: QueueRuntime;
+  status: ContactStatus;
+  kind: ContactKind;
+  priority: number;
+  readonly arrivedAt: number;
+  readonly enteredQueueAt: number;
+  /** Counts `ContactQueued` of this contact: stale step and max-wait timers compare it. */
+  readonly queueEntry: number;
+  step: number;
+  readonly view: ContactView;
+  callbackNumber: string | null;
+  agentId: string | null;
+  offerCount: number;
+  attempts: number;
+  declinedBy: Set<string> | null;
+  /** The step index whose waiting set holds the contact, or -1. */
+  indexedAt: number;
+}
+
+/** A pending timer; stale ones are recognised and skipped when they pop. */
+export type TimerEntry = Deadline &
+  (
+    | {
+        readonly kind: 'step';
+        readonly contactId: string;
+        readonly queueEntry: number;
+        readonly step: number;
+      }
+    | { readonly kind: 'max-wait'; readonly contactId: string; readonly queueEntry: number }
+    | { readonly kind: 'offer'; readonly contactId: string; readonly offerCount: number }
+    | { readonly kind: 'wrap-up'; readonly agentId: string; readonly contactId: string }
+    | { readonly kind: 'callback-retry'; readonly contactId: string; readonly attempts: number }
+  );
+
+/** A timer as scheduled, before the heap gives it its tie-breaking sequence number. */
+export type TimerRequest = TimerEntry extends infer T ? (T extends Deadline ? Omit<T, 'seq'> : never) : never;

@@ -1,0 +1,209 @@
+import { isAvailable, findChannel } from '../agent/agent-state';
+import { OccupancyMeter } from '../agent/occupancy-meter';
+import type { ContactView } from '../expression';
+import type { StrategyAgentView } from '../queue/routing-strategy';
+import { DeadlineHeap } from '../support/deadline-heap';
+import { OrderedSet } from '../support/ordered-set';
+import type {
+  AgentRecord,
+  ChannelRuntime,
+  CompiledStep,
+  ContactRecord,
+  Membership,
+  QueueRuntime,
+  ReadyEntry,
+  TimerEntry,
+  TimerRequest,
+} from './engine-records';
+
+const DAY = 86_400_000;
+/** What contact-independent expressions are evaluated against. */
+export const NO_CONTACT: ContactView = { attributes: {} };
+
+/**
+ * The engine's mutable state and its indexes. Only `applyEvent` changes it, so replaying a log
+ * rebuilds it exactly; the `dirty` sets tell the matcher what changed since the last round.
+ */
+export class EngineState {
+  readonly queues = new Map<string, QueueRuntime>();
+  readonly agents = new Map<string, AgentRecord>();
+  readonly contacts = new Map<string, ContactRecord>();
+  /** Contacts that ended but are still in an agent's wrap-up: their ids are not free yet. */
+  readonly inWrapUp = new Set<string>();
+  readonly timers = new DeadlineHeap<TimerEntry>();
+  readonly dirtyAgents = new Set<AgentRecord>();
+  readonly dirtyContacts = new Set<ContactRecord>();
+  /** Available agents whose ready entries are not inserted yet (see {@link flushPending}). */
+  readonly pendingAgents = new Set<AgentRecord>();
+  private seq = 0;
+
+  constructor(readonly utcOffsetMs: number) {}
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  dayOf(at: number): number {
+    return Math.floor((at + this.utcOffsetMs) / DAY);
+  }
+
+  schedule(timer: TimerRequest): void {
+    this.timers.push({ ...timer, seq: this.nextSeq() } as TimerEntry);
+  }
+
+  /** Puts a waiting contact into its current step's index (its keys restore its original place). */
+  indexContact(contact: ContactRecord): void {
+    if (contact.indexedAt >= 0) return;
+    const step = Math.min(contact.step, contact.queue.steps.length - 1);
+    contact.step = step;
+    contact.k1 = -contact.priority;
+    contact.queue.waiting[step]?.insert(contact);
+    contact.indexedAt = step;
+    this.dirtyContacts.add(contact);
+  }
+
+  unindexContact(contact: ContactRecord): void {
+    if (contact.indexedAt < 0) return;
+    contact.queue.waiting[contact.indexedAt]?.delete(contact);
+    contact.indexedAt = -1;
+  }
+
+  /** Joins an agent to its queues (those that exist) and indexes it where it is available. */
+  attachMemberships(agent: AgentRecord, at: number): void {
+    for (const queueId of agent.state.profile.queues) {
+      const queue = this.queues.get(queueId);
+      if (queue === undefined) continue;
+      const membership: Membership = {
+        agent,
+        queue,
+        eligible: [],
+        entries: [],
+        indexed: false,
+        lastOffer: 0,
+      };
+      evaluateEligibility(membership);
+      queue.members.add(membership);
+      agent.memberships.push(membership);
+    }
+    for (const channel of agent.channels.keys()) this.reindexAgent(agent, channel, at);
+  }
+
+  detachMemberships(agent: AgentRecord): void {
+    for (const m of agent.memberships) {
+      removeEntries(m);
+      m.queue.members.delete(m);
+    }
+    agent.memberships = [];
+  }
+
+  /**
+   * Brings an agent's ready entries for one channel in line with its state: out of every index
+   * when unavailable, re-keyed by each queue's strategy when available. Touches only the agent's
+   * own queues, never a scan over queues or members. Insertion is deferred to
+   * {@link flushPending}: an agent who becomes available usually takes a waiting contact at once,
+   * and then entering and leaving every ready index would be wasted work.
+   */
+  reindexAgent(agent: AgentRecord, channel: string, at: number): void {
+    const runtime = agent.channels.get(channel);
+    if (runtime === undefined) return;
+    const state = findChannel(agent.state, channel);
+    const available = isAvailable(state);
+    if (available && !runtime.available) runtime.idleSince = at;
+    // Still available after an offer (capacity left) counts as a change too: the agent may take more.
+    if (available) this.dirtyAgents.add(agent);
+    runtime.available = available;
+    const handling = state !== undefined && state.items.some((i) => i.phase !== 'reserved');
+    runtime.meter.switchTo(handling ? 'handling' : available ? 'available' : 'away', at);
+    for (const m of agent.memberships) if (m.queue.config.channel === channel) removeEntries(m);
+    if (available) this.pendingAgents.add(agent);
+  }
+
+  /** Inserts the ready entries of every available agent that is not indexed yet. */
+  flushPending(at: number): void {
+    for (const agent of this.pendingAgents) {
+      if (this.agents.get(agent.id) !== agent) continue;
+      for (const m of agent.memberships) {
+        const runtime = agent.channels.get(m.queue.config.channel);
+        if (m.indexed || runtime === undefined || !runtime.available) continue;
+        const state = findChannel(agent.state, m.queue.config.channel);
+        this.insertEntries(m, runtime, state?.items.length ?? 0, state?.capacity ?? 1, at);
+      }
+    }
+    this.pendingAgents.clear();
+  }
+
+  /** Re-evaluates the steps of a queue for one member (profile or queue configuration changed). */
+  refreshMembership(m: Membership): void {
+    removeEntries(m);
+    evaluateEligibility(m);
+    if (m.agent.channels.get(m.queue.config.channel)?.available) {
+      this.pendingAgents.add(m.agent);
+      this.dirtyAgents.add(m.agent);
+    }
+  }
+
+  private insertEntries(
+    m: Membership,
+    runtime: ChannelRuntime,
+    active: number,
+    capacity: number,
+    at: number,
+  ): void {
+    const view: StrategyAgentView = {
+      skills: m.agent.view.skills,
+      idleSince: runtime.idleSince,
+      activeContacts: active,
+      capacity,
+      handledToday: runtime.handledDay === this.dayOf(at) ? runtime.handledToday : 0,
+      lastOfferFromQueue: m.lastOffer,
+      occupancy: (w, now) => runtime.meter.occupancy(w, now),
+    };
+    const [k1, k2] = m.queue.strategy.key(view, at);
+    for (let step = 0; step < m.eligible.length; step++) {
+      if (!m.eligible[step]) continue;
+      const entry: ReadyEntry = { k1, k2, k3: m.agent.seq, membership: m };
+      m.entries[step] = entry;
+      m.queue.ready[step]?.insert(entry);
+    }
+    m.indexed = true;
+  }
+}
+
+/** A fresh channel runtime for a login. */
+export function newChannelRuntime(at: number): ChannelRuntime {
+  return { available: false, idleSince: at, handledToday: 0, handledDay: -1, meter: new OccupancyMeter() };
+}
+
+/** Empty per-step indexes for a queue's steps. */
+export function emptyIndexes(steps: readonly CompiledStep[]): Pick<QueueRuntime, 'waiting' | 'ready'> {
+  return {
+    waiting: steps.map(() => new OrderedSet<ContactRecord>()),
+    ready: steps.map(() => new OrderedSet<ReadyEntry>()),
+  };
+}
+
+function removeEntries(m: Membership): void {
+  for (let step = 0; step < m.entries.length; step++) {
+    const entry = m.entries[step];
+    if (entry) m.queue.ready[step]?.delete(entry);
+    m.entries[step] = null;
+  }
+  m.indexed = false;
+}
+
+/**
+ * Whether each step can ever target the agent. Contact-independent expressions are decided here
+ * once; contact-reading ones only pass the skill prefilter and are evaluated per contact.
+ */
+function evaluateEligibility(m: Membership): void {
+  m.eligible = m.queue.steps.map((step) => {
+    const e = step.expression;
+    if (!e.readsContact) return e.evaluate(m.agent.view, NO_CONTACT);
+    for (const [skill, level] of e.requiredSkills) {
+      const has = m.agent.view.skills.get(skill);
+      if (has === undefined || has < level) return false;
+    }
+    return true;
+  });
+  m.entries = m.queue.steps.map(() => null);
+}
