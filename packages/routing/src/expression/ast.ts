@@ -46,6 +46,18 @@ export interface Reference {
 
 export type ComparisonOperator = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'has' | 'in';
 
+/** The operator that means the same with its operands swapped (`3 < x` is `x > 3`). */
+export const MIRRORED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = {
+  '==': '==',
+  '!=': '!=',
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+  has: 'in',
+  in: 'has',
+};
+
 export interface Comparison {
   readonly kind: 'compare';
   readonly op: ComparisonOperator;

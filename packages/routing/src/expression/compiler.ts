@@ -1,11 +1,12 @@
-import type {
-  Comparison,
-  ComparisonOperator,
-  Expression,
-  ListLiteral,
-  Literal,
-  Operand,
-  Scalar,
+import {
+  MIRRORED,
+  type Comparison,
+  type ComparisonOperator,
+  type Expression,
+  type ListLiteral,
+  type Literal,
+  type Operand,
+  type Scalar,
 } from './ast';
 import {
   listHas,
@@ -41,17 +42,6 @@ const OPERATORS: Readonly<Record<ComparisonOperator, Operator>> = {
   '>=': (x, y) => toNumber(x) >= toNumber(y),
   has: listHas,
   in: (x, y) => listHas(y, x),
-};
-
-const MIRRORED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = {
-  '==': '==',
-  '!=': '!=',
-  '<': '>',
-  '<=': '>=',
-  '>': '<',
-  '>=': '<=',
-  has: 'in',
-  in: 'has',
 };
 
 /** Lists longer than this are searched through sets instead of a linear scan. */

@@ -1,15 +1,4 @@
-import type { Comparison, ComparisonOperator, Expression } from './ast';
-
-const MIRRORED: Readonly<Record<ComparisonOperator, ComparisonOperator>> = {
-  '==': '==',
-  '!=': '!=',
-  '<': '>',
-  '<=': '>=',
-  '>': '<',
-  '>=': '<=',
-  has: 'in',
-  in: 'has',
-};
+import { MIRRORED, type Comparison, type ComparisonOperator, type Expression } from './ast';
 
 /**
  * The skills every matching agent must hold, with the least level each must have (0: present).

@@ -1,6 +1,6 @@
 import { serializeRtpMap, type RtpMap } from './codecs';
 import type { LocalAudio } from './offer-answer';
-import type { SdpAttribute, SessionDescription } from './session-description';
+import { localSession, type SdpAttribute, type SessionDescription } from './session-description';
 
 /** Payload formats we offer: static types of RFC 3551, dynamic ones in the 96–127 range. */
 const OFFERABLE: Readonly<Record<string, { map: RtpMap; fmtp?: string }>> = {
@@ -52,18 +52,10 @@ export function createOffer(local: LocalAudio): SessionDescription {
     if (!transport.some((a) => a.name === 'setup')) attributes.push({ name: 'setup', value: 'actpass' });
   }
   attributes.push({ name: local.direction ?? 'sendrecv' });
-  const addrType = local.addrType ?? 'IP4';
-  return {
-    version: 0,
-    origin: { ...local.origin, netType: 'IN', addrType, address: local.address },
-    sessionName: '-',
-    emails: [],
-    phones: [],
-    connection: { netType: 'IN', addrType, address: local.address },
-    bandwidths: [],
-    timings: [{ start: '0', stop: '0', repeats: [] }],
-    attributes: [],
-    media: [
+  return localSession(
+    local,
+    [],
+    [
       {
         media: 'audio',
         port: local.port,
@@ -74,5 +66,5 @@ export function createOffer(local: LocalAudio): SessionDescription {
         attributes,
       },
     ],
-  };
+  );
 }

@@ -4,6 +4,7 @@ import {
   getAttribute,
   getAttributeValues,
   isStreamOnHold,
+  localSession,
   mediaConnection,
   mediaDirection,
   type SdpAttribute,
@@ -86,19 +87,7 @@ export function createAnswer(
   ) {
     attributes.push({ name: 'group', value: `BUNDLE ${mid}` });
   }
-  const addrType = local.addrType ?? 'IP4';
-  const sdp: SessionDescription = {
-    version: 0,
-    origin: { ...local.origin, netType: 'IN', addrType, address: local.address },
-    sessionName: '-',
-    emails: [],
-    phones: [],
-    connection: { netType: 'IN', addrType, address: local.address },
-    bandwidths: [],
-    timings: [{ start: '0', stop: '0', repeats: [] }],
-    attributes,
-    media,
-  };
+  const sdp = localSession(local, attributes, media);
   return ok({ sdp, audio: agreed });
 }
 

@@ -119,3 +119,34 @@ export function isOnHold(sdp: SessionDescription): boolean {
   const audio = sdp.media.filter((m) => m.media === 'audio' && m.port !== 0);
   return audio.length > 0 && audio.every((m) => isStreamOnHold(sdp, m));
 }
+
+/** Where our side of a session receives media: the address and the origin line's identity. */
+export interface LocalSessionAddress {
+  readonly address: string;
+  readonly addrType?: 'IP4' | 'IP6';
+  readonly origin: Pick<SdpOrigin, 'username' | 'sessionId' | 'sessionVersion'>;
+}
+
+/**
+ * The session-level lines every description we write shares (RFC 8866 §5): origin and connection
+ * at our address, `s=-`, and one unbounded `t=0 0`.
+ */
+export function localSession(
+  local: LocalSessionAddress,
+  attributes: readonly SdpAttribute[],
+  media: readonly SdpMedia[],
+): SessionDescription {
+  const addrType = local.addrType ?? 'IP4';
+  return {
+    version: 0,
+    origin: { ...local.origin, netType: 'IN', addrType, address: local.address },
+    sessionName: '-',
+    emails: [],
+    phones: [],
+    connection: { netType: 'IN', addrType, address: local.address },
+    bandwidths: [],
+    timings: [{ start: '0', stop: '0', repeats: [] }],
+    attributes,
+    media,
+  };
+}
