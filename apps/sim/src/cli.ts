@@ -5,8 +5,9 @@
 import { ExitCode, reportRejection, type Command, type CommandIo } from './command';
 import { erlangCommand } from './erlang-command';
 import { CliRejectionCode } from './parse-flags';
+import { runSimulationCommand } from './run-command';
 
-const commands: readonly Command[] = [erlangCommand];
+const commands: readonly Command[] = [erlangCommand, runSimulationCommand];
 
 const help = `Usage: switchboard-sim <command> [flags]
 
