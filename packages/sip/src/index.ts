@@ -83,3 +83,7 @@ export type { RtpMap } from './sdp/codecs';
 export { createAnswer } from './sdp/offer-answer';
 export type { LocalAudio, NegotiatedAudio } from './sdp/offer-answer';
 export { createOffer } from './sdp/create-offer';
+
+// Transactions (RFC 3261 §17, RFC 6026) and dialogs (§12–§15) with the user-agent core
+export * from './transaction';
+export * from './dialog';

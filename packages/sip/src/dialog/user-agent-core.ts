@@ -1,0 +1,288 @@
+import { reject, type Rejection, type Result } from '@switchboard/kernel';
+import { createResponse } from '../message/create-message';
+import type { HeaderField } from '../message/header-field';
+import { getHeader, tagOf, type SipRequest, type SipResponse } from '../message/sip-message';
+import type { InviteServerTransaction } from '../transaction/invite-server-transaction';
+import type { ClientTransactionUser } from '../transaction/transaction';
+import {
+  TransactionLayer,
+  type ClientTransaction,
+  type ServerTransaction,
+  type TransactionLayerOptions,
+  type TransactionLayerUser,
+} from '../transaction/transaction-layer';
+import type { Destination, Source } from '../transaction/transport';
+import type { Dialog, LocalEndpoint } from './dialog';
+import { incomingRequestDialogId, responseDialogId } from './dialog-id';
+import { DialogRegistry, type DialogEndCause, type DialogEntry } from './dialog-registry';
+import { createOptionsResponse, DEFAULT_CAPABILITIES, type Capabilities } from './options-response';
+import {
+  negotiateSessionTimer,
+  parseSessionExpires,
+  SessionTimer,
+  type SessionTimerPolicy,
+} from './session-timer';
+import { inviteClientUser, type InviteContext, type InviteUser } from './uac-invite';
+import { answerRequest, type AnswerOptions, type UasContext } from './uas-answer';
+
+/** What the application (the B2BUA's call control) hears from the core. */
+export interface UserAgentHandler {
+  /** A request to act on: out of dialog (`dialog` undefined) or in dialog after the §12.2.2 checks. */
+  receiveRequest(request: SipRequest, transaction: ServerTransaction, dialog: Dialog | undefined): void;
+  /** The ACK for a 2xx we sent (it may carry the SDP answer). */
+  receiveAck?(ack: SipRequest, dialog: Dialog): void;
+  /** The caller cancelled; the INVITE was already answered 487 (§9.2). */
+  receiveCancel?(cancel: SipRequest, invite: InviteServerTransaction): void;
+  dialogEnded?(dialog: Dialog, cause: DialogEndCause): void;
+  /** Our turn to refresh the session (RFC 4028 §10); without it the core sends an UPDATE. */
+  refreshSession?(dialog: Dialog): void;
+}
+
+/** Options of {@link UserAgentCore}: the transaction layer's, plus who we are and what we support. */
+export interface UserAgentCoreOptions extends Omit<TransactionLayerOptions, 'user'> {
+  readonly local: LocalEndpoint;
+  readonly handler: UserAgentHandler;
+  readonly capabilities?: Capabilities;
+  readonly sessionTimer?: SessionTimerPolicy;
+  /** Answer OPTIONS with 200 and our capabilities without asking the application (default true). */
+  readonly answerOptions?: boolean;
+}
+
+/** Options of {@link UserAgentCore.sendRequest}. */
+export interface InDialogRequestOptions {
+  readonly headers?: readonly HeaderField[];
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+/**
+ * A minimal user-agent core for a B2BUA (RFC 3261 §8, §12–§15): dialogs created from our answers
+ * and from responses to our INVITEs, in-dialog request checks (481, 500), 2xx retransmission until
+ * ACK with BYE on give-up, re-ACK of retransmitted 2xx, BYE handling, OPTIONS answers, CANCEL, and
+ * session timers (RFC 4028) honoured. Call control stays with the application.
+ */
+export class UserAgentCore implements TransactionLayerUser {
+  readonly layer: TransactionLayer;
+  readonly dialogs: DialogRegistry;
+  private readonly options: UserAgentCoreOptions;
+  private readonly uas: UasContext;
+
+  constructor(options: UserAgentCoreOptions) {
+    this.options = options;
+    this.layer = new TransactionLayer({ ...options, user: this });
+    this.dialogs = new DialogRegistry((d, cause) => options.handler.dialogEnded?.(d, cause));
+    this.uas = {
+      registry: this.dialogs,
+      local: options.local,
+      layer: this.layer,
+      timers: options.timers,
+      sessionPolicy: options.sessionTimer,
+      ackTimeout: (entry) => this.hangUp(entry, 'ack-timeout'),
+      startSessionTimer: (entry, interval, weRefresh) => this.startSessionTimer(entry, interval, weRefresh),
+    };
+  }
+
+  /** Answers a request the handler received; creates/confirms the dialog for 1xx/2xx to INVITE. */
+  respond(
+    transaction: ServerTransaction,
+    status: number,
+    reason: string,
+    options: AnswerOptions = {},
+  ): Result<SipResponse, Rejection> {
+    return answerRequest(this.uas, transaction, status, reason, options);
+  }
+
+  /** Sends an out-of-dialog INVITE (its top Via branch from `layer.createBranch()`). */
+  sendInvite(
+    request: SipRequest,
+    destination: Destination,
+    user: InviteUser,
+  ): Result<ClientTransaction, Rejection> {
+    return this.layer.sendRequest(
+      request,
+      destination,
+      inviteClientUser(this.inviteContext(), request, destination, user),
+    );
+  }
+
+  /**
+   * Sends BYE, re-INVITE, UPDATE, INFO, REFER, NOTIFY… inside `dialog` (§12.2.1.1) to its next hop.
+   * A BYE ends the dialog at once (§15.1.1); a re-INVITE's 2xx is ACKed like the first one.
+   */
+  sendRequest(
+    dialog: Dialog,
+    method: string,
+    options: InDialogRequestOptions = {},
+    user: InviteUser = { receiveResponse: () => undefined },
+  ): Result<ClientTransaction, Rejection> {
+    const built = dialog.createRequest(method, { ...options, branch: this.layer.createBranch() });
+    if (!built.ok) return built;
+    const destination = dialog.nextHop();
+    if (destination === undefined) return reject('SIP.NO_ROUTE', 'The remote target is not a SIP URI');
+    const txUser: ClientTransactionUser =
+      method === 'INVITE'
+        ? inviteClientUser(this.inviteContext(), built.value, destination, user)
+        : {
+            receiveResponse: (r) => user.receiveResponse(r, dialog),
+            transportError: (e) => user.transportError?.(e),
+          };
+    const sent = this.layer.sendRequest(built.value, destination, txUser);
+    if (method === 'BYE') {
+      const entry = this.dialogs.get(dialog.id);
+      if (entry !== undefined) this.dialogs.end(entry, 'bye-sent');
+    }
+    return sent;
+  }
+
+  /** Hangs up a dialog: BYE when confirmed (§15.1.1); an early UAS dialog must be rejected instead. */
+  bye(dialog: Dialog): Result<ClientTransaction, Rejection> {
+    return this.sendRequest(dialog, 'BYE');
+  }
+
+  receiveRequest(request: SipRequest, transaction: ServerTransaction, _source: Source): void {
+    const id = incomingRequestDialogId(request);
+    if (request.method === 'OPTIONS' && this.options.answerOptions !== false) {
+      const res = createOptionsResponse(
+        request,
+        tagOf(request.to) ?? this.layer.createTag(),
+        this.capabilities,
+      );
+      if (res.ok) transaction.respond(res.value);
+      return;
+    }
+    if (id === undefined) {
+      if (this.refuseSessionTimer(request, transaction)) return;
+      this.options.handler.receiveRequest(request, transaction, undefined);
+      return;
+    }
+    const entry = this.dialogs.get(id);
+    if (entry === undefined) {
+      this.respond(transaction, 481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    const checked = entry.dialog.receiveRequest(request);
+    if (!checked.ok) {
+      this.respond(transaction, checked.error.status, checked.error.reason);
+      return;
+    }
+    if (this.refuseSessionTimer(request, transaction)) return;
+    if (request.method === 'BYE') {
+      this.respond(transaction, 200, 'OK');
+      this.dialogs.end(entry, 'bye-received');
+      return;
+    }
+    this.options.handler.receiveRequest(request, transaction, entry.dialog);
+  }
+
+  receiveAck(ack: SipRequest): void {
+    const id = incomingRequestDialogId(ack);
+    const entry = id === undefined ? undefined : this.dialogs.get(id);
+    if (entry === undefined) return;
+    if (entry.retransmitter?.seq === ack.cseq.seq) {
+      entry.retransmitter.timer.stop();
+      entry.retransmitter = undefined;
+    }
+    this.options.handler.receiveAck?.(ack, entry.dialog);
+  }
+
+  receiveCancel(cancel: SipRequest, invite: InviteServerTransaction): void {
+    const tag = invite.localTag;
+    const remoteTag = tagOf(invite.request.from);
+    if (tag !== undefined && remoteTag !== undefined) {
+      const entry = this.dialogs.get({ callId: invite.request.callId, localTag: tag, remoteTag });
+      if (entry !== undefined && entry.dialog.state === 'early') this.dialogs.end(entry, 'cancelled');
+    }
+    this.options.handler.receiveCancel?.(cancel, invite);
+  }
+
+  /** A 2xx retransmitted after the INVITE transaction ended: ACK it again (§13.2.2.4). */
+  receiveStrayResponse(response: SipResponse): void {
+    if (response.cseq.method !== 'INVITE' || response.status < 200 || response.status >= 300) return;
+    const id = responseDialogId(response);
+    const last = id === undefined ? undefined : this.dialogs.get(id)?.lastAck;
+    if (last !== undefined && last.seq === response.cseq.seq)
+      this.layer.sendStateless(last.ack, last.destination);
+  }
+
+  private get capabilities(): Capabilities {
+    return this.options.capabilities ?? DEFAULT_CAPABILITIES;
+  }
+
+  /** RFC 4028 §6: an interval below our Min-SE is answered 422 with our Min-SE. */
+  private refuseSessionTimer(request: SipRequest, transaction: ServerTransaction): boolean {
+    if (request.method !== 'INVITE' && request.method !== 'UPDATE') return false;
+    const decision = negotiateSessionTimer(request, this.options.sessionTimer);
+    if (decision.kind !== 'reject') return false;
+    const r = createResponse(request, 422, 'Session Interval Too Small', {
+      toTag: tagOf(request.to) === undefined ? this.layer.createTag() : undefined,
+      headers: [{ name: 'Min-SE', value: String(decision.minSe) }],
+    });
+    if (r.ok) transaction.respond(r.value);
+    return true;
+  }
+
+  private inviteContext(): InviteContext {
+    return {
+      registry: this.dialogs,
+      local: this.options.local,
+      createBranch: () => this.layer.createBranch(),
+      sendAck: (ack, destination) => this.layer.sendStateless(ack, destination),
+      hangUp: (entry) => this.hangUp(entry, 'forked-away'),
+      sessionRefreshed: (entry, response) => {
+        const se = parseSessionExpires(getHeader(response, 'Session-Expires') ?? '');
+        if (se !== undefined) this.startSessionTimer(entry, se.interval, se.refresher !== 'uas');
+      },
+    };
+  }
+
+  private startSessionTimer(entry: DialogEntry, intervalSeconds: number, weRefresh: boolean): void {
+    entry.sessionTimer ??= new SessionTimer(
+      this.options.timers,
+      () => this.refresh(entry),
+      () => this.hangUp(entry, 'session-expired'),
+    );
+    entry.sessionInterval = intervalSeconds;
+    entry.sessionTimer.start(intervalSeconds, weRefresh);
+  }
+
+  private refresh(entry: DialogEntry): void {
+    const handler = this.options.handler;
+    if (handler.refreshSession !== undefined) {
+      handler.refreshSession(entry.dialog);
+      return;
+    }
+    // RFC 4028 §7.4, §8.1: the refresh carries the interval in force, with us as refresher.
+    const headers: HeaderField[] = [
+      { name: 'Session-Expires', value: `${entry.sessionInterval ?? 1800};refresher=uac` },
+      { name: 'Supported', value: 'timer' },
+    ];
+    this.sendRequest(
+      entry.dialog,
+      'UPDATE',
+      { headers },
+      { receiveResponse: (r) => this.refreshed(entry, r) },
+    );
+  }
+
+  private refreshed(entry: DialogEntry, response: SipResponse): void {
+    if (response.status < 200) return;
+    if (response.status >= 300) {
+      // RFC 4028 §10: a failed refresh that is not 491 ends the session.
+      if (response.status !== 491) this.hangUp(entry, 'session-expired');
+      return;
+    }
+    const se = parseSessionExpires(getHeader(response, 'Session-Expires') ?? '');
+    if (se !== undefined) this.startSessionTimer(entry, se.interval, se.refresher !== 'uas');
+  }
+
+  private hangUp(entry: DialogEntry, cause: DialogEndCause): void {
+    if (entry.dialog.state === 'confirmed') {
+      const bye = entry.dialog.createRequest('BYE', { branch: this.layer.createBranch() });
+      const destination = entry.dialog.nextHop();
+      if (bye.ok && destination !== undefined) this.layer.sendRequest(bye.value, destination, NO_USER);
+    }
+    this.dialogs.end(entry, cause);
+  }
+}
+
+const NO_USER: ClientTransactionUser = { receiveResponse: () => undefined, transportError: () => undefined };
