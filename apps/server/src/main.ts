@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
+import { Registry } from 'prom-client';
 import type { Clock } from '@switchboard/kernel';
 import { formatConfigProblems, loadConfig, usage, type Config } from './config/config';
 import { redactUrl } from './config/config-values';
@@ -19,6 +20,10 @@ import { routingConfigMigrations } from './routing-config/routing-config-migrati
 import { buildServer } from './server';
 import { migrate, openDatabase, type Database } from './store/database';
 import { eventStoreMigrations } from './store/event-store-migrations';
+import { demoSipBanner, seedDemoSipCredentials } from './telephony/registrar/demo-sip-credentials';
+import { nodeDigestHash } from './telephony/sip-node-ports';
+import { createTelephony } from './telephony/telephony';
+import { telephonyMigrations } from './telephony/telephony-migrations';
 import { uuidV7Ids } from './uuid-v7';
 
 /** Exit code for an invalid configuration (as for a usage error). */
@@ -27,7 +32,12 @@ const EXIT_CONFIG = 2;
 const systemClock: Clock = { now: () => Date.now() };
 
 /** Every context's migrations; keys sort by date and counter, which is the order they run in. */
-const MIGRATIONS = { ...eventStoreMigrations, ...identityMigrations, ...routingConfigMigrations };
+const MIGRATIONS = {
+  ...eventStoreMigrations,
+  ...identityMigrations,
+  ...routingConfigMigrations,
+  ...telephonyMigrations,
+};
 
 async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -74,7 +84,7 @@ async function start(
     {
       version,
       http: config.http.host + ':' + config.http.port,
-      sipPortReserved: config.sip.port,
+      sip: config.sip.host + ':' + config.sip.port,
       dataDir: config.db.dataDir,
       database: config.db.databaseUrl ? redactUrl(config.db.databaseUrl) : 'sqlite',
     },
@@ -89,6 +99,17 @@ async function start(
   const ids = uuidV7Ids(systemClock);
   const identity = await createIdentity({ database, auth: config.auth, clock: systemClock, ids });
   const demoSeeded = await seedDemoIfWanted(config, database, identity, ids, logger);
+  // Idempotent: also gives demo phones to a demo shop created before SIP credentials existed.
+  const { realm } = config.sip;
+  if (demoSeeded) await seedDemoSipCredentials({ database, realm, clock: systemClock, hash: nodeDigestHash });
+  const metricsRegistry = new Registry();
+  const telephony = createTelephony({
+    sip: config.sip,
+    database,
+    clock: systemClock,
+    logger,
+    metricsRegistry,
+  });
   const app = await buildServer({
     config,
     logger,
@@ -97,15 +118,20 @@ async function start(
     readiness,
     clock: systemClock,
     version,
+    metricsRegistry,
+    sipWebSocket: telephony.webSocket,
   });
   shutdown.add('http', () => app.close());
+  shutdown.add('sip', () => telephony.stop());
   await app.listen({ host: config.http.host, port: config.http.port });
+  logger.info({ sip: await telephony.start() }, 'SIP listening');
   readiness.markReady();
   const baseUrl = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`;
   logger.info({ url: baseUrl, docs: `${baseUrl}/docs` }, 'ready');
   if (demoSeeded) {
     // Plain text on stderr: meant for the person at the terminal, and keeps stdout pure JSON logs.
     process.stderr.write(demoCredentialsBanner(baseUrl) + '\n');
+    process.stderr.write(demoSipBanner(config.sip.realm, config.sip.host, config.sip.port) + '\n');
     if (!isLoopback(config.http.host)) {
       logger.warn(
         { host: config.http.host },

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
@@ -19,6 +20,8 @@ import { registerIdentityRoutes, SESSION_COOKIE_NAME, type IdentityServices } fr
 import { RoutingConfigRepository } from './routing-config/routing-config-repository';
 import { routingConfigRoutes } from './routing-config/routing-config-routes';
 import type { Database } from './store/database';
+import { selectSipSubprotocol, sipWebSocketRoutes } from './telephony/transport/sip-websocket-route';
+import type { WebSocketTransport } from './telephony/transport/websocket-transport';
 
 export interface ServerParts {
   readonly config: Config;
@@ -30,6 +33,8 @@ export interface ServerParts {
   readonly version: string;
   /** For tests that read metrics; a fresh registry otherwise. */
   readonly metricsRegistry?: Registry;
+  /** SIP over WebSocket (RFC 7118), mounted at `/sip` when given. */
+  readonly sipWebSocket?: WebSocketTransport;
 }
 
 /** The Fastify instance with every context's routes, not yet listening. */
@@ -47,6 +52,10 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   registerErrorHandling(app);
   closeConnectionsWhileStopping(app, parts.readiness);
   await app.register(cookie);
+  // One WebSocket server for every upgrade route; 256 KiB bounds a frame before any handler sees it.
+  await app.register(websocket, {
+    options: { maxPayload: 256 * 1024, handleProtocols: selectSipSubprotocol },
+  });
   // The gate goes in before any route so that no route can be added outside it.
   registerAccessControl(app, {
     authenticate: (credential) => parts.identity.login.authenticate(credential),
@@ -68,5 +77,6 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   });
   await registerIdentityRoutes(app, parts.identity, config.auth);
   await app.register(routingConfigRoutes, { repository: new RoutingConfigRepository(parts.database.db) });
+  if (parts.sipWebSocket) await app.register(sipWebSocketRoutes, { transport: parts.sipWebSocket });
   return app;
 }

@@ -28,8 +28,31 @@ export interface HttpConfig {
 }
 
 export interface SipConfig {
-  /** Reserved for the SIP transports (UDP/TCP); nothing listens on it yet. */
+  /** Address the SIP transports bind; loopback by default, like HTTP. */
+  readonly host: string;
+  /** SIP over UDP and TCP. */
   readonly port: number;
+  /** SIP over TLS, opened only when `tlsCert` and `tlsKey` are set. */
+  readonly tlsPort: number;
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
+  /** Digest realm of the phones' SIP credentials (HA1 covers it: changing it needs new passwords). */
+  readonly realm: string;
+  /**
+   * Digest algorithms offered, most preferred first (RFC 8760 §2.4). Some phones (baresip/libre 1.x
+   * and older desk phones) abort on any SHA-256 challenge; sites with such phones offer `MD5` only.
+   */
+  readonly digestAlgorithms: readonly ('SHA-256' | 'MD5')[];
+  /** Secret that signs digest nonces; share it between nodes. Random per process when unset. */
+  readonly nonceSecret: string | undefined;
+  /** Sustained SIP messages per second accepted from one source address. */
+  readonly rateLimitPerSecond: number;
+  readonly rateLimitBurst: number;
+  /** Failed digest authentications from one address (within the ban period) that ban it. */
+  readonly banAfterAuthFailures: number;
+  readonly banSeconds: number;
+  /** Drop and ban requests from known SIP scanners (User-Agent friendly-scanner, sipvicious, …). */
+  readonly dropScanners: boolean;
 }
 
 export interface DbConfig {
@@ -87,6 +110,14 @@ const demoMode: ValueParser<DemoMode> = (raw) => {
     : err(`${JSON.stringify(raw)} is not one of auto, true, false`);
 };
 
+const digestAlgorithms: ValueParser<readonly ('SHA-256' | 'MD5')[]> = (raw) => {
+  const list = raw.split(',').map((a) => a.trim().toUpperCase());
+  const valid = list.length > 0 && list.every((a) => a === 'SHA-256' || a === 'MD5');
+  return valid && new Set(list).size === list.length
+    ? ok(list as ('SHA-256' | 'MD5')[])
+    : err(`${JSON.stringify(raw)} is not a list of SHA-256 and MD5`);
+};
+
 /** Every setting the server reads; `--help` prints this table. */
 // prettier-ignore
 export const SETTINGS: readonly Setting[] = [
@@ -95,7 +126,19 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'http.trustProxy', flag: '--trust-proxy', env: 'TRUST_PROXY', defaultValue: 'false', parse: boolean, boolean: true, help: 'trust X-Forwarded-* headers from a reverse proxy' },
   { path: 'http.metricsToken', flag: '--metrics-token', env: 'METRICS_TOKEN', parse: text(16), help: 'bearer token for /metrics (unset: loopback clients only)' },
   { path: 'http.shutdownTimeoutMs', flag: '--shutdown-timeout-ms', env: 'SHUTDOWN_TIMEOUT_MS', defaultValue: '10000', parse: integer(100, 600_000), help: 'grace period for in-flight requests on shutdown' },
-  { path: 'sip.port', flag: '--sip-port', env: 'SIP_PORT', defaultValue: '5060', parse: port, help: 'SIP port (reserved; transports come later)' },
+  { path: 'sip.host', flag: '--sip-host', env: 'SIP_HOST', defaultValue: '127.0.0.1', parse: host, help: 'address to bind SIP (0.0.0.0 to expose on the network)' },
+  { path: 'sip.port', flag: '--sip-port', env: 'SIP_PORT', defaultValue: '5060', parse: port, help: 'SIP over UDP and TCP' },
+  { path: 'sip.tlsPort', flag: '--sip-tls-port', env: 'SIP_TLS_PORT', defaultValue: '5061', parse: port, help: 'SIP over TLS (with --sip-tls-cert and --sip-tls-key)' },
+  { path: 'sip.tlsCert', flag: '--sip-tls-cert', env: 'SIP_TLS_CERT', parse: text(), help: 'PEM certificate chain file for SIP over TLS' },
+  { path: 'sip.tlsKey', flag: '--sip-tls-key', env: 'SIP_TLS_KEY', parse: text(), help: 'PEM private key file for SIP over TLS' },
+  { path: 'sip.realm', flag: '--sip-realm', env: 'SIP_REALM', defaultValue: 'switchboard', parse: text(), help: 'digest realm of phone credentials' },
+  { path: 'sip.digestAlgorithms', flag: '--sip-digest-algorithms', env: 'SIP_DIGEST_ALGORITHMS', defaultValue: 'SHA-256,MD5', parse: digestAlgorithms, help: 'digest algorithms offered, preferred first (SHA-256, MD5)' },
+  { path: 'sip.nonceSecret', flag: '--sip-nonce-secret', env: 'SIP_NONCE_SECRET', parse: text(16), help: 'secret signing digest nonces, shared by nodes (unset: random per process)' },
+  { path: 'sip.rateLimitPerSecond', flag: '--sip-rate-limit', env: 'SIP_RATE_LIMIT', defaultValue: '50', parse: integer(1, 1_000_000), help: 'SIP messages per second per source address' },
+  { path: 'sip.rateLimitBurst', flag: '--sip-rate-burst', env: 'SIP_RATE_BURST', defaultValue: '200', parse: integer(1, 1_000_000), help: 'SIP messages a source may send in a burst' },
+  { path: 'sip.banAfterAuthFailures', flag: '--sip-ban-after-failures', env: 'SIP_BAN_AFTER_FAILURES', defaultValue: '10', parse: integer(1, 100_000), help: 'failed SIP authentications that ban a source address' },
+  { path: 'sip.banSeconds', flag: '--sip-ban-seconds', env: 'SIP_BAN_SECONDS', defaultValue: '600', parse: integer(1, 30 * 86_400), help: 'how long a SIP ban lasts' },
+  { path: 'sip.dropScanners', flag: '--sip-drop-scanners', env: 'SIP_DROP_SCANNERS', defaultValue: 'true', parse: boolean, boolean: true, help: 'drop and ban known SIP scanners by User-Agent' },
   { path: 'db.dataDir', flag: '--data-dir', env: 'DATA_DIR', defaultValue: './data', parse: text(), help: 'directory for the SQLite database and recordings' },
   { path: 'db.databaseUrl', flag: '--database-url', env: 'DATABASE_URL', parse: postgresUrl, help: 'PostgreSQL URL (unset: embedded SQLite)' },
   { path: 'auth.sessionTtlHours', flag: '--session-ttl-hours', env: 'SESSION_TTL_HOURS', defaultValue: '12', parse: integer(1, 24 * 30), help: 'lifetime of a login session' },
@@ -135,6 +178,9 @@ export function loadConfig(
       message: 'must differ from --http-port (both use TCP)',
     });
   }
+  if ((values.get('sip.tlsCert') === undefined) !== (values.get('sip.tlsKey') === undefined)) {
+    problems.push({ setting: '--sip-tls-cert / --sip-tls-key', message: 'set both or neither' });
+  }
   if (problems.length > 0) return err(problems);
   return ok(deepFreeze(assemble(values, cwd)));
 }
@@ -149,7 +195,21 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       metricsToken: get('http.metricsToken'),
       shutdownTimeoutMs: get('http.shutdownTimeoutMs'),
     },
-    sip: { port: get('sip.port') },
+    sip: {
+      host: get('sip.host'),
+      port: get('sip.port'),
+      tlsPort: get('sip.tlsPort'),
+      tlsCert: get('sip.tlsCert'),
+      tlsKey: get('sip.tlsKey'),
+      realm: get('sip.realm'),
+      digestAlgorithms: get('sip.digestAlgorithms'),
+      nonceSecret: get('sip.nonceSecret'),
+      rateLimitPerSecond: get('sip.rateLimitPerSecond'),
+      rateLimitBurst: get('sip.rateLimitBurst'),
+      banAfterAuthFailures: get('sip.banAfterAuthFailures'),
+      banSeconds: get('sip.banSeconds'),
+      dropScanners: get('sip.dropScanners'),
+    },
     db: { dataDir: resolve(cwd, get<string>('db.dataDir')), databaseUrl: get('db.databaseUrl') },
     auth: {
       sessionTtlHours: get('auth.sessionTtlHours'),

@@ -1,0 +1,89 @@
+import type { SipIntake } from './sip-intake';
+import type { SipMetrics } from './sip-metrics';
+import type { SipProtocol } from './transport/sip-transport';
+import { StreamTransport } from './transport/stream-transport';
+import { UdpTransport } from './transport/udp-transport';
+
+/** Limits shared by the transports and the intake. */
+export interface TransportLimits {
+  /** Larger messages are refused: 513 over connections, dropped over UDP (RFC 3261 §21.5.14). */
+  readonly maxMessageSize: number;
+  readonly idleTimeoutMs: number;
+  /** Per connection-oriented transport. */
+  readonly maxConnections: number;
+  readonly maxPendingWrite: number;
+  readonly maxInFlightPerSource: number;
+}
+
+/** What {@link SipTransports.open} binds. */
+export interface SipTransportsOptions {
+  readonly host: string;
+  /** UDP and TCP share the port number (RFC 3261 §18: a server listens on both). */
+  readonly port: number;
+  readonly tls?: { readonly port: number; readonly cert: Buffer; readonly key: Buffer };
+  readonly limits: TransportLimits;
+  readonly intake: SipIntake;
+  readonly metrics: SipMetrics;
+  readonly onError: (error: Error) => void;
+}
+
+/** The UDP, TCP and optional TLS listeners of one node. WebSocket rides on the HTTP server. */
+export class SipTransports {
+  private constructor(
+    private readonly udp: UdpTransport,
+    private readonly tcp: StreamTransport,
+    private readonly tls: StreamTransport | undefined,
+  ) {}
+
+  /** Binds every listener, or none: a failure closes what was already bound. */
+  static async open(options: SipTransportsOptions): Promise<SipTransports> {
+    const { intake, limits, metrics } = options;
+    const receive = intake.receive.bind(intake);
+    const stream = (protocol: 'TCP' | 'TLS', port: number) =>
+      StreamTransport.listen({
+        protocol,
+        host: options.host,
+        port,
+        ...limits,
+        ...(protocol === 'TLS' && options.tls !== undefined ? { tls: options.tls } : {}),
+        receive,
+        unframeable: (rejection, bytes, source) => intake.refuseStream(rejection, bytes, source),
+        onConnectionRefused: () => metrics.connectionRefused(protocol),
+      });
+    const opened: { close(): Promise<void> }[] = [];
+    try {
+      const udp = await UdpTransport.listen({
+        host: options.host,
+        port: options.port,
+        receive,
+        onError: options.onError,
+      });
+      opened.push(udp);
+      const tcp = await stream('TCP', options.port);
+      opened.push(tcp);
+      const tls = options.tls === undefined ? undefined : await stream('TLS', options.tls.port);
+      return new SipTransports(udp, tcp, tls);
+    } catch (error) {
+      await Promise.all(opened.map((t) => t.close()));
+      throw error;
+    }
+  }
+
+  /** The bound port numbers. */
+  ports(): { udp: number; tcp: number; tls?: number } {
+    const base = { udp: this.udp.address().port, tcp: this.tcp.address().port };
+    return this.tls === undefined ? base : { ...base, tls: this.tls.address().port };
+  }
+
+  /** Open connections per connection-oriented transport (for the gauge). */
+  connectionCounts(): Partial<Record<SipProtocol, number>> {
+    const counts: Partial<Record<SipProtocol, number>> = { TCP: this.tcp.connectionCount };
+    if (this.tls !== undefined) counts.TLS = this.tls.connectionCount;
+    return counts;
+  }
+
+  /** Closes every listener and connection. */
+  async close(): Promise<void> {
+    await Promise.all([this.udp.close(), this.tcp.close(), this.tls?.close()]);
+  }
+}

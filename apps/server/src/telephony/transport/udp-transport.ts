@@ -1,0 +1,69 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { err, ok, rejection, type Rejection, type Result } from '@switchboard/kernel';
+import { serializeMessage, type SipMessage } from '@switchboard/sip';
+import type { ReceiveBytes, SipDestination, SipTransport } from './sip-transport';
+
+/** Options of {@link UdpTransport.listen}. */
+export interface UdpTransportOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly receive: ReceiveBytes;
+  /** Socket errors after binding (they do not stop the socket). */
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * SIP over UDP (RFC 3261 §18): one datagram is one message. Each datagram is handed up as it comes;
+ * replies are fire-and-forget, send errors are reported through `onError`.
+ */
+export class UdpTransport implements SipTransport {
+  readonly protocol = 'UDP' as const;
+  readonly reliable = false;
+  private closed = false;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  /** Binds the socket; rejects when the address is taken. */
+  static listen(options: UdpTransportOptions): Promise<UdpTransport> {
+    const socket = createSocket({ type: isIP(options.host) === 6 ? 'udp6' : 'udp4' });
+    const transport = new UdpTransport(socket, options.onError ?? (() => undefined));
+    socket.on('message', (bytes, rinfo) =>
+      options.receive(bytes, { protocol: 'UDP', address: rinfo.address, port: rinfo.port, transport }),
+    );
+    return new Promise((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(options.port, options.host, () => {
+        socket.off('error', reject);
+        socket.on('error', (e) => transport.onError(e));
+        resolve(transport);
+      });
+    });
+  }
+
+  /** The bound address and port. */
+  address(): { address: string; port: number } {
+    return this.socket.address();
+  }
+
+  send(message: SipMessage, destination: SipDestination): Result<void, Rejection> {
+    return this.sendBytes(serializeMessage(message), destination);
+  }
+
+  sendBytes(bytes: Uint8Array, destination: SipDestination): Result<void, Rejection> {
+    if (this.closed) return err(rejection('SIP.TRANSPORT_CLOSED', 'UDP transport is closed'));
+    this.socket.send(bytes, destination.port, destination.address, (e) => {
+      if (e) this.onError(e);
+    });
+    return ok(undefined);
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
