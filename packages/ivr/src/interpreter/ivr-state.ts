@@ -1,0 +1,80 @@
+import type { Scalar } from '../flow/flow-types';
+import type { CalendarState } from '../flow/predicate';
+import type { Prompt } from '../flow/prompt';
+import type { CallerAttributes } from './ivr-input';
+
+/** One flow on the call stack; `returnTo` is the caller flow's node to continue at. */
+export interface CallFrame {
+  readonly flowId: string;
+  readonly version: number;
+  readonly returnTo: string | null;
+}
+
+/** What the current node is waiting for. */
+export type NodeWait =
+  /** A prompt plays; the node continues when it ends. */
+  | { readonly kind: 'announce' }
+  /**
+   * Keys: `collected` so far in this attempt, `attempt` counts retries used, `queued` are prompts
+   * still to play before listening (an invalid-input prompt is followed by the node's prompt).
+   */
+  | {
+      readonly kind: 'digits';
+      readonly attempt: number;
+      readonly collected: string;
+      readonly queued: readonly Prompt[];
+    }
+  /** A lookup is out; `attempt` starts at 1. */
+  | { readonly kind: 'lookup'; readonly attempt: number; readonly requestId: string };
+
+/**
+ * Everything the interpreter knows about one call in the IVR. Plain data (JSON-serializable), so
+ * the server may keep it in memory or hand it to another node; never mutated, each step returns a
+ * new state.
+ *
+ * At most one prompt, one timer and one lookup are outstanding at any time, and leaving a node
+ * releases all three: that is what makes "no dangling timers" hold by construction.
+ */
+export interface IvrState {
+  readonly phase: 'idle' | 'running' | 'ended';
+  /** Call stack of flows, the running flow last. Versions are pinned at start. */
+  readonly frames: readonly CallFrame[];
+  readonly nodeId: string | null;
+  readonly wait: NodeWait | null;
+  readonly playing: { readonly promptId: string; readonly bargeIn: boolean } | null;
+  readonly timerId: string | null;
+  readonly lookupId: string | null;
+  /** Keys pressed ahead of the node that will read them. */
+  readonly typeAhead: string;
+  readonly vars: Readonly<Record<string, Scalar>>;
+  /** Contact attributes handed to routing with `RouteToQueue`. */
+  readonly attributes: Readonly<Record<string, Scalar>>;
+  readonly caller: CallerAttributes;
+  readonly calendar: CalendarState;
+  readonly now: number;
+  readonly utcOffsetMinutes: number;
+  /** Subflow id → version, resolved once at start so a later publication cannot reach this call. */
+  readonly pins: Readonly<Record<string, number>>;
+  /** Counter behind prompt, timer and lookup ids. */
+  readonly seq: number;
+}
+
+/** The state of a call before `Started`. */
+export const INITIAL_IVR_STATE: IvrState = Object.freeze({
+  phase: 'idle',
+  frames: [],
+  nodeId: null,
+  wait: null,
+  playing: null,
+  timerId: null,
+  lookupId: null,
+  typeAhead: '',
+  vars: {},
+  attributes: {},
+  caller: {},
+  calendar: { open: true },
+  now: 0,
+  utcOffsetMinutes: 0,
+  pins: {},
+  seq: 0,
+});

@@ -1,0 +1,145 @@
+import type { Prompt } from '../flow/prompt';
+import type { NodeContext, Next } from './node-module';
+
+/** What one key, or silence, means to a node that reads keys. */
+export type DigitVerdict = { readonly more: true } | { readonly done: string } | { readonly invalid: string };
+
+/** Prompts, timing and retries of a node that reads keys. */
+export interface DigitSettings {
+  readonly prompt: Prompt;
+  readonly invalidPrompt?: Prompt;
+  readonly noInputPrompt?: Prompt;
+  /** Silence allowed after the prompt before the first key. */
+  readonly timeoutMs: number;
+  /** Silence allowed between keys once the caller started typing. */
+  readonly interDigitTimeoutMs: number;
+  /** Further tries after an invalid or missing input; then the node's failure path. */
+  readonly maxRetries: number;
+}
+
+/** The part that differs between menu, collect, survey and callback nodes. */
+export interface DigitRules<N> {
+  settings(node: N): DigitSettings;
+  /** The caller pressed `digit` after `collected`. */
+  read(node: N, collected: string, digit: string): DigitVerdict;
+  /** The caller stayed silent after `collected`. */
+  silence(node: N, collected: string): DigitVerdict | 'no-input';
+  accept(node: N, cx: NodeContext, value: string): Next;
+  /** Where to go when the retries are used up. */
+  failTarget(node: N): string;
+  /** Whether typed input must be masked in events. */
+  sensitive?(node: N): boolean;
+}
+
+/** The runtime half of a key-reading node module. */
+export interface DigitBehaviour<N> {
+  enter(node: N, cx: NodeContext): Next;
+  onPromptEnded(node: N, cx: NodeContext): Next;
+  onDigit(node: N, cx: NodeContext, digit: string): Next;
+  onTimer(node: N, cx: NodeContext): Next;
+}
+
+function waiting(cx: NodeContext) {
+  const w = cx.wait;
+  return w?.kind === 'digits' ? w : { kind: 'digits' as const, attempt: 0, collected: '', queued: [] };
+}
+
+/**
+ * The shared machine of nodes that read keys:
+ *
+ * ```
+ *  enter ─ keys typed ahead? ─yes─▶ read them ─▶ done / invalid / more (inter-key timer)
+ *     │no
+ *     ▼
+ *  prompt(s) ──end──▶ listen (timer) ──key──▶ read ──done──▶ accept ─▶ next
+ *     ▲  key (barge-in) ────────────────────┘     │invalid / silence
+ *     └──── retry: invalid/no-input prompt, then the prompt ◀──┘ (until maxRetries, then failTarget)
+ * ```
+ */
+export function digitBehaviour<N>(rules: DigitRules<N>): DigitBehaviour<N> {
+  const m = new DigitMachine(rules);
+  return {
+    enter: (node, cx) => m.enter(node, cx),
+    onPromptEnded: (node, cx) => m.onPromptEnded(node, cx),
+    onDigit: (node, cx, digit) => m.listen(node, cx, digit),
+    onTimer: (node, cx) => m.onTimer(node, cx),
+  };
+}
+
+class DigitMachine<N> {
+  constructor(private readonly rules: DigitRules<N>) {}
+
+  enter(node: N, cx: NodeContext): Next {
+    cx.wait = { kind: 'digits', attempt: 0, collected: '', queued: [] };
+    const ahead = cx.takeTypeAhead();
+    for (let i = 0; i < ahead.length; i++) {
+      const w = waiting(cx);
+      const v = this.rules.read(node, w.collected, ahead[i]!);
+      if ('more' in v) {
+        cx.wait = { ...w, collected: w.collected + ahead[i]! };
+        continue;
+      }
+      // Keys after a decision were meant for the next node; after a wrong key they are dropped.
+      if ('done' in v) cx.returnTypeAhead(ahead.slice(i + 1));
+      return this.settle(node, cx, v);
+    }
+    if (waiting(cx).collected === '') return playSequence(cx, 0, [this.rules.settings(node).prompt]);
+    cx.startTimer(this.rules.settings(node).interDigitTimeoutMs);
+    return null;
+  }
+
+  onPromptEnded(node: N, cx: NodeContext): Next {
+    const w = waiting(cx);
+    if (w.queued.length > 0) return playSequence(cx, w.attempt, w.queued);
+    const s = this.rules.settings(node);
+    cx.startTimer(w.collected === '' ? s.timeoutMs : s.interDigitTimeoutMs);
+    return null;
+  }
+
+  listen(node: N, cx: NodeContext, digit: string): Next {
+    const w = waiting(cx);
+    const v = this.rules.read(node, w.collected, digit);
+    if (!('more' in v)) return this.settle(node, cx, v);
+    // A key also cancels prompts still queued: the caller is already answering.
+    cx.wait = { ...w, collected: w.collected + digit, queued: [] };
+    cx.startTimer(this.rules.settings(node).interDigitTimeoutMs);
+    return null;
+  }
+
+  onTimer(node: N, cx: NodeContext): Next {
+    const w = waiting(cx);
+    const v = this.rules.silence(node, w.collected);
+    if (v !== 'no-input') return this.settle(node, cx, v);
+    cx.record('IvrInputTimedOut', { attempt: w.attempt + 1 });
+    return this.retry(node, cx, 'no-input');
+  }
+
+  private settle(node: N, cx: NodeContext, v: DigitVerdict): Next {
+    if ('done' in v) return this.rules.accept(node, cx, v.done);
+    if (!('invalid' in v)) return null;
+    const input = this.rules.sensitive?.(node) === true ? '*'.repeat(v.invalid.length) : v.invalid;
+    cx.record('IvrInputInvalid', { input, attempt: waiting(cx).attempt + 1 });
+    // Keys typed after a wrong one were typed against a menu the caller misunderstood.
+    cx.takeTypeAhead();
+    return this.retry(node, cx, 'invalid');
+  }
+
+  private retry(node: N, cx: NodeContext, why: 'invalid' | 'no-input'): Next {
+    const s = this.rules.settings(node);
+    const attempt = waiting(cx).attempt + 1;
+    if (attempt > s.maxRetries) {
+      const target = this.rules.failTarget(node);
+      cx.record('IvrRetriesExhausted', { target });
+      return target;
+    }
+    const extra = why === 'invalid' ? s.invalidPrompt : s.noInputPrompt;
+    return playSequence(cx, attempt, extra ? [extra, s.prompt] : [s.prompt]);
+  }
+}
+
+function playSequence(cx: NodeContext, attempt: number, prompts: readonly Prompt[]): null {
+  const [first, ...rest] = prompts;
+  cx.wait = { kind: 'digits', attempt, collected: '', queued: rest };
+  if (first) cx.play(first);
+  return null;
+}
