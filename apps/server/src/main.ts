@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Clock } from '@switchboard/kernel';
+import { createContactFlow } from './contact-flow/contact-flow';
+import { nodeTimers } from './contact-flow/deadline-timer';
 import { formatConfigProblems, loadConfig, usage, type Config } from './config/config';
 import { redactUrl } from './config/config-values';
 import { demoCredentialsBanner } from './demo/demo-shop';
@@ -17,6 +19,7 @@ import { createIdentity, type IdentityServices } from './identity/identity';
 import { identityMigrations } from './identity/identity-migrations';
 import { TenantRepository } from './identity/tenant-repository';
 import { routingConfigMigrations } from './routing-config/routing-config-migrations';
+import { contactCenterRoutes, createRealtime } from './realtime/realtime';
 import { buildServer } from './server';
 import { migrate, openDatabase, type Database } from './store/database';
 import { eventStoreMigrations } from './store/event-store-migrations';
@@ -110,6 +113,22 @@ async function start(
     logger,
     metricsRegistry,
   });
+  // Routing restores every tenant from the event log before the API accepts agent actions.
+  const realtime = createRealtime({ database, identity, clock: systemClock, timers: nodeTimers, logger });
+  const contactFlow = createContactFlow({
+    database,
+    identity,
+    clock: systemClock,
+    timers: nodeTimers,
+    ids,
+    logger,
+    listener: realtime.listener,
+  });
+  await contactFlow.start();
+  shutdown.add('routing', async () => {
+    realtime.stop();
+    await contactFlow.stop();
+  });
   const app = await buildServer({
     config,
     logger,
@@ -120,6 +139,7 @@ async function start(
     version,
     metricsRegistry,
     sipWebSocket: telephony.webSocket,
+    contactCenter: contactCenterRoutes(contactFlow, realtime),
   });
   shutdown.add('http', () => app.close());
   shutdown.add('sip', () => telephony.stop());

@@ -35,6 +35,8 @@ export interface ServerParts {
   readonly metricsRegistry?: Registry;
   /** SIP over WebSocket (RFC 7118), mounted at `/sip` when given. */
   readonly sipWebSocket?: WebSocketTransport;
+  /** Agent API, statistics and the `/api/v1/events` WebSocket (contact-flow and realtime). */
+  readonly contactCenter?: { registerRoutes(app: FastifyInstance): Promise<void> };
 }
 
 /** The Fastify instance with every context's routes, not yet listening. */
@@ -78,5 +80,6 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   await registerIdentityRoutes(app, parts.identity, config.auth);
   await app.register(routingConfigRoutes, { repository: new RoutingConfigRepository(parts.database.db) });
   if (parts.sipWebSocket) await app.register(sipWebSocketRoutes, { transport: parts.sipWebSocket });
+  if (parts.contactCenter) await parts.contactCenter.registerRoutes(app);
   return app;
 }

@@ -65,6 +65,29 @@ export class RoutingConfigRepository {
     }));
   }
 
+  /** Tenants that have at least one queue: the ones whose routing must run. */
+  async listRoutingTenants(): Promise<TenantId[]> {
+    const rows = await this.db.selectFrom('queues').select('tenant_id').distinct().execute();
+    return rows.map((r) => r.tenant_id as TenantId);
+  }
+
+  /** Skill levels per agent (user id → skill code → level), for logging agents in to routing. */
+  async listAgentSkills(tenantId: TenantId): Promise<Map<string, Record<string, number>>> {
+    const rows = await this.db
+      .selectFrom('agent_skills as a')
+      .innerJoin('skills as s', 's.id', 'a.skill_id')
+      .select(['a.user_id', 's.code', 'a.level'])
+      .where('a.tenant_id', '=', tenantId)
+      .execute();
+    const byAgent = new Map<string, Record<string, number>>();
+    for (const row of rows) {
+      const skills = byAgent.get(row.user_id) ?? {};
+      skills[row.code] = Number(row.level);
+      byAgent.set(row.user_id, skills);
+    }
+    return byAgent;
+  }
+
   async listEntryPoints(tenantId: TenantId): Promise<EntryPoint[]> {
     const rows = await this.db
       .selectFrom('entry_points')

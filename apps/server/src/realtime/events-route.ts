@@ -1,0 +1,82 @@
+/**
+ * `GET /api/v1/events`, upgraded to a WebSocket (protocol in `@switchboard/contracts`'
+ * `realtime-messages.ts`). The access-control gate authenticates the upgrade request like any
+ * other (login cookie or bearer token) before the handshake completes; the tenant and the scope
+ * come from the principal only.
+ */
+import type {} from '@fastify/websocket';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Clock, TenantId } from '@switchboard/kernel';
+import { REALTIME_PATH, type ClientMessage, type RealtimeScope } from '@switchboard/contracts';
+import { principalOf } from '../identity/access-control';
+import { ClientConnection, type ConnectionLimits, type SendingSocket } from './client-connection';
+import type { RealtimeHub } from './realtime-hub';
+
+/** Options of {@link eventsRoute}. */
+export interface EventsRouteOptions {
+  readonly hub: RealtimeHub;
+  readonly clock: Clock;
+  /** Starts the tenant's routing if needed, so its statistics exist before the first snapshot. */
+  readonly ensureTenant: (tenantId: TenantId) => Promise<unknown>;
+  readonly limits?: ConnectionLimits;
+}
+
+interface EventSocket extends SendingSocket {
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[]) => void): void;
+  on(event: 'close', listener: () => void): void;
+}
+
+/** Registers the real-time endpoint; `@fastify/websocket` must already be registered. */
+export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, options) => {
+  app.get(
+    REALTIME_PATH,
+    { websocket: true, config: { access: 'authenticated' }, schema: { hide: true } },
+    async (raw, request) => {
+      const socket = raw as unknown as EventSocket;
+      const principal = principalOf(request);
+      const scope: RealtimeScope = principal.roles.some((r) => r === 'supervisor' || r === 'admin')
+        ? 'tenant'
+        : 'agent';
+      const connection = new ClientConnection(socket, options.limits);
+      // The client may leave while the tenant's routing is still starting.
+      const link: { closed: boolean; unsubscribe?: () => void } = { closed: false };
+      socket.on('close', () => {
+        link.closed = true;
+        link.unsubscribe?.();
+      });
+      socket.on('message', (data) => {
+        if (parseClientMessage(data)?.type === 'ping')
+          connection.send({ type: 'pong', serverTime: options.clock.now() });
+      });
+      await options.ensureTenant(principal.tenantId).catch((error: unknown) => {
+        request.log.error({ err: error }, 'routing not available for the event stream');
+      });
+      if (link.closed) return;
+      connection.send({
+        type: 'hello',
+        tenantId: principal.tenantId,
+        userId: principal.userId,
+        scope,
+        serverTime: options.clock.now(),
+        statisticsIntervalSeconds: scope === 'tenant' ? options.hub.intervalSeconds : null,
+      });
+      link.unsubscribe = options.hub.subscribe(principal.tenantId, {
+        scope,
+        userId: principal.userId,
+        connection,
+      });
+    },
+  );
+};
+
+function parseClientMessage(data: Buffer | ArrayBuffer | Buffer[]): ClientMessage | undefined {
+  try {
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString()
+      : Buffer.from(data as ArrayBuffer).toString();
+    const parsed = JSON.parse(text) as { type?: unknown };
+    return parsed.type === 'ping' ? { type: 'ping' } : undefined;
+  } catch {
+    return undefined;
+  }
+}
