@@ -1,0 +1,176 @@
+import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
+import {
+  FRAME_SAMPLES,
+  JitterBuffer,
+  LINEAR_TO_ALAW,
+  LINEAR_TO_ULAW,
+  type G711Law,
+  type RtpPacketView,
+  type WavFormat,
+} from '@switchboard/media';
+import type { MediaTicker, TickSubscriber } from './media-ticker';
+import { RecordingFile } from './recording-file';
+
+/** Which channel a tapped packet belongs to: the caller is left, the agent right. */
+export type RecordingSide = 'caller' | 'agent';
+
+/** Sample encoding of recordings: G.711 μ-law halves the size of 16-bit PCM. */
+export type RecordingEncoding = 'mulaw' | 'alaw' | 'pcm16';
+
+export interface CallRecorderOptions {
+  readonly path: string;
+  readonly ticker: MediaTicker;
+  /** The law each side's packets arrive in. */
+  readonly callerLaw: G711Law;
+  readonly agentLaw: G711Law;
+  /** Default `mulaw`: bit-exact for PCMU legs, 16 KB/s per stereo call instead of 32. */
+  readonly encoding?: RecordingEncoding;
+  /** Frames gathered per disk write; default 50 (1 s), which is also what a crash can lose. */
+  readonly framesPerWrite?: number;
+}
+
+/** The outcome of a closed recording. */
+export interface RecordingSummary {
+  readonly path: string;
+  readonly dataBytes: number;
+  readonly durationMs: number;
+  readonly pausedMs: number;
+  readonly error?: Rejection;
+}
+
+/**
+ * Records a two-party call as one stereo WAV: caller left, agent right. The bridge taps every
+ * audio packet of both directions into a per-side jitter buffer (which reorders, and conceals
+ * losses as G.711 Appendix I suggests); on each 20 ms tick one frame is pulled from each side,
+ * interleaved, encoded and appended, so both channels stay on the call's timeline whatever the
+ * network did. Writes are batched (`framesPerWrite`) to keep the syscall rate low at 800 calls.
+ *
+ * Pause/resume (for card numbers): while paused the jitter buffers are still drained, so paused
+ * audio never reaches the encoder, and **digital silence is written in its place**. Silence keeps
+ * the file's timeline equal to the call's, so offsets in the recording match the call's events
+ * (QA review, speech analytics) and a reviewer hears a gap instead of a spliced conversation.
+ */
+export class CallRecorder implements TickSubscriber {
+  private readonly buffers: Record<RecordingSide, JitterBuffer>;
+  private readonly left = new Int16Array(FRAME_SAMPLES);
+  private readonly right = new Int16Array(FRAME_SAMPLES);
+  private readonly bytesPerFrame: number;
+  private readonly framesPerWrite: number;
+  private chunk: Uint8Array;
+  private chunkFrames = 0;
+  private frames = 0;
+  private pausedFrames = 0;
+  private isPaused = false;
+  private closed = false;
+
+  private constructor(
+    private readonly options: CallRecorderOptions,
+    private readonly file: RecordingFile,
+    private readonly encoding: RecordingEncoding,
+  ) {
+    const buffer = (law: G711Law) => new JitterBuffer({ law, initialDelayMs: 60, maxDelayMs: 300 });
+    this.buffers = { caller: buffer(options.callerLaw), agent: buffer(options.agentLaw) };
+    this.bytesPerFrame = FRAME_SAMPLES * 2 * (encoding === 'pcm16' ? 2 : 1);
+    this.framesPerWrite = Math.max(1, options.framesPerWrite ?? 50);
+    this.chunk = new Uint8Array(this.bytesPerFrame * this.framesPerWrite);
+    options.ticker.subscribe(this);
+  }
+
+  /** Creates the file and starts the recording clock. */
+  static async start(options: CallRecorderOptions): Promise<Result<CallRecorder, Rejection>> {
+    const encoding = options.encoding ?? 'mulaw';
+    const format: WavFormat = { encoding, sampleRate: 8000, channels: 2 };
+    const file = await RecordingFile.create(options.path, format);
+    if (!file.ok) return err(file.error);
+    return ok(new CallRecorder(options, file.value, encoding));
+  }
+
+  /** True while audio is replaced by silence. */
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  /** Stops recording audio (silence is written instead) until {@link resume}. */
+  pause(): void {
+    this.isPaused = true;
+  }
+
+  /** Records audio again. */
+  resume(): void {
+    this.isPaused = false;
+  }
+
+  /** Feeds one received audio packet of `side` (called by the bridge, before any relaying). */
+  tap(side: RecordingSide, packet: RtpPacketView, nowMs: number): void {
+    if (this.closed) return;
+    this.buffers[side].push(
+      packet.timestamp,
+      packet.bytes,
+      nowMs,
+      packet.payloadOffset,
+      packet.payloadLength,
+    );
+  }
+
+  /** Ticker hook: one stereo frame per due frame. */
+  onTick(frames: number, nowMs: number): void {
+    for (let i = 0; i < frames; i++) this.recordFrame(nowMs);
+  }
+
+  /** Stops, writes what is buffered and finalises the header. */
+  async close(): Promise<RecordingSummary> {
+    if (!this.closed) {
+      this.closed = true;
+      this.options.ticker.unsubscribe(this);
+      this.flush();
+    }
+    const done = await this.file.finish();
+    return {
+      path: this.options.path,
+      dataBytes: this.file.dataBytes,
+      durationMs: this.frames * 20,
+      pausedMs: this.pausedFrames * 20,
+      ...(done.ok ? {} : { error: done.error }),
+    };
+  }
+
+  private recordFrame(nowMs: number): void {
+    const { left, right } = this;
+    this.buffers.caller.pull(nowMs, left);
+    this.buffers.agent.pull(nowMs, right);
+    if (this.isPaused) {
+      left.fill(0);
+      right.fill(0);
+      this.pausedFrames++;
+    }
+    this.interleave(left, right, this.chunk, this.chunkFrames * this.bytesPerFrame);
+    this.frames++;
+    if (++this.chunkFrames >= this.framesPerWrite) this.flush();
+  }
+
+  private interleave(left: Int16Array, right: Int16Array, out: Uint8Array, at: number): void {
+    if (this.encoding === 'pcm16') {
+      for (let i = 0; i < FRAME_SAMPLES; i++, at += 4) {
+        out[at] = left[i]! & 0xff;
+        out[at + 1] = (left[i]! >> 8) & 0xff;
+        out[at + 2] = right[i]! & 0xff;
+        out[at + 3] = (right[i]! >> 8) & 0xff;
+      }
+      return;
+    }
+    const table = this.encoding === 'mulaw' ? LINEAR_TO_ULAW : LINEAR_TO_ALAW;
+    for (let i = 0; i < FRAME_SAMPLES; i++, at += 2) {
+      out[at] = table[left[i]! & 0xffff]!;
+      out[at + 1] = table[right[i]! & 0xffff]!;
+    }
+  }
+
+  private flush(): void {
+    if (this.chunkFrames === 0) return;
+    const bytes = this.chunk.subarray(0, this.chunkFrames * this.bytesPerFrame);
+    this.file.append(bytes);
+    // The written chunk belongs to the file until its write completes: start a new one.
+    this.chunk = new Uint8Array(this.bytesPerFrame * this.framesPerWrite);
+    this.chunkFrames = 0;
+  }
+}

@@ -1,0 +1,99 @@
+import type {
+  G711Law,
+  ReceiveSnapshot,
+  RtpLegCounters,
+  RtpPacketView,
+  RtpPayloadKind,
+  TelephoneEventCounters,
+  TelephoneEventName,
+} from '@switchboard/media';
+import type { MediaRuntime } from './media-clock';
+import type { MediaTicker } from './media-ticker';
+import type { RemoteReport } from './rtcp-session';
+import type { RtpSocketPair } from './rtp-port-pool';
+import type { SourceLatchOptions, TransportAddress } from './source-latch';
+
+/** The codec a leg negotiated in SDP: one G.711 law and, optionally, RFC 4733 events. */
+export interface LegCodec {
+  readonly law: G711Law;
+  /** 0 for PCMU, 8 for PCMA (RFC 3551 static types) unless the offer remapped them. */
+  readonly payloadType: number;
+  /** Dynamic payload type of `telephone-event/8000`, when negotiated. */
+  readonly telephoneEventPayloadType?: number;
+}
+
+/** Where the remote wants media, from its SDP (`c=`, `m=` port, optional `a=rtcp`, RFC 3605). */
+export interface RemoteMedia extends TransportAddress {
+  readonly rtcpPort?: number;
+}
+
+export interface MediaLegOptions {
+  /** Id for logs and events (the call leg id of signalling). */
+  readonly id: string;
+  readonly sockets: RtpSocketPair;
+  readonly codec: LegCodec;
+  /** The remote from SDP; may come later through `MediaLeg.setRemote`. */
+  readonly remote?: RemoteMedia;
+  readonly runtime: MediaRuntime;
+  readonly ticker: MediaTicker;
+  /** "No audio" is reported after this much silence on the receive side; default 10 s. */
+  readonly noRtpTimeoutMs?: number;
+  readonly latch?: SourceLatchOptions;
+  /** SDES CNAME (RFC 3550 §6.5.1); default `<id>@switchboard`. */
+  readonly cname?: string;
+  /** Called once when the leg closes, e.g. to give its ports back to the pool. */
+  readonly release?: (sockets: RtpSocketPair) => void;
+}
+
+/** Typed events of a media leg. */
+export interface MediaLegEvents {
+  /** Media now goes to the address packets came from (symmetric RTP, callers behind NAT). */
+  latched: { readonly remote: TransportAddress; readonly previous: TransportAddress | undefined };
+  /** The remote's stream changed SSRC (RFC 3550 §8.2: a new source, e.g. after a transfer). */
+  'ssrc-changed': { readonly ssrc: number; readonly previous: number | undefined };
+  /** First packet of a key press (RFC 4733): enough to barge into a prompt. */
+  'dtmf-started': { readonly digit: TelephoneEventName };
+  /** A key press ended; reported once however many redundant end packets came. */
+  dtmf: { readonly digit: TelephoneEventName; readonly durationMs: number };
+  /** No RTP for `silentMs`: one-way or dead audio, reported instead of a silent call. */
+  'rtp-timeout': { readonly silentMs: number };
+  /** RTP came back after an `rtp-timeout`. */
+  'rtp-resumed': { readonly silentMs: number };
+  /** The remote's view of our stream, from its SR or RR. */
+  'rtcp-report': RemoteReport;
+  /** The remote said goodbye (RFC 3550 §6.6). */
+  'rtcp-bye': { readonly ssrc: number | undefined };
+  closed: { readonly stats: MediaLegStats };
+}
+
+/** Receive-side counters beyond the media package's: latching and RTCP. */
+export interface LegExtraCounters {
+  /** Valid RTP from a source that is not the remote, dropped (latching closed). */
+  stray: number;
+  /** Valid RTP from a candidate source while learning, before it latched. */
+  learning: number;
+  latches: number;
+  rtcpReceived: number;
+  rtcpMalformed: number;
+  socketErrors: number;
+}
+
+/** Figures of one leg for call-quality statistics. */
+export interface MediaLegStats {
+  readonly receive: ReceiveSnapshot;
+  readonly counters: Readonly<RtpLegCounters> & Readonly<LegExtraCounters>;
+  readonly dtmf: TelephoneEventCounters;
+  readonly sentPackets: number;
+  readonly sentOctets: number;
+  readonly rtcpSent: number;
+  readonly lastRemoteReport: RemoteReport | undefined;
+  readonly remote: TransportAddress | undefined;
+}
+
+/**
+ * Where a leg delivers accepted packets (audio and telephone-events). `packet` is a reused view,
+ * valid only during the call. One consumer at a time: the bridge, or nothing (IVR ignores audio).
+ */
+export interface RtpSink {
+  receiveRtp(packet: RtpPacketView, kind: RtpPayloadKind, nowMs: number): void;
+}

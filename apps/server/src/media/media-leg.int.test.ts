@@ -1,0 +1,209 @@
+import {
+  encodeRtcpCompound,
+  telephoneEventPackets,
+  ULAW_SILENCE,
+  type TelephoneEventName,
+} from '@switchboard/media';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MediaLegEvents } from './media-leg-types';
+import { MediaTestHarness, PCMU, rtpOf } from './media-test-harness';
+import { eventually, RtpTestPeer } from './rtp-test-peer';
+
+const frame = new Uint8Array(160).fill(ULAW_SILENCE);
+let h: MediaTestHarness;
+const peers: RtpTestPeer[] = [];
+async function peer(): Promise<RtpTestPeer> {
+  const p = await RtpTestPeer.open();
+  peers.push(p);
+  return p;
+}
+afterEach(() => {
+  h?.close();
+  for (const p of peers.splice(0)) p.close();
+});
+
+function sendStream(
+  p: RtpTestPeer,
+  to: { address: string; port: number },
+  ssrc: number,
+  seq0: number,
+  n: number,
+) {
+  for (let i = 0; i < n; i++)
+    p.sendRtp(
+      { payloadType: 0, sequenceNumber: seq0 + i, timestamp: 1000 + 160 * (seq0 + i), ssrc, payload: frame },
+      to,
+    );
+}
+
+describe('MediaLeg', () => {
+  it('latches to the source of the first valid packets when the caller is behind NAT', async () => {
+    h = new MediaTestHarness();
+    // The SDP names a private address that nothing listens on; media comes from the peer.
+    const leg = await h.leg(PCMU, { address: '127.0.0.1', port: 9 });
+    const caller = await peer();
+    const latched: MediaLegEvents['latched'][] = [];
+    leg.on('latched', (e) => latched.push(e));
+    sendStream(caller, rtpOf(leg), 0x1111, 10, 3);
+    await eventually(() => latched.length === 1, 3000, 'latched');
+    expect(latched[0]).toEqual({ remote: caller.address, previous: { address: '127.0.0.1', port: 9 } });
+    leg.sendFrame(frame);
+    await caller.waitForRtp(1);
+    expect(caller.rtp[0]).toMatchObject({ payloadType: 0, ssrc: leg.sender.ssrc });
+
+    // Once latched, another source is dropped, whatever it sends.
+    const intruder = await peer();
+    sendStream(intruder, rtpOf(leg), 0x2222, 500, 5);
+    await eventually(() => leg.stats().counters.stray === 5, 3000, 'stray packets');
+    expect(leg.remote).toEqual(caller.address);
+
+    // A re-INVITE with a new address reopens learning.
+    leg.setRemote({ address: '127.0.0.1', port: 11 });
+    sendStream(intruder, rtpOf(leg), 0x2222, 505, 2);
+    await eventually(() => latched.length === 2, 3000, 'relatched');
+    expect(leg.remote).toEqual(intruder.address);
+  });
+
+  it('follows an SSRC change and reports it', async () => {
+    h = new MediaTestHarness();
+    const caller = await peer();
+    const leg = await h.leg(PCMU, caller.address);
+    const changes: MediaLegEvents['ssrc-changed'][] = [];
+    leg.on('ssrc-changed', (e) => changes.push(e));
+    sendStream(caller, rtpOf(leg), 0xaaaa, 1, 5);
+    await eventually(() => changes.length === 1);
+    sendStream(caller, rtpOf(leg), 0xbbbb, 9000, 5);
+    await eventually(() => changes.length === 2, 3000, 'second SSRC');
+    expect(changes).toEqual([
+      { ssrc: 0xaaaa, previous: undefined },
+      { ssrc: 0xbbbb, previous: 0xaaaa },
+    ]);
+    expect(leg.stats().receive).toMatchObject({ ssrc: 0xbbbb, ssrcChanges: 1 });
+  });
+
+  it('counts and ignores garbage, truncated, unknown-type and RTCP-on-RTP packets, then works on', async () => {
+    h = new MediaTestHarness();
+    const caller = await peer();
+    const leg = await h.leg(PCMU, caller.address);
+    const to = rtpOf(leg);
+    caller.sendRaw(new Uint8Array([1, 2, 3]), to);
+    caller.sendRaw(new Uint8Array(40).fill(0x3f), to);
+    caller.sendRaw(new Uint8Array([0x80, 0x00, 0x00]), to);
+    caller.sendRtp({ payloadType: 18, sequenceNumber: 1, timestamp: 0, ssrc: 5, payload: frame }, to);
+    const block = {
+      ssrc: 1,
+      fractionLost: 0,
+      cumulativeLost: 0,
+      highestSequence: 0,
+      jitter: 0,
+      lastSenderReport: 0,
+      delaySinceLastSenderReport: 0,
+    };
+    caller.sendRaw(encodeRtcpCompound([{ type: 'rr', ssrc: 5, reports: [block] }]), to);
+    for (let i = 0; i < 50; i++)
+      caller.sendRaw(
+        Uint8Array.from({ length: i * 7 }, (_, k) => (k * 131 + i) & 0xff),
+        to,
+      );
+    // Garbage on the RTCP port too.
+    caller.sendRaw(new Uint8Array([0x81, 0xc9, 0xff, 0xff]), {
+      address: to.address,
+      port: leg.local.rtcpPort,
+    });
+    sendStream(caller, to, 0x77, 1, 4);
+    await eventually(() => leg.stats().counters.accepted === 3, 3000, 'valid packets after garbage');
+    const c = leg.stats().counters;
+    expect(
+      c.truncated + c.badVersion + c.unknownPayloadType + c.rtcpOnRtpPort + c.badPadding,
+    ).toBeGreaterThanOrEqual(54);
+    expect(c.unknownPayloadType).toBeGreaterThanOrEqual(1);
+    expect(c.rtcpOnRtpPort).toBe(1);
+    await eventually(() => leg.stats().counters.rtcpMalformed === 1, 3000, 'RTCP garbage counted');
+  });
+
+  it('turns RFC 4733 telephone-events into one digit event each, redundant end packets included', async () => {
+    h = new MediaTestHarness();
+    const caller = await peer();
+    const leg = await h.leg(PCMU, caller.address);
+    const digits: MediaLegEvents['dtmf'][] = [];
+    leg.on('dtmf', (e) => digits.push(e));
+    let seq = 100;
+    sendStream(caller, rtpOf(leg), 0x99, seq, 2);
+    seq += 2;
+    for (const [i, digit] of (['5', '#'] as TelephoneEventName[]).entries()) {
+      for (const p of telephoneEventPackets({
+        event: digit,
+        durationMs: 120,
+        timestamp: 8000 * (i + 1),
+        sequenceNumber: 0,
+      }))
+        caller.sendRtp(
+          {
+            payloadType: 101,
+            marker: p.marker,
+            sequenceNumber: seq++,
+            timestamp: p.timestamp,
+            ssrc: 0x99,
+            payload: p.payload,
+          },
+          rtpOf(leg),
+        );
+    }
+    await eventually(() => digits.length === 2, 3000, 'two digits');
+    expect(digits).toEqual([
+      { digit: '5', durationMs: 120 },
+      { digit: '#', durationMs: 120 },
+    ]);
+    expect(leg.stats().dtmf.duplicates).toBe(4);
+  });
+
+  it('reports no RTP after the watchdog period and its return', async () => {
+    h = new MediaTestHarness();
+    const caller = await peer();
+    const leg = await h.leg(PCMU, caller.address, { noRtpTimeoutMs: 3000 });
+    const events: string[] = [];
+    leg.on('rtp-timeout', (e) => events.push(`timeout ${e.silentMs}`));
+    leg.on('rtp-resumed', () => events.push('resumed'));
+    h.advance(2000);
+    expect(events).toEqual([]);
+    h.advance(1000);
+    expect(events).toEqual(['timeout 3000']);
+    h.advance(5000);
+    expect(events).toHaveLength(1);
+    sendStream(caller, rtpOf(leg), 0x42, 1, 3);
+    await eventually(() => events.length === 2, 3000, 'resumed');
+    expect(events[1]).toBe('resumed');
+  });
+
+  it('sends RTCP RR, then SR once it sends media, and reads the remote report about our stream', async () => {
+    h = new MediaTestHarness();
+    const caller = await peer();
+    const callerRtcp = await peer();
+    const leg = await h.leg(PCMU, { ...caller.address, rtcpPort: callerRtcp.address.port });
+    sendStream(caller, rtpOf(leg), 0x55, 1, 5);
+    await eventually(() => leg.stats().counters.accepted === 4);
+    h.clock.advance(4000);
+    await callerRtcp.waitFor((p) => p.received.length >= 1, 3000, 'first RTCP');
+    expect(callerRtcp.received[0]!.bytes[1]).toBe(201);
+    for (let i = 0; i < 3; i++) leg.sendFrame(frame);
+    h.clock.advance(8000);
+    await callerRtcp.waitFor((p) => p.received.some((d) => d.bytes[1] === 200), 3000, 'an SR');
+    const reports: MediaLegEvents['rtcp-report'][] = [];
+    leg.on('rtcp-report', (r) => reports.push(r));
+    const block = {
+      ssrc: leg.sender.ssrc,
+      fractionLost: 64,
+      cumulativeLost: 3,
+      highestSequence: 3,
+      jitter: 80,
+      lastSenderReport: 0,
+      delaySinceLastSenderReport: 0,
+    };
+    callerRtcp.sendRaw(encodeRtcpCompound([{ type: 'rr', ssrc: 0x55, reports: [block] }]), {
+      address: '127.0.0.1',
+      port: leg.local.rtcpPort,
+    });
+    await eventually(() => reports.length === 1, 3000, 'remote report');
+    expect(reports[0]).toMatchObject({ kind: 'rr', fractionLost: 0.25, cumulativeLost: 3, jitterMs: 10 });
+  });
+});
