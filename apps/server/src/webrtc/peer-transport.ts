@@ -1,0 +1,240 @@
+import type { Timers } from '@switchboard/kernel';
+import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
+import {
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpPacket,
+  type MediaStreamTrack,
+  type PeerConfig,
+  type RTCRtpTransceiver,
+} from 'werift';
+import type { AudioCodecChoice } from './offer-codecs';
+import { WebRtcCode, webRtcRejection } from './webrtc-rejection';
+
+/** Where the transport stands, folded from werift's ICE and DTLS states. */
+export type PeerTransportState = 'connecting' | 'connected' | 'failed' | 'closed';
+
+/** Why a transport failed: connectivity checks (RFC 8445 §8), the DTLS handshake (RFC 5764 §4), or neither in time. */
+export type PeerFailure = 'ice' | 'dtls' | 'connect-timeout';
+
+/** ICE addresses of this host; unset means werift's defaults (every non-loopback interface). */
+export interface PeerIceOptions {
+  /** Host candidates (RFC 8445 §5.1.1.1) on these addresses too, e.g. 127.0.0.1 in tests. */
+  readonly additionalHostAddresses?: readonly string[];
+  /** Bind the ICE sockets to this IPv4 address only (a multi-homed server's media address). */
+  readonly bindAddress?: string;
+  /** UDP ports for host candidates, e.g. the firewall's WebRTC range. */
+  readonly portRange?: readonly [number, number];
+  /** Also gather IPv6 host candidates; default false. */
+  readonly ipv6?: boolean;
+}
+
+/** What {@link PeerTransport.answer} needs. */
+export interface PeerTransportOptions {
+  readonly codec: AudioCodecChoice;
+  readonly timers: Timers;
+  readonly ice?: PeerIceOptions;
+  /** Bound on gathering our candidates before the answer goes out; default 5 s. */
+  readonly gatheringTimeoutMs?: number;
+  /** Receives every RTP packet of the browser's audio stream, already SRTP-decrypted. */
+  readonly onRtp: (packet: RtpPacket) => void;
+  readonly onState: (state: PeerTransportState, failure?: PeerFailure) => void;
+}
+
+/**
+ * One werift RTCPeerConnection answering one browser offer (RFC 8829 §5.3): a single audio
+ * transceiver, sendrecv, over one ICE/DTLS-SRTP transport (RFC 8445, RFC 5764). The answer is
+ * produced only after ICE gathering has completed so that it carries every candidate: SIP
+ * carries one answer and no trickle (RFC 8829 §4.1.8.1, "half trickle" is not assumed).
+ *
+ * A transport is never renegotiated: a browser that reloads builds a new RTCPeerConnection with
+ * new ICE credentials and fingerprint, so the leg builds a new transport too and swaps it in.
+ */
+export class PeerTransport {
+  private state: PeerTransportState = 'connecting';
+
+  private constructor(
+    private readonly pc: RTCPeerConnection,
+    private readonly transceiver: RTCRtpTransceiver,
+    private readonly options: PeerTransportOptions,
+    /** The SDP answer, candidates included. */
+    readonly answerSdp: string,
+  ) {}
+
+  /** Answers `offerSdp`; the transport starts connecting as soon as this resolves. */
+  static async answer(
+    offerSdp: string,
+    options: PeerTransportOptions,
+  ): Promise<Result<PeerTransport, Rejection>> {
+    const pc = new RTCPeerConnection({
+      iceServers: [],
+      codecs: { audio: codecParameters(options.codec) },
+      headerExtensions: { audio: [] },
+      iceUseIpv6: options.ice?.ipv6 ?? false,
+      ...iceConfig(options.ice),
+    });
+    const subscription = pc.onTrack.subscribe((track: MediaStreamTrack) => {
+      track.onReceiveRtp.subscribe((packet) => options.onRtp(packet));
+    });
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      const transceiver = pc.getTransceivers().find((t) => t.kind === 'audio');
+      if (transceiver === undefined) throw new Error('no audio transceiver after the offer');
+      // We can always send and receive; werift answers the intersection with the offered
+      // direction, so a recvonly or sendonly offer still gets the mirror RFC 3264 §6.1 asks for.
+      transceiver.setDirection('sendrecv');
+      await pc.setLocalDescription(await pc.createAnswer());
+      const gathered = await waitForGathering(pc, options.timers, options.gatheringTimeoutMs ?? 5000);
+      if (!gathered) {
+        await pc.close();
+        return err(webRtcRejection(WebRtcCode.GatheringTimedOut, 'ICE gathering did not complete'));
+      }
+      const sdp = pc.localDescription?.sdp ?? '';
+      const bound = options.ice?.bindAddress;
+      const transport = new PeerTransport(
+        pc,
+        transceiver,
+        options,
+        bound ? keepCandidatesOn(sdp, bound) : sdp,
+      );
+      transport.watch();
+      return ok(transport);
+    } catch (cause) {
+      subscription.unSubscribe();
+      await pc.close().catch(() => undefined);
+      const message = cause instanceof Error ? cause.message : String(cause);
+      return err(webRtcRejection(WebRtcCode.NegotiationFailed, `werift refused the offer: ${message}`));
+    }
+  }
+
+  /** Current state. */
+  get current(): PeerTransportState {
+    return this.state;
+  }
+
+  /**
+   * Sends one audio RTP packet (serialized, any SSRC): werift stamps our SSRC and the negotiated
+   * payload type and protects it with SRTP. Dropped silently until DTLS is up (RFC 5764 §4.1:
+   * no keys yet), which is what a leg wants for a few frames at call start.
+   */
+  sendAudio(packet: Buffer): void {
+    if (this.state !== 'connected') return;
+    this.transceiver.sender.sendRtp(packet).catch(() => undefined);
+  }
+
+  /**
+   * Sends an RFC 4733 event packet. werift's sender rewrites every payload type to the audio
+   * codec's, so events go to the DTLS transport directly under the sender's SSRC.
+   */
+  sendEvent(packet: Buffer): void {
+    if (this.state !== 'connected') return;
+    const sender = this.transceiver.sender;
+    const rtp = RtpPacket.deSerialize(packet);
+    rtp.header.ssrc = sender.ssrc;
+    sender.dtlsTransport.sendRtp(rtp.payload, rtp.header).catch(() => undefined);
+  }
+
+  /** Closes the peer connection (DTLS close_notify, RFC 5246 §7.2.1). Idempotent. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    await this.pc.close().catch(() => undefined);
+  }
+
+  private watch(): void {
+    this.pc.iceConnectionStateChange.subscribe((s) => {
+      if (s === 'failed') this.fail('ice');
+    });
+    for (const dtls of this.pc.dtlsTransports) {
+      dtls.onStateChange.subscribe((s) => {
+        if (s === 'connected') this.set('connected');
+        else if (s === 'failed') this.fail('dtls');
+        else if (s === 'closed') this.set('closed');
+      });
+    }
+    this.pc.connectionStateChange.subscribe((s) => {
+      if (s === 'connected') this.set('connected');
+      else if (s === 'failed') this.fail(this.pc.iceConnectionState === 'failed' ? 'ice' : 'dtls');
+    });
+  }
+
+  /** Reports a failure once, then closes: a failed transport never recovers by itself. */
+  fail(failure: PeerFailure): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    this.state = 'failed';
+    this.options.onState('failed', failure);
+    void this.pc.close().catch(() => undefined);
+  }
+
+  private set(state: PeerTransportState): void {
+    if (this.state === state || this.state === 'failed' || this.state === 'closed') return;
+    this.state = state;
+    this.options.onState(state);
+  }
+}
+
+/**
+ * The codecs werift may answer with: PCMU at the offerer's payload type (werift matches by
+ * name but needs the number of a static type up front) and telephone-event when offered.
+ * No Opus, no RED, no CN: the answer then lists exactly what the SIP side speaks.
+ */
+function codecParameters(codec: AudioCodecChoice): RTCRtpCodecParameters[] {
+  const list = [
+    new RTCRtpCodecParameters({
+      mimeType: 'audio/PCMU',
+      clockRate: 8000,
+      channels: 1,
+      payloadType: codec.payloadType,
+    }),
+  ];
+  if (codec.telephoneEventPayloadType !== undefined)
+    list.push(
+      new RTCRtpCodecParameters({
+        mimeType: 'audio/telephone-event',
+        clockRate: 8000,
+        channels: 1,
+        payloadType: codec.telephoneEventPayloadType,
+      }),
+    );
+  return list;
+}
+
+function iceConfig(ice: PeerIceOptions | undefined): Partial<PeerConfig> {
+  // werift drops loopback and unknown addresses from its interface scan, so the bound address
+  // is added explicitly or it would have no candidate at all.
+  const extra = [...(ice?.additionalHostAddresses ?? []), ...(ice?.bindAddress ? [ice.bindAddress] : [])];
+  return {
+    ...(extra.length > 0 ? { iceAdditionalHostAddresses: [...new Set(extra)] } : {}),
+    ...(ice?.bindAddress ? { iceInterfaceAddresses: { udp4: ice.bindAddress } } : {}),
+    ...(ice?.portRange ? { icePortRange: [ice.portRange[0], ice.portRange[1]] as [number, number] } : {}),
+  };
+}
+
+/**
+ * werift binds its ICE sockets to `bindAddress` but still lists a host candidate for every
+ * interface; those can never answer a check, so the answer leaves them out (RFC 8445 §5.1.1.1:
+ * a host candidate is an address the agent actually listens on).
+ */
+function keepCandidatesOn(sdp: string, address: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === address)
+    .join('\r\n');
+}
+
+/** Resolves true when werift reports gathering complete, false after `timeoutMs`. */
+function waitForGathering(pc: RTCPeerConnection, timers: Timers, timeoutMs: number): Promise<boolean> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = timers.set(timeoutMs, () => {
+      subscription.unSubscribe();
+      resolve(false);
+    });
+    const subscription = pc.iceGatheringStateChange.subscribe((s) => {
+      if (s !== 'complete') return;
+      timers.clear(timer);
+      subscription.unSubscribe();
+      resolve(true);
+    });
+  });
+}

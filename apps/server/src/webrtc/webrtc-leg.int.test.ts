@@ -1,0 +1,303 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ToneGenerator, decodeG711, encodeG711 } from '@switchboard/media';
+import type { MediaLeg } from '../media/media-leg';
+import { MediaService } from '../media/media-service';
+import { RtpTestPeer } from '../media/rtp-test-peer';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ChromiumSoftphone, type HeardPeak, type SoftphonePage } from './chromium-softphone';
+import { PcmuCollector, peakFrequency } from './tone-probe';
+import { WebRtcLeg, type WebRtcLegEvents, type WebRtcLegOptions } from './webrtc-leg';
+
+let dir: string;
+let browser: ChromiumSoftphone;
+const legs: WebRtcLeg[] = [];
+const stops: (() => void)[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sb-webrtc-'));
+  const wav = join(dir, 'mic-440.wav');
+  // The fake microphone: a 440 Hz sine, looped by Chromium for as long as the track lives.
+  execFileSync('sox', [
+    '-n',
+    '-r',
+    '48000',
+    '-c',
+    '1',
+    '-b',
+    '16',
+    wav,
+    'synth',
+    '4',
+    'sine',
+    '440',
+    'vol',
+    '0.5',
+  ]);
+  browser = await ChromiumSoftphone.launch(wav);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+  for (const leg of legs.splice(0)) leg.close();
+});
+
+/** Polls `check` every 20 ms until it holds; fails after `timeoutMs` naming `what`. */
+async function until<T>(
+  check: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+): Promise<NonNullable<T>> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function openLeg(id: string, extra: Partial<WebRtcLegOptions> = {}): WebRtcLeg {
+  const leg = new WebRtcLeg({ id, ice: { bindAddress: '127.0.0.1' }, ...extra });
+  legs.push(leg);
+  return leg;
+}
+
+/** Offer from the page, answer from the leg, until both ends say connected. */
+async function connect(leg: WebRtcLeg, tab: SoftphonePage): Promise<void> {
+  const answer = await leg.answer(loopbackOnly(await tab.offer()));
+  if (!answer.ok) throw new Error(`offer refused: ${answer.error.code} ${answer.error.message}`);
+  await tab.answer(answer.value);
+  await until(() => leg.state === 'connected', 10_000, 'the leg to connect');
+  await until(async () => (await tab.state()) === 'connected', 5_000, 'the page to connect');
+}
+
+/** Keeps the browser's loopback candidates only, so the test's media never leaves 127.0.0.1. */
+function loopbackOnly(sdp: string): string {
+  return sdp
+    .split('\r\n')
+    .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === '127.0.0.1')
+    .join('\r\n');
+}
+
+/** Plays a continuous tone into the leg every 20 ms until the test ends. */
+function playTone(leg: WebRtcLeg, hz: number): void {
+  const tone = new ToneGenerator({ name: `${hz} Hz`, components: [{ hz, levelDbm0: -6 }], cadence: [] });
+  const frame = new Int16Array(160);
+  const timer = setInterval(() => {
+    tone.fill(frame);
+    leg.sendLinear(frame);
+  }, 20);
+  stops.push(() => clearInterval(timer));
+}
+
+/** Waits until the page hears `hz` (±15 Hz, above -40 dBFS) and returns what it measured. */
+function heard(tab: SoftphonePage, hz: number, timeoutMs = 8000): Promise<HeardPeak> {
+  return until(
+    async () => {
+      const peak = await tab.peak();
+      return Math.abs(peak.hz - hz) <= 15 && peak.db > -40 ? peak : undefined;
+    },
+    timeoutMs,
+    `the page to hear ${hz} Hz`,
+  );
+}
+
+/** Resolves with the next `event` of `leg`; fails after `timeoutMs`. */
+function nextEvent<K extends keyof WebRtcLegEvents & string>(
+  leg: WebRtcLeg,
+  event: K,
+  timeoutMs: number,
+): Promise<WebRtcLegEvents[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
+    leg.once(event, (payload) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+/** Records a leg's lifecycle events by name, in order. */
+function journal(leg: WebRtcLeg): string[] {
+  const seen: string[] = [];
+  const names: (keyof WebRtcLegEvents)[] = [
+    'transport-connected',
+    'transport-closed',
+    'transport-failed',
+    'rejoined',
+    'rtp-timeout',
+    'rtp-resumed',
+  ];
+  for (const name of names) leg.on(name, () => seen.push(name));
+  return seen;
+}
+
+/** A SIP-side caller: an RTP peer sending a continuous `hz` tone in PCMU every 20 ms to `to`. */
+function callerTone(peer: RtpTestPeer, to: { address: string; port: number }, hz: number): void {
+  const tone = new ToneGenerator({ name: `${hz} Hz`, components: [{ hz, levelDbm0: -6 }], cadence: [] });
+  const frame = new Int16Array(160);
+  let seq = 0;
+  const timer = setInterval(() => {
+    tone.fill(frame);
+    const payload = new Uint8Array(160);
+    encodeG711('pcmu', frame, payload);
+    seq++;
+    peer.sendRtp(
+      { payloadType: 0, sequenceNumber: seq & 0xffff, timestamp: seq * 160, ssrc: 0x5eed, payload },
+      to,
+    );
+  }, 20);
+  stops.push(() => clearInterval(timer));
+}
+
+/** The strongest frequency in the last second the caller's RTP peer received. */
+function callerHears(peer: RtpTestPeer): { hz: number; share: number } {
+  const packets = peer.rtp.slice(-50);
+  const samples = new Int16Array(packets.length * 160);
+  packets.forEach((p, i) =>
+    decodeG711('pcmu', p.payload, samples.subarray(i * 160), Math.min(160, p.payload.length)),
+  );
+  return peakFrequency(samples);
+}
+
+/** Waits for one second of audio from the browser and returns its strongest frequency. */
+async function serverHears(audio: PcmuCollector): Promise<{ hz: number; share: number }> {
+  audio.clear();
+  await until(() => audio.samples >= 8000, 8000, 'one second of PCMU from the browser');
+  return peakFrequency(audio.last(8000));
+}
+
+describe('WebRtcLeg with a real headless Chromium', () => {
+  it('answers with PCMU and carries audio both ways', async () => {
+    const leg = openLeg('call-1/agent');
+    const audio = new PcmuCollector();
+    leg.setSink(audio);
+    const tab = await browser.openPage();
+    await connect(leg, tab);
+    expect(leg.codec.law).toBe('pcmu');
+    expect(await tab.page.evaluate('softphone.codec()')).toBe('audio/PCMU');
+
+    const fromBrowser = await serverHears(audio);
+    console.log(`server heard ${fromBrowser.hz} Hz (share ${fromBrowser.share.toFixed(2)})`);
+    expect(Math.abs(fromBrowser.hz - 440)).toBeLessThanOrEqual(10);
+    expect(fromBrowser.share).toBeGreaterThan(0.5);
+
+    // RFC 4733 §2.3: the first payload octet is the event (5 is digit 5); bit 7 of the second is E (end).
+    const events: { event: number; end: boolean }[] = [];
+    leg.on('rtp', ({ packet, kind }) => {
+      const at = packet.payloadOffset;
+      if (kind === 'telephone-event')
+        events.push({ event: packet.bytes[at]!, end: (packet.bytes[at + 1]! & 0x80) !== 0 });
+    });
+    await tab.dtmf('5');
+    await until(() => events.some((e) => e.event === 5 && e.end), 3000, 'the end of RFC 4733 event 5');
+    console.log(`server got ${events.length} telephone-event packets for digit 5 on payload type 126`);
+    expect(leg.codec.telephoneEventPayloadType).toBe(126);
+
+    playTone(leg, 1000);
+    const peak = await heard(tab, 1000);
+    console.log(`browser heard ${peak.hz.toFixed(1)} Hz at ${peak.db.toFixed(1)} dBFS`);
+    await tab.close();
+  });
+
+  it('reports no RTP when the browser stops sending, while the transport stays up', async () => {
+    const leg = openLeg('call-3/agent', { noRtpTimeoutMs: 1500 });
+    const seen = journal(leg);
+    const audio = new PcmuCollector();
+    leg.setSink(audio);
+    const tab = await browser.openPage();
+    await connect(leg, tab);
+    await until(() => audio.samples >= 1600, 5000, 'audio before stopping');
+    const timedOut = nextEvent(leg, 'rtp-timeout', 6000);
+    const stoppedAt = performance.now();
+    await tab.stopSending();
+    const { silentMs } = await timedOut;
+    const firedAfterMs = performance.now() - stoppedAt;
+    console.log(
+      `rtp-timeout after ${silentMs.toFixed(0)} ms without RTP, ${firedAfterMs.toFixed(0)} ms after the track stopped`,
+    );
+    expect(silentMs).toBeGreaterThanOrEqual(1500);
+    expect(firedAfterMs).toBeLessThan(4000);
+    expect(leg.state).toBe('connected');
+    expect(leg.stats().silent).toBe(true);
+    expect(seen).toEqual(['transport-connected', 'rtp-timeout']);
+    await tab.close();
+  });
+
+  it('reports a transport failure when the browser never completes ICE', async () => {
+    const leg = openLeg('call-4/agent', { connectTimeoutMs: 2000 });
+    const tab = await browser.openPage();
+    const answer = await leg.answer(loopbackOnly(await tab.offer()));
+    expect(answer.ok).toBe(true);
+    const failed = nextEvent(leg, 'transport-failed', 8000);
+    // The tab goes away before it applies the answer: nobody answers our connectivity checks.
+    await tab.close();
+    const { failure } = await failed;
+    console.log(`transport failed: ${failure}`);
+    expect(['ice', 'connect-timeout']).toContain(failure);
+    expect(leg.state).toBe('disconnected');
+  });
+
+  it('keeps the call bridged to the SIP side when the page reloads and offers again', async () => {
+    const base = 41000 + 2 * Math.floor(Math.random() * 2000);
+    const media = new MediaService({
+      ports: { bindAddress: '127.0.0.1', minPort: base, maxPort: base + 19 },
+    });
+    stops.push(() => media.closeAll());
+    const peer = await RtpTestPeer.open();
+    stops.push(() => peer.close());
+    const opened = await media.openLeg({
+      id: 'call-5/caller',
+      codec: { law: 'pcmu', payloadType: 0 },
+      remote: peer.address,
+    });
+    if (!opened.ok) throw new Error(opened.error.code);
+    const caller = opened.value;
+    const agent = openLeg('call-5/agent', { noRtpTimeoutMs: 5000 });
+    const seen = journal(agent);
+    // Bridge is typed against the MediaLeg class; WebRtcLeg has the same AudioLeg shape.
+    const bridged = await media.bridge(caller, agent as unknown as MediaLeg);
+    if (!bridged.ok) throw new Error(bridged.error.code);
+    const bridge = bridged.value;
+    callerTone(peer, { address: caller.local.address, port: caller.local.rtpPort }, 1000);
+
+    const first = await browser.openPage();
+    await connect(agent, first);
+    await peer.waitForRtp(60, 5000);
+    const before = callerHears(peer);
+    const heardBefore = await heard(first, 1000);
+    console.log(`before reload: caller heard ${before.hz} Hz, browser heard ${heardBefore.hz.toFixed(1)} Hz`);
+    expect(Math.abs(before.hz - 440)).toBeLessThanOrEqual(10);
+
+    const refused = await agent.answer('v=0\r\n');
+    expect(!refused.ok && refused.error.code).toBe('WEBRTC.BAD_OFFER');
+    expect(agent.generation).toBe(1);
+
+    // Closing the tab is what a reload does: the old peer connection dies without a BYE.
+    await first.close();
+    const second = await browser.openPage();
+    await connect(agent, second);
+    expect(agent.generation).toBe(2);
+    peer.clear();
+    await peer.waitForRtp(60, 5000);
+    const after = callerHears(peer);
+    const heardAfter = await heard(second, 1000);
+    console.log(
+      `after rejoin: caller heard ${after.hz} Hz, browser heard ${heardAfter.hz.toFixed(1)} Hz; events ${seen.join(', ')}`,
+    );
+    expect(Math.abs(after.hz - 440)).toBeLessThanOrEqual(10);
+    expect(bridge.bridged).toBe(true);
+    expect(bridge.stats.agentToCaller).toBeGreaterThan(100);
+    expect(seen).toContain('rejoined');
+    expect(seen).not.toContain('rtp-timeout');
+    await second.close();
+  });
+});
