@@ -1,0 +1,133 @@
+import type { Destination, HeaderField } from '@switchboard/sip';
+import type { HangUpCause, HangUpParty, LegId, LegRole } from './call-events';
+
+/** One place to send the INVITE: a registered contact, or a number through a trunk. */
+export interface OriginateTarget {
+  /** Request-URI: the registered Contact (`sip:1001@192.0.2.20:5062`) or `sip:<number>@<trunk>`. */
+  readonly uri: string;
+  /**
+   * Where to send it when that is not the URI's host: the flow the REGISTER came over (a phone
+   * behind NAT, RFC 5626 spirit) or the trunk's outbound proxy.
+   */
+  readonly destination?: Destination;
+}
+
+/**
+ * Caller ID presented on an originated leg. Trunk rules (which numbers a trunk accepts in From, the
+ * tenant's DID) are applied by the server before the command; this layer only renders them:
+ * From (RFC 3261 §8.1.1.3), P-Asserted-Identity (RFC 3325 §9.1), and for a withheld number an
+ * anonymous From with `Privacy: id` (RFC 3323 §4.1.1.3, RFC 3325 §9.3).
+ */
+export interface CallerId {
+  readonly number: string;
+  readonly name?: string;
+  /** The From host; default our own address. */
+  readonly host?: string;
+  /** The identity the trunk may assert for us, e.g. `sip:+864008001234@trunk.example.com`. */
+  readonly assertedIdentity?: string;
+  readonly withheld?: boolean;
+}
+
+/** What {@link Originate} calls. */
+export interface OriginateRequest {
+  /** Several contacts of one agent are rung in parallel; the first to answer wins (RFC 3261 §13.2.2.4 spirit). */
+  readonly targets: readonly OriginateTarget[];
+  readonly callerId: CallerId;
+  /** Ring timeout: when nobody answered by then, every branch is cancelled (RONA). Default from options. */
+  readonly timeoutMs?: number;
+  readonly headers?: readonly HeaderField[];
+  /** Who answers: an agent's device (default) or a customer (callback, external transfer). */
+  readonly role?: LegRole;
+}
+
+/** Answer an unanswered inbound leg with our media. */
+export interface AnswerInbound {
+  readonly type: 'AnswerInbound';
+  readonly legId: LegId;
+}
+
+/** Send 180 Ringing on an unanswered inbound leg. */
+export interface RingInbound {
+  readonly type: 'RingInbound';
+  readonly legId: LegId;
+}
+
+/** Refuse an unanswered inbound leg. */
+export interface RejectInbound {
+  readonly type: 'RejectInbound';
+  readonly legId: LegId;
+  readonly status: number;
+  readonly cause?: HangUpCause;
+}
+
+/** Call a device or number; the outcome names the new leg. */
+export interface Originate {
+  readonly type: 'Originate';
+  readonly request: OriginateRequest;
+}
+
+/** Link two legs: media connected once both are answered; either hang-up ends the other. */
+export interface Bridge {
+  readonly type: 'Bridge';
+  readonly legIds: readonly [LegId, LegId];
+}
+
+/** Put the leg's remote on hold (re-INVITE sendonly, music on hold). */
+export interface Hold {
+  readonly type: 'Hold';
+  readonly legId: LegId;
+}
+
+/** Take the leg's remote off hold and reconnect it to its bridged leg. */
+export interface Resume {
+  readonly type: 'Resume';
+  readonly legId: LegId;
+}
+
+/** The agent on `legId` hands its customer to `target` and leaves at once. */
+export interface BlindTransfer {
+  readonly type: 'BlindTransfer';
+  readonly legId: LegId;
+  readonly target: OriginateRequest;
+}
+
+/** The agent on `legId` puts its customer on hold and calls `target` to consult. */
+export interface Consult {
+  readonly type: 'Consult';
+  readonly legId: LegId;
+  readonly target: OriginateRequest;
+}
+
+/** The consulting agent on `legId` leaves; its customer is bridged to the consulted party. */
+export interface AttendedTransfer {
+  readonly type: 'AttendedTransfer';
+  readonly legId: LegId;
+}
+
+/** End a leg from our side. */
+export interface HangUp {
+  readonly type: 'HangUp';
+  readonly legId: LegId;
+  readonly cause?: HangUpCause;
+  /** Who asked: an agent's hang-up button, or the platform (default). */
+  readonly party?: HangUpParty;
+}
+
+/** Everything call control can be told to do. */
+export type CallCommand =
+  | AnswerInbound
+  | RingInbound
+  | RejectInbound
+  | Originate
+  | Bridge
+  | Hold
+  | Resume
+  | BlindTransfer
+  | Consult
+  | AttendedTransfer
+  | HangUp;
+
+/** What a command produced: the leg it created (Originate, BlindTransfer, Consult), if any. */
+export interface CommandOutcome {
+  readonly legId?: LegId;
+}

@@ -1,0 +1,241 @@
+import {
+  ok,
+  reject,
+  type Clock,
+  type IdGenerator,
+  type Random,
+  type Rejection,
+  type Result,
+  type Timers,
+} from '@switchboard/kernel';
+import {
+  UserAgentCore,
+  type Dialog,
+  type DialogEndCause,
+  type LocalEndpoint,
+  type ServerTransaction,
+  type SessionTimerPolicy,
+  type SipRequest,
+  type TimerValues,
+  type Transport,
+  type UserAgentHandler,
+} from '@switchboard/sip';
+import { BridgeLinks } from './bridge-links';
+import type { CallContext } from './call-context';
+import { CallEventBus, type CallEventListener } from './call-event-bus';
+import type { CallCommand, CommandOutcome } from './call-commands';
+import type { LegId } from './call-events';
+import { DtmfRelay } from './dtmf-relay';
+import { endLeg } from './end-leg';
+import { HoldControl } from './hold-control';
+import type { InboundCallHandler } from './inbound-call-handler';
+import { InboundCalls } from './inbound-calls';
+import type { Leg } from './leg';
+import { LegRegistry } from './leg-registry';
+import type { LegState } from './leg-state';
+import type { MediaPort } from './media-port';
+import { ALLOW } from './outbound-invite';
+import { OutboundCalls } from './outbound-calls';
+import { ReInviteExchange } from './re-invite-exchange';
+import { TransferControl } from './transfer-control';
+import { dispatchCommand } from './dispatch-command';
+import { handleInDialog } from './in-dialog-requests';
+
+/** Everything call control is built from: the SIP seams, the ports, and the two application seams. */
+export interface CallControlOptions {
+  /** The sans-I/O seam to the sockets (see the folder README for what the adapter must do). */
+  readonly transport: Transport;
+  readonly local: LocalEndpoint;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly random: Random;
+  readonly ids: IdGenerator;
+  readonly media: MediaPort;
+  readonly inbound: InboundCallHandler;
+  readonly timerValues?: Partial<TimerValues>;
+  readonly sessionTimer?: SessionTimerPolicy;
+  /** Ring timeout of originated legs unless the command gives one; default 20 s. */
+  readonly ringTimeoutMs?: number;
+  /** Relay INFO DTMF to the bridged leg as well as reporting it; default true. */
+  readonly relayDtmfInfo?: boolean;
+  /** Out-of-dialog requests other than INVITE (REGISTER, MESSAGE, SUBSCRIBE…); default 405. */
+  readonly otherRequest?: (request: SipRequest, transaction: ServerTransaction) => void;
+}
+
+/** A read-only view of a leg, for the API and tests. */
+export interface LegSnapshot {
+  readonly id: LegId;
+  readonly direction: Leg['direction'];
+  readonly role: Leg['role'];
+  readonly state: LegState;
+  readonly heldLocally: boolean;
+  readonly heldRemotely: boolean;
+  readonly bridgedTo?: LegId;
+}
+
+/** What is alive, for leak checks: all zero once every call is over and the timers have run. */
+export interface CallActivity {
+  readonly legs: number;
+  readonly forks: number;
+  readonly links: number;
+  readonly transfers: number;
+  readonly exchanges: number;
+  readonly dialogs: number;
+  readonly transactions: number;
+}
+
+/**
+ * The B2BUA call-control layer: commands in ({@link CallControl.execute}), events out
+ * ({@link CallControl.onEvent}), SIP through a {@link UserAgentCore} it owns, media through a
+ * {@link MediaPort}. It only wires small collaborators — inbound and outbound legs, bridge links,
+ * hold, transfers, re-INVITE exchanges, DTMF — which meet through the legs and the event bus.
+ * Sans-I/O: time, randomness, ids, sockets and media all come in through the options.
+ */
+export class CallControl implements UserAgentHandler {
+  readonly core: UserAgentCore;
+  private readonly ctx: CallContext;
+  private readonly bus = new CallEventBus();
+  private readonly legs = new LegRegistry();
+  private readonly exchanges = new Map<LegId, ReInviteExchange>();
+  private readonly inbound: InboundCalls;
+  private readonly outbound: OutboundCalls;
+  private readonly links: BridgeLinks;
+  private readonly hold: HoldControl;
+  private readonly transfers: TransferControl;
+  private readonly dtmf: DtmfRelay;
+
+  constructor(private readonly options: CallControlOptions) {
+    this.core = new UserAgentCore({ ...options, handler: this });
+    this.ctx = {
+      core: this.core,
+      legs: this.legs,
+      bus: this.bus,
+      media: options.media,
+      clock: options.clock,
+      timers: options.timers,
+      random: options.random,
+      ids: options.ids,
+      local: options.local,
+      end: (leg, ending, signal) => endLeg(this.ctx, leg, ending, signal),
+      emit: (event) => this.bus.emit(event),
+    };
+    this.inbound = new InboundCalls(this.ctx, options.inbound);
+    this.outbound = new OutboundCalls(this.ctx, options.ringTimeoutMs);
+    this.links = new BridgeLinks(this.ctx, (id) => this.inbound.answer(id));
+    this.hold = new HoldControl(this.ctx, this.links, (leg) => this.exchangeOf(leg));
+    this.transfers = new TransferControl(this.ctx, this.links, this.hold, this.outbound);
+    this.dtmf = new DtmfRelay(this.ctx, this.links, options.relayDtmfInfo ?? true);
+    // Order matters: transfers unlink a transferring leg before the links propagate its hang-up.
+    this.bus.onEvent((e) => this.transfers.onEvent(e));
+    this.bus.onEvent((e) => this.links.onEvent(e));
+    this.bus.onEvent((e) => {
+      if (e.type !== 'LegEnded') return;
+      this.exchanges.get(e.legId)?.dispose();
+      this.exchanges.delete(e.legId);
+    });
+  }
+
+  /** Subscribes to every call event in order; returns the unsubscribe function. */
+  onEvent(listener: CallEventListener): () => void {
+    return this.bus.onEvent(listener);
+  }
+
+  /** Carries out a command; expected refusals come back as rejections with `CALLS.*` codes. */
+  execute(command: CallCommand): Promise<Result<CommandOutcome, Rejection>> {
+    return dispatchCommand(command, {
+      inbound: this.inbound,
+      outbound: this.outbound,
+      links: this.links,
+      hold: this.hold,
+      transfers: this.transfers,
+      hangUp: (legId, ending) => {
+        const leg = this.legs.get(legId);
+        if (leg === undefined) return reject('CALLS.UNKNOWN_LEG', 'No such leg', { legId });
+        this.ctx.end(leg, ending, 'signal');
+        return ok({});
+      },
+    });
+  }
+
+  /** The leg's current state, while it lives. */
+  leg(legId: LegId): LegSnapshot | undefined {
+    const leg = this.legs.get(legId);
+    if (leg === undefined) return undefined;
+    const { id, direction, role, state, heldLocally, heldRemotely } = leg;
+    return {
+      id,
+      direction,
+      role,
+      state,
+      heldLocally,
+      heldRemotely,
+      bridgedTo: this.links.partnerOf(leg)?.id,
+    };
+  }
+
+  /** Counts of everything alive (legs, forks, links, dialogs, transactions…). */
+  activity(): CallActivity {
+    return {
+      legs: this.legs.size,
+      forks: this.outbound.size,
+      links: this.links.size,
+      transfers: this.transfers.size,
+      exchanges: this.exchanges.size,
+      dialogs: this.core.dialogs.size,
+      transactions: this.core.layer.clientCount + this.core.layer.serverCount,
+    };
+  }
+
+  receiveRequest(request: SipRequest, transaction: ServerTransaction, dialog: Dialog | undefined): void {
+    if (dialog !== undefined) {
+      const leg = this.legs.forDialog(dialog.id);
+      handleInDialog(this.core, leg, request, transaction, {
+        exchange: (l) => this.exchangeOf(l),
+        dtmf: this.dtmf,
+      });
+      return;
+    }
+    if (request.method === 'INVITE') this.inbound.receiveInvite(request, transaction);
+    else if (this.options.otherRequest !== undefined) this.options.otherRequest(request, transaction);
+    else
+      this.core.respond(transaction, 405, 'Method Not Allowed', {
+        headers: [{ name: 'Allow', value: ALLOW }],
+      });
+  }
+
+  receiveAck(ack: SipRequest, dialog: Dialog): void {
+    const leg = this.legs.forDialog(dialog.id);
+    if (leg === undefined || !leg.answerInAck) return;
+    leg.answerInAck = false;
+    const sdp = ack.body.length > 0 ? new TextDecoder().decode(ack.body) : undefined;
+    const applied =
+      sdp === undefined || leg.endpoint === undefined
+        ? undefined
+        : this.ctx.media.acceptAnswer(leg.endpoint, sdp);
+    // RFC 3264 §5: our offer in the 2xx must be answered in the ACK; without one the session fails.
+    if (applied === undefined || !applied.ok)
+      this.ctx.end(leg, { cause: 'media-failed', party: 'system' }, 'signal');
+  }
+
+  receiveCancel(_cancel: SipRequest, invite: ServerTransaction): void {
+    this.inbound.receiveCancel(invite);
+  }
+
+  dialogEnded(dialog: Dialog, cause: DialogEndCause): void {
+    const leg = this.legs.forDialog(dialog.id);
+    if (leg === undefined || leg.terminated || leg.dialog !== dialog) return;
+    if (cause === 'bye-received') this.ctx.end(leg, { cause: 'normal', party: leg.remoteParty }, 'silent');
+    else if (cause === 'ack-timeout' || cause === 'session-expired') {
+      this.ctx.end(leg, { cause: 'timeout', party: 'system' }, 'silent');
+    }
+  }
+
+  private exchangeOf(leg: Leg): ReInviteExchange {
+    let x = this.exchanges.get(leg.id);
+    if (x === undefined) {
+      x = new ReInviteExchange(this.ctx, leg, (l, held) => this.hold.remoteHold(l, held));
+      this.exchanges.set(leg.id, x);
+    }
+    return x;
+  }
+}

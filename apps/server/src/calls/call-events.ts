@@ -1,0 +1,142 @@
+/**
+ * Facts the call-control layer reports, past tense and subject first (STYLE.md). They are plain data:
+ * the server wraps each in the event envelope (eventId, streamId, tenantId, correlationId…) when it
+ * appends them to the event store; contact-flow and routing react to them.
+ */
+
+/** Id of one leg: one SIP dialog side of a call handled by the B2BUA. */
+export type LegId = string;
+
+/** Which way the leg's INVITE went: received from a trunk/phone, or sent by us. */
+export type LegDirection = 'inbound' | 'outbound';
+
+/** Who is at the far end of a leg, used to say which party ended a call. */
+export type LegRole = 'customer' | 'agent';
+
+/** Who ended a leg: the customer's side, the agent's side, or the platform (timeouts, commands). */
+export type HangUpParty = 'caller' | 'agent' | 'system';
+
+/** Why a leg ended. SIP detail stays in `sipStatus` (STYLE.md: SIP failures stay SIP). */
+export type HangUpCause =
+  | 'normal'
+  | 'cancelled'
+  | 'busy'
+  | 'declined'
+  | 'no-answer'
+  | 'unavailable'
+  | 'unknown-number'
+  | 'rejected'
+  | 'failed'
+  | 'media-failed'
+  | 'transferred'
+  | 'timeout';
+
+/** How a leg ended; carried by {@link LegEnded}. */
+export interface LegEnding {
+  readonly cause: HangUpCause;
+  readonly party: HangUpParty;
+  /** The final SIP status that ended an unanswered leg (487, 486, 404…), when there was one. */
+  readonly sipStatus?: number;
+}
+
+interface LegFact {
+  readonly legId: LegId;
+  /** Epoch ms from the Clock port. */
+  readonly at: number;
+}
+
+/** An inbound INVITE arrived, or we sent one to the listed targets. */
+export interface LegOffered extends LegFact {
+  readonly type: 'LegOffered';
+  readonly direction: LegDirection;
+  readonly role: LegRole;
+  readonly callId: string;
+  /** Caller's address (From URI). */
+  readonly from: string;
+  /** Inbound: the dialed Request-URI; outbound: the target URIs (several when forked). */
+  readonly to: readonly string[];
+}
+
+/** The remote rings (180) or plays early media (183 with SDP); inbound: we sent that response. */
+export interface LegRinging extends LegFact {
+  readonly type: 'LegRinging';
+  readonly earlyMedia: boolean;
+}
+
+/** The leg is connected (2xx sent or received). `contact` is the device that answered a fork. */
+export interface LegAnswered extends LegFact {
+  readonly type: 'LegAnswered';
+  readonly contact?: string;
+}
+
+/** The leg's remote is on hold: by our command (`local`) or its own re-INVITE (`remote`). */
+export interface LegHeld extends LegFact {
+  readonly type: 'LegHeld';
+  readonly by: 'local' | 'remote';
+}
+
+/** The leg is off hold again. */
+export interface LegResumed extends LegFact {
+  readonly type: 'LegResumed';
+  readonly by: 'local' | 'remote';
+}
+
+/** Media of two answered legs is connected through our media layer. */
+export interface LegsBridged {
+  readonly type: 'LegsBridged';
+  readonly legIds: readonly [LegId, LegId];
+  readonly at: number;
+}
+
+/** A customer's leg was moved to another party's leg; `fromLegId` (the transferor) ends. */
+export interface LegTransferred extends LegFact {
+  readonly type: 'LegTransferred';
+  readonly kind: 'blind' | 'attended';
+  readonly fromLegId: LegId;
+  readonly toLegId: LegId;
+}
+
+/** A blind transfer's new leg failed; the customer's leg stays up on music for routing to decide. */
+export interface TransferFailed extends LegFact {
+  readonly type: 'TransferFailed';
+  readonly targetLegId: LegId;
+  readonly cause: HangUpCause;
+  readonly sipStatus?: number;
+}
+
+/** An agent consults a third party: the agent's leg now talks to `consultLegId`, the customer waits. */
+export interface ConsultationStarted extends LegFact {
+  readonly type: 'ConsultationStarted';
+  readonly consultLegId: LegId;
+}
+
+/** The leg is over; every leg ends with exactly one of these. */
+export interface LegEnded extends LegFact, LegEnding {
+  readonly type: 'LegEnded';
+  /** The leg had been answered: a talk ended rather than an attempt. */
+  readonly answered: boolean;
+}
+
+/** A key press signalled in SIP INFO (application/dtmf-relay or application/dtmf). */
+export interface DtmfReceived extends LegFact {
+  readonly type: 'DtmfReceived';
+  readonly digit: string;
+  readonly durationMs?: number;
+}
+
+/** Everything call control reports: one union for the calls stream. */
+export type CallEvent =
+  | LegOffered
+  | LegRinging
+  | LegAnswered
+  | LegHeld
+  | LegResumed
+  | LegsBridged
+  | LegTransferred
+  | TransferFailed
+  | ConsultationStarted
+  | LegEnded
+  | DtmfReceived;
+
+/** The `type` of every event, for exhaustive maps (e.g. the outside names in contracts). */
+export type CallEventType = CallEvent['type'];

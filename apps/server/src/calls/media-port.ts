@@ -1,0 +1,49 @@
+import type { Rejection, Result } from '@switchboard/kernel';
+import type { MediaDirection } from '@switchboard/sip';
+import type { LegId } from './call-events';
+
+/** Id of one media endpoint (RTP ports, codec state, player) held for a leg. */
+export type MediaEndpointId = string;
+
+/** What {@link MediaPort.open} needs: the leg, and the remote offer when the INVITE carried one. */
+export interface OpenEndpointRequest {
+  readonly legId: LegId;
+  /** The remote SDP offer (inbound INVITE with SDP); absent when we make the offer. */
+  readonly remoteOffer?: string;
+  /** The leg is a browser softphone (WebRTC: ICE, DTLS-SRTP, Opus). */
+  readonly webrtc?: boolean;
+}
+
+/** An open endpoint and our SDP: the answer to `remoteOffer`, else our offer. */
+export interface MediaEndpoint {
+  readonly id: MediaEndpointId;
+  readonly localSdp: string;
+}
+
+/**
+ * What call control needs from the media layer (implemented over the RTP legs, player and bridge of
+ * `apps/server/src/media`; {@link InMemoryMedia} stands in for tests). Call control never touches
+ * RTP: it asks for SDP and tells the media layer which endpoints talk to which (RFC 3264 offer/answer
+ * rules are the media layer's to apply, since it owns the ports, codecs and o= versions).
+ *
+ * `open` and `connect` may do I/O (bind sockets, open a recording) and are asynchronous; the SDP
+ * calls are pure work on the endpoint's state and synchronous. A refused offer is a rejection with
+ * `details.status` (488 Not Acceptable Here, RFC 3264 §6).
+ */
+export interface MediaPort {
+  open(request: OpenEndpointRequest): Promise<Result<MediaEndpoint, Rejection>>;
+  /** A new offer from us for a re-INVITE: hold (`sendonly`/`inactive`) or resume (`sendrecv`). */
+  createOffer(endpoint: MediaEndpointId, direction: MediaDirection): Result<string, Rejection>;
+  /** The remote's answer to our last offer (2xx of our INVITE, or the ACK of an offerless INVITE). */
+  acceptAnswer(endpoint: MediaEndpointId, sdp: string): Result<void, Rejection>;
+  /** A new offer from the remote (re-INVITE, UPDATE): our answer. */
+  answerOffer(endpoint: MediaEndpointId, sdp: string): Result<string, Rejection>;
+  /** Relays audio (and RFC 4733 events) between two endpoints; the recorder hangs off here. */
+  connect(a: MediaEndpointId, b: MediaEndpointId): Promise<Result<void, Rejection>>;
+  disconnect(a: MediaEndpointId, b: MediaEndpointId): void;
+  /** Plays music on hold into the endpoint until stopped or released. */
+  startMusicOnHold(endpoint: MediaEndpointId): void;
+  stopMusicOnHold(endpoint: MediaEndpointId): void;
+  /** Closes the endpoint and gives its ports back; disconnects it from any bridge. Idempotent. */
+  release(endpoint: MediaEndpointId): void;
+}

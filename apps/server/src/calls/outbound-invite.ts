@@ -1,0 +1,92 @@
+import { err, ok, reject, type Rejection, type Result } from '@switchboard/kernel';
+import {
+  createRequest,
+  createVia,
+  nextHopOf,
+  parseUri,
+  quote,
+  serializeNameAddr,
+  serializeVia,
+  type Destination,
+  type HeaderField,
+  type LocalEndpoint,
+  type SipRequest,
+  type TransactionLayer,
+} from '@switchboard/sip';
+import type { CallerId, OriginateTarget } from './call-commands';
+
+/** Methods we accept inside our dialogs (RFC 3261 §20.5). */
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY';
+
+/** An INVITE ready to send and where it goes. */
+export interface OutboundInvite {
+  readonly request: SipRequest;
+  readonly destination: Destination;
+}
+
+/** What the INVITE is built from. */
+export interface InviteParts {
+  readonly target: OriginateTarget;
+  readonly callId: string;
+  readonly callerId: CallerId;
+  readonly sdp: string;
+  readonly headers?: readonly HeaderField[];
+}
+
+/**
+ * A new out-of-dialog INVITE (RFC 3261 §8.1.1, §13.2.1) with our SDP offer: a fresh Call-ID and
+ * From tag per branch (forks to several contacts are independent calls, so one failing never ends
+ * another's early dialog), CSeq 1, our Contact, and caller ID per {@link CallerId}.
+ */
+export function buildInvite(
+  layer: TransactionLayer,
+  local: LocalEndpoint,
+  parts: InviteParts,
+): Result<OutboundInvite, Rejection> {
+  const uri = parseUri(parts.target.uri);
+  if (!uri.ok) return uri;
+  const destination = parts.target.destination ?? nextHopOf([], uri.value);
+  if (destination === undefined)
+    return reject('CALLS.NO_ROUTE', 'The target is not a SIP URI', { ...parts.target });
+  const via = createVia({
+    transport: local.transport,
+    host: local.host,
+    port: local.port,
+    branch: layer.createBranch(),
+    rport: true,
+  });
+  const headers: HeaderField[] = [
+    { name: 'Via', value: serializeVia(via) },
+    { name: 'Max-Forwards', value: '70' },
+    { name: 'From', value: `${fromAddress(parts.callerId, local.host)};tag=${layer.createTag()}` },
+    { name: 'To', value: serializeNameAddr({ uri: uri.value, params: {} }) },
+    { name: 'Call-ID', value: parts.callId },
+    { name: 'CSeq', value: '1 INVITE' },
+    { name: 'Contact', value: serializeNameAddr(local.contact) },
+    { name: 'Allow', value: ALLOW },
+    ...identityHeaders(parts.callerId),
+    ...(parts.headers ?? []),
+    { name: 'Content-Type', value: 'application/sdp' },
+  ];
+  const built = createRequest({ method: 'INVITE', uri: uri.value, headers, body: parts.sdp });
+  return built.ok ? ok({ request: built.value, destination }) : err(built.error);
+}
+
+/** A fresh Call-ID (RFC 3261 §8.1.1.4): random and unique, with our host for readability. */
+export function newCallId(layer: TransactionLayer, local: LocalEndpoint): string {
+  return `${layer.createTag()}${layer.createTag()}@${local.host}`;
+}
+
+function fromAddress(id: CallerId, ourHost: string): string {
+  if (id.withheld === true) return '"Anonymous" <sip:anonymous@anonymous.invalid>';
+  const name = id.name === undefined ? '' : `${quote(id.name)} `;
+  return `${name}<sip:${id.number}@${id.host ?? ourHost}>`;
+}
+
+function identityHeaders(id: CallerId): HeaderField[] {
+  const out: HeaderField[] = [];
+  if (id.assertedIdentity !== undefined)
+    out.push({ name: 'P-Asserted-Identity', value: `<${id.assertedIdentity}>` });
+  if (id.withheld === true) out.push({ name: 'Privacy', value: 'id' });
+  return out;
+}
