@@ -11,6 +11,8 @@ import { createContactFlow } from './contact-flow/contact-flow';
 import { nodeTimers } from './contact-flow/deadline-timer';
 import { formatConfigProblems, loadConfig, usage, type Config } from './config/config';
 import { redactUrl } from './config/config-values';
+import { customerMigrations } from './customers/customer-migrations';
+import { seedDemoCustomers } from './customers/seed-demo-customers';
 import { demoCredentialsBanner } from './demo/demo-shop';
 import { seedDemoShop } from './demo/seed-demo-shop';
 import { GracefulShutdown } from './http/graceful-shutdown';
@@ -40,6 +42,7 @@ const MIGRATIONS = {
   ...identityMigrations,
   ...routingConfigMigrations,
   ...telephonyMigrations,
+  ...customerMigrations,
 };
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -105,6 +108,8 @@ async function start(
   // Idempotent: also gives demo phones to a demo shop created before SIP credentials existed.
   const { realm } = config.sip;
   if (demoSeeded) await seedDemoSipCredentials({ database, realm, clock: systemClock, hash: nodeDigestHash });
+  // Idempotent too: gives customers and orders to a demo shop created before the CRM tables existed.
+  if (demoSeeded) await seedDemoCustomers({ database, ids, clock: systemClock });
   const metricsRegistry = new Registry();
   const telephony = createTelephony({
     sip: config.sip,

@@ -10,6 +10,8 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { Clock } from '@switchboard/kernel';
 import type { Config } from './config/config';
+import { createCustomers } from './customers/customers';
+import { customerRoutes } from './customers/customer-routes';
 import { registerErrorHandling } from './http/error-handling';
 import { closeConnectionsWhileStopping } from './http/graceful-shutdown';
 import { registerHealthRoute, type Readiness } from './http/health';
@@ -79,6 +81,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   });
   await registerIdentityRoutes(app, parts.identity, config.auth);
   await app.register(routingConfigRoutes, { repository: new RoutingConfigRepository(parts.database.db) });
+  await app.register(customerRoutes, { services: createCustomers({ database: parts.database }) });
   if (parts.sipWebSocket) await app.register(sipWebSocketRoutes, { transport: parts.sipWebSocket });
   if (parts.contactCenter) await parts.contactCenter.registerRoutes(app);
   return app;

@@ -69,6 +69,11 @@ export const PROBLEM_STATUS: Readonly<Record<string, number>> = {
   'ROUTING.UNKNOWN_ATTRIBUTE': 422,
   'ROUTING.UNAVAILABLE': 503,
   'ROUTING.NOT_AN_AGENT': 409,
+  // Customers (customers/customer-codes.ts): a withheld or garbage number cannot be looked up.
+  'CUSTOMERS.CUSTOMER_NOT_FOUND': 404,
+  'CUSTOMERS.ORDER_NOT_FOUND': 404,
+  'CUSTOMERS.CALLER_ANONYMOUS': 422,
+  'CUSTOMERS.CALLER_NUMBER_INVALID': 422,
 };
 
 /** Status used for a code that is not in {@link PROBLEM_STATUS}. */
