@@ -11,39 +11,26 @@ import { createContactFlow } from './contact-flow/contact-flow';
 import { nodeTimers } from './contact-flow/deadline-timer';
 import { formatConfigProblems, loadConfig, usage, type Config } from './config/config';
 import { redactUrl } from './config/config-values';
-import { customerMigrations } from './customers/customer-migrations';
 import { seedDemoCustomers } from './customers/seed-demo-customers';
 import { demoCredentialsBanner } from './demo/demo-shop';
 import { seedDemoShop } from './demo/seed-demo-shop';
 import { GracefulShutdown } from './http/graceful-shutdown';
 import { Readiness } from './http/health';
 import { createIdentity, type IdentityServices } from './identity/identity';
-import { identityMigrations } from './identity/identity-migrations';
 import { TenantRepository } from './identity/tenant-repository';
-import { routingConfigMigrations } from './routing-config/routing-config-migrations';
 import { contactCenterRoutes, createRealtime } from './realtime/realtime';
+import { serverMigrations } from './migrations';
 import { buildServer } from './server';
 import { migrate, openDatabase, type Database } from './store/database';
-import { eventStoreMigrations } from './store/event-store-migrations';
 import { demoSipBanner, seedDemoSipCredentials } from './telephony/registrar/demo-sip-credentials';
 import { nodeDigestHash } from './telephony/sip-node-ports';
 import { createTelephony } from './telephony/telephony';
-import { telephonyMigrations } from './telephony/telephony-migrations';
 import { uuidV7Ids } from './uuid-v7';
 
 /** Exit code for an invalid configuration (as for a usage error). */
 const EXIT_CONFIG = 2;
 
 const systemClock: Clock = { now: () => Date.now() };
-
-/** Every context's migrations; keys sort by date and counter, which is the order they run in. */
-const MIGRATIONS = {
-  ...eventStoreMigrations,
-  ...identityMigrations,
-  ...routingConfigMigrations,
-  ...telephonyMigrations,
-  ...customerMigrations,
-};
 
 async function main(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -101,7 +88,7 @@ async function start(
     ...(config.db.databaseUrl ? { databaseUrl: config.db.databaseUrl } : {}),
   });
   shutdown.add('database', () => database.close());
-  await migrate(database, MIGRATIONS);
+  await migrate(database, serverMigrations);
   const ids = uuidV7Ids(systemClock);
   const identity = await createIdentity({ database, auth: config.auth, clock: systemClock, ids });
   const demoSeeded = await seedDemoIfWanted(config, database, identity, ids, logger);

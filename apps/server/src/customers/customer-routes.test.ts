@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addTenantWithAdmin,
-  ALL_MIGRATIONS,
-  startTestServer,
-  type TestServer,
-} from '../../test/support/test-server';
-import { migrate } from '../store/database';
+import { addTenantWithAdmin, startTestServer, type TestServer } from '../../test/support/test-server';
 import { uuidV7Ids } from '../uuid-v7';
-import { customerMigrations } from './customer-migrations';
 import { seedDemoCustomers } from './seed-demo-customers';
 
 let server: TestServer;
@@ -15,7 +8,6 @@ let agent: string;
 let boss: string;
 beforeAll(async () => {
   server = await startTestServer();
-  await migrate(server.database, { ...ALL_MIGRATIONS, ...customerMigrations });
   await seedDemoCustomers({ database: server.database, ids: uuidV7Ids(server.clock), clock: server.clock });
   agent = await server.login('agent1', 'demo-agent');
   await addTenantWithAdmin(server, 'acme', 'boss', 'acme-boss-pass');

@@ -11,7 +11,6 @@ import type { IdentityTables } from '../identity/identity-tables';
 import { TenantRepository } from '../identity/tenant-repository';
 import { migrate, type Database } from '../store/database';
 import { uuidV7Ids } from '../uuid-v7';
-import { customerMigrations } from './customer-migrations';
 import { createCustomers } from './customers';
 import { DEMO_CUSTOMERS, DEMO_ORDERS } from './demo-customers';
 import { ORDER_STATUSES } from './order-status';
@@ -22,7 +21,7 @@ const OTHER = 'tenant-acme' as TenantId;
 
 /** A migrated database with tenants `demo` (seeded CRM) and `acme` (one customer, one order). */
 async function prepare(database: Database) {
-  await migrate(database, { ...ALL_MIGRATIONS, ...customerMigrations });
+  await migrate(database, ALL_MIGRATIONS);
   const clock = testClock();
   const ids = uuidV7Ids(clock);
   const tenants = new TenantRepository(database.db as Kysely<IdentityTables>);

@@ -6,11 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantId } from '@switchboard/kernel';
 import { demoShopFlow, ivrScenario, type IvrInput } from '@switchboard/ivr';
-import { ALL_MIGRATIONS, startTestServer, type TestServer } from '../../test/support/test-server';
+import { startTestServer, type TestServer } from '../../test/support/test-server';
 import { TenantRepository } from '../identity/tenant-repository';
-import { migrate } from '../store/database';
 import { uuidV7Ids } from '../uuid-v7';
-import { customerMigrations } from './customer-migrations';
 import { createCustomers, type CustomerServices } from './customers';
 import { ivrCallerAttributesFor } from './screen-pop';
 import { seedDemoCustomers } from './seed-demo-customers';
@@ -20,7 +18,6 @@ let services: CustomerServices;
 let demo: TenantId;
 beforeAll(async () => {
   server = await startTestServer();
-  await migrate(server.database, { ...ALL_MIGRATIONS, ...customerMigrations });
   await seedDemoCustomers({ database: server.database, ids: uuidV7Ids(server.clock), clock: server.clock });
   services = createCustomers({ database: server.database });
   demo = (await new TenantRepository(server.database.db).findBySlug('demo'))!.id;

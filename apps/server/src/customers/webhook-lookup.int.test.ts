@@ -11,7 +11,6 @@ import { ALL_MIGRATIONS } from '../../test/support/test-server';
 import { useTestDatabases } from '../../test/support/test-databases';
 import { TenantRepository } from '../identity/tenant-repository';
 import { migrate } from '../store/database';
-import { customerMigrations } from './customer-migrations';
 import { createCustomers } from './customers';
 import { callLookupWebhook } from './webhook-lookup';
 
@@ -142,7 +141,7 @@ describe('LookupService with a tenant webhook', () => {
 
   async function services() {
     const database = await databases.open();
-    await migrate(database, { ...ALL_MIGRATIONS, ...customerMigrations });
+    await migrate(database, ALL_MIGRATIONS);
     await new TenantRepository(database.db).insert(
       { id: 'tenant-shop' as TenantId, slug: 'shop', name: 'Shop' },
       'now',

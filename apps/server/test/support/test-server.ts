@@ -14,18 +14,16 @@ import { loadConfig, type AuthConfig, type Config } from '../../src/config/confi
 import { seedDemoShop } from '../../src/demo/seed-demo-shop';
 import { Readiness } from '../../src/http/health';
 import { createIdentity, type IdentityServices } from '../../src/identity/identity';
-import { identityMigrations } from '../../src/identity/identity-migrations';
 import { scryptPasswordHasher } from '../../src/identity/password-hasher';
 import { TenantRepository } from '../../src/identity/tenant-repository';
 import { UserRepository } from '../../src/identity/user-repository';
-import { routingConfigMigrations } from '../../src/routing-config/routing-config-migrations';
+import { serverMigrations } from '../../src/migrations';
 import { buildServer } from '../../src/server';
 import { migrate, openDatabase, type Database } from '../../src/store/database';
-import { eventStoreMigrations } from '../../src/store/event-store-migrations';
 import { uuidV7Ids } from '../../src/uuid-v7';
 
-/** Every migration the server runs, in the same merge as `main.ts`. */
-export const ALL_MIGRATIONS = { ...eventStoreMigrations, ...identityMigrations, ...routingConfigMigrations };
+/** Every migration the server runs. */
+export const ALL_MIGRATIONS = serverMigrations;
 
 /** A cheap scrypt cost: the format and code path are production's, the work is not. */
 export const testHasher = scryptPasswordHasher({ cost: 2 ** 10 });
