@@ -134,3 +134,26 @@ describe('problem documents', () => {
     expect(problem.detail).toContain(problem.requestId);
   });
 });
+
+describe('log lines of refused requests', () => {
+  it('do not quote a malformed body, which may hold a password', async () => {
+    const lines: string[] = [];
+    const logged = Fastify({
+      logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } },
+    });
+    registerErrorHandling(logged);
+    logged.post('/login', async () => ({}));
+    await logged.ready();
+    const res = await logged.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"username":"admin","password":'Sup3r-Secret'}`,
+    });
+    await logged.close();
+    expect(res.statusCode).toBe(400);
+    expect(res.json().detail).toContain('Sup3r');
+    expect(lines.join('')).toContain('HTTP.MALFORMED_JSON');
+    expect(lines.join('')).not.toContain('Sup3r');
+  });
+});

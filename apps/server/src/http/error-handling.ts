@@ -32,9 +32,17 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   if (status >= 500) {
     request.log.error({ err: error }, 'request failed');
   } else {
-    request.log.info({ code: problem.code, status }, problem.message);
+    request.log.info({ code: problem.code, status }, loggedMessage(problem));
   }
   return sendProblem(request, reply, problem, status);
+}
+
+/**
+ * The message for the log line of a refusal. The JSON parser's message quotes the broken body,
+ * which may hold a password or a phone number: the client gets it, the log does not.
+ */
+function loggedMessage(problem: Rejection): string {
+  return problem.code === 'HTTP.MALFORMED_JSON' ? 'Request body is not valid JSON' : problem.message;
 }
 
 function classify(error: FastifyError, request: FastifyRequest): { problem: Rejection; status: number } {

@@ -12,6 +12,7 @@ export interface MetricsOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
 
 /**
  * `GET /metrics` in Prometheus text format: Node process metrics plus
@@ -63,11 +64,22 @@ export function registerMetrics(app: FastifyInstance, options: MetricsOptions): 
 }
 
 function mayScrape(request: FastifyRequest, token: string | undefined): boolean {
-  if (token === undefined) return LOOPBACK.has(request.ip);
+  if (token === undefined) return isDirectLoopback(request);
   const header = request.headers.authorization ?? '';
   const given = header.startsWith('Bearer ') ? header.slice(7) : '';
   // Compare digests so the comparison is constant-time whatever the lengths.
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(token).digest();
   return timingSafeEqual(a, b);
+}
+
+/**
+ * A client on this host speaking to us directly. The socket's address, not `request.ip`: with
+ * `trustProxy` that comes from `X-Forwarded-For`, which any client can write. And a request a
+ * reverse proxy relays is refused even from loopback: a proxy on the same host would otherwise make
+ * every client on the Internet look local.
+ */
+function isDirectLoopback(request: FastifyRequest): boolean {
+  const relayed = FORWARDING_HEADERS.some((name) => request.headers[name] !== undefined);
+  return !relayed && LOOPBACK.has(request.socket.remoteAddress ?? '');
 }

@@ -3,6 +3,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { ProblemSchema } from './problem-details';
 
+/** Where Swagger UI and the OpenAPI document are served. */
+const DOCS_PREFIX = '/docs';
+
 export interface OpenApiOptions {
   readonly version: string;
   /** Name of the login-session cookie, for the `sessionCookie` security scheme. */
@@ -50,7 +53,9 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
   });
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...route.config, access: 'public' };
+    // Only the docs' own routes: a bare prefix test would also open `/docsearch` or `/docs-admin`.
+    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`))
+      route.config = { ...route.config, access: 'public' };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
 }

@@ -20,6 +20,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by access control on every non-public route; null on public ones. */
     principal: Principal | null;
+    /**
+     * Resolves the request's credential again, for connections that outlive it (WebSockets): the
+     * principal now, or undefined once the login ended, the token was revoked or the user disabled.
+     */
+    reauthenticate(): Promise<Principal | undefined>;
   }
 }
 
@@ -35,6 +40,11 @@ export function registerAccessControl(
   options: { authenticate: Authenticate; sessionCookieName: string },
 ): void {
   app.decorateRequest('principal', null);
+  app.decorateRequest('reauthenticate', async function (this: FastifyRequest) {
+    const credential = presentedCredential(this, options.sessionCookieName);
+    const result = credential ? await options.authenticate(credential) : undefined;
+    return result?.ok ? result.value : undefined;
+  });
   app.addHook('onRequest', async (request, reply) => {
     // Unknown routes fall through to the 404 handler: there is nothing to protect.
     if (request.is404) return;

@@ -114,6 +114,21 @@ describe('login', () => {
     expect(res.statusCode).toBe(429);
   });
 
+  it('counts guesses sent in parallel before any of them fails', async () => {
+    // Many guesses at once, the right password last: all would pass a check made before the
+    // first failure is recorded. The per-user limit is 3.
+    const passwords = [...Array.from({ length: 9 }, (_, i) => `guess-${i}-x`), 'demo-agent'];
+    const answers = await Promise.all(
+      passwords.map((password, i) =>
+        login({ tenant: 'demo', username: 'agent4', password }, `203.0.113.${100 + i}`),
+      ),
+    );
+    const statuses = answers.map((a) => a.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(7);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
   it('names the missing field of an incomplete login', async () => {
     const res = await login({ tenant: 'demo', username: 'agent1' });
     expect(res.statusCode).toBe(400);

@@ -65,7 +65,7 @@ export class LoginService {
    */
   async login(input: LoginInput, ip: string): Promise<Result<LoginSuccess, Rejection>> {
     const userKey = `${input.tenant.toLowerCase()}/${input.username.toLowerCase()}`;
-    const verdict = this.o.throttle.check(ip, userKey);
+    const verdict = this.o.throttle.begin(ip, userKey);
     if (!verdict.allowed) {
       return reject(
         'AUTH.TOO_MANY_ATTEMPTS',
@@ -75,6 +75,24 @@ export class LoginService {
         },
       );
     }
+    // An attempt that throws counts as failed: an error must not become a free guess.
+    let succeeded = false;
+    try {
+      const checked = await this.checkPassword(input, ip);
+      if (!checked.ok) return checked;
+      const session = await this.openSession(checked.value.tenant, checked.value.user, ip);
+      succeeded = true;
+      return ok(session);
+    } finally {
+      this.o.throttle.end(ip, userKey, succeeded);
+    }
+  }
+
+  /** The password check of {@link login}, with the audit entry of a failure. */
+  private async checkPassword(
+    input: LoginInput,
+    ip: string,
+  ): Promise<Result<{ tenant: Tenant; user: User }, Rejection>> {
     const tenant = await this.tenants.findBySlug(input.tenant);
     const found = tenant && (await this.users.findForLogin(tenant.id, input.username));
     const passwordOk = await this.o.hasher.verify(input.password, found?.passwordHash ?? this.o.decoyHash);
@@ -88,7 +106,6 @@ export class LoginService {
             ? undefined
             : 'wrong_password';
     if (reason !== undefined || tenant === undefined || found === undefined) {
-      this.o.throttle.recordFailure(ip, userKey);
       await this.o.audit.record({
         tenantId: tenant?.id ?? null,
         actorUserId: found?.user.id ?? null,
@@ -99,8 +116,7 @@ export class LoginService {
       });
       return reject('AUTH.INVALID_CREDENTIALS', INVALID);
     }
-    this.o.throttle.recordSuccess(userKey);
-    return ok(await this.openSession(tenant, found.user, ip));
+    return ok({ tenant, user: found.user });
   }
 
   private async openSession(tenant: Tenant, user: User, ip: string): Promise<LoginSuccess> {

@@ -42,6 +42,21 @@ describe('LoginThrottle', () => {
     expect(throttle.check('10.0.0.1', 'demo/new').allowed).toBe(false);
   });
 
+  it('counts attempts still running against the limits, and forgets them when they end', () => {
+    const { throttle } = setup();
+    for (let i = 0; i < 3; i++) expect(throttle.begin(`10.0.0.${i}`, 'demo/agent1').allowed).toBe(true);
+    expect(throttle.begin('10.0.0.9', 'demo/agent1')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    throttle.end('10.0.0.0', 'demo/agent1', true);
+    throttle.end('10.0.0.1', 'demo/agent1', true);
+    throttle.end('10.0.0.2', 'demo/agent1', true);
+    expect(throttle.check('10.0.0.9', 'demo/agent1')).toEqual({ allowed: true });
+    for (let i = 0; i < 3; i++) {
+      throttle.begin('10.0.1.1', 'demo/agent2');
+      throttle.end('10.0.1.1', 'demo/agent2', false);
+    }
+    expect(throttle.check('10.0.1.2', 'demo/agent2')).toEqual({ allowed: false, retryAfterSeconds: 60 });
+  });
+
   it('forgets expired windows when it grows, so memory stays bounded', () => {
     const { throttle, advance } = setup();
     for (let i = 0; i < 5; i++) throttle.recordFailure(`10.0.1.${i}`, `demo/u${i}`);

@@ -1,21 +1,31 @@
 /**
  * `GET /api/v1/events`, upgraded to a WebSocket (protocol in `@switchboard/contracts`'
  * `realtime-messages.ts`). The access-control gate authenticates the upgrade request like any
- * other (login cookie or bearer token) before the handshake completes; the tenant and the scope
- * come from the principal only.
+ * other (login cookie or bearer token) before the handshake completes, and the credential is checked
+ * again every `recheckMs` while the socket lives; the tenant and the scope come from the principal only.
  */
 import type {} from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
-import type { Clock, TenantId } from '@switchboard/kernel';
+import type { Clock, TenantId, TimerHandle, Timers } from '@switchboard/kernel';
 import { REALTIME_PATH, type ClientMessage, type RealtimeScope } from '@switchboard/contracts';
 import { principalOf } from '../identity/access-control';
+import type { Principal } from '../identity/identity-model';
 import { ClientConnection, type ConnectionLimits, type SendingSocket } from './client-connection';
 import type { RealtimeHub } from './realtime-hub';
+
+/** How often a connection's credential is checked again, by default. */
+export const DEFAULT_RECHECK_MS = 60_000;
 
 /** Options of {@link eventsRoute}. */
 export interface EventsRouteOptions {
   readonly hub: RealtimeHub;
   readonly clock: Clock;
+  readonly timers: Timers;
+  /**
+   * How often the login or token behind a connection is checked again: logging out, revoking a
+   * token, disabling the user or changing their scope closes the socket within this time.
+   */
+  readonly recheckMs?: number;
   /** Starts the tenant's routing if needed, so its statistics exist before the first snapshot. */
   readonly ensureTenant: (tenantId: TenantId) => Promise<unknown>;
   readonly limits?: ConnectionLimits;
@@ -34,16 +44,33 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
     async (raw, request) => {
       const socket = raw as unknown as EventSocket;
       const principal = principalOf(request);
-      const scope: RealtimeScope = principal.roles.some((r) => r === 'supervisor' || r === 'admin')
-        ? 'tenant'
-        : 'agent';
+      const scope = scopeOf(principal);
       const connection = new ClientConnection(socket, options.limits);
       // The client may leave while the tenant's routing is still starting.
-      const link: { closed: boolean; unsubscribe?: () => void } = { closed: false };
+      const link: { closed: boolean; unsubscribe?: () => void; recheck?: TimerHandle } = { closed: false };
       socket.on('close', () => {
         link.closed = true;
         link.unsubscribe?.();
+        if (link.recheck !== undefined) options.timers.clear(link.recheck);
       });
+      // The upgrade was authorized once; a socket outlives the login behind it unless checked again.
+      const recheck = (): void => {
+        link.recheck = options.timers.set(options.recheckMs ?? DEFAULT_RECHECK_MS, () => {
+          link.recheck = undefined;
+          void request.reauthenticate().then(
+            (now) => {
+              if (link.closed) return;
+              if (now?.userId === principal.userId && scopeOf(now) === scope) recheck();
+              else socket.close(POLICY_VIOLATION, 'credential no longer valid');
+            },
+            (error: unknown) => {
+              request.log.error({ err: error }, 'event stream credential check failed');
+              if (!link.closed) recheck();
+            },
+          );
+        });
+      };
+      recheck();
       socket.on('message', (data) => {
         if (parseClientMessage(data)?.type === 'ping')
           connection.send({ type: 'pong', serverTime: options.clock.now() });
@@ -68,6 +95,14 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
     },
   );
 };
+
+/** WebSocket close code 1008 (RFC 6455 §7.4.1): the client reconnects and logs in again. */
+const POLICY_VIOLATION = 1008;
+
+/** Supervisors and admins follow the whole tenant; everyone else their own events. */
+function scopeOf(principal: Principal): RealtimeScope {
+  return principal.roles.some((r) => r === 'supervisor' || r === 'admin') ? 'tenant' : 'agent';
+}
 
 function parseClientMessage(data: Buffer | ArrayBuffer | Buffer[]): ClientMessage | undefined {
   try {

@@ -143,3 +143,25 @@ describe('the statistics endpoints', () => {
     });
   });
 });
+
+describe('a connection whose login ends', () => {
+  it('is closed at the next credential check, while live logins stay connected', async () => {
+    const ending = await server.login('supervisor', 'demo-supervisor');
+    const socket = new WebSocket(`${base}/api/v1/events`, { headers: { cookie: ending } });
+    await new Promise((resolve) => socket.once('open', resolve));
+    const staying = await connect('agent2');
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const logout = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie: ending },
+    });
+    expect(logout.statusCode).toBe(204);
+    server.clock.advance(60_000);
+    expect(await closed).toBe(1008);
+    staying.socket.send(JSON.stringify({ type: 'ping' }));
+    expect(await staying.next((m) => m.type === 'pong')).toMatchObject({ type: 'pong' });
+    expect(staying.socket.readyState).toBe(WebSocket.OPEN);
+    staying.socket.close();
+  });
+});

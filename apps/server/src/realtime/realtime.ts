@@ -93,6 +93,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       await app.register(eventsRoute, {
         hub,
         clock: options.clock,
+        timers: options.timers,
         ensureTenant: deps.ensureTenant,
         ...(options.limits ? { limits: options.limits } : {}),
       });
