@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { voiceRig, type VoiceRig } from './voice-test-rig';
+
+let rig: VoiceRig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const WELCOME = '欢迎致电示例商城。';
+
+/** Dials the hotline and waits until the main menu listens. */
+async function toMenu(r: VoiceRig, from = '13800138000'): Promise<string> {
+  await r.dial('4008001234', from);
+  await r.advance(3000);
+  return r.voice.activity().calls === 1 ? contactIdOf(r) : '';
+}
+
+function contactIdOf(r: VoiceRig): string {
+  return [
+    ...(
+      r.voice as unknown as { inbound: { o: { calls: { byContact: Map<string, unknown> } } } }
+    ).inbound.o.calls.byContact.keys(),
+  ][0]!;
+}
+
+async function contactEvents(r: VoiceRig, contactId: string): Promise<string[]> {
+  return (await r.events()).filter((e) => e.metadata.streamId === `contact-${contactId}`).map((e) => e.type);
+}
+
+describe('inbound call through the demo hotline', () => {
+  it('plays the welcome, queues on 2, rings the ready agent, bridges, and puts the agent in wrap-up', async () => {
+    rig = await voiceRig({ agents: { agent1: { answerAfterMs: 2000 } } });
+    await rig.logIn('agent1');
+    const contactId = await toMenu(rig);
+    expect(rig.trunk.finals.map((f) => f.status)).toEqual([200]);
+    expect(rig.played[0]?.text).toBe(WELCOME);
+    await rig.press('2');
+    await rig.advance(1500);
+    expect(rig.agentPhones.agent1!.methods()).toContain('INVITE');
+    await rig.advance(3000);
+    expect(await rig.agentStatus('agent1')).toBe('busy');
+    rig.trunk.hangUp();
+    await rig.advance(500);
+    expect(await rig.agentStatus('agent1')).toBe('wrap-up');
+    // Routing forgets a contact once it ended.
+    expect(await rig.contact(contactId)).toBeUndefined();
+    const types = await contactEvents(rig, contactId);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'CallArrived',
+        'IvrStarted',
+        'IvrMenuChoiceMade',
+        'ContactQueued',
+        'ContactOffered',
+        'AgentDeviceRung',
+        'ContactAnswered',
+        'CallBridged',
+        'CallEnded',
+        'ContactEnded',
+      ]),
+    );
+    expect(types.indexOf('IvrEnded')).toBeLessThan(types.indexOf('ContactQueued'));
+    expect(await rig.invariants()).toEqual([]);
+    expect(rig.voice.activity()).toEqual({ calls: 0, ivrSessions: 0, ivrOutstanding: 0, agentLegs: 0 });
+  });
+
+  it('refuses an unknown number with 404 and records the refusal', async () => {
+    rig = await voiceRig();
+    await rig.dial('4009999999');
+    await rig.advance(500);
+    expect(rig.trunk.finals.map((f) => f.status)).toEqual([404]);
+    const refused = (await rig.events()).filter((e) => e.type === 'CallRefused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.data).toMatchObject({ dialed: '4009999999', sipStatus: 404 });
+  });
+
+  it('caller hanging up in the IVR ends the flow and leaves no contact or timer', async () => {
+    rig = await voiceRig();
+    const contactId = await toMenu(rig);
+    rig.trunk.hangUp();
+    await rig.advance(10_000);
+    const ended = (await rig.events()).find((e) => e.type === 'IvrEnded');
+    expect(ended?.data).toMatchObject({ reason: 'caller-hung-up' });
+    expect(await contactEvents(rig, contactId)).not.toContain('ContactQueued');
+    expect(rig.voice.activity()).toEqual({ calls: 0, ivrSessions: 0, ivrOutstanding: 0, agentLegs: 0 });
+  });
+
+  it('caller hanging up while queued abandons the contact', async () => {
+    rig = await voiceRig();
+    const contactId = await toMenu(rig);
+    await rig.press('2');
+    await rig.advance(3000);
+    expect(await contactEvents(rig, contactId)).toContain('ContactQueued');
+    rig.trunk.hangUp();
+    await rig.advance(500);
+    expect(await contactEvents(rig, contactId)).toContain('ContactAbandoned');
+    expect(await rig.invariants()).toEqual([]);
+    expect(rig.voice.activity().calls).toBe(0);
+  });
+
+  it('caller hanging up while the agent rings abandons, cancels the device and frees the agent', async () => {
+    rig = await voiceRig({ agents: { agent1: { behaviour: 'ring' } } });
+    await rig.logIn('agent1');
+    const contactId = await toMenu(rig);
+    await rig.press('2');
+    await rig.advance(3000);
+    expect(await rig.agentStatus('agent1')).toBe('reserved');
+    rig.trunk.hangUp();
+    await rig.advance(1000);
+    const types = await contactEvents(rig, contactId);
+    expect(types).toContain('ContactAbandoned');
+    expect(rig.control.activity().legs).toBe(0);
+    expect(await rig.agentStatus('agent1')).toBe('ready');
+    expect(await rig.invariants()).toEqual([]);
+    expect(rig.voice.activity()).toEqual({ calls: 0, ivrSessions: 0, ivrOutstanding: 0, agentLegs: 0 });
+  });
+
+  it('RONA: an agent who never answers goes not ready and the next agent gets the call', async () => {
+    rig = await voiceRig({ agents: { agent1: { behaviour: 'ring' }, agent2: { answerAfterMs: 1000 } } });
+    await rig.logIn('agent1');
+    await rig.advance(1000);
+    await rig.logIn('agent2');
+    const contactId = await toMenu(rig);
+    await rig.press('2');
+    await rig.advance(3000);
+    const first = (await rig.events()).find((e) => e.type === 'ContactOffered')!.data as { agentId: string };
+    expect(first.agentId).toBe(rig.agentId('agent1'));
+    await rig.advance(16_000);
+    expect(await contactEvents(rig, contactId)).toEqual(
+      expect.arrayContaining(['ContactOfferTimedOut', 'CallBridged']),
+    );
+    expect(await rig.agentStatus('agent1')).toBe('not-ready');
+    expect(await rig.agentStatus('agent2')).toBe('busy');
+  });
+
+  it('a busy device is refused at once and the contact goes to the next agent', async () => {
+    rig = await voiceRig({ agents: { agent1: { behaviour: 'busy' }, agent2: {} } });
+    await rig.logIn('agent1');
+    await rig.advance(1000);
+    await rig.logIn('agent2');
+    const contactId = await toMenu(rig);
+    await rig.press('2');
+    await rig.advance(4000);
+    expect(await contactEvents(rig, contactId)).toEqual(
+      expect.arrayContaining(['AgentDeviceFailed', 'ContactOfferRejected', 'CallBridged']),
+    );
+    expect(await rig.agentStatus('agent2')).toBe('busy');
+  });
+
+  it('a VIP caller skips the menu and is queued with priority and the CRM attributes', async () => {
+    rig = await voiceRig();
+    await rig.dial('4008001234', '13912345678');
+    await rig.advance(4000);
+    const queued = (await rig.events()).find((e) => e.type === 'ContactQueued');
+    expect(queued?.data).toMatchObject({ priority: 10 });
+    expect(JSON.stringify(queued?.data)).toContain('"vip":3');
+    expect(rig.played.map((p) => p.text)).not.toContain(expect.stringContaining('按1'));
+  });
+
+  it('speaks the status of an order looked up in the demo shop', async () => {
+    rig = await voiceRig();
+    await toMenu(rig);
+    await rig.press('1');
+    await rig.advance(1500);
+    await rig.press('202611230007#');
+    await rig.advance(1000);
+    expect(rig.played.map((p) => p.text)).toContain('您的订单202611230007状态是待付款。');
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Where a call goes when its flow leaves the IVR: a queue ({@link CallQueue}), voicemail
+ * ({@link VoicemailDesk}), a callback contact, an external number, or a hang-up. Each outcome is
+ * one line to the collaborator that owns it.
+ */
+import type { IvrEffect, IvrEndReason } from '@switchboard/ivr';
+import type { Clock, IdGenerator } from '@switchboard/kernel';
+import type { CallJournal } from './call-journal';
+import type { CallQueue } from './call-queue';
+import type { IvrOutcomes } from './ivr-session';
+import { callTarget, type CallCommands, type Contacts, type VoiceLogger } from './voice-deps';
+import type { InboundCall } from './voice-calls';
+import type { VoicemailDesk } from './voicemail-desk';
+import type { QueueDirectory } from './voice-ports';
+
+/** Collaborators of {@link callOutcomes}. */
+export interface CallOutcomesOptions {
+  readonly queue: CallQueue;
+  readonly voicemail: VoicemailDesk;
+  readonly queues: QueueDirectory;
+  readonly contacts: Contacts;
+  readonly control: CallCommands;
+  readonly journal: CallJournal;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: VoiceLogger;
+  /** The flow ended: the IVR session can be dropped. */
+  readonly released: (call: InboundCall, reason: IvrEndReason) => void;
+}
+
+/** The IVR's exits, carried out. */
+export function callOutcomes(o: CallOutcomesOptions): IvrOutcomes {
+  return {
+    route: (call, effect) => void o.queue.enqueue(call, effect),
+    voicemail: (call, e) =>
+      void o.voicemail.take(call, { mailbox: e.mailbox, maxSeconds: e.maxSeconds, beep: e.beep }),
+    callback: (call, effect) => void requestCallback(o, call, effect),
+    transfer: (call, effect) => refuseTransfer(o, call, effect),
+    hangUp: (call, cause) =>
+      void o.control.execute({
+        type: 'HangUp',
+        legId: call.legId,
+        cause: cause === 'normal' ? 'normal' : 'failed',
+      }),
+    ended: (call, reason) => o.released(call, reason),
+  };
+}
+
+/**
+ * "Press 1 to be called back": a separate callback contact keeps the caller's place in the queue,
+ * so this call can end while routing later reserves an agent and asks for the call-out.
+ */
+async function requestCallback(
+  o: CallOutcomesOptions,
+  call: InboundCall,
+  effect: Extract<IvrEffect, { type: 'OfferCallback' }>,
+): Promise<void> {
+  const queueId = await o.queues.queueIdOf(call.tenantId, effect.queue);
+  if (queueId === undefined) {
+    o.logger.error({ tenantId: call.tenantId, queue: effect.queue }, 'callback for an unknown queue');
+    return;
+  }
+  const contactId = `${call.contactId}-callback`;
+  const profile = await call.profile;
+  const request = {
+    contactId,
+    queueId,
+    priority: effect.priority,
+    arrivedAt: call.arrivedAt,
+    attributes: { ...profile.contact, callbackFor: call.contactId },
+    callbackNumber: effect.number,
+  };
+  const queued = await o.contacts.enqueue(call.tenantId, request, call.callId);
+  const requested = queued.ok
+    ? await o.contacts.send(
+        call.tenantId,
+        { type: 'RequestCallback', contactId, callbackNumber: effect.number },
+        call.callId,
+      )
+    : queued;
+  if (!requested.ok) o.logger.error({ contactId, rejection: requested.error }, 'callback not requested');
+}
+
+/**
+ * External transfers need an outbound trunk per tenant, which the configuration does not hold yet:
+ * the transfer is refused on the timeline and the caller released, rather than left in silence.
+ */
+function refuseTransfer(
+  o: CallOutcomesOptions,
+  call: InboundCall,
+  effect: Extract<IvrEffect, { type: 'TransferExternal' }>,
+): void {
+  const data = {
+    contactId: call.contactId,
+    number: effect.number,
+    reason: 'no-outbound-trunk',
+    at: o.clock.now(),
+  };
+  void o.journal.append(callTarget(call, `${call.legId}/transfer`), [{ type: 'CallTransferRefused', data }]);
+  void o.control.execute({ type: 'HangUp', legId: call.legId, cause: 'unavailable' });
+}

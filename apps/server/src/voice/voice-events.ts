@@ -1,0 +1,100 @@
+/**
+ * Facts of an inbound call that neither the IVR interpreter nor routing records: how the call
+ * arrived, what happened on the agent's device, the bridge, voicemail, and how the call ended.
+ * With the IVR events and routing's contact events on the same `contact-<id>` stream, they make
+ * the call-detail timeline (IVR path, queue wait, offers, answer, hang-up party and cause).
+ */
+import type { EventDraft } from '@switchboard/kernel';
+import type { IvrEvent } from '@switchboard/ivr';
+import type { HangUpCause, HangUpParty } from '../calls';
+
+interface At {
+  readonly at: number;
+}
+
+/** Every voice fact, one union for the call's part of the contact stream. */
+export type VoiceEvent =
+  | EventDraft<
+      'CallArrived',
+      At & {
+        readonly contactId: string;
+        readonly legId: string;
+        readonly callId: string;
+        readonly dialed: string;
+        /** E.164 when identified, else as the trunk sent it. */
+        readonly callerNumber: string;
+        readonly entryPointId: string;
+        readonly flowId: string;
+      }
+    >
+  | EventDraft<
+      'CallRefused',
+      At & {
+        readonly legId: string;
+        readonly callId: string;
+        readonly dialed: string;
+        readonly sipStatus: number;
+      }
+    >
+  | EventDraft<
+      'AgentDeviceRung',
+      At & {
+        readonly contactId: string;
+        readonly agentId: string;
+        readonly legId: string;
+        readonly targets: number;
+      }
+    >
+  | EventDraft<
+      'AgentDeviceFailed',
+      At & {
+        readonly contactId: string;
+        readonly agentId: string;
+        readonly cause: HangUpCause | 'no-device';
+        readonly sipStatus: number | null;
+      }
+    >
+  | EventDraft<
+      'CallBridged',
+      At & {
+        readonly contactId: string;
+        readonly agentId: string;
+        readonly callerLegId: string;
+        readonly agentLegId: string;
+      }
+    >
+  | EventDraft<
+      'VoicemailRecorded',
+      At & {
+        readonly contactId: string;
+        readonly mailbox: string;
+        readonly path: string;
+        readonly durationMs: number;
+      }
+    >
+  | EventDraft<
+      'VoicemailFailed',
+      At & { readonly contactId: string; readonly mailbox: string; readonly code: string }
+    >
+  | EventDraft<
+      'CallTransferRefused',
+      At & { readonly contactId: string; readonly number: string; readonly reason: string }
+    >
+  | EventDraft<
+      'CallEnded',
+      At & {
+        readonly contactId: string;
+        readonly legId: string;
+        readonly party: HangUpParty;
+        readonly cause: HangUpCause;
+        readonly sipStatus: number | null;
+        /** Where the call was when it ended. */
+        readonly stage: CallStage;
+      }
+    >;
+
+/** Where an inbound call is in its life. */
+export type CallStage = 'ivr' | 'queued' | 'ringing' | 'bridged' | 'voicemail' | 'done';
+
+/** What the voice context appends: its own facts and the IVR's. */
+export type CallTimelineEvent = VoiceEvent | IvrEvent;

@@ -1,0 +1,146 @@
+/**
+ * The voice context wired together: inbound calls from a trunk through the IVR into routing's
+ * queues and on to agents' devices (ARCHITECTURE.md, "The life of an inbound call"). Call control
+ * needs the inbound handler when it is built and routing needs the telephony port when it is
+ * built, while the voice collaborators need both of them: so {@link createVoice} returns the two
+ * seams first and {@link Voice.attach} completes the wiring once call control and the contact
+ * service exist.
+ */
+import type { FlowRegistry } from '@switchboard/ivr';
+import type { Clock, IdGenerator, Timers } from '@switchboard/kernel';
+import type { CallControl, CallEvent } from '../calls';
+import type { EventStore } from '../store';
+import { AgentLegs } from './agent-legs';
+import { CallEnding } from './call-ending';
+import { CallJournal } from './call-journal';
+import { CallQueue } from './call-queue';
+import type { CallerProfiles } from './caller-profiles';
+import { EntryPointCallHandler } from './entry-point-call-handler';
+import { callOutcomes } from './ivr-outcomes';
+import { IvrLauncher } from './ivr-launcher';
+import type { IvrLookups } from './ivr-session';
+import { VoiceCalls } from './voice-calls';
+import type { CallCommands, Contacts, VoiceLogger } from './voice-deps';
+import type {
+  AgentDevices,
+  EntryPointDirectory,
+  HoldMusic,
+  PromptPlayer,
+  PromptSource,
+  QueueDirectory,
+  VoicemailPort,
+} from './voice-ports';
+import { VoiceTelephony } from './voice-telephony';
+import { VoicemailDesk } from './voicemail-desk';
+
+/** What the voice context is built from. */
+export interface VoiceOptions {
+  readonly store: Pick<EventStore, 'append'>;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly ids: IdGenerator;
+  readonly logger: VoiceLogger;
+  readonly flows: FlowRegistry;
+  readonly entryPoints: EntryPointDirectory;
+  readonly queues: QueueDirectory;
+  readonly profiles: CallerProfiles;
+  readonly lookups: IvrLookups;
+  readonly devices: AgentDevices;
+  readonly prompts: PromptSource;
+  readonly player: PromptPlayer;
+  readonly music: HoldMusic;
+  readonly voicemail: VoicemailPort;
+  /** Extra device ring time past routing's deadline (routing's RONA decides first); default 2 s. */
+  readonly ringGraceMs?: number;
+}
+
+/** The running context. */
+export interface Voice {
+  /** For call control's `inbound` option. */
+  readonly inbound: EntryPointCallHandler;
+  /** For contact-flow's `telephony` option. */
+  readonly telephony: VoiceTelephony;
+  readonly journal: CallJournal;
+  /** Completes the wiring and subscribes to call events; returns the unsubscribe function. */
+  attach(control: Pick<CallControl, 'execute' | 'onEvent'>, contacts: Contacts): () => void;
+  /** What is alive, for leak checks: all zero once every call is over. */
+  activity(): { calls: number; ivrSessions: number; ivrOutstanding: number; agentLegs: number };
+}
+
+/** Builds the voice context. */
+export function createVoice(o: VoiceOptions): Voice {
+  let control: CallCommands | undefined;
+  let contactService: Contacts | undefined;
+  const need = <T>(x: T | undefined): T => {
+    if (x === undefined) throw new Error('voice used before attach()');
+    return x;
+  };
+  const commands: CallCommands = { execute: (c) => need(control).execute(c) };
+  const contacts: Contacts = {
+    enqueue: (...a) => need(contactService).enqueue(...a),
+    answer: (...a) => need(contactService).answer(...a),
+    rejectOffer: (...a) => need(contactService).rejectOffer(...a),
+    end: (...a) => need(contactService).end(...a),
+    abandon: (...a) => need(contactService).abandon(...a),
+    send: (...a) => need(contactService).send(...a),
+  };
+  const calls = new VoiceCalls();
+  const journal = new CallJournal(o.store, o.ids, o.clock, o.logger);
+  const shared = { contacts, control: commands, journal, clock: o.clock, logger: o.logger, music: o.music };
+  const agents = new AgentLegs({
+    ...shared,
+    calls,
+    devices: o.devices,
+    ...(o.ringGraceMs === undefined ? {} : { ringGraceMs: o.ringGraceMs }),
+  });
+  const voicemail = new VoicemailDesk({ ...shared, voicemail: o.voicemail });
+  const queue = new CallQueue({ ...shared, queues: o.queues });
+  const ending = new CallEnding({ ...shared, calls, agents });
+  const outcomes = callOutcomes({
+    ...shared,
+    queue,
+    voicemail,
+    queues: o.queues,
+    ids: o.ids,
+    // Called only when a flow ends, long after `ivr` below exists.
+    released: (call) => ivr.release(call.legId),
+  });
+  const ivr = new IvrLauncher(calls, { ...o, journal, outcomes, logger: o.logger });
+  const inbound = new EntryPointCallHandler({
+    directory: o.entryPoints,
+    profiles: o.profiles,
+    calls,
+    journal,
+    clock: o.clock,
+    ids: o.ids,
+  });
+  const telephony = new VoiceTelephony({
+    calls,
+    agents,
+    voicemail,
+    contacts,
+    control: commands,
+    logger: o.logger,
+  });
+  return {
+    inbound,
+    telephony,
+    journal,
+    attach(callControl, contactsService) {
+      control = callControl;
+      contactService = contactsService;
+      return callControl.onEvent((event: CallEvent) => {
+        // The IVR sees a hang-up before the call's record is dropped by the ending.
+        ivr.onEvent(event);
+        agents.onEvent(event);
+        ending.onEvent(event);
+      });
+    },
+    activity: () => ({
+      calls: calls.size,
+      ivrSessions: ivr.size,
+      ivrOutstanding: ivr.outstanding,
+      agentLegs: agents.size,
+    }),
+  };
+}
