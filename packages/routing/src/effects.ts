@@ -1,3 +1,4 @@
+import { effectOf } from './engine/effect-of';
 import type { RoutingEvent } from './events';
 
 /**
@@ -29,44 +30,6 @@ export type CallbackNumberOf = (contactId: string) => string | null;
 
 /** The effects one event asks for. */
 export function effectsOf(event: RoutingEvent, callbackNumberOf: CallbackNumberOf): RoutingEffect[] {
-  switch (event.type) {
-    case 'ContactOffered': {
-      const d = event.data;
-      if (d.kind === 'callback') {
-        const callbackNumber = callbackNumberOf(d.contactId) ?? '';
-        return [
-          {
-            type: 'PlaceCallback',
-            contactId: d.contactId,
-            agentId: d.agentId,
-            callbackNumber,
-            until: d.expiresAt,
-          },
-        ];
-      }
-      return [
-        {
-          type: 'RingAgent',
-          contactId: d.contactId,
-          agentId: d.agentId,
-          channel: d.channel,
-          until: d.expiresAt,
-        },
-      ];
-    }
-    case 'ContactOfferTimedOut':
-    case 'ContactOfferRescinded':
-      return [{ type: 'StopRinging', contactId: event.data.contactId, agentId: event.data.agentId }];
-    case 'ContactOverflowed': {
-      const { action, contactId, queueId } = event.data;
-      if (action.kind === 'voicemail') return [{ type: 'SendToVoicemail', contactId, queueId }];
-      if (action.kind === 'hang-up' || action.kind === 'callback')
-        return [{ type: 'HangUp', contactId, prompt: action.prompt ?? null }];
-      return [];
-    }
-    case 'ContactCallbackRequested':
-      return [{ type: 'HangUp', contactId: event.data.contactId, prompt: 'callback-confirmed' }];
-    default:
-      return [];
-  }
+  const effect = effectOf(event, callbackNumberOf);
+  return effect === undefined ? [] : [effect];
 }

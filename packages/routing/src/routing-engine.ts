@@ -8,12 +8,13 @@ import {
 } from './agent/agent-state';
 import { agentStateMachine } from './agent/agent-state-machine';
 import type { AgentCommand, RoutingCommand } from './commands';
-import { effectsOf, type RoutingEffect } from './effects';
+import type { RoutingEffect } from './effects';
+import { effectOf } from './engine/effect-of';
 import { applyEvent } from './engine/apply-event';
 import { decideContact, overdue } from './engine/contact-commands';
-import type { ContactRecord } from './engine/engine-records';
 import { EngineState } from './engine/engine-state';
-import { decisionRound, type Match } from './engine/matcher';
+import { decisionRound } from './engine/matcher';
+import type { AgentRecord, ContactRecord } from './engine/engine-records';
 import { decideQueue, type QueueSetup } from './engine/queue-commands';
 import { eventsForTimer } from './engine/timer-handlers';
 import type { ContactKind, RoutingEvent } from './events';
@@ -69,7 +70,8 @@ export class RoutingEngine {
   readonly state: EngineState;
   private readonly setup: QueueSetup;
   private readonly clock: Clock;
-  private readonly offerMatch = (m: Match, at: number): void => this.offer(m, at);
+  private readonly offerMatch = (contact: ContactRecord, agent: AgentRecord, at: number): void =>
+    this.offer(contact, agent, at);
   private readonly callbackNumberOf = (contactId: string): string | null =>
     this.state.contacts.get(contactId)?.callbackNumber ?? null;
   private out: RoutingOutput = { events: [], effects: [] };
@@ -249,11 +251,11 @@ export class RoutingEngine {
   private record(event: RoutingEvent): void {
     applyEvent(this.state, event, this.setup);
     this.out.events.push(event);
-    const effects = effectsOf(event, this.callbackNumberOf);
-    for (const effect of effects) this.out.effects.push(effect);
+    const effect = effectOf(event, this.callbackNumberOf);
+    if (effect !== undefined) this.out.effects.push(effect);
   }
 
-  private offer({ contact, agent }: Match, at: number): void {
+  private offer(contact: ContactRecord, agent: AgentRecord, at: number): void {
     const queue = contact.queue;
     const timeout =
       contact.kind === 'callback'

@@ -82,7 +82,9 @@ export function isAvailable(channel: ChannelState | undefined): boolean {
 }
 
 export function findChannel(state: AgentState, channel: string): ChannelState | undefined {
-  return state.channels.find((c) => c.channel === channel);
+  // A plain loop: called on every agent state change, where a capturing callback allocates.
+  for (const c of state.channels) if (c.channel === channel) return c;
+  return undefined;
 }
 
 /** The channel and item holding a contact, if this agent holds it. */

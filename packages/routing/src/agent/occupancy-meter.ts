@@ -3,6 +3,8 @@ const MINUTE = 60_000;
 export const MAX_OCCUPANCY_WINDOW_MINUTES = 60;
 /** One more bucket than the longest window: a window usually starts part-way into a minute. */
 const BUCKETS = MAX_OCCUPANCY_WINDOW_MINUTES + 1;
+const AVAILABLE = BUCKETS;
+const STAMP = 2 * BUCKETS;
 
 /** What an agent's channel is doing, as far as occupancy is concerned. */
 export type OccupancyMode = 'handling' | 'available' | 'away';
@@ -13,9 +15,12 @@ export type OccupancyMode = 'handling' | 'available' | 'away';
  * Occupancy = handle / (handle + available), as ARCHITECTURE.md defines it.
  */
 export class OccupancyMeter {
-  private readonly handle = new Float64Array(BUCKETS);
-  private readonly available = new Float64Array(BUCKETS);
-  private readonly stamp = new Float64Array(BUCKETS).fill(-1);
+  /**
+   * Three series of {@link BUCKETS} in one array: handle ms at `b`, available ms at `BUCKETS + b`,
+   * the minute bucket `b` holds at `STAMP + b`. One array rather than three because there is a meter
+   * per agent and channel, and each typed array costs two heap objects and a separate allocation.
+   */
+  private readonly series = new Float64Array(3 * BUCKETS).fill(-1, STAMP);
   private mode: OccupancyMode = 'away';
   private since = 0;
 
@@ -37,9 +42,9 @@ export class OccupancyMeter {
     // Whole buckets: the window is measured to the minute, which is all a strategy needs.
     for (let m = Math.floor(from / MINUTE); m <= nowMinute; m++) {
       const b = m % BUCKETS;
-      if (this.stamp[b] !== m) continue;
-      handle += this.handle[b] as number;
-      available += this.available[b] as number;
+      if (this.series[STAMP + b] !== m) continue;
+      handle += this.series[b] as number;
+      available += this.series[AVAILABLE + b] as number;
     }
     const open = Math.max(0, now - Math.max(this.since, from));
     if (this.mode === 'handling') handle += open;
@@ -49,19 +54,20 @@ export class OccupancyMeter {
 
   private record(from: number, to: number): void {
     if (this.mode === 'away' || to <= from) return;
-    const target = this.mode === 'handling' ? this.handle : this.available;
+    const series = this.series;
+    const target = this.mode === 'handling' ? 0 : AVAILABLE;
     // Older than the longest window is never read again.
     let t = Math.max(from, to - MAX_OCCUPANCY_WINDOW_MINUTES * MINUTE);
     while (t < to) {
       const minute = Math.floor(t / MINUTE);
       const end = Math.min(to, (minute + 1) * MINUTE);
       const b = minute % BUCKETS;
-      if (this.stamp[b] !== minute) {
-        this.stamp[b] = minute;
-        this.handle[b] = 0;
-        this.available[b] = 0;
+      if (series[STAMP + b] !== minute) {
+        series[STAMP + b] = minute;
+        series[b] = 0;
+        series[AVAILABLE + b] = 0;
       }
-      target[b] = (target[b] as number) + (end - t);
+      series[target + b] = (series[target + b] as number) + (end - t);
       t = end;
     }
   }

@@ -128,7 +128,7 @@ function abandon(contact: ContactRecord, state: EngineState, at: number): Decisi
       kind: 'callback',
       priority: contact.priority,
       arrivedAt: contact.arrivedAt,
-      attributes: contact.view.attributes,
+      attributes: contact.attributes,
       callbackNumber: contact.callbackNumber,
       originContactId: contactId,
     };
@@ -157,14 +157,17 @@ function end(contact: ContactRecord, state: EngineState, at: number): Decision {
       },
     },
   ];
-  const channel = state.agents.get(agentId)?.state;
-  const ready = channel ? findChannel(channel, contact.queue.config.channel)?.ready : false;
-  if (wrapUpUntil === at && !autoReady && ready)
+  if (wrapUpUntil === at && !autoReady && isReady(state, agentId, contact.queue.config.channel))
     events.push({
       type: 'AgentBecameNotReady',
       data: { agentId, channel: contact.queue.config.channel, reason: 'after-call-work', at },
     });
   return ok(events);
+}
+
+function isReady(state: EngineState, agentId: string, channel: string): boolean {
+  const agent = state.agents.get(agentId);
+  return agent !== undefined && findChannel(agent.state, channel)?.ready === true;
 }
 
 /** A failed dial: retry later keeping the place, or give up after the last attempt. */
@@ -198,7 +201,7 @@ export function ticketOf(contact: ContactRecord): ContactTicket {
     kind: contact.kind,
     priority: contact.priority,
     arrivedAt: contact.arrivedAt,
-    attributes: contact.view.attributes,
+    attributes: contact.attributes,
     callbackNumber: contact.callbackNumber,
     originContactId: null,
   };

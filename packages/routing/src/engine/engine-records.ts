@@ -21,6 +21,9 @@ export interface CompiledStep {
 export interface QueueRuntime {
   readonly id: string;
   config: NormalizedQueueConfig;
+  /** `config.channel` and `config.weight`, at hand for the matcher's loop over an agent's queues. */
+  channel: string;
+  weight: number;
   steps: readonly CompiledStep[];
   strategy: RoutingStrategy;
   open: boolean;
@@ -53,6 +56,7 @@ export interface ReadyEntry extends Keyed {
 
 /** Per agent and channel facts the strategies read. */
 export interface ChannelRuntime {
+  readonly channel: string;
   available: boolean;
   idleSince: number;
   handledToday: number;
@@ -74,8 +78,11 @@ export interface AgentRecord {
 /** Where a contact is in its life inside routing. */
 export type ContactStatus = 'waiting' | 'offered' | 'connected' | 'held' | 'retry-pending';
 
-/** A contact routing knows about: from `ContactQueued` until it ends, leaves or is abandoned. */
-export interface ContactRecord extends Keyed {
+/**
+ * A contact routing knows about: from `ContactQueued` until it ends, leaves or is abandoned. It is
+ * its own {@link ContactView} for expressions (one object less per waiting contact).
+ */
+export interface ContactRecord extends Keyed, ContactView {
   readonly id: string;
   queue: QueueRuntime;
   status: ContactStatus;
@@ -86,7 +93,7 @@ export interface ContactRecord extends Keyed {
   /** Counts `ContactQueued` of this contact: stale step and max-wait timers compare it. */
   readonly queueEntry: number;
   step: number;
-  readonly view: ContactView;
+  readonly attributes: ContactView['attributes'];
   callbackNumber: string | null;
   agentId: string | null;
   offerCount: number;
@@ -110,6 +117,3 @@ export type TimerEntry = Deadline &
     | { readonly kind: 'wrap-up'; readonly agentId: string; readonly contactId: string }
     | { readonly kind: 'callback-retry'; readonly contactId: string; readonly attempts: number }
   );
-
-/** A timer as scheduled, before the heap gives it its tie-breaking sequence number. */
-export type TimerRequest = TimerEntry extends infer T ? (T extends Deadline ? Omit<T, 'seq'> : never) : never;

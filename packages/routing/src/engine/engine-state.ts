@@ -1,4 +1,6 @@
-import { isAvailable, findChannel } from '../agent/agent-state';
+import { evolveAgent } from '../agent/agent-evolve';
+import { isAvailable, findChannel, type ChannelState } from '../agent/agent-state';
+import type { RoutingEvent } from '../events';
 import { OccupancyMeter } from '../agent/occupancy-meter';
 import type { ContactView } from '../expression';
 import type { StrategyAgentView } from '../queue/routing-strategy';
@@ -13,7 +15,6 @@ import type {
   QueueRuntime,
   ReadyEntry,
   TimerEntry,
-  TimerRequest,
 } from './engine-records';
 
 const DAY = 86_400_000;
@@ -47,8 +48,9 @@ export class EngineState {
     return Math.floor((at + this.utcOffsetMs) / DAY);
   }
 
-  schedule(timer: TimerRequest): void {
-    this.timers.push({ ...timer, seq: this.nextSeq() } as TimerEntry);
+  /** Sets a timer; give it `seq: nextSeq()`, so equal deadlines fire in the order they were set. */
+  schedule(timer: TimerEntry): void {
+    this.timers.push(timer);
   }
 
   /** Puts a waiting contact into its current step's index (its keys restore its original place). */
@@ -68,6 +70,22 @@ export class EngineState {
     contact.indexedAt = -1;
   }
 
+  /** Evolves an agent and re-indexes the channel the event touched (all channels when unknown). */
+  applyToAgent(agentId: string, event: RoutingEvent, channel: string | undefined): void {
+    const agent = this.agents.get(agentId);
+    if (agent !== undefined) this.applyToAgentRecord(agent, event, channel);
+  }
+
+  /** {@link applyToAgent} for a caller that holds the record already (one map lookup less). */
+  applyToAgentRecord(agent: AgentRecord, event: RoutingEvent, channel: string | undefined): void {
+    const next = evolveAgent(agent.state, event);
+    if (next === agent.state) return;
+    agent.state = next;
+    const at = event.data.at;
+    if (channel !== undefined) this.reindexAgent(agent, channel, at);
+    else for (const runtime of agent.channels.values()) this.reindexAgent(agent, runtime.channel, at);
+  }
+
   /** Joins an agent to its queues (those that exist) and indexes it where it is available. */
   attachMemberships(agent: AgentRecord, at: number): void {
     for (const queueId of agent.state.profile.queues) {
@@ -85,7 +103,7 @@ export class EngineState {
       queue.members.add(membership);
       agent.memberships.push(membership);
     }
-    for (const channel of agent.channels.keys()) this.reindexAgent(agent, channel, at);
+    for (const runtime of agent.channels.values()) this.reindexAgent(agent, runtime.channel, at);
   }
 
   detachMemberships(agent: AgentRecord): void {
@@ -112,21 +130,24 @@ export class EngineState {
     // Still available after an offer (capacity left) counts as a change too: the agent may take more.
     if (available) this.dirtyAgents.add(agent);
     runtime.available = available;
-    const handling = state !== undefined && state.items.some((i) => i.phase !== 'reserved');
-    runtime.meter.switchTo(handling ? 'handling' : available ? 'available' : 'away', at);
-    for (const m of agent.memberships) if (m.queue.config.channel === channel) removeEntries(m);
+    runtime.meter.switchTo(isHandling(state) ? 'handling' : available ? 'available' : 'away', at);
+    for (const m of agent.memberships) if (m.queue.channel === channel) removeEntries(m);
     if (available) this.pendingAgents.add(agent);
   }
 
   /** Inserts the ready entries of every available agent that is not indexed yet. */
   flushPending(at: number): void {
+    // Called twice per decision round, usually with nothing pending: skip the set iterator then.
+    if (this.pendingAgents.size === 0) return;
     for (const agent of this.pendingAgents) {
       if (this.agents.get(agent.id) !== agent) continue;
-      for (const m of agent.memberships) {
-        const runtime = agent.channels.get(m.queue.config.channel);
-        if (m.indexed || runtime === undefined || !runtime.available) continue;
-        const state = findChannel(agent.state, m.queue.config.channel);
-        this.insertEntries(m, runtime, state?.items.length ?? 0, state?.capacity ?? 1, at);
+      // Channel first: most pending agents took a contact meanwhile and have no channel available.
+      for (const runtime of agent.channels.values()) {
+        if (!runtime.available) continue;
+        const state = findChannel(agent.state, runtime.channel);
+        for (const m of agent.memberships)
+          if (!m.indexed && m.queue.channel === runtime.channel)
+            this.insertEntries(m, runtime, state?.items.length ?? 0, state?.capacity ?? 1, at);
       }
     }
     this.pendingAgents.clear();
@@ -170,8 +191,22 @@ export class EngineState {
 }
 
 /** A fresh channel runtime for a login. */
-export function newChannelRuntime(at: number): ChannelRuntime {
-  return { available: false, idleSince: at, handledToday: 0, handledDay: -1, meter: new OccupancyMeter() };
+export function newChannelRuntime(channel: string, at: number): ChannelRuntime {
+  return {
+    channel,
+    available: false,
+    idleSince: at,
+    handledToday: 0,
+    handledDay: -1,
+    meter: new OccupancyMeter(),
+  };
+}
+
+/** Whether the channel holds a contact past ringing (talking, on hold or in wrap-up). */
+function isHandling(channel: ChannelState | undefined): boolean {
+  if (channel === undefined) return false;
+  for (const item of channel.items) if (item.phase !== 'reserved') return true;
+  return false;
 }
 
 /** Empty per-step indexes for a queue's steps. */
@@ -183,6 +218,8 @@ export function emptyIndexes(steps: readonly CompiledStep[]): Pick<QueueRuntime,
 }
 
 function removeEntries(m: Membership): void {
+  // Not indexed means every entry is null already; skip touching them (most calls are this case).
+  if (!m.indexed) return;
   for (let step = 0; step < m.entries.length; step++) {
     const entry = m.entries[step];
     if (entry) m.queue.ready[step]?.delete(entry);

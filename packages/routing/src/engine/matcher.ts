@@ -1,11 +1,8 @@
-import type { AgentRecord, ContactRecord, Membership, QueueRuntime } from './engine-records';
+import type { AgentRecord, CompiledStep, ContactRecord, Membership, ReadyEntry } from './engine-records';
 import type { EngineState } from './engine-state';
 
-/** A contact-agent pair the matcher chose. */
-export interface Match {
-  readonly contact: ContactRecord;
-  readonly agent: AgentRecord;
-}
+/** What the matcher calls for each contact-agent pair it chooses. */
+export type OfferFn = (contact: ContactRecord, agent: AgentRecord, at: number) => void;
 
 /**
  * Finds the best ready agent for a waiting contact in its current step: the first agent in the
@@ -16,14 +13,15 @@ export function agentFor(contact: ContactRecord): AgentRecord | undefined {
   const step = contact.queue.steps[contact.step];
   const ready = contact.queue.ready[contact.step];
   if (step === undefined || ready === undefined || ready.size === 0) return undefined;
-  const e = step.expression;
-  const declined = contact.declinedBy;
-  if (!e.readsContact && declined === null) return ready.first()?.membership.agent;
-  return ready.find((entry) => {
-    const agent = entry.membership.agent;
-    if (declined !== null && declined.has(agent.id)) return false;
-    return !e.readsContact || e.evaluate(agent.view, contact.view);
-  })?.membership.agent;
+  if (!step.expression.readsContact && contact.declinedBy === null) return ready.first()?.membership.agent;
+  return ready.find(agentMatches, contact)?.membership.agent;
+}
+
+function agentMatches(entry: ReadyEntry, contact: ContactRecord): boolean {
+  const agent = entry.membership.agent;
+  if (declinedBy(contact, agent)) return false;
+  const e = (contact.queue.steps[contact.step] as CompiledStep).expression;
+  return !e.readsContact || e.evaluate(agent.view, contact);
 }
 
 /**
@@ -35,8 +33,8 @@ export function contactFor(agent: AgentRecord, channel: string): ContactRecord |
   let best: ContactRecord | undefined;
   let bestWeight = 0;
   for (const m of agent.memberships) {
-    if (m.queue.config.channel !== channel) continue;
-    const weight = m.queue.config.weight;
+    if (m.queue.channel !== channel) continue;
+    const weight = m.queue.weight;
     for (let step = 0; step < m.eligible.length; step++) {
       if (!m.eligible[step]) continue;
       const candidate = headFor(m, step);
@@ -52,15 +50,21 @@ export function contactFor(agent: AgentRecord, channel: string): ContactRecord |
 function headFor(m: Membership, step: number): ContactRecord | undefined {
   const waiting = m.queue.waiting[step];
   if (waiting === undefined || waiting.size === 0) return undefined;
-  const e = (m.queue.steps[step] as QueueRuntime['steps'][number]).expression;
-  const agent = m.agent;
   const head = waiting.first() as ContactRecord;
-  if (!e.readsContact && (head.declinedBy === null || !head.declinedBy.has(agent.id))) return head;
-  return waiting.find(
-    (c) =>
-      (c.declinedBy === null || !c.declinedBy.has(agent.id)) &&
-      (!e.readsContact || e.evaluate(agent.view, c.view)),
-  );
+  if (!(m.queue.steps[step] as CompiledStep).expression.readsContact && !declinedBy(head, m.agent))
+    return head;
+  return waiting.find(contactMatches, m);
+}
+
+function declinedBy(contact: ContactRecord, agent: AgentRecord): boolean {
+  return contact.declinedBy !== null && contact.declinedBy.has(agent.id);
+}
+
+/** A contact waiting in one of `m`'s queue's steps (`indexedAt`) can go to `m`'s agent. */
+function contactMatches(contact: ContactRecord, m: Membership): boolean {
+  if (declinedBy(contact, m.agent)) return false;
+  const e = (m.queue.steps[contact.indexedAt] as CompiledStep).expression;
+  return !e.readsContact || e.evaluate(m.agent.view, contact);
 }
 
 function better(a: ContactRecord, aWeight: number, b: ContactRecord, bWeight: number): boolean {
@@ -77,7 +81,7 @@ function better(a: ContactRecord, aWeight: number, b: ContactRecord, bWeight: nu
  * invariant held before the change, every new eligible pair involves something dirty, so this
  * restores "no ready agent with an eligible waiting contact" without scanning everything.
  */
-export function decisionRound(state: EngineState, at: number, offer: (m: Match, at: number) => void): void {
+export function decisionRound(state: EngineState, at: number, offer: OfferFn): void {
   while (state.dirtyContacts.size > 0 || state.dirtyAgents.size > 0) {
     for (const agent of state.dirtyAgents) {
       state.dirtyAgents.delete(agent);
@@ -88,29 +92,23 @@ export function decisionRound(state: EngineState, at: number, offer: (m: Match, 
     if (state.dirtyContacts.size === 0) continue;
     const contacts = [...state.dirtyContacts];
     state.dirtyContacts.clear();
-    if (contacts.length > 1)
-      contacts.sort((a, b) => (better(a, a.queue.config.weight, b, b.queue.config.weight) ? -1 : 1));
+    if (contacts.length > 1) contacts.sort((a, b) => (better(a, a.queue.weight, b, b.queue.weight) ? -1 : 1));
     for (const contact of contacts) {
       if (contact.indexedAt < 0) continue;
       const agent = agentFor(contact);
-      if (agent !== undefined) offer({ contact, agent }, at);
+      if (agent !== undefined) offer(contact, agent, at);
     }
   }
   state.flushPending(at);
 }
 
-function drainAgent(
-  state: EngineState,
-  agent: AgentRecord,
-  at: number,
-  offer: (m: Match, at: number) => void,
-): void {
+function drainAgent(state: EngineState, agent: AgentRecord, at: number, offer: OfferFn): void {
   if (state.agents.get(agent.id) !== agent) return;
-  for (const [channel, runtime] of agent.channels) {
+  for (const runtime of agent.channels.values()) {
     while (runtime.available) {
-      const contact = contactFor(agent, channel);
+      const contact = contactFor(agent, runtime.channel);
       if (contact === undefined) break;
-      offer({ contact, agent }, at);
+      offer(contact, agent, at);
     }
   }
   // Offers made here may re-mark the agent; the loop above already used all it could take.

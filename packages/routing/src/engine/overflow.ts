@@ -1,4 +1,4 @@
-import type { ContactKind, OverflowReason, RoutingEvent } from '../events';
+import type { ContactKind, OverflowReason, RoutingEvent, RoutingEventOf } from '../events';
 import type { ContactAttributes, OverflowAction } from '../queue/queue-config';
 import type { QueueRuntime } from './engine-records';
 import type { EngineState } from './engine-state';
@@ -31,10 +31,7 @@ export function enqueueEvents(
 ): RoutingEvent[] {
   if (!queue.open && ticket.kind === 'inbound')
     return overflowEvents(state, queue, ticket, 'closed', at, hops);
-  const queued: RoutingEvent = {
-    type: 'ContactQueued',
-    data: { ...ticket, queueId: queue.id, at },
-  };
+  const queued: RoutingEvent = { type: 'ContactQueued', data: queuedData(ticket, ticket.kind, queue, at) };
   const max = queue.config.maxLength;
   if (ticket.kind === 'inbound' && max !== null && queue.liveCount >= max)
     return [queued, ...overflowEvents(state, queue, ticket, 'max-length', at, hops)];
@@ -69,9 +66,27 @@ export function overflowEvents(
   if (action.kind === 'queue' && target !== undefined)
     return [overflowed, ...enqueueEvents(state, target, ticket, at, hops + 1)];
   if (action.kind === 'callback')
-    return [
-      overflowed,
-      { type: 'ContactQueued', data: { ...ticket, kind: 'callback', queueId: queue.id, at } },
-    ];
+    return [overflowed, { type: 'ContactQueued', data: queuedData(ticket, 'callback', queue, at) }];
   return [overflowed];
+}
+
+/** Written out rather than spread from the ticket: this runs for every arriving contact. */
+function queuedData(
+  t: ContactTicket,
+  kind: ContactKind,
+  queue: QueueRuntime,
+  at: number,
+): RoutingEventOf<'ContactQueued'>['data'] {
+  // Same key order as the ticket followed by queue and time, so serialized events read as before.
+  return {
+    contactId: t.contactId,
+    kind,
+    priority: t.priority,
+    arrivedAt: t.arrivedAt,
+    attributes: t.attributes,
+    callbackNumber: t.callbackNumber,
+    originContactId: t.originContactId,
+    queueId: queue.id,
+    at,
+  };
 }

@@ -5,21 +5,24 @@ import type { TimerEntry } from './engine-records';
 import type { EngineState } from './engine-state';
 import { overflowEvents } from './overflow';
 
+/** Most timers that fire are stale (answered offers, contacts already served): share one answer. */
+const NONE: readonly RoutingEvent[] = [];
+
 /**
  * The events a due timer stands for, or none when the timer went stale (the offer was answered,
  * the contact left, the wrap-up was extended). Decided against the state at the timer's due time.
  */
-export function eventsForTimer(timer: TimerEntry, state: EngineState): RoutingEvent[] {
+export function eventsForTimer(timer: TimerEntry, state: EngineState): readonly RoutingEvent[] {
   const at = timer.at;
   if (timer.kind === 'wrap-up') return wrapUpEnded(timer.agentId, timer.contactId, at, state);
   const contact = state.contacts.get(timer.contactId);
-  if (contact === undefined) return [];
+  if (contact === undefined) return NONE;
   const contactId = contact.id;
   switch (timer.kind) {
     case 'step': {
       const live = contact.status === 'waiting' || contact.status === 'offered';
-      if (!live || contact.queueEntry !== timer.queueEntry || contact.step !== timer.step) return [];
-      if (timer.step + 1 >= contact.queue.steps.length) return [];
+      if (!live || contact.queueEntry !== timer.queueEntry || contact.step !== timer.step) return NONE;
+      if (timer.step + 1 >= contact.queue.steps.length) return NONE;
       return [
         {
           type: 'ContactRoutingStepAdvanced',
@@ -29,10 +32,10 @@ export function eventsForTimer(timer: TimerEntry, state: EngineState): RoutingEv
     }
     case 'max-wait':
       // A ringing contact keeps ringing; it overflows if it comes back (see `overdue`).
-      if (contact.status !== 'waiting' || contact.queueEntry !== timer.queueEntry) return [];
+      if (contact.status !== 'waiting' || contact.queueEntry !== timer.queueEntry) return NONE;
       return overflowEvents(state, contact.queue, ticketOf(contact), 'max-wait', at, 0);
     case 'offer': {
-      if (contact.status !== 'offered' || contact.offerCount !== timer.offerCount) return [];
+      if (contact.status !== 'offered' || contact.offerCount !== timer.offerCount) return NONE;
       if (contact.kind === 'callback') return callbackFailed(contact, at);
       const agentId = contact.agentId ?? '';
       const events: RoutingEvent[] = [{ type: 'ContactOfferTimedOut', data: { contactId, agentId, at } }];
@@ -44,15 +47,20 @@ export function eventsForTimer(timer: TimerEntry, state: EngineState): RoutingEv
       return [...events, ...overdue(contact, state, at)];
     }
     case 'callback-retry':
-      if (contact.status !== 'retry-pending' || contact.attempts !== timer.attempts) return [];
+      if (contact.status !== 'retry-pending' || contact.attempts !== timer.attempts) return NONE;
       return [{ type: 'ContactCallbackRetried', data: { contactId, at } }];
   }
 }
 
-function wrapUpEnded(agentId: string, contactId: string, at: number, state: EngineState): RoutingEvent[] {
+function wrapUpEnded(
+  agentId: string,
+  contactId: string,
+  at: number,
+  state: EngineState,
+): readonly RoutingEvent[] {
   const agent = state.agents.get(agentId);
   const found = agent && findItem(agent.state, contactId);
-  if (!found || found.item.phase !== 'wrap-up' || found.item.wrapUpUntil !== at) return [];
+  if (!found || found.item.phase !== 'wrap-up' || found.item.wrapUpUntil !== at) return NONE;
   const events: RoutingEvent[] = [{ type: 'AgentWrapUpEnded', data: { agentId, contactId, at } }];
   if (!found.item.autoReady && found.channel.ready)
     events.push({

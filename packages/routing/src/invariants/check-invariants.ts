@@ -91,7 +91,7 @@ export function isEligible(agent: AgentRecord, contact: ContactRecord): boolean 
   const channel = agent.state.channels.find((c) => c.channel === contact.queue.config.channel);
   if (!isAvailable(channel)) return false;
   const e = step.expression;
-  return e.evaluate(agent.view, e.readsContact ? contact.view : NO_CONTACT);
+  return e.evaluate(agent.view, e.readsContact ? contact : NO_CONTACT);
 }
 
 function checkNoMissedMatch(state: EngineState, out: InvariantViolation[], budget: number): void {

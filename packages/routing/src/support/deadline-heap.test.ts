@@ -16,4 +16,27 @@ describe('DeadlineHeap', () => {
       }),
     );
   });
+
+  it('keeps the order through growth and interleaved pushes and pops', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 100 })), { maxLength: 600 }),
+        (ops) => {
+          const heap = new DeadlineHeap<Deadline>();
+          const model: Deadline[] = [];
+          let seq = 0;
+          for (const [push, at] of ops) {
+            if (push || model.length === 0) {
+              const d = { at, seq: seq++ };
+              heap.push(d);
+              model.push(d);
+              model.sort((a, b) => a.at - b.at || a.seq - b.seq);
+            } else expect(heap.pop()).toBe(model.shift());
+            expect(heap.peek()).toBe(model[0]);
+            expect(heap.size).toBe(model.length);
+          }
+        },
+      ),
+    );
+  });
 });
