@@ -90,7 +90,7 @@ async function start(
   shutdown.add('database', () => database.close());
   await migrate(database, serverMigrations);
   const ids = uuidV7Ids(systemClock);
-  const identity = await createIdentity({ database, auth: config.auth, clock: systemClock, ids });
+  const identity = await createIdentity({ database, auth: config.auth, clock: systemClock, ids, logger });
   const demoSeeded = await seedDemoIfWanted(config, database, identity, ids, logger);
   // Idempotent: also gives demo phones to a demo shop created before SIP credentials existed.
   const { realm } = config.sip;

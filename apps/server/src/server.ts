@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { Clock } from '@switchboard/kernel';
 import type { Config } from './config/config';
+import { maskPhoneNumber } from './customers/caller-identity';
 import { createCustomers } from './customers/customers';
 import { customerRoutes } from './customers/customer-routes';
 import { registerErrorHandling } from './http/error-handling';
@@ -17,6 +18,7 @@ import { closeConnectionsWhileStopping } from './http/graceful-shutdown';
 import { registerHealthRoute, type Readiness } from './http/health';
 import { registerMetrics } from './http/metrics';
 import { registerOpenApi } from './http/openapi';
+import { requestLogSerializers } from './http/request-log';
 import { registerAccessControl } from './identity/access-control';
 import { registerIdentityRoutes, SESSION_COOKIE_NAME, type IdentityServices } from './identity/identity';
 import { RoutingConfigRepository } from './routing-config/routing-config-repository';
@@ -45,7 +47,8 @@ export interface ServerParts {
 export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
   const { config } = parts;
   const app = Fastify({
-    loggerInstance: parts.logger,
+    // Request lines log the path without its query string and with phone numbers masked.
+    loggerInstance: parts.logger.child({}, { serializers: requestLogSerializers(maskPhoneNumber) }),
     trustProxy: config.http.trustProxy,
     genReqId: () => randomUUID(),
     // Reject unknown properties (so typos are named) and report every invalid field, not the first.
@@ -81,7 +84,11 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   });
   await registerIdentityRoutes(app, parts.identity, config.auth);
   await app.register(routingConfigRoutes, { repository: new RoutingConfigRepository(parts.database.db) });
-  await app.register(customerRoutes, { services: createCustomers({ database: parts.database }) });
+  await app.register(customerRoutes, {
+    services: createCustomers({ database: parts.database }),
+    audit: parts.identity.audit,
+    clock: parts.clock,
+  });
   if (parts.sipWebSocket) await app.register(sipWebSocketRoutes, { transport: parts.sipWebSocket });
   if (parts.contactCenter) await parts.contactCenter.registerRoutes(app);
   return app;

@@ -53,6 +53,13 @@ export interface SipConfig {
   readonly banSeconds: number;
   /** Drop and ban requests from known SIP scanners (User-Agent friendly-scanner, sipvicious, …). */
   readonly dropScanners: boolean;
+  /**
+   * A number the server answers by itself (200 OK, SDP answer, no media) for smoke tests and SIP
+   * benchmarks. Unset, the default: no call is ever answered without call control.
+   */
+  readonly answerTestNumber?: string | undefined;
+  /** How long calls to the answer test number ring (180) before the answer, ms. */
+  readonly answerTestRingMs?: number;
 }
 
 export interface DbConfig {
@@ -69,6 +76,8 @@ export interface AuthConfig {
   readonly loginMaxFailuresPerUser: number;
   readonly loginMaxFailuresPerIp: number;
   readonly loginWindowSeconds: number;
+  /** Longest lifetime of an API token; tokens asking for more are refused, none lives forever. */
+  readonly apiTokenMaxDays: number;
 }
 
 export interface LogConfig {
@@ -139,6 +148,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sip.banAfterAuthFailures', flag: '--sip-ban-after-failures', env: 'SIP_BAN_AFTER_FAILURES', defaultValue: '10', parse: integer(1, 100_000), help: 'failed SIP authentications that ban a source address' },
   { path: 'sip.banSeconds', flag: '--sip-ban-seconds', env: 'SIP_BAN_SECONDS', defaultValue: '600', parse: integer(1, 30 * 86_400), help: 'how long a SIP ban lasts' },
   { path: 'sip.dropScanners', flag: '--sip-drop-scanners', env: 'SIP_DROP_SCANNERS', defaultValue: 'true', parse: boolean, boolean: true, help: 'drop and ban known SIP scanners by User-Agent' },
+  { path: 'sip.answerTestNumber', flag: '--sip-answer-test-number', env: 'SIP_ANSWER_TEST_NUMBER', parse: text(), help: 'number answered by the server itself, no media (smoke tests, benchmarks; unset: off)' },
+  { path: 'sip.answerTestRingMs', flag: '--sip-answer-test-ring-ms', env: 'SIP_ANSWER_TEST_RING_MS', defaultValue: '0', parse: integer(0, 600_000), help: 'ring time before the answer test number answers' },
   { path: 'db.dataDir', flag: '--data-dir', env: 'DATA_DIR', defaultValue: './data', parse: text(), help: 'directory for the SQLite database and recordings' },
   { path: 'db.databaseUrl', flag: '--database-url', env: 'DATABASE_URL', parse: postgresUrl, help: 'PostgreSQL URL (unset: embedded SQLite)' },
   { path: 'auth.sessionTtlHours', flag: '--session-ttl-hours', env: 'SESSION_TTL_HOURS', defaultValue: '12', parse: integer(1, 24 * 30), help: 'lifetime of a login session' },
@@ -146,6 +157,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'auth.loginMaxFailuresPerUser', flag: '--login-max-failures-per-user', env: 'LOGIN_MAX_FAILURES_PER_USER', defaultValue: '5', parse: integer(1, 1000), help: 'failed logins per user name before throttling' },
   { path: 'auth.loginMaxFailuresPerIp', flag: '--login-max-failures-per-ip', env: 'LOGIN_MAX_FAILURES_PER_IP', defaultValue: '20', parse: integer(1, 100_000), help: 'failed logins per client IP before throttling' },
   { path: 'auth.loginWindowSeconds', flag: '--login-window-seconds', env: 'LOGIN_WINDOW_SECONDS', defaultValue: '900', parse: integer(1, 86_400), help: 'window over which failed logins are counted' },
+  { path: 'auth.apiTokenMaxDays', flag: '--api-token-max-days', env: 'API_TOKEN_MAX_DAYS', defaultValue: '90', parse: integer(1, 3650), help: 'longest lifetime of an API token, also its default' },
   { path: 'log.level', flag: '--log-level', env: 'LOG_LEVEL', defaultValue: 'info', parse: oneOf(LOG_LEVELS), help: LOG_LEVELS.join('|') },
   { path: 'demo.mode', flag: '--demo', env: 'DEMO', defaultValue: 'auto', parse: demoMode, boolean: true, help: 'seed the demo shop: auto (empty database only), true, false' },
 ];
@@ -209,6 +221,8 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       banAfterAuthFailures: get('sip.banAfterAuthFailures'),
       banSeconds: get('sip.banSeconds'),
       dropScanners: get('sip.dropScanners'),
+      answerTestNumber: get('sip.answerTestNumber'),
+      answerTestRingMs: get('sip.answerTestRingMs'),
     },
     db: { dataDir: resolve(cwd, get<string>('db.dataDir')), databaseUrl: get('db.databaseUrl') },
     auth: {
@@ -217,6 +231,7 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       loginMaxFailuresPerUser: get('auth.loginMaxFailuresPerUser'),
       loginMaxFailuresPerIp: get('auth.loginMaxFailuresPerIp'),
       loginWindowSeconds: get('auth.loginWindowSeconds'),
+      apiTokenMaxDays: get('auth.apiTokenMaxDays'),
     },
     log: { level: get('log.level') },
     demo: { mode: get('demo.mode') },

@@ -9,6 +9,8 @@ export const CustomerCode = {
   CALLER_NUMBER_INVALID: 'CUSTOMERS.CALLER_NUMBER_INVALID',
   CUSTOMER_NOT_FOUND: 'CUSTOMERS.CUSTOMER_NOT_FOUND',
   ORDER_NOT_FOUND: 'CUSTOMERS.ORDER_NOT_FOUND',
+  /** The user spent their budget of look-ups by phone number for now. */
+  TOO_MANY_LOOKUPS: 'CUSTOMERS.TOO_MANY_LOOKUPS',
 } as const;
 
 export type CustomerCode = (typeof CustomerCode)[keyof typeof CustomerCode];

@@ -28,6 +28,7 @@ export const PROBLEM_STATUS: Readonly<Record<string, number>> = {
   'IDENTITY.DEPARTMENT_NAME_TAKEN': 409,
   'IDENTITY.DEPARTMENT_IN_USE': 409,
   'IDENTITY.TOKEN_NOT_FOUND': 404,
+  'IDENTITY.TOKEN_LIFETIME_TOO_LONG': 422,
   // Event store (store/store-error.ts): conflicts are the caller's to retry; failures are ours.
   'STORE.VERSION_CONFLICT': 409,
   'STORE.DUPLICATE_EVENT': 409,
@@ -74,6 +75,9 @@ export const PROBLEM_STATUS: Readonly<Record<string, number>> = {
   'CUSTOMERS.ORDER_NOT_FOUND': 404,
   'CUSTOMERS.CALLER_ANONYMOUS': 422,
   'CUSTOMERS.CALLER_NUMBER_INVALID': 422,
+  'CUSTOMERS.TOO_MANY_LOOKUPS': 429,
+  // Real-time: an event-stream upgrade from a page of another origin.
+  'REALTIME.ORIGIN_NOT_ALLOWED': 403,
 };
 
 /** Status used for a code that is not in {@link PROBLEM_STATUS}. */

@@ -4,7 +4,7 @@ import type { AuditLogTable, IdentityTables } from './identity-tables';
 
 /**
  * Security-relevant actions. Names are `<subject>.<past-tense verb>` like event names; they are a
- * stable contract for auditors' queries. Later contexts add `export.created`, `recording.accessed`.
+ * stable contract for auditors' queries. Other contexts add theirs (`customer.looked_up`); later `export.created`, `recording.accessed`.
  */
 export type AuditAction =
   | 'auth.login_succeeded'
@@ -12,6 +12,8 @@ export type AuditAction =
   | 'auth.logged_out'
   | 'auth.token_created'
   | 'auth.token_revoked'
+  | 'auth.logged_out_everywhere'
+  | 'auth.credentials_revoked'
   | 'user.created'
   | 'user.updated'
   | 'user.roles_changed'

@@ -59,6 +59,23 @@ export async function authRoutes(root: FastifyInstance, options: AuthRoutesOptio
     },
   );
 
+  app.post(
+    '/api/v1/auth/logout-all',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        summary: "End all of the caller's login sessions and revoke all of their API tokens",
+        response: { 204: Type.Null(), ...problemResponses(401) },
+      },
+    },
+    async (request, reply) => {
+      await services.login.logoutEverywhere(actorOf(request));
+      reply.clearCookie(options.sessionCookieName, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     '/api/v1/me',
     {
@@ -96,12 +113,12 @@ export async function tokenRoutes(
         tags: ['auth'],
         summary: 'Create an API token (the secret is returned once)',
         body: CreateTokenBody,
-        response: { 201: CreatedTokenSchema, ...problemResponses(400, 401) },
+        response: { 201: CreatedTokenSchema, ...problemResponses(400, 401, 422) },
       },
     },
     async (request, reply) => {
       const created = await services.tokens.create(actorOf(request), request.body);
-      return reply.code(201).send(created);
+      return created.ok ? reply.code(201).send(created.value) : sendProblem(request, reply, created.error);
     },
   );
 

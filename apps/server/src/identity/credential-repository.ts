@@ -75,13 +75,25 @@ export class CredentialRepository {
     await this.db.deleteFrom('login_sessions').where('id', '=', id).execute();
   }
 
-  /** Ends every session of a user (on disable or password reset). */
-  async deleteSessionsOf(tenantId: TenantId, userId: UserId): Promise<void> {
-    await this.db
+  /** Ends every session of a user (on disable, password reset, logging out everywhere); answers how many. */
+  async deleteSessionsOf(tenantId: TenantId, userId: UserId): Promise<number> {
+    const result = await this.db
       .deleteFrom('login_sessions')
       .where('tenant_id', '=', tenantId)
       .where('user_id', '=', userId)
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Ends every session and revokes every token of a user at once; answers how many of each. */
+  async endAllOf(
+    tenantId: TenantId,
+    userId: UserId,
+    now: string,
+  ): Promise<{ sessions: number; tokens: number }> {
+    const sessions = await this.deleteSessionsOf(tenantId, userId);
+    const tokens = await this.revokeTokensOf(tenantId, userId, now);
+    return { sessions, tokens };
   }
 
   async deleteExpiredSessionsOf(userId: UserId, now: string): Promise<void> {
@@ -117,7 +129,15 @@ export class CredentialRepository {
       .execute();
   }
 
-  async findToken(secretHash: string, now: string): Promise<CredentialOwner | undefined> {
+  /**
+   * The owner of a live token. `createdAfter` bounds tokens stored without an expiry (made before
+   * lifetimes were capped): they count as expired once created before it.
+   */
+  async findToken(
+    secretHash: string,
+    now: string,
+    createdAfter: string,
+  ): Promise<CredentialOwner | undefined> {
     const row = await this.db
       .selectFrom('api_tokens as k')
       .innerJoin('users as u', 'u.id', 'k.user_id')
@@ -125,7 +145,12 @@ export class CredentialRepository {
       .select(['k.id', 'k.tenant_id', 'k.user_id', 'k.last_used_at'])
       .where('k.secret_hash', '=', secretHash)
       .where('k.revoked_at', 'is', null)
-      .where((eb) => eb.or([eb('k.expires_at', 'is', null), eb('k.expires_at', '>', now)]))
+      .where((eb) =>
+        eb.or([
+          eb('k.expires_at', '>', now),
+          eb.and([eb('k.expires_at', 'is', null), eb('k.created_at', '>', createdAfter)]),
+        ]),
+      )
       .where('u.disabled_at', 'is', null)
       .where('t.disabled_at', 'is', null)
       .executeTakeFirst();
@@ -164,6 +189,18 @@ export class CredentialRepository {
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return row && toTokenInfo(row);
+  }
+
+  /** Revokes every live token of a user; answers how many. */
+  async revokeTokensOf(tenantId: TenantId, userId: UserId, now: string): Promise<number> {
+    const result = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: now })
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   async revokeToken(tenantId: TenantId, id: string, now: string): Promise<void> {

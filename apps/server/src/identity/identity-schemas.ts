@@ -50,7 +50,13 @@ export const LoginResponse = Type.Object({ user: UserSchema, tenant: TenantSchem
 export const CreateTokenBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100, description: 'what the token is for' }),
-    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    expiresInDays: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 3650,
+        description: "default and upper bound: the server's API token lifetime (90 days unless configured)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -60,7 +66,9 @@ export const TokenSchema = Type.Object({
   userId: Id,
   name: Type.String(),
   createdAt: Timestamp,
-  expiresAt: Type.Union([Timestamp, Type.Null()]),
+  expiresAt: Type.Union([Timestamp, Type.Null()], {
+    description: 'null only for tokens made before lifetimes were capped',
+  }),
   lastUsedAt: Type.Union([Timestamp, Type.Null()]),
 });
 

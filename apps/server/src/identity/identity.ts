@@ -35,6 +35,8 @@ export interface IdentityOptions {
   readonly ids: IdGenerator;
   /** Defaults to scrypt with production cost; tests pass a cheaper one. */
   readonly hasher?: PasswordHasher;
+  /** Where the default hasher reports refused stored hashes. */
+  readonly logger?: { warn(obj: object, msg: string): void };
 }
 
 /** What handlers and other contexts use. */
@@ -55,7 +57,7 @@ export interface IdentityServices {
 export async function createIdentity(options: IdentityOptions): Promise<IdentityServices> {
   const db = options.database.db as Kysely<IdentityTables>;
   const { clock, ids, auth } = options;
-  const hasher = options.hasher ?? scryptPasswordHasher();
+  const hasher = options.hasher ?? scryptPasswordHasher(options.logger ? { logger: options.logger } : {});
   const audit = new AuditLog(db, ids, () => new Date(clock.now()).toISOString());
   const throttle = new LoginThrottle({
     maxFailuresPerUser: auth.loginMaxFailuresPerUser,
@@ -72,13 +74,14 @@ export async function createIdentity(options: IdentityOptions): Promise<Identity
     ids,
     clock,
     sessionTtlMs: auth.sessionTtlHours * 3_600_000,
+    tokenMaxAgeMs: auth.apiTokenMaxDays * 86_400_000,
     decoyHash,
   });
   const users = new UserRepository(db);
   const tenants = new TenantRepository(db);
   return {
     login,
-    tokens: new TokenService(db, audit, ids, clock),
+    tokens: new TokenService(db, audit, ids, clock, auth.apiTokenMaxDays),
     userAdmin: new UserAdminService(db, hasher, audit, ids, clock),
     departments: new DepartmentAdminService(db, audit, ids, clock),
     users,

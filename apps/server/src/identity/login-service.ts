@@ -11,7 +11,7 @@ import {
 import type { AuditLog } from './audit-log';
 import { CredentialRepository } from './credential-repository';
 import type { IdentityTables } from './identity-tables';
-import type { Principal, Tenant, User } from './identity-model';
+import type { Actor, Principal, Tenant, User } from './identity-model';
 import type { LoginThrottle } from './login-throttle';
 import type { PasswordHasher } from './password-hasher';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from './secret-tokens';
@@ -40,6 +40,8 @@ export interface LoginServiceOptions {
   readonly ids: IdGenerator;
   readonly clock: Clock;
   readonly sessionTtlMs: number;
+  /** Longest token lifetime: tokens stored without an expiry stop working this long after creation. */
+  readonly tokenMaxAgeMs: number;
   /** A hash of a random password, verified when no user matches so both paths cost one scrypt. */
   readonly decoyHash: string;
 }
@@ -172,6 +174,34 @@ export class LoginService {
   }
 
   /**
+   * Ends every login session and revokes every API token of the caller, wherever they were opened:
+   * what a user does after losing a laptop or leaking a token.
+   */
+  async logoutEverywhere(actor: Actor): Promise<{ sessions: number; tokens: number }> {
+    const { principal } = actor;
+    return this.o.db.transaction().execute(async (trx) => {
+      const ended = await new CredentialRepository(trx).endAllOf(
+        principal.tenantId,
+        principal.userId,
+        new Date(this.o.clock.now()).toISOString(),
+      );
+      await this.o.audit.record(
+        {
+          tenantId: principal.tenantId,
+          actorUserId: principal.userId,
+          actor: principal.username,
+          action: 'auth.logged_out_everywhere',
+          target: { type: 'user', id: principal.userId },
+          ip: actor.ip,
+          details: { endedSessions: ended.sessions, revokedTokens: ended.tokens },
+        },
+        trx,
+      );
+      return ended;
+    });
+  }
+
+  /**
    * The principal behind a session cookie or bearer token, or a rejection when it is unknown,
    * expired, revoked, or its user or tenant is disabled.
    */
@@ -183,7 +213,11 @@ export class LoginService {
     const secretHash = hashSecret(credential.secret);
     const isToken = credential.kind === 'token' && credential.secret.startsWith(API_TOKEN_PREFIX);
     const owner = isToken
-      ? await this.credentials.findToken(secretHash, now)
+      ? await this.credentials.findToken(
+          secretHash,
+          now,
+          new Date(this.o.clock.now() - this.o.tokenMaxAgeMs).toISOString(),
+        )
       : credential.kind === 'session'
         ? await this.credentials.findSession(secretHash, now)
         : undefined;

@@ -6,22 +6,40 @@ import type { IdentityTables } from './identity-tables';
 import type { Actor, Principal } from './identity-model';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from './secret-tokens';
 
+const DAY_MS = 86_400_000;
+
 /** A new token: the secret is returned here once and never again. */
 export interface CreatedToken extends ApiTokenInfo {
   readonly token: string;
 }
 
-/** Bearer API tokens for scripts and integrations; they act as the user who created them. */
+/**
+ * Bearer API tokens for scripts and integrations; they act as the user who created them. Every
+ * token expires: a login of hours must not become a credential that outlives the account's
+ * password, so the lifetime is capped at `maxDays` (also the default).
+ */
 export class TokenService {
   constructor(
     private readonly db: Kysely<IdentityTables>,
     private readonly audit: AuditLog,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly maxDays: number,
   ) {}
 
-  async create(actor: Actor, input: { name: string; expiresInDays?: number }): Promise<CreatedToken> {
+  /** Creates a token for the caller; a lifetime above `maxDays` is refused. */
+  async create(
+    actor: Actor,
+    input: { name: string; expiresInDays?: number },
+  ): Promise<Result<CreatedToken, Rejection>> {
     const { principal } = actor;
+    const days = input.expiresInDays ?? this.maxDays;
+    if (days > this.maxDays) {
+      return reject('IDENTITY.TOKEN_LIFETIME_TOO_LONG', `API tokens live at most ${this.maxDays} days`, {
+        field: 'expiresInDays',
+        maxDays: this.maxDays,
+      });
+    }
     const now = this.clock.now();
     const token = newSecret(API_TOKEN_PREFIX);
     const info: ApiTokenInfo = {
@@ -29,10 +47,7 @@ export class TokenService {
       userId: principal.userId,
       name: input.name,
       createdAt: new Date(now).toISOString(),
-      expiresAt:
-        input.expiresInDays === undefined
-          ? null
-          : new Date(now + input.expiresInDays * 86_400_000).toISOString(),
+      expiresAt: new Date(now + days * DAY_MS).toISOString(),
       lastUsedAt: null,
     };
     await this.db.transaction().execute(async (trx) => {
@@ -54,7 +69,7 @@ export class TokenService {
         trx,
       );
     });
-    return { ...info, token };
+    return ok({ ...info, token });
   }
 
   /** The caller's live tokens; admins see every token of the tenant. */

@@ -102,9 +102,12 @@ export class UserAdminService {
         disabledAt: disabling ? this.nowIso() : enabling ? null : undefined,
       };
       await users.update(tenantId, user.id, patch);
-      // A disabled user or a reset password must not leave old logins working.
-      if (disabling || passwordHash) await new CredentialRepository(trx).deleteSessionsOf(tenantId, user.id);
       await this.recordUpdate(trx, actor, user, input, { disabling, enabling });
+      // A disabled user or a reset password must leave no old login or API token working: a
+      // reset is how an admin locks out whoever learned the old password.
+      if (disabling || passwordHash) {
+        await this.endCredentials(trx, actor, user, disabling ? 'user_disabled' : 'password_reset');
+      }
       return ok((await users.findById(tenantId, user.id))!);
     });
   }
@@ -123,6 +126,20 @@ export class UserAdminService {
       await users.setRoles(tenantId, user.id, after);
       await this.record(trx, actor, 'user.roles_changed', user.id, { before: user.roles, after });
       return ok({ ...user, roles: after });
+    });
+  }
+
+  private async endCredentials(
+    trx: Trx,
+    actor: Actor,
+    user: User,
+    reason: 'user_disabled' | 'password_reset',
+  ): Promise<void> {
+    const ended = await new CredentialRepository(trx).endAllOf(user.tenantId, user.id, this.nowIso());
+    await this.record(trx, actor, 'auth.credentials_revoked', user.id, {
+      reason,
+      endedSessions: ended.sessions,
+      revokedTokens: ended.tokens,
     });
   }
 

@@ -3,22 +3,36 @@
  * `realtime-messages.ts`). The access-control gate authenticates the upgrade request like any
  * other (login cookie or bearer token) before the handshake completes, and the credential is checked
  * again every `recheckMs` while the socket lives; the tenant and the scope come from the principal only.
+ * Upgrades from foreign pages (by `Origin`) are refused with 403 before the handshake, and each user
+ * holds at most `maxConnectionsPerUser` sockets on this node: one more is closed with
+ * {@link TOO_MANY_CONNECTIONS}.
  */
 import type {} from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Clock, TenantId, TimerHandle, Timers } from '@switchboard/kernel';
 import { REALTIME_PATH, type ClientMessage, type RealtimeScope } from '@switchboard/contracts';
+import { sendProblem } from '../http/problem-details';
 import { principalOf } from '../identity/access-control';
 import type { Principal } from '../identity/identity-model';
 import { ClientConnection, type ConnectionLimits, type SendingSocket } from './client-connection';
+import { isAllowedOrigin } from './origin-policy';
 import type { RealtimeHub } from './realtime-hub';
 
 /** How often a connection's credential is checked again, by default. */
 export const DEFAULT_RECHECK_MS = 60_000;
 
+/** Sockets one user may hold on one node, by default: a few browser tabs, not a fleet. */
+export const DEFAULT_MAX_CONNECTIONS_PER_USER = 5;
+
+/**
+ * Close code (RFC 6455 §7.4.2, application range) of a connection over the per-user cap: the
+ * client should not reconnect until it has closed another of its connections.
+ */
+export const TOO_MANY_CONNECTIONS = 4429;
+
 /** Options of {@link eventsRoute}. */
 export interface EventsRouteOptions {
-  readonly hub: RealtimeHub;
+  readonly hub: Pick<RealtimeHub, 'intervalSeconds' | 'subscribe'>;
   readonly clock: Clock;
   readonly timers: Timers;
   /**
@@ -29,6 +43,10 @@ export interface EventsRouteOptions {
   /** Starts the tenant's routing if needed, so its statistics exist before the first snapshot. */
   readonly ensureTenant: (tenantId: TenantId) => Promise<unknown>;
   readonly limits?: ConnectionLimits;
+  /** Origins besides the server's own whose pages may connect (e.g. `https://desk.example.com`). */
+  readonly allowedOrigins?: readonly string[];
+  /** Default {@link DEFAULT_MAX_CONNECTIONS_PER_USER}. */
+  readonly maxConnectionsPerUser?: number;
 }
 
 interface EventSocket extends SendingSocket {
@@ -38,17 +56,43 @@ interface EventSocket extends SendingSocket {
 
 /** Registers the real-time endpoint; `@fastify/websocket` must already be registered. */
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, options) => {
+  const open = new Map<string, number>();
+  const maxPerUser = options.maxConnectionsPerUser ?? DEFAULT_MAX_CONNECTIONS_PER_USER;
   app.get(
     REALTIME_PATH,
-    { websocket: true, config: { access: 'authenticated' }, schema: { hide: true } },
+    {
+      websocket: true,
+      config: { access: 'authenticated' },
+      schema: { hide: true },
+      // Runs after the access-control gate and before the handshake, so a refusal is a plain 403.
+      onRequest: async (request, reply) => {
+        if (isAllowedOrigin(request.headers.origin, request, options.allowedOrigins)) return;
+        request.log.warn({ userId: request.principal?.userId }, 'event stream upgrade from a foreign origin');
+        return sendProblem(request, reply, {
+          code: 'REALTIME.ORIGIN_NOT_ALLOWED',
+          message: 'This page may not open the event stream',
+        });
+      },
+    },
     async (raw, request) => {
       const socket = raw as unknown as EventSocket;
       const principal = principalOf(request);
+      // Counted before any await, so simultaneous upgrades of one user cannot all slip under the cap.
+      const userKey = `${principal.tenantId}/${principal.userId}`;
+      const held = open.get(userKey) ?? 0;
+      if (held >= maxPerUser) {
+        socket.close(TOO_MANY_CONNECTIONS, `at most ${maxPerUser} connections per user`);
+        return;
+      }
+      open.set(userKey, held + 1);
       const scope = scopeOf(principal);
       const connection = new ClientConnection(socket, options.limits);
       // The client may leave while the tenant's routing is still starting.
       const link: { closed: boolean; unsubscribe?: () => void; recheck?: TimerHandle } = { closed: false };
       socket.on('close', () => {
+        const left = (open.get(userKey) ?? 1) - 1;
+        if (left > 0) open.set(userKey, left);
+        else open.delete(userKey);
         link.closed = true;
         link.unsubscribe?.();
         if (link.recheck !== undefined) options.timers.clear(link.recheck);

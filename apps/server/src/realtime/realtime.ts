@@ -31,6 +31,10 @@ export interface RealtimeOptions {
   readonly statisticsIntervalMs?: number;
   readonly statisticsMinGapMs?: number;
   readonly limits?: ConnectionLimits;
+  /** Origins besides the server's own whose pages may open the event stream. */
+  readonly allowedOrigins?: readonly string[];
+  /** Event-stream sockets one user may hold on this node; default 5. */
+  readonly maxConnectionsPerUser?: number;
 }
 
 /** What the routes need from routing. */
@@ -96,6 +100,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
         timers: options.timers,
         ensureTenant: deps.ensureTenant,
         ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+        ...(options.maxConnectionsPerUser === undefined
+          ? {}
+          : { maxConnectionsPerUser: options.maxConnectionsPerUser }),
       });
     },
     stop: () => hub.stop(),
