@@ -21,17 +21,24 @@ export function reject(code: string, message: string, details?: Record<string, u
 
 /**
  * Thrown only where a `Result` cannot travel (constructors, parsers used in loops); carries the same
- * stable code as a `Rejection` so the edge can map it the same way.
+ * stable code as a `Rejection` so the edge can map it the same way, and the failure underneath as
+ * `cause` when there is one.
  */
 export class DomainError extends Error {
   readonly code: string;
   readonly details?: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, details?: Record<string, unknown>) {
+  constructor(
+    code: string,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
     if (details !== undefined) this.details = details;
+    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 
   toRejection(): Rejection {

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { glareRetryDelay } from './re-invite-exchange';
-import { callHarness, NOTHING_LEFT, type Harness } from './test-peers/call-harness';
+import { callHarness, dialAndBridge, NOTHING_LEFT, type Harness } from './test-peers/call-harness';
 
 async function bridged(h: Harness): Promise<{ caller: string; agent: string }> {
-  await h.dial();
-  await h.clock.run(100);
-  const caller = h.first('LegOffered')!.legId;
-  const out = await h.control.execute({ type: 'Originate', request: h.ring('alice') });
-  const agent = out.ok ? out.value.legId! : '';
-  await h.control.execute({ type: 'Bridge', legIds: [caller, agent] });
-  await h.clock.run(100);
+  const legs = await dialAndBridge(h);
   expect(h.first('LegsBridged')).toBeDefined();
-  return { caller, agent };
+  return legs;
 }
 
 describe('Hold and Resume (RFC 3264 §8.4)', () => {

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { callHarness, NOTHING_LEFT, type Harness } from './test-peers/call-harness';
-
-async function bridged(h: Harness): Promise<{ caller: string; agent: string }> {
-  await h.dial();
-  await h.clock.run(100);
-  const caller = h.first('LegOffered')!.legId;
-  const out = await h.control.execute({ type: 'Originate', request: h.ring('alice') });
-  const agent = out.ok ? out.value.legId! : '';
-  await h.control.execute({ type: 'Bridge', legIds: [caller, agent] });
-  await h.clock.run(100);
-  return { caller, agent };
-}
+import { callHarness, dialAndBridge, NOTHING_LEFT } from './test-peers/call-harness';
 
 describe('BlindTransfer (inside the B2BUA)', () => {
   it('ends the agent leg, plays music to the caller, and bridges the caller to the new agent', async () => {
     const h = callHarness({ phones: { alice: {}, bob: { answerAfterMs: 2000 } } });
-    const { caller, agent } = await bridged(h);
+    const { caller, agent } = await dialAndBridge(h);
     const moved = await h.control.execute({ type: 'BlindTransfer', legId: agent, target: h.ring('bob') });
     const bobLeg = moved.ok ? moved.value.legId! : '';
     await h.clock.run(100);
@@ -40,7 +29,7 @@ describe('BlindTransfer (inside the B2BUA)', () => {
 
   it('reports TransferFailed and keeps the caller on music when the target is busy', async () => {
     const h = callHarness({ phones: { alice: {}, bob: { behaviour: 'busy' } } });
-    const { caller, agent } = await bridged(h);
+    const { caller, agent } = await dialAndBridge(h);
     await h.control.execute({ type: 'BlindTransfer', legId: agent, target: h.ring('bob') });
     await h.clock.run(200);
     expect(h.first('TransferFailed')).toMatchObject({ legId: caller, cause: 'busy', sipStatus: 486 });
@@ -54,7 +43,7 @@ describe('BlindTransfer (inside the B2BUA)', () => {
 describe('Consult and AttendedTransfer', () => {
   it('holds the caller, connects the agent to the consulted agent, then hands the caller over', async () => {
     const h = callHarness({ phones: { alice: {}, bob: { answerAfterMs: 1000 } } });
-    const { caller, agent } = await bridged(h);
+    const { caller, agent } = await dialAndBridge(h);
     const consulted = h.control.execute({ type: 'Consult', legId: agent, target: h.ring('bob') });
     await h.clock.run(100);
     const out = await consulted;
@@ -87,7 +76,7 @@ describe('Consult and AttendedTransfer', () => {
 
   it('completes the transfer when the consulting agent simply hangs up', async () => {
     const h = callHarness({ phones: { alice: {}, bob: {} } });
-    const { caller, agent } = await bridged(h);
+    const { caller, agent } = await dialAndBridge(h);
     const consulted = h.control.execute({ type: 'Consult', legId: agent, target: h.ring('bob') });
     await h.clock.run(300);
     const bobLeg = (await consulted).ok ? h.all('LegOffered')[2]!.legId : '';

@@ -31,8 +31,7 @@ export class PromptError extends DomainError {
     details?: Record<string, unknown>,
     options?: { cause?: unknown },
   ) {
-    super(code, message, details);
+    super(code, message, details, options);
     this.name = 'PromptError';
-    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }

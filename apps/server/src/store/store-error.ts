@@ -34,9 +34,8 @@ export class StoreError extends DomainError {
     details?: Record<string, unknown>,
     options?: { cause?: unknown },
   ) {
-    super(code, message, details);
+    super(code, message, details, options);
     this.name = 'StoreError';
-    if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }
 

@@ -10,26 +10,20 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { createFlowRegistry, demoShopFlow, type Flow } from '@switchboard/ivr';
-import {
-  seededRandom,
-  sequentialIds,
-  type DomainEvent,
-  type TenantId,
-  type UserId,
-} from '@switchboard/kernel';
-import { sipUri } from '@switchboard/sip';
+import { sequentialIds, type DomainEvent, type TenantId, type UserId } from '@switchboard/kernel';
 import { recordingListener } from '../../test/support/routing-host-harness';
-import { CallControl, InMemoryMedia } from '../calls';
+import { testHasher } from '../../test/support/test-hasher';
+import { InMemoryMedia } from '../calls';
+import { agentPhones, B2BUA, b2buaOnWire, trunkPhone } from '../calls/test-peers/call-harness';
 import { SipWire } from '../calls/test-peers/sip-wire';
 import { SteppingClock } from '../calls/test-peers/stepping-clock';
-import { TestPhone, type TestPhoneOptions } from '../calls/test-peers/test-phone';
+import type { TestPhoneOptions } from '../calls/test-peers/test-phone';
 import { createContactFlow, type ContactFlow } from '../contact-flow/contact-flow';
 import { createCustomers } from '../customers/customers';
 import { seedDemoCustomers } from '../customers/seed-demo-customers';
 import { seedDemoShop } from '../demo/seed-demo-shop';
 import { AuditLog } from '../identity/audit-log';
 import type { IdentityTables } from '../identity/identity-tables';
-import { scryptPasswordHasher } from '../identity/password-hasher';
 import { UserRepository } from '../identity/user-repository';
 import { serverMigrations } from '../migrations';
 import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
@@ -41,7 +35,6 @@ import { TrackedMedia } from './tracked-media';
 import { createVoice, type Voice } from './voice';
 import type { PromptPlayer, PromptSource, VoicemailRequest } from './voice-ports';
 
-export const B2BUA = { host: '203.0.113.10', port: 5060 };
 export const T0 = Date.UTC(2026, 10, 23, 2, 0);
 /** Every prompt plays this long. */
 export const PROMPT_MS = 1000;
@@ -60,21 +53,17 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-voice-'));
   const database = await openDatabase({ dataDir });
   await migrate(database, serverMigrations);
-  const hasher = scryptPasswordHasher({ cost: 2 ** 10 });
-  const { tenantId } = await seedDemoShop({ database, hasher, ids, clock });
+  const { tenantId } = await seedDemoShop({ database, hasher: testHasher, ids, clock });
   await seedDemoCustomers({ database, ids, clock });
   const store = new EventStore(database, { clock });
   const logger = pino({ level: 'silent' });
   const routingConfig = new RoutingConfigRepository(database.db as Kysely<RoutingConfigTables>);
   const customers = createCustomers({ database });
   const wire = new SipWire(clock);
-  const agentPhones: Record<string, TestPhone> = {};
-  Object.entries(options.agents ?? {}).forEach(([name, o], i) => {
-    agentPhones[name] = new TestPhone(wire, clock, { host: `192.0.2.${11 + i}`, seed: 10 + i, ...o });
-  });
+  const phones = agentPhones(wire, clock, options.agents ?? {});
   const userIds = new Map<string, string>();
   const users = new UserRepository(database.db as Kysely<IdentityTables>);
-  for (const name of Object.keys(agentPhones))
+  for (const name of Object.keys(phones))
     userIds.set(name, (await users.findForLogin(tenantId, name))!.user.id);
   const played: { legId: string; text: string }[] = [];
   const texts = new Map<string, string>();
@@ -113,7 +102,7 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
     devices: {
       async targetsFor(_tenant, agentId) {
         const name = [...userIds].find(([, id]) => id === agentId)?.[0];
-        const phone = name === undefined ? undefined : agentPhones[name];
+        const phone = name === undefined ? undefined : phones[name];
         return phone === undefined
           ? []
           : [
@@ -134,21 +123,7 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
       },
     },
   });
-  const control = new CallControl({
-    transport: wire.transport(B2BUA.host, B2BUA.port),
-    local: {
-      contact: { uri: sipUri({ host: B2BUA.host, port: B2BUA.port }), params: {} },
-      transport: 'UDP',
-      ...B2BUA,
-    },
-    clock,
-    timers: clock,
-    random: seededRandom(42),
-    ids: sequentialIds('leg'),
-    media,
-    inbound: voice.inbound,
-  });
-  wire.listen(B2BUA.host, B2BUA.port, (m, s) => control.core.layer.receive(m, s));
+  const control = b2buaOnWire(wire, clock, { media, inbound: voice.inbound });
   const flow: ContactFlow = createContactFlow({
     database,
     identity: {
@@ -172,7 +147,7 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
   });
   voice.attach(control, flow.contacts);
   await flow.start();
-  const trunk = new TestPhone(wire, clock, { host: '198.51.100.7', seed: 1 });
+  const trunk = trunkPhone(wire, clock);
 
   /** Moves virtual time in small steps, letting database work and promises finish between them. */
   const advance = async (ms: number): Promise<void> => {
@@ -196,7 +171,7 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
     control,
     media,
     trunk,
-    agentPhones,
+    agentPhones: phones,
     played,
     voicemails,
     store,

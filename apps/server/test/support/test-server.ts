@@ -1,32 +1,32 @@
 /**
  * A real server for HTTP tests, driven through Fastify's `inject`: the production `buildServer` over
  * a migrated SQLite database in a temp dir (or any opened database), with the demo shop seeded and a
- * cheap password hash so tests stay fast.
+ * cheap password hash so tests stay fast. A test may bring its own clock and mount more parts (the
+ * contact center in `contact-center-server.ts`) beside the HTTP API.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { unwrap, type Clock, type IdGenerator, type TenantId, type UserId } from '@switchboard/kernel';
 import { loadConfig, type AuthConfig, type Config } from '../../src/config/config';
 import { seedDemoShop } from '../../src/demo/seed-demo-shop';
 import { Readiness } from '../../src/http/health';
 import { createIdentity, type IdentityServices } from '../../src/identity/identity';
-import { scryptPasswordHasher } from '../../src/identity/password-hasher';
 import { TenantRepository } from '../../src/identity/tenant-repository';
 import { UserRepository } from '../../src/identity/user-repository';
 import { serverMigrations } from '../../src/migrations';
-import { buildServer } from '../../src/server';
+import { buildServer, type ServerParts } from '../../src/server';
 import { migrate, openDatabase, type Database } from '../../src/store/database';
 import { uuidV7Ids } from '../../src/uuid-v7';
+import { testHasher } from './test-hasher';
 
 /** Every migration the server runs. */
 export const ALL_MIGRATIONS = serverMigrations;
 
-/** A cheap scrypt cost: the format and code path are production's, the work is not. */
-export const testHasher = scryptPasswordHasher({ cost: 2 ** 10 });
+export { testHasher };
 
 /** A clock tests can move. */
 export interface TestClock extends Clock {
@@ -51,12 +51,34 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** What a mount is built from: the server's migrated, seeded database and its services. */
+export interface TestServerCore {
+  readonly database: Database;
+  readonly identity: IdentityServices;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  /** The demo shop's tenant; undefined when the demo shop was not seeded. */
+  readonly demoTenantId: TenantId | undefined;
+}
+
+/** Parts mounted beside the HTTP API; stopped before the server closes. */
+export interface TestServerMount {
+  readonly routes: NonNullable<ServerParts['contactCenter']>;
+  stop(): Promise<void>;
+}
+
 export interface TestServerOptions {
   readonly auth?: Partial<AuthConfig>;
   readonly seedDemo?: boolean;
   readonly database?: Database;
   readonly ids?: IdGenerator;
   readonly metricsToken?: string;
+  /** The server's clock; a `VirtualClock` when timers must move only when the test says so. */
+  readonly clock?: TestClock;
+  /** Builds parts to mount beside the HTTP API, once the database is migrated and seeded. */
+  readonly mount?: (core: TestServerCore) => Promise<TestServerMount>;
+  /** Listens on an ephemeral loopback port, for clients that need a socket, not just `inject`. */
+  readonly listen?: boolean;
 }
 
 /** Builds a ready server; call `close()` in `afterEach`/`afterAll`. */
@@ -68,13 +90,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const config: Config = { ...base, auth: { ...base.auth, ...options.auth } };
   const database = options.database ?? (await openDatabase({ dataDir }));
   await migrate(database, ALL_MIGRATIONS);
-  const clock = testClock();
+  const clock = options.clock ?? testClock();
   const ids = options.ids ?? uuidV7Ids(clock);
   const identity = await createIdentity({ database, auth: config.auth, clock, ids, hasher: testHasher });
-  if (options.seedDemo ?? true) await seedDemoShop({ database, hasher: testHasher, ids, clock });
+  const demo =
+    (options.seedDemo ?? true) ? await seedDemoShop({ database, hasher: testHasher, ids, clock }) : undefined;
+  const logger = pino({ level: 'silent' });
+  const mounted = await options.mount?.({ database, identity, ids, logger, demoTenantId: demo?.tenantId });
   const readiness = new Readiness();
   const metrics = new Registry();
-  const logger = pino({ level: 'silent' });
   const app = await buildServer({
     config,
     logger,
@@ -84,8 +108,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     version: 'test',
     metricsRegistry: metrics,
+    ...(mounted ? { contactCenter: mounted.routes } : {}),
   });
-  await app.ready();
+  if (options.listen) await app.listen({ host: '127.0.0.1', port: 0 });
+  else await app.ready();
   readiness.markReady();
   return {
     app,
@@ -106,6 +132,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return sessionCookie(res);
     },
     async close() {
+      await mounted?.stop();
       await app.close();
       await database.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -2,7 +2,14 @@ import { FLOW_LIMITS } from '../flow/flow-types';
 import { checkPrompt, type Prompt } from '../flow/prompt';
 import { checkSafePattern } from '../flow/safe-pattern';
 import { digitBehaviour, type DigitVerdict } from './digit-input';
-import { nodeSchema, TARGET_SCHEMA, TIMEOUT_SCHEMA, VARIABLE_SCHEMA, type NodeModule } from './node-module';
+import {
+  nodeSchema,
+  RETRIES_SCHEMA,
+  TARGET_SCHEMA,
+  TIMEOUT_SCHEMA,
+  VARIABLE_SCHEMA,
+  type NodeModule,
+} from './node-module';
 
 /**
  * Collects a number (order number, phone number) into `variable`. Input ends with the
@@ -65,12 +72,7 @@ export const collectNode: NodeModule<CollectNode> = {
     timeoutMs: { ...TIMEOUT_SCHEMA, default: COLLECT_DEFAULTS.timeoutMs },
     interDigitTimeoutMs: { ...TIMEOUT_SCHEMA, default: COLLECT_DEFAULTS.interDigitTimeoutMs },
     pattern: { type: 'string', maxLength: FLOW_LIMITS.maxPatternLength },
-    maxRetries: {
-      type: 'integer',
-      minimum: 0,
-      maximum: FLOW_LIMITS.maxRetries,
-      default: COLLECT_DEFAULTS.maxRetries,
-    },
+    maxRetries: { ...RETRIES_SCHEMA, default: COLLECT_DEFAULTS.maxRetries },
     invalidPrompt: { $ref: '#/$defs/prompt' },
     noInputPrompt: { $ref: '#/$defs/prompt' },
     sensitive: { type: 'boolean', default: false },

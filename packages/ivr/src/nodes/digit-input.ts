@@ -17,6 +17,33 @@ export interface DigitSettings {
   readonly maxRetries: number;
 }
 
+/** The fields of a node that reads one key and retries (menu, survey). */
+export interface SingleKeyFields {
+  readonly prompt: Prompt;
+  readonly invalidPrompt?: Prompt;
+  readonly noInputPrompt?: Prompt;
+  readonly timeoutMs?: number;
+  readonly maxRetries?: number;
+}
+
+/**
+ * Settings of a node that reads one key: there is no second key to wait for, so the inter-key
+ * timeout is the timeout; unset fields take the node type's `defaults`.
+ */
+export function singleKeySettings(
+  node: SingleKeyFields,
+  defaults: { readonly timeoutMs: number; readonly maxRetries: number },
+): DigitSettings {
+  return {
+    prompt: node.prompt,
+    invalidPrompt: node.invalidPrompt,
+    noInputPrompt: node.noInputPrompt,
+    timeoutMs: node.timeoutMs ?? defaults.timeoutMs,
+    interDigitTimeoutMs: node.timeoutMs ?? defaults.timeoutMs,
+    maxRetries: node.maxRetries ?? defaults.maxRetries,
+  };
+}
+
 /** The part that differs between menu, collect, survey and callback nodes. */
 export interface DigitRules<N> {
   settings(node: N): DigitSettings;

@@ -1,8 +1,15 @@
 import { FLOW_LIMITS } from '../flow/flow-types';
 import { checkPrompt, type Prompt } from '../flow/prompt';
 import { isDtmfKey } from '../interpreter/ivr-input';
-import { digitBehaviour } from './digit-input';
-import { nodeSchema, TARGET_SCHEMA, TIMEOUT_SCHEMA, VARIABLE_SCHEMA, type NodeModule } from './node-module';
+import { digitBehaviour, singleKeySettings } from './digit-input';
+import {
+  nodeSchema,
+  RETRIES_SCHEMA,
+  TARGET_SCHEMA,
+  TIMEOUT_SCHEMA,
+  VARIABLE_SCHEMA,
+  type NodeModule,
+} from './node-module';
 
 /**
  * A DTMF menu: plays `prompt`, and the key pressed picks the next node from `choices`. A key that
@@ -40,12 +47,7 @@ export const menuNode: NodeModule<MenuNode> = {
       additionalProperties: TARGET_SCHEMA,
     },
     timeoutMs: { ...TIMEOUT_SCHEMA, default: MENU_DEFAULTS.timeoutMs },
-    maxRetries: {
-      type: 'integer',
-      minimum: 0,
-      maximum: FLOW_LIMITS.maxRetries,
-      default: MENU_DEFAULTS.maxRetries,
-    },
+    maxRetries: { ...RETRIES_SCHEMA, default: MENU_DEFAULTS.maxRetries },
     invalidPrompt: { $ref: '#/$defs/prompt' },
     noInputPrompt: { $ref: '#/$defs/prompt' },
     onFailure: TARGET_SCHEMA,
@@ -83,14 +85,7 @@ export const menuNode: NodeModule<MenuNode> = {
   },
   waitsForInput: () => true,
   ...digitBehaviour<MenuNode>({
-    settings: (n) => ({
-      prompt: n.prompt,
-      invalidPrompt: n.invalidPrompt,
-      noInputPrompt: n.noInputPrompt,
-      timeoutMs: n.timeoutMs ?? MENU_DEFAULTS.timeoutMs,
-      interDigitTimeoutMs: n.timeoutMs ?? MENU_DEFAULTS.timeoutMs,
-      maxRetries: n.maxRetries ?? MENU_DEFAULTS.maxRetries,
-    }),
+    settings: (n) => singleKeySettings(n, MENU_DEFAULTS),
     read: (n, _collected, digit) =>
       Object.prototype.hasOwnProperty.call(n.choices, digit) ? { done: digit } : { invalid: digit },
     silence: () => 'no-input',

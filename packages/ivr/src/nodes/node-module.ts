@@ -95,6 +95,9 @@ export const TIMEOUT_SCHEMA = {
   maximum: FLOW_LIMITS.maxTimeoutMs,
 } as const;
 
+/** Schema fragment for a number of further tries after an invalid or missing input. */
+export const RETRIES_SCHEMA = { type: 'integer', minimum: 0, maximum: FLOW_LIMITS.maxRetries } as const;
+
 /** Builds a node schema: `type` fixed, no unknown fields. */
 export function nodeSchema(
   type: string,

@@ -1,7 +1,13 @@
-import { FLOW_LIMITS } from '../flow/flow-types';
 import { checkPrompt, type Prompt } from '../flow/prompt';
-import { digitBehaviour } from './digit-input';
-import { nodeSchema, TARGET_SCHEMA, TIMEOUT_SCHEMA, VARIABLE_SCHEMA, type NodeModule } from './node-module';
+import { digitBehaviour, singleKeySettings } from './digit-input';
+import {
+  nodeSchema,
+  RETRIES_SCHEMA,
+  TARGET_SCHEMA,
+  TIMEOUT_SCHEMA,
+  VARIABLE_SCHEMA,
+  type NodeModule,
+} from './node-module';
 
 /** Lowest and highest satisfaction score. */
 export const SURVEY_SCALE = { min: 1, max: 5 } as const;
@@ -32,12 +38,7 @@ export const surveyNode: NodeModule<SurveyNode> = {
   schema: nodeSchema('survey', ['prompt', 'next'], {
     prompt: { $ref: '#/$defs/prompt' },
     timeoutMs: { ...TIMEOUT_SCHEMA, default: SURVEY_DEFAULTS.timeoutMs },
-    maxRetries: {
-      type: 'integer',
-      minimum: 0,
-      maximum: FLOW_LIMITS.maxRetries,
-      default: SURVEY_DEFAULTS.maxRetries,
-    },
+    maxRetries: { ...RETRIES_SCHEMA, default: SURVEY_DEFAULTS.maxRetries },
     invalidPrompt: { $ref: '#/$defs/prompt' },
     noInputPrompt: { $ref: '#/$defs/prompt' },
     variable: VARIABLE_SCHEMA,
@@ -67,14 +68,7 @@ export const surveyNode: NodeModule<SurveyNode> = {
   },
   waitsForInput: () => true,
   ...digitBehaviour<SurveyNode>({
-    settings: (n) => ({
-      prompt: n.prompt,
-      invalidPrompt: n.invalidPrompt,
-      noInputPrompt: n.noInputPrompt,
-      timeoutMs: n.timeoutMs ?? SURVEY_DEFAULTS.timeoutMs,
-      interDigitTimeoutMs: n.timeoutMs ?? SURVEY_DEFAULTS.timeoutMs,
-      maxRetries: n.maxRetries ?? SURVEY_DEFAULTS.maxRetries,
-    }),
+    settings: (n) => singleKeySettings(n, SURVEY_DEFAULTS),
     read(_n, _collected, digit) {
       const score = Number(digit);
       return /^[0-9]$/.test(digit) && score >= SURVEY_SCALE.min && score <= SURVEY_SCALE.max

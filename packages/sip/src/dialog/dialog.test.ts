@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serializeNameAddr } from '../header/name-addr';
 import { getHeader, getHeaderLines, tagOf, type SipRequest } from '../message/sip-message';
-import { testRequest, testResponse } from '../transaction/wire-fixtures';
+import { testRequest, testResponse } from '../../test/support/test-request';
 import { serializeUri, sipUri } from '../uri/uri';
 import { createUacDialog, createUasDialog } from './create-dialog';
 import type { Dialog, LocalEndpoint } from './dialog';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getHeader } from '../message/sip-message';
-import { testRequest } from '../transaction/wire-fixtures';
+import { testRequest } from '../../test/support/test-request';
 import { serializeUri, sipUri } from '../uri/uri';
 import { createUasDialog } from './create-dialog';
 import type { Dialog } from './dialog';

@@ -1,8 +1,6 @@
 import type { Rejection, Result } from '@switchboard/kernel';
-import { serializeVia } from '../header/via';
-import { createRequest } from '../message/create-message';
-import type { HeaderField } from '../message/header-field';
-import { getHeader, getHeaderLines, type SipRequest, type SipResponse } from '../message/sip-message';
+import { getHeader, type SipRequest, type SipResponse } from '../message/sip-message';
+import { createSameBranchRequest } from './same-branch-request';
 
 /**
  * The ACK a client transaction sends for a 300–699 response to an INVITE (RFC 3261 §17.1.1.3): same
@@ -12,16 +10,5 @@ import { getHeader, getHeaderLines, type SipRequest, type SipResponse } from '..
  * (§13.2.2.4) and is built by the dialog.
  */
 export function createNon2xxAck(invite: SipRequest, response: SipResponse): Result<SipRequest, Rejection> {
-  const topVia = invite.via[0];
-  const headers: HeaderField[] = [];
-  if (topVia !== undefined) headers.push({ name: 'Via', value: serializeVia(topVia) });
-  headers.push({ name: 'Max-Forwards', value: '70' });
-  for (const route of getHeaderLines(invite, 'Route')) headers.push({ name: 'Route', value: route });
-  headers.push(
-    { name: 'From', value: getHeader(invite, 'From') ?? '' },
-    { name: 'To', value: getHeader(response, 'To') ?? '' },
-    { name: 'Call-ID', value: invite.callId },
-    { name: 'CSeq', value: `${invite.cseq.seq} ACK` },
-  );
-  return createRequest({ method: 'ACK', uri: invite.uri, headers });
+  return createSameBranchRequest(invite, 'ACK', getHeader(response, 'To') ?? '');
 }

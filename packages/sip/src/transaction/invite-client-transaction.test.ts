@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { tagOf, type SipResponse } from '../message/sip-message';
 import { InviteClientTransaction } from './invite-client-transaction';
 import { timerValues } from './timer-values';
-import { RecordingTransport, testRequest, testResponse } from './wire-fixtures';
+import { RecordingTransport } from '../../test/support/recording-transport';
+import { testRequest, testResponse } from '../../test/support/test-request';
 
 const START = 1_000_000;
 const DEST = { host: '203.0.113.20', port: 5060 };

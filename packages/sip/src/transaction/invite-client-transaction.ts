@@ -49,7 +49,6 @@ export type InviteClientState = 'calling' | 'proceeding' | 'completed' | 'accept
  * forward late, are absorbed. CANCEL (§9.1) may be sent only once a provisional response arrived.
  */
 export class InviteClientTransaction extends Transaction<InviteClientState> {
-  readonly destination: Destination;
   private readonly user: ClientTransactionUser;
   private interval = 0;
   private ack: SipRequest | undefined;
@@ -62,19 +61,14 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
     env: TransactionEnvironment,
     user: ClientTransactionUser,
   ) {
-    super(key, request, env, 'calling');
-    this.destination = destination;
+    super(key, request, destination, env, 'calling');
     this.user = user;
-  }
-
-  get terminated(): boolean {
-    return this.state === 'terminated';
   }
 
   /** Sends the INVITE and arms Timers A (unreliable only) and B (§17.1.1.2). */
   start(): void {
     const t1 = this.env.timerValues.t1;
-    if (!this.sendMessage(this.request, this.destination)) return;
+    if (!this.sendMessage(this.request)) return;
     if (!this.reliable) {
       this.interval = t1;
       this.startTimer('A', t1, () => this.onTimerA());
@@ -92,7 +86,7 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
       else this.onFailure(response);
     } else if (s === 'completed') {
       // Retransmitted final response: the ACK was lost, send it again (§17.1.1.2); TU not told.
-      if (status >= 300 && this.ack !== undefined) this.sendMessage(this.ack, this.destination);
+      if (status >= 300 && this.ack !== undefined) this.sendMessage(this.ack);
     } else if (s === 'accepted' && status >= 200 && status < 300) {
       // RFC 6026 §7.2: 2xx retransmissions go to the TU, which answers with its own ACK.
       this.user.receiveResponse(response);
@@ -149,7 +143,7 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
     if (ack.ok) this.ack = ack.value;
     this.transition('completed');
     this.user.receiveResponse(response);
-    if (this.ack !== undefined && !this.sendMessage(this.ack, this.destination)) return;
+    if (this.ack !== undefined && !this.sendMessage(this.ack)) return;
     if (this.reliable) this.terminate();
     else this.startTimer('D', this.env.timerValues.timerD, () => this.terminate());
   }
@@ -165,7 +159,7 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
 
   private onTimerA(): void {
     if (this.state !== 'calling') return;
-    if (!this.sendMessage(this.request, this.destination)) return;
+    if (!this.sendMessage(this.request)) return;
     this.interval *= 2;
     this.startTimer('A', this.interval, () => this.onTimerA());
   }

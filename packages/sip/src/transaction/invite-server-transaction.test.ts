@@ -2,7 +2,8 @@ import { VirtualClock } from '@switchboard/testkit';
 import { describe, expect, it } from 'vitest';
 import { InviteServerTransaction } from './invite-server-transaction';
 import { timerValues } from './timer-values';
-import { RecordingTransport, testRequest, testResponse } from './wire-fixtures';
+import { RecordingTransport } from '../../test/support/recording-transport';
+import { testRequest, testResponse } from '../../test/support/test-request';
 
 const START = 9_000_000;
 

@@ -50,8 +50,6 @@ export type InviteServerState = 'proceeding' | 'completed' | 'confirmed' | 'acce
  * Timer G retransmits the final response over unreliable transports only (T1 doubling up to T2).
  */
 export class InviteServerTransaction extends Transaction<InviteServerState> {
-  /** Where responses go (§18.2.2). */
-  readonly destination: Destination;
   private readonly user: ServerTransactionUser;
   private lastResponse: SipResponse | undefined;
   private interval = 0;
@@ -63,8 +61,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
     env: TransactionEnvironment,
     user: ServerTransactionUser = {},
   ) {
-    super(key, request, env, 'proceeding');
-    this.destination = destination;
+    super(key, request, destination, env, 'proceeding');
     this.user = user;
   }
 
@@ -76,10 +73,6 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
     const delay = this.env.timerValues.tryingDelay;
     if (delay <= 0) this.sendTrying();
     else this.startTimer('Trying', delay, () => this.sendTrying());
-  }
-
-  get terminated(): boolean {
-    return this.state === 'terminated';
   }
 
   /** The last response sent, if any. */
@@ -97,7 +90,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
   receiveRequest(_retransmission: SipRequest): void {
     const s = this.state;
     if ((s === 'proceeding' || s === 'completed') && this.lastResponse !== undefined) {
-      this.sendMessage(this.lastResponse, this.destination);
+      this.sendMessage(this.lastResponse);
     }
   }
 
@@ -124,7 +117,7 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
     if (!allowed) return reject('SIP.TRANSACTION_STATE', `Cannot send ${status} in state ${s}`, { state: s });
     this.stopTimer('Trying');
     this.lastResponse = response;
-    if (!this.sendMessage(response, this.destination)) return ok(undefined);
+    if (!this.sendMessage(response)) return ok(undefined);
     if (status < 200 || s === 'accepted') return ok(undefined);
     if (status < 300) {
       this.transition('accepted');
@@ -148,12 +141,12 @@ export class InviteServerTransaction extends Transaction<InviteServerState> {
   private sendTrying(): void {
     if (this.state !== 'proceeding' || this.lastResponse !== undefined) return;
     this.lastResponse = localResponse(this.request, 100, 'Trying');
-    this.sendMessage(this.lastResponse, this.destination);
+    this.sendMessage(this.lastResponse);
   }
 
   private onTimerG(): void {
     if (this.state !== 'completed' || this.lastResponse === undefined) return;
-    if (!this.sendMessage(this.lastResponse, this.destination)) return;
+    if (!this.sendMessage(this.lastResponse)) return;
     this.interval = nextInterval(this.env.timerValues, this.interval, true);
     this.startTimer('G', this.interval, () => this.onTimerG());
   }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { SipResponse } from '../message/sip-message';
 import { NonInviteClientTransaction } from './non-invite-client-transaction';
 import { timerValues } from './timer-values';
-import { RecordingTransport, testRequest, testResponse } from './wire-fixtures';
+import { RecordingTransport } from '../../test/support/recording-transport';
+import { testRequest, testResponse } from '../../test/support/test-request';
 
 const START = 5_000_000;
 

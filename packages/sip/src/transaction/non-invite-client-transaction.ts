@@ -50,7 +50,6 @@ export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'term
  * Proceeding (§17.1.2.2).
  */
 export class NonInviteClientTransaction extends Transaction<NonInviteClientState> {
-  readonly destination: Destination;
   private readonly user: ClientTransactionUser;
   private interval = 0;
 
@@ -61,19 +60,14 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
     env: TransactionEnvironment,
     user: ClientTransactionUser,
   ) {
-    super(key, request, env, 'trying');
-    this.destination = destination;
+    super(key, request, destination, env, 'trying');
     this.user = user;
-  }
-
-  get terminated(): boolean {
-    return this.state === 'terminated';
   }
 
   /** Sends the request and arms Timers E (unreliable only) and F (§17.1.2.2). */
   start(): void {
     const v = this.env.timerValues;
-    if (!this.sendMessage(this.request, this.destination)) return;
+    if (!this.sendMessage(this.request)) return;
     if (!this.reliable) {
       this.interval = v.t1;
       this.startTimer('E', v.t1, () => this.onTimerE());
@@ -103,7 +97,7 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
 
   private onTimerE(): void {
     if (this.state !== 'trying' && this.state !== 'proceeding') return;
-    if (!this.sendMessage(this.request, this.destination)) return;
+    if (!this.sendMessage(this.request)) return;
     const v = this.env.timerValues;
     this.interval = this.state === 'trying' ? nextInterval(v, this.interval, true) : v.t2;
     this.startTimer('E', this.interval, () => this.onTimerE());

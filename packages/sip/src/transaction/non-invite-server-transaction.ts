@@ -43,8 +43,6 @@ export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'term
  * ```
  */
 export class NonInviteServerTransaction extends Transaction<NonInviteServerState> {
-  /** Where responses go (§18.2.2). */
-  readonly destination: Destination;
   private readonly user: ServerTransactionUser;
   private lastResponse: SipResponse | undefined;
 
@@ -55,13 +53,8 @@ export class NonInviteServerTransaction extends Transaction<NonInviteServerState
     env: TransactionEnvironment,
     user: ServerTransactionUser = {},
   ) {
-    super(key, request, env, 'trying');
-    this.destination = destination;
+    super(key, request, destination, env, 'trying');
     this.user = user;
-  }
-
-  get terminated(): boolean {
-    return this.state === 'terminated';
   }
 
   /** The last response sent, if any. */
@@ -75,7 +68,7 @@ export class NonInviteServerTransaction extends Transaction<NonInviteServerState
    */
   receiveRequest(_retransmission: SipRequest): void {
     if (this.state === 'trying' || this.state === 'terminated' || this.lastResponse === undefined) return;
-    this.sendMessage(this.lastResponse, this.destination);
+    this.sendMessage(this.lastResponse);
   }
 
   /** Sends a response from the TU (§17.2.2); refused once a final response went out. */
@@ -85,7 +78,7 @@ export class NonInviteServerTransaction extends Transaction<NonInviteServerState
       return reject('SIP.TRANSACTION_STATE', `Cannot send ${response.status} in state ${s}`, { state: s });
     }
     this.lastResponse = response;
-    if (!this.sendMessage(response, this.destination)) return ok(undefined);
+    if (!this.sendMessage(response)) return ok(undefined);
     if (response.status < 200) {
       this.transition('proceeding');
       return ok(undefined);

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { SipRequest } from '../message/sip-message';
 import { InviteClientTransaction } from './invite-client-transaction';
 import { TransactionLayer, type ClientTransaction, type ServerTransaction } from './transaction-layer';
-import { RecordingTransport, testRequest, testResponse, trunkSource } from './wire-fixtures';
+import { RecordingTransport } from '../../test/support/recording-transport';
+import { testRequest, testResponse, trunkSource } from '../../test/support/test-request';
 
 const METHODS = ['INVITE', 'OPTIONS', 'BYE'] as const;
 const STATUSES = [100, 180, 183, 200, 302, 404, 486, 487, 500, 603] as const;

@@ -5,7 +5,8 @@ import { tagOf, type SipRequest, type SipResponse } from '../message/sip-message
 import type { InviteClientTransaction } from './invite-client-transaction';
 import type { InviteServerTransaction } from './invite-server-transaction';
 import { TransactionLayer, type ServerTransaction } from './transaction-layer';
-import { RecordingTransport, testRequest, testResponse, trunkSource } from './wire-fixtures';
+import { RecordingTransport } from '../../test/support/recording-transport';
+import { testRequest, testResponse, trunkSource } from '../../test/support/test-request';
 
 function setup(reliable = false, maxServerTransactionsPerSource?: number) {
   const clock = new VirtualClock(0);

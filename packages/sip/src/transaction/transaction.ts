@@ -36,21 +36,31 @@ export type TimerName =
   'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'Trying' | 'Cancel';
 
 /**
- * What the four state machines share: state with change listeners, named one-shot timers through
- * the kernel `Timers` port, and sending with transport errors turned into termination.
+ * What the four state machines share: state with change listeners, ending in `'terminated'`; named
+ * one-shot timers through the kernel `Timers` port; and sending to one destination, with transport
+ * errors turned into termination.
  */
 export abstract class Transaction<S extends string> {
   /** The matching key the transaction layer files this transaction under (§17.1.3, §17.2.3). */
   readonly key: string;
   readonly request: SipRequest;
+  /** Where the request goes (client, §18.1.1) or where responses go (server, §18.2.2). */
+  readonly destination: Destination;
   protected readonly env: TransactionEnvironment;
   private current: S;
   private readonly handles = new Map<TimerName, TimerHandle>();
   private readonly listeners: ((state: S) => void)[] = [];
 
-  protected constructor(key: string, request: SipRequest, env: TransactionEnvironment, initial: S) {
+  protected constructor(
+    key: string,
+    request: SipRequest,
+    destination: Destination,
+    env: TransactionEnvironment,
+    initial: S,
+  ) {
     this.key = key;
     this.request = request;
+    this.destination = destination;
     this.env = env;
     this.current = initial;
   }
@@ -69,7 +79,9 @@ export abstract class Transaction<S extends string> {
   }
 
   /** True once the transaction reached Terminated; it will neither send nor fire timers again. */
-  abstract get terminated(): boolean;
+  get terminated(): boolean {
+    return this.current === 'terminated';
+  }
 
   /** Calls `listener` after every state change (the layer uses it to drop terminated transactions). */
   onStateChange(listener: (state: S) => void): void {
@@ -108,9 +120,9 @@ export abstract class Transaction<S extends string> {
     this.handles.clear();
   }
 
-  /** Sends through the transport; on failure the subclass is told and the transaction ends. */
-  protected sendMessage(message: SipMessage, destination: Destination): boolean {
-    const r = this.env.transport.send(message, destination);
+  /** Sends to `destination`; on failure the subclass is told and the transaction ends. */
+  protected sendMessage(message: SipMessage): boolean {
+    const r = this.env.transport.send(message, this.destination);
     if (r.ok) return true;
     this.stopAllTimers();
     this.onTransportError(r.error);

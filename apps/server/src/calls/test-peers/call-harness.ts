@@ -1,10 +1,11 @@
 import { seededRandom, sequentialIds } from '@switchboard/kernel';
 import { sipUri } from '@switchboard/sip';
-import { CallControl } from '../call-control';
+import { CallControl, type CallControlOptions } from '../call-control';
 import type { OriginateRequest } from '../call-commands';
 import type { CallEvent, LegId } from '../call-events';
 import { InMemoryMedia } from '../in-memory-media';
 import { UNKNOWN_NUMBER, type InboundCallHandler, type InboundDecision } from '../inbound-call-handler';
+import type { MediaPort } from '../media-port';
 import { SipWire, type SipWireOptions } from './sip-wire';
 import { SteppingClock } from './stepping-clock';
 import { TestPhone, type TestPhoneOptions } from './test-phone';
@@ -31,23 +32,25 @@ export function numberPlan(
   };
 }
 
-/** Options of {@link callHarness}. */
-export interface HarnessOptions {
-  readonly phones?: Readonly<Record<string, Omit<TestPhoneOptions, 'host'> & { host?: string }>>;
-  readonly inbound?: InboundCallHandler;
-  readonly wire?: SipWireOptions;
-  readonly ringTimeoutMs?: number;
-}
+/** Where the trunk of the tests sends from. */
+export const TRUNK_HOST = '198.51.100.7';
+
+/** A phone of {@link agentPhones}: its host is given unless the test sets one. */
+export type AgentPhoneOptions = Omit<TestPhoneOptions, 'host'> & { host?: string };
 
 /**
- * A B2BUA ({@link CallControl} over {@link InMemoryMedia}) and scripted phones on one lossy-capable
- * wire and one stepping virtual clock: a trunk at 198.51.100.7 and the named agent phones at
- * 192.0.2.11, .12, … .
+ * Our B2BUA on the wire: {@link CallControl} at {@link B2BUA}, seeded so that runs repeat, taking
+ * every datagram the wire delivers there.
  */
-export function callHarness(options: HarnessOptions = {}) {
-  const clock = new SteppingClock(1_000_000);
-  const wire = new SipWire(clock, options.wire);
-  const media = new InMemoryMedia();
+export function b2buaOnWire(
+  wire: SipWire,
+  clock: SteppingClock,
+  parts: {
+    readonly media: MediaPort;
+    readonly inbound: InboundCallHandler;
+    readonly ringTimeoutMs?: CallControlOptions['ringTimeoutMs'];
+  },
+): CallControl {
   const control = new CallControl({
     transport: wire.transport(B2BUA.host, B2BUA.port),
     local: {
@@ -59,18 +62,58 @@ export function callHarness(options: HarnessOptions = {}) {
     timers: clock,
     random: seededRandom(42),
     ids: sequentialIds('leg'),
+    media: parts.media,
+    inbound: parts.inbound,
+    ringTimeoutMs: parts.ringTimeoutMs,
+  });
+  wire.listen(B2BUA.host, B2BUA.port, (m, s) => control.core.layer.receive(m, s));
+  return control;
+}
+
+/** The trunk phone at {@link TRUNK_HOST}. */
+export function trunkPhone(wire: SipWire, clock: SteppingClock): TestPhone {
+  return new TestPhone(wire, clock, { host: TRUNK_HOST, seed: 1 });
+}
+
+/** Named agent phones at 192.0.2.11, .12, … in the order given, each with its own seed. */
+export function agentPhones(
+  wire: SipWire,
+  clock: SteppingClock,
+  phones: Readonly<Record<string, AgentPhoneOptions>>,
+): Record<string, TestPhone> {
+  const out: Record<string, TestPhone> = {};
+  Object.entries(phones).forEach(([name, o], i) => {
+    out[name] = new TestPhone(wire, clock, { host: `192.0.2.${11 + i}`, seed: 10 + i, ...o });
+  });
+  return out;
+}
+
+/** Options of {@link callHarness}. */
+export interface HarnessOptions {
+  readonly phones?: Readonly<Record<string, AgentPhoneOptions>>;
+  readonly inbound?: InboundCallHandler;
+  readonly wire?: SipWireOptions;
+  readonly ringTimeoutMs?: number;
+}
+
+/**
+ * A B2BUA ({@link CallControl} over {@link InMemoryMedia}) and scripted phones on one lossy-capable
+ * wire and one stepping virtual clock: a trunk at {@link TRUNK_HOST} and the named agent phones at
+ * 192.0.2.11, .12, … .
+ */
+export function callHarness(options: HarnessOptions = {}) {
+  const clock = new SteppingClock(1_000_000);
+  const wire = new SipWire(clock, options.wire);
+  const media = new InMemoryMedia();
+  const control = b2buaOnWire(wire, clock, {
     media,
     inbound: options.inbound ?? numberPlan({ [HOTLINE]: { action: 'answer' } }),
     ringTimeoutMs: options.ringTimeoutMs,
   });
-  wire.listen(B2BUA.host, B2BUA.port, (m, s) => control.core.layer.receive(m, s));
   const events: CallEvent[] = [];
   control.onEvent((e) => events.push(e));
-  const trunk = new TestPhone(wire, clock, { host: '198.51.100.7', seed: 1 });
-  const phones: Record<string, TestPhone> = {};
-  Object.entries(options.phones ?? {}).forEach(([name, o], i) => {
-    phones[name] = new TestPhone(wire, clock, { host: `192.0.2.${11 + i}`, seed: 10 + i, ...o });
-  });
+  const trunk = trunkPhone(wire, clock);
+  const phones = agentPhones(wire, clock, options.phones ?? {});
   return {
     clock,
     wire,
@@ -105,6 +148,21 @@ export function callHarness(options: HarnessOptions = {}) {
 
 /** What {@link callHarness} returns. */
 export type Harness = ReturnType<typeof callHarness>;
+
+/**
+ * The trunk calls the hotline, the B2BUA answers, originates to the named phone and bridges the
+ * two; returns both legs 100 ms after the bridge was asked for.
+ */
+export async function dialAndBridge(h: Harness, phone = 'alice'): Promise<{ caller: string; agent: string }> {
+  await h.dial();
+  await h.clock.run(100);
+  const caller = h.first('LegOffered')!.legId;
+  const out = await h.control.execute({ type: 'Originate', request: h.ring(phone) });
+  const agent = out.ok ? out.value.legId! : '';
+  await h.control.execute({ type: 'Bridge', legIds: [caller, agent] });
+  await h.clock.run(100);
+  return { caller, agent };
+}
 
 /** Nothing alive: the value `drain()` must return after a test. */
 export const NOTHING_LEFT = {
