@@ -14,9 +14,9 @@ import { isStreamFramed, type SipSource } from './transport/sip-transport';
 import { sourceDestination, stampReceived } from './transport/via-received';
 
 /**
- * What receives parsed messages: today the stateless dispatcher, later the transaction layer
- * (`TransactionLayer.receive(message, { host: source.address, port: source.port, transport })`).
- * Requests arrive with their top Via already stamped with `received`/`rport` (RFC 3261 §18.2.1).
+ * What receives parsed messages: the transaction layer, through `SipUserAgent.receive`.
+ * Requests arrive with their top Via already stamped with `received`/`rport` (RFC 3261 §18.2.1). A
+ * returned promise is work still in flight for the source (a REGISTER waiting on the database).
  */
 export type SipMessageHandler = (message: SipMessage, source: SipSource) => void | Promise<void>;
 

@@ -17,6 +17,7 @@ export type SipDropReason =
   | 'unanswerable'
   | 'stray_response'
   | 'too_many_in_flight'
+  | 'too_many_transactions'
   | 'send_failed'
   | 'internal_error';
 

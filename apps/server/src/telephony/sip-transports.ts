@@ -75,6 +75,11 @@ export class SipTransports {
     return this.tls === undefined ? base : { ...base, tls: this.tls.address().port };
   }
 
+  /** The UDP listener: requests we originate leave through it (RFC 3261 §18.1.1). */
+  get udpTransport(): UdpTransport {
+    return this.udp;
+  }
+
   /** Open connections per connection-oriented transport (for the gauge). */
   connectionCounts(): Partial<Record<SipProtocol, number>> {
     const counts: Partial<Record<SipProtocol, number>> = { TCP: this.tcp.connectionCount };

@@ -11,7 +11,8 @@ export const SERVER_HEADER = { name: 'Server', value: 'Switchboard' } as const;
 /**
  * Sends final responses without keeping transaction state (a stateless UAS, RFC 3261 §8.2.7):
  * retransmitted requests simply get the same response again, so the To tag is derived from the
- * request rather than drawn at random. Used until the transaction layer owns requests.
+ * request rather than drawn at random. Used for the refusals made before any transaction exists:
+ * 503 to a source over its in-flight or transaction limit.
  */
 export class StatelessResponder {
   constructor(

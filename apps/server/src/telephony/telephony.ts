@@ -1,13 +1,23 @@
 /**
  * The telephony context's composition: SIP transports (UDP, TCP, optional TLS, WebSocket), the
- * shared intake with its protections, the stateless dispatcher and the registrar. `main.ts` starts
- * and stops it; `server.ts` mounts the WebSocket route on the HTTP server.
+ * shared intake with its protections, the transaction layer and user-agent core of `@switchboard/sip`
+ * on top of it, the registrar, and the seam where call control attaches. `main.ts` starts and stops
+ * it; `server.ts` mounts the WebSocket route on the HTTP server.
  */
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
-import type { Clock } from '@switchboard/kernel';
-import { DigestServer } from '@switchboard/sip';
+import type { Clock, Timers } from '@switchboard/kernel';
+import {
+  DigestServer,
+  type LocalEndpoint,
+  type ServerTransaction,
+  type SipRequest,
+  type Transport,
+  type UserAgentCore,
+} from '@switchboard/sip';
+import { answerTestCallHandler } from './answer-test-call-handler';
+import { rejectCalls, type SipCallHandler } from './sip-call-handler';
 import type { SipConfig } from '../config/config';
 import type { Database } from '../store/database';
 import { SipProtection } from './protection/sip-protection';
@@ -19,9 +29,12 @@ import { SipCredentialRepository, type SipCredentialStore } from './registrar/si
 import { SipIntake } from './sip-intake';
 import { registerSipMetrics, type SipMetrics } from './sip-metrics';
 import { cryptoRandom, nodeDigestHash, randomNonceSecret } from './sip-node-ports';
+import { SipLocalEndpoint } from './sip-local-endpoint';
+import { systemTimers } from './sip-timers';
 import { SipTransports, type TransportLimits } from './sip-transports';
-import { StatelessDispatcher } from './sip-dispatcher';
+import { SipUserAgent } from './sip-user-agent';
 import { StatelessResponder } from './stateless-responder';
+import { OutboundTransport } from './transaction-transport';
 import type { TelephonyTables } from './telephony-tables';
 import { WebSocketTransport } from './transport/websocket-transport';
 
@@ -44,6 +57,10 @@ export interface TelephonyOptions {
   readonly registerPolicy?: RegisterPolicy;
   /** Where credentials come from; the `sip_credentials` table by default. */
   readonly credentials?: SipCredentialStore;
+  /** Transaction timers; the event loop by default (a virtual clock in tests that need one). */
+  readonly timers?: Timers;
+  /** Server transactions alive at once per source; see {@link DEFAULT_MAX_TRANSACTIONS_PER_SOURCE}. */
+  readonly maxServerTransactionsPerSource?: number;
 }
 
 /** The running telephony context. */
@@ -53,6 +70,26 @@ export interface Telephony {
   readonly webSocket: WebSocketTransport;
   readonly protection: SipProtection;
   readonly metrics: SipMetrics;
+  /**
+   * The user-agent core over the transaction layer (RFC 3261 §8, §12–§17): call control answers
+   * through `respond`, originates with `sendInvite` (build the request with
+   * `createOutboundRequest`) and sends in-dialog requests with `sendRequest`/`bye`.
+   */
+  readonly userAgent: UserAgentCore;
+  /** This server's Via sent-by and Contact (the port is the bound one once started). */
+  readonly local: LocalEndpoint;
+  /** Hands calls to `handler` (call control); until then INVITEs get 480 (or the answer test). */
+  setCallHandler(handler: SipCallHandler): void;
+  /**
+   * For call control that owns its `UserAgentCore` (`CallControl`): build it with
+   * `outboundTransport`, `local` and `otherRequest`, then `attachCore(control.core)`; from then on
+   * every message received goes to that core's transaction layer.
+   */
+  attachCore(core: UserAgentCore): void;
+  /** Where requests the server originates leave (UDP once started). */
+  readonly outboundTransport: Transport;
+  /** Answers out-of-dialog requests other than INVITE (REGISTER, OPTIONS, …) for an attached core. */
+  readonly otherRequest: (request: SipRequest, transaction: ServerTransaction) => void;
   /** Binds UDP and TCP (and TLS when configured); resolves with the bound ports. */
   start(): Promise<{ udp: number; tcp: number; tls?: number }>;
   /** Closes every transport; idempotent. */
@@ -67,6 +104,13 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = {
   maxPendingWrite: 1 << 20,
   maxInFlightPerSource: 32,
 };
+
+/**
+ * Default bound on live server transactions per source address and port. Transactions outlive
+ * their final response (Timer J and RFC 6026 Timer L: 32 s over UDP), so a trunk at the default rate
+ * limit (50 requests/s) legitimately holds about 1,600; beyond 2,000 the source gets 503.
+ */
+export const DEFAULT_MAX_TRANSACTIONS_PER_SOURCE = 2_000;
 
 /** Builds the telephony context; nothing listens until `start()`. */
 export function createTelephony(options: TelephonyOptions): Telephony {
@@ -124,13 +168,25 @@ export function createTelephony(options: TelephonyOptions): Telephony {
     onAuthFailure: (address) => protection.recordAuthFailure(address),
     policy: options.registerPolicy ?? DEFAULT_REGISTER_POLICY,
   });
-  const dispatcher = new StatelessDispatcher(registrar, responder, metrics);
-  // The transaction layer plugs in here: its `receive` becomes the handler (see sip-intake.ts).
+  const local = new SipLocalEndpoint(sip.host, sip.port);
+  const outbound = new OutboundTransport();
+  const userAgent = new SipUserAgent({
+    registrar,
+    metrics,
+    responder,
+    timers: options.timers ?? systemTimers,
+    random: cryptoRandom,
+    transport: outbound,
+    local,
+    maxServerTransactionsPerSource:
+      options.maxServerTransactionsPerSource ?? DEFAULT_MAX_TRANSACTIONS_PER_SOURCE,
+  });
+  enableAnswerTest(userAgent, local, options);
   const intake = new SipIntake({
     protection,
     metrics,
     responder,
-    handler: dispatcher.handle,
+    handler: userAgent.receive,
     maxMessageSize: limits.maxMessageSize,
     onError,
   });
@@ -140,6 +196,12 @@ export function createTelephony(options: TelephonyOptions): Telephony {
     webSocket,
     protection,
     metrics,
+    userAgent: userAgent.core,
+    local,
+    setCallHandler: (handler) => userAgent.setCallHandler(handler),
+    attachCore: (core) => userAgent.attachCore(core),
+    outboundTransport: outbound,
+    otherRequest: userAgent.otherRequest,
     async start() {
       transports = await SipTransports.open({
         host: sip.host,
@@ -152,14 +214,33 @@ export function createTelephony(options: TelephonyOptions): Telephony {
         metrics,
         onError: (error) => logger.warn({ err: error }, 'SIP socket error'),
       });
+      local.bind(transports.ports().udp);
+      outbound.bind(transports.udpTransport);
       sweeper = setInterval(() => void bindings.sweep(clock.now()), 30_000);
       sweeper.unref();
       return transports.ports();
     },
     async stop() {
       if (sweeper !== undefined) clearInterval(sweeper);
+      outbound.bind(undefined);
       await webSocket.close();
       await transports?.close();
     },
   };
+}
+
+/** The answer test number (`SIP_ANSWER_TEST_NUMBER`): loud in the log, since it answers calls. */
+function enableAnswerTest(userAgent: SipUserAgent, local: SipLocalEndpoint, options: TelephonyOptions): void {
+  const { sip, logger } = options;
+  if (sip.answerTestNumber === undefined) return;
+  logger.warn({ number: sip.answerTestNumber }, 'SIP answer test number enabled: calls to it are answered');
+  userAgent.setCallHandler(
+    answerTestCallHandler(userAgent.core, {
+      number: sip.answerTestNumber,
+      ringMs: sip.answerTestRingMs ?? 0,
+      mediaAddress: local.host.replace(/^\[|\]$/g, ''),
+      timers: options.timers ?? systemTimers,
+      otherCalls: rejectCalls(userAgent.core),
+    }),
+  );
 }

@@ -70,6 +70,8 @@ export interface SipTestStackOptions {
   readonly http?: boolean;
   /** The clock runs on real time unless a test moves it. */
   readonly realTime?: boolean;
+  /** Server transactions alive at once per source (the 503 limit). */
+  readonly maxServerTransactionsPerSource?: number;
 }
 
 /** Starts the stack; call `close()` in `afterAll`. */
@@ -90,6 +92,9 @@ export async function startSipTestStack(options: SipTestStackOptions = {}): Prom
     metricsRegistry: metrics,
     ...(options.limits ? { limits: options.limits } : {}),
     registerPolicy: { ...DEFAULT_REGISTER_POLICY, ...options.policy },
+    ...(options.maxServerTransactionsPerSource === undefined
+      ? {}
+      : { maxServerTransactionsPerSource: options.maxServerTransactionsPerSource }),
   });
   const ports = await telephony.start();
   const app = options.http === true ? await startHttp(telephony) : undefined;

@@ -4,6 +4,13 @@ import { err, ok, rejection, type Rejection, type Result } from '@switchboard/ke
 import { serializeMessage, type SipMessage } from '@switchboard/sip';
 import type { ReceiveBytes, SipDestination, SipTransport } from './sip-transport';
 
+/**
+ * The receive buffer asked for: a burst of requests (a trunk failing over, registrations after an
+ * outage) arriving while the event loop is busy is queued rather than dropped by the kernel. The
+ * kernel caps it at net.core.rmem_max.
+ */
+const RECEIVE_BUFFER_BYTES = 4 << 20;
+
 /** Options of {@link UdpTransport.listen}. */
 export interface UdpTransportOptions {
   readonly host: string;
@@ -38,6 +45,7 @@ export class UdpTransport implements SipTransport {
       socket.once('error', reject);
       socket.bind(options.port, options.host, () => {
         socket.off('error', reject);
+        enlargeReceiveBuffer(socket);
         socket.on('error', (e) => transport.onError(e));
         resolve(transport);
       });
@@ -65,5 +73,13 @@ export class UdpTransport implements SipTransport {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+function enlargeReceiveBuffer(socket: Socket): void {
+  try {
+    if (socket.getRecvBufferSize() < RECEIVE_BUFFER_BYTES) socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+  } catch {
+    // Only a smaller buffer: the default still works.
   }
 }
