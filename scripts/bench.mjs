@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
 const available = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => f.replace(/\.bench\.ts$/, ''))
@@ -20,7 +21,8 @@ let status = 0;
 for (const b of name ? [name] : available) {
   const file = join(root, 'bench', `${b}.bench.ts`);
   if (!existsSync(file)) continue;
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [file, ...rest], {
+  // The same V8 flags as `npm start` (ADR 0005), so a benchmark measures the runtime the server has.
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [...SERVER_NODE_FLAGS, file, ...rest], {
     cwd: root,
     stdio: 'inherit',
   });
