@@ -38,7 +38,7 @@ const telephony = createTelephony({
   database,
   clock: { now: () => Date.now() },
   logger: { info: quiet, warn: quiet, error: (o, m) => console.error(m, o) },
-  credentials: { find: () => Promise.resolve(undefined) },
+  credentials: { find: () => Promise.resolve(undefined), activeAors: () => Promise.resolve(new Set()) },
   limits: { maxInFlightPerSource: 1_000_000 },
   maxServerTransactionsPerSource: 10_000_000,
 });

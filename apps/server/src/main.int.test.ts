@@ -110,11 +110,14 @@ describe('the server process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-main-'));
     dataDirs.push(dataDir);
     const [httpPort, sipPort] = [await freePort(), await freePort()];
+    // SIP on every interface, HTTP on loopback: the demo phones' published password must be called out.
     const server = startServer([
       '--http-port',
       String(httpPort),
       '--sip-port',
       String(sipPort),
+      '--sip-host',
+      '0.0.0.0',
       '--data-dir',
       dataDir,
     ]);
@@ -145,6 +148,11 @@ describe('the server process', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { msg: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['ready', 'shutting down', 'stopped']));
+    expect(lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^demo SIP phones with the published password are reachable/),
+      ]),
+    );
     expect(server.stdout()).not.toContain('demo-agent');
   });
 });

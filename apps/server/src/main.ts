@@ -22,7 +22,11 @@ import { contactCenterRoutes, createRealtime } from './realtime/realtime';
 import { serverMigrations } from './migrations';
 import { buildServer } from './server';
 import { migrate, openDatabase, type Database } from './store/database';
-import { demoSipBanner, seedDemoSipCredentials } from './telephony/registrar/demo-sip-credentials';
+import {
+  demoSipBanner,
+  demoSipPhonesInUse,
+  seedDemoSipCredentials,
+} from './telephony/registrar/demo-sip-credentials';
 import { nodeDigestHash } from './telephony/sip-node-ports';
 import { createTelephony } from './telephony/telephony';
 import { uuidV7Ids } from './uuid-v7';
@@ -106,7 +110,14 @@ async function start(
     metricsRegistry,
   });
   // Routing restores every tenant from the event log before the API accepts agent actions.
-  const realtime = createRealtime({ database, identity, clock: systemClock, timers: nodeTimers, logger });
+  const realtime = createRealtime({
+    database,
+    identity,
+    clock: systemClock,
+    timers: nodeTimers,
+    logger,
+    allowedOrigins: config.http.allowedOrigins,
+  });
   const contactFlow = createContactFlow({
     database,
     identity,
@@ -151,6 +162,22 @@ async function start(
       );
     }
   }
+  await warnOfExposedDemoPhones(config, database, logger);
+}
+
+/**
+ * Demo phones keep their published password whatever `--demo` says now (a shop seeded earlier), and
+ * on a SIP port the network reaches anyone can register as them and take their agents' calls.
+ */
+async function warnOfExposedDemoPhones(config: Config, database: Database, logger: Logger): Promise<void> {
+  if (isLoopback(config.sip.host)) return;
+  const { realm } = config.sip;
+  const extensions = await demoSipPhonesInUse({ database, realm, hash: nodeDigestHash });
+  if (extensions.length === 0) return;
+  logger.warn(
+    { host: config.sip.host, extensions },
+    'demo SIP phones with the published password are reachable from the network; change their passwords or bind SIP to loopback',
+  );
 }
 
 /**

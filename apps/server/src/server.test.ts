@@ -109,3 +109,43 @@ describe('metrics with a token', () => {
     }
   });
 });
+
+describe('behind a reverse proxy (TRUST_PROXY)', () => {
+  const failLogin = (server: TestServer, remoteAddress: string, forwardedFor: string, n: number) =>
+    server.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwardedFor },
+      payload: { tenant: 'demo', username: `nobody${n}`, password: 'wrong-password' },
+    });
+
+  it('throttles a client by its own address whatever X-Forwarded-For it writes', async () => {
+    const behind = await startTestServer({
+      env: { TRUST_PROXY: '10.0.0.0/8' },
+      auth: { loginMaxFailuresPerIp: 3, loginMaxFailuresPerUser: 100 },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++)
+        statuses.push((await failLogin(behind, '203.0.113.9', `198.51.100.${i}`, i)).statusCode);
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await behind.close();
+    }
+  });
+
+  it('throttles by the address a listed proxy forwards, not the proxy', async () => {
+    const behind = await startTestServer({
+      env: { TRUST_PROXY: '10.0.0.0/8' },
+      auth: { loginMaxFailuresPerIp: 3, loginMaxFailuresPerUser: 100 },
+    });
+    try {
+      for (let i = 0; i < 3; i++) await failLogin(behind, '10.0.0.2', `forged, 198.51.100.7`, i);
+      expect((await failLogin(behind, '10.0.0.2', '198.51.100.7', 9)).statusCode).toBe(429);
+      expect((await failLogin(behind, '10.0.0.2', '198.51.100.8', 10)).statusCode).toBe(401);
+    } finally {
+      await behind.close();
+    }
+  });
+});

@@ -49,7 +49,9 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   const app = Fastify({
     // Request lines log the path without its query string and with phone numbers masked.
     loggerInstance: parts.logger.child({}, { serializers: requestLogSerializers(maskPhoneNumber) }),
-    trustProxy: config.http.trustProxy,
+    // The proxies' addresses, never `true`: Fastify would then take the left-most X-Forwarded-For
+    // entry, which the client writes (forged audit IPs, login-throttle bypass).
+    trustProxy: config.http.trustProxy.length > 0 ? [...config.http.trustProxy] : false,
     genReqId: () => randomUUID(),
     // Reject unknown properties (so typos are named) and report every invalid field, not the first.
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
@@ -89,7 +91,13 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     audit: parts.identity.audit,
     clock: parts.clock,
   });
-  if (parts.sipWebSocket) await app.register(sipWebSocketRoutes, { transport: parts.sipWebSocket });
+  if (parts.sipWebSocket) {
+    await app.register(sipWebSocketRoutes, {
+      transport: parts.sipWebSocket,
+      trustProxy: config.http.trustProxy,
+      allowedOrigins: config.http.allowedOrigins,
+    });
+  }
   if (parts.contactCenter) await parts.contactCenter.registerRoutes(app);
   return app;
 }

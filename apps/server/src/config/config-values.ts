@@ -87,3 +87,85 @@ export function redactUrl(url: string): string {
     return '***';
   }
 }
+
+/** Names accepted in address lists, as proxy-addr (Fastify's `trustProxy`) also knows them. */
+const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
+  loopback: ['127.0.0.1/8', '::1/128'],
+  linklocal: ['169.254.0.0/16', 'fe80::/10'],
+  uniquelocal: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+};
+
+/** One address or CIDR block (`192.0.2.1`, `10.0.0.0/8`, `2001:db8::/32`), or undefined. */
+function cidr(entry: string): string | undefined {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return undefined;
+  if (prefix === undefined) return address;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (family === 4 ? 32 : 128) ? `${address}/${bits}` : undefined;
+}
+
+/**
+ * A comma-separated list of IP addresses and CIDR blocks, plus the names `loopback`, `linklocal`
+ * and `uniquelocal`; `none` (or nothing) is the empty list. Host names are refused: trust must not
+ * depend on DNS answers.
+ */
+export const addressList: ValueParser<readonly string[]> = (raw) => {
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '' && e.toLowerCase() !== 'none');
+  const list: string[] = [];
+  for (const entry of entries) {
+    const named = NAMED_RANGES[entry.toLowerCase()];
+    const parsed = named === undefined ? cidr(entry) : undefined;
+    if (named === undefined && parsed === undefined) {
+      return err(
+        `${JSON.stringify(entry)} is not an IP address, a CIDR block or loopback/linklocal/uniquelocal`,
+      );
+    }
+    list.push(...(named ?? [parsed!]));
+  }
+  return ok(list);
+};
+
+/**
+ * The reverse proxies that may set `X-Forwarded-*`, as an {@link addressList}; `false`/`off`/`none`
+ * is the empty list (trust no proxy: the default). A bare `true` is refused, since it would believe
+ * the left-most `X-Forwarded-For` address, which any client writes, and so is a hop count, since it
+ * cannot tell a proxy from a client that connects directly (Fastify ignores hop counts for the same
+ * reason).
+ */
+export const trustedProxies: ValueParser<readonly string[]> = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (['false', 'off', 'no'].includes(v)) return ok([]);
+  if (['true', 'yes', 'on', '1'].includes(v) || /^\d+$/.test(v)) {
+    return err(
+      `${JSON.stringify(raw)} would let clients forge their address: list the proxies' addresses or CIDR blocks (e.g. 10.0.0.0/8,loopback)`,
+    );
+  }
+  return addressList(raw);
+};
+
+/** A comma-separated list of web origins (`https://desk.example.com`), normalised to `scheme://host[:port]`. */
+export const originList: ValueParser<readonly string[]> = (raw) => {
+  const list: string[] = [];
+  for (const entry of raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      // A bare origin only: a path, query or user name means the value is a URL, not an origin.
+      const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '';
+      origin = bare && ['http:', 'https:'].includes(url.protocol) ? url.origin : undefined;
+    } catch {
+      origin = undefined;
+    }
+    if (origin === undefined)
+      return err(`${JSON.stringify(entry)} is not an origin such as https://desk.example.com`);
+    list.push(origin);
+  }
+  return ok(list);
+};

@@ -21,7 +21,7 @@ describe('loadConfig', () => {
     expect(config.http).toMatchObject({
       host: '127.0.0.1',
       port: 8080,
-      trustProxy: false,
+      trustProxy: [],
       metricsToken: undefined,
     });
     expect(config.sip.port).toBe(5060);
@@ -126,5 +126,33 @@ describe('loadConfig', () => {
     ]) {
       expect(text).toMatch(new RegExp(`${flag}\\s+${env}`));
     }
+  });
+});
+
+describe('trust and origin settings', () => {
+  it('reads TRUST_PROXY as a list of proxies and refuses "true" and hop counts', () => {
+    expect(ok([], { TRUST_PROXY: '10.0.0.0/8, 192.0.2.1,2001:db8::/32' }).http.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.1',
+      '2001:db8::/32',
+    ]);
+    expect(ok(['--trust-proxy', 'loopback']).http.trustProxy).toEqual(['127.0.0.1/8', '::1/128']);
+    expect(ok([], { TRUST_PROXY: 'false' }).http.trustProxy).toEqual([]);
+    for (const bad of ['true', '2', '10.0.0.0/33', 'proxy.example.com']) {
+      expect(problems([], { TRUST_PROXY: bad })[0]).toMatch(/^--trust-proxy \/ TRUST_PROXY: /);
+    }
+  });
+
+  it('reads SIP_TRUSTED_ADDRESSES and ALLOWED_ORIGINS, empty by default', () => {
+    expect(ok([]).sip.trustedAddresses).toEqual([]);
+    expect(ok([]).http.allowedOrigins).toEqual([]);
+    const config = ok([], {
+      SIP_TRUSTED_ADDRESSES: '198.51.100.0/24,2001:db8:5::1',
+      ALLOWED_ORIGINS: 'https://desk.example.com, http://localhost:5173/',
+    });
+    expect(config.sip.trustedAddresses).toEqual(['198.51.100.0/24', '2001:db8:5::1']);
+    expect(config.http.allowedOrigins).toEqual(['https://desk.example.com', 'http://localhost:5173']);
+    expect(problems([], { SIP_TRUSTED_ADDRESSES: 'trunk.example.com' })).toHaveLength(1);
+    expect(problems([], { ALLOWED_ORIGINS: 'https://desk.example.com/app' })).toHaveLength(1);
   });
 });

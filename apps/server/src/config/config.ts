@@ -7,7 +7,19 @@
 import { resolve } from 'node:path';
 import { err, ok, type Result } from '@switchboard/kernel';
 import { readArguments, type ArgumentSpec } from './cli-arguments';
-import { boolean, host, integer, oneOf, port, postgresUrl, text, type ValueParser } from './config-values';
+import {
+  addressList,
+  boolean,
+  host,
+  integer,
+  oneOf,
+  originList,
+  port,
+  postgresUrl,
+  text,
+  trustedProxies,
+  type ValueParser,
+} from './config-values';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -19,8 +31,13 @@ export interface HttpConfig {
   /** Address to bind. Defaults to loopback so a fresh install with demo passwords is not exposed. */
   readonly host: string;
   readonly port: number;
-  /** Trust `X-Forwarded-*` from a reverse proxy (needed for the client IP in audit and rate limits). */
-  readonly trustProxy: boolean;
+  /**
+   * Addresses and CIDR blocks of the reverse proxies trusted to set `X-Forwarded-*` (the client IP
+   * in audit and rate limits); empty trusts none. Never "any": a client writes that header.
+   */
+  readonly trustProxy: readonly string[];
+  /** Web origins besides the server's own whose pages may open its WebSockets (events, softphone). */
+  readonly allowedOrigins: readonly string[];
   /** When set, `/metrics` requires `Authorization: Bearer <token>`; when not, only loopback clients may scrape. */
   readonly metricsToken: string | undefined;
   /** How long shutdown waits for in-flight requests before giving up. */
@@ -51,8 +68,13 @@ export interface SipConfig {
   /** Failed digest authentications from one address (within the ban period) that ban it. */
   readonly banAfterAuthFailures: number;
   readonly banSeconds: number;
-  /** Drop and ban requests from known SIP scanners (User-Agent friendly-scanner, sipvicious, …). */
+  /**
+   * Drop requests from known SIP scanners (User-Agent friendly-scanner, sipvicious, …), and ban the
+   * source when it came over a connection (a UDP source address can be forged).
+   */
   readonly dropScanners: boolean;
+  /** Addresses and CIDR blocks of trunks and SBCs: never banned or rate-limited. */
+  readonly trustedAddresses?: readonly string[];
   /**
    * A number the server answers by itself (200 OK, SDP answer, no media) for smoke tests and SIP
    * benchmarks. Unset, the default: no call is ever answered without call control.
@@ -132,7 +154,8 @@ const digestAlgorithms: ValueParser<readonly ('SHA-256' | 'MD5')[]> = (raw) => {
 export const SETTINGS: readonly Setting[] = [
   { path: 'http.host', flag: '--host', env: 'HOST', defaultValue: '127.0.0.1', parse: host, help: 'address to bind HTTP (0.0.0.0 to expose on the network)' },
   { path: 'http.port', flag: '--http-port', env: 'HTTP_PORT', defaultValue: '8080', parse: port, help: 'HTTP API, web app and docs port' },
-  { path: 'http.trustProxy', flag: '--trust-proxy', env: 'TRUST_PROXY', defaultValue: 'false', parse: boolean, boolean: true, help: 'trust X-Forwarded-* headers from a reverse proxy' },
+  { path: 'http.trustProxy', flag: '--trust-proxy', env: 'TRUST_PROXY', defaultValue: 'false', parse: trustedProxies, help: 'reverse proxies trusted for X-Forwarded-*: addresses/CIDRs, comma-separated (e.g. 10.0.0.0/8,loopback)' },
+  { path: 'http.allowedOrigins', flag: '--allowed-origins', env: 'ALLOWED_ORIGINS', parse: originList, help: 'other web origins whose pages may open the WebSockets (comma-separated)' },
   { path: 'http.metricsToken', flag: '--metrics-token', env: 'METRICS_TOKEN', parse: text(16), help: 'bearer token for /metrics (unset: loopback clients only)' },
   { path: 'http.shutdownTimeoutMs', flag: '--shutdown-timeout-ms', env: 'SHUTDOWN_TIMEOUT_MS', defaultValue: '10000', parse: integer(100, 600_000), help: 'grace period for in-flight requests on shutdown' },
   { path: 'sip.host', flag: '--sip-host', env: 'SIP_HOST', defaultValue: '127.0.0.1', parse: host, help: 'address to bind SIP (0.0.0.0 to expose on the network)' },
@@ -147,7 +170,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sip.rateLimitBurst', flag: '--sip-rate-burst', env: 'SIP_RATE_BURST', defaultValue: '200', parse: integer(1, 1_000_000), help: 'SIP messages a source may send in a burst' },
   { path: 'sip.banAfterAuthFailures', flag: '--sip-ban-after-failures', env: 'SIP_BAN_AFTER_FAILURES', defaultValue: '10', parse: integer(1, 100_000), help: 'failed SIP authentications that ban a source address' },
   { path: 'sip.banSeconds', flag: '--sip-ban-seconds', env: 'SIP_BAN_SECONDS', defaultValue: '600', parse: integer(1, 30 * 86_400), help: 'how long a SIP ban lasts' },
-  { path: 'sip.dropScanners', flag: '--sip-drop-scanners', env: 'SIP_DROP_SCANNERS', defaultValue: 'true', parse: boolean, boolean: true, help: 'drop and ban known SIP scanners by User-Agent' },
+  { path: 'sip.dropScanners', flag: '--sip-drop-scanners', env: 'SIP_DROP_SCANNERS', defaultValue: 'true', parse: boolean, boolean: true, help: 'drop known SIP scanners by User-Agent (ban them over TCP/TLS/WS)' },
+  { path: 'sip.trustedAddresses', flag: '--sip-trusted-addresses', env: 'SIP_TRUSTED_ADDRESSES', parse: addressList, help: 'trunks/SBCs never banned or rate-limited: addresses/CIDRs, comma-separated' },
   { path: 'sip.answerTestNumber', flag: '--sip-answer-test-number', env: 'SIP_ANSWER_TEST_NUMBER', parse: text(), help: 'number answered by the server itself, no media (smoke tests, benchmarks; unset: off)' },
   { path: 'sip.answerTestRingMs', flag: '--sip-answer-test-ring-ms', env: 'SIP_ANSWER_TEST_RING_MS', defaultValue: '0', parse: integer(0, 600_000), help: 'ring time before the answer test number answers' },
   { path: 'db.dataDir', flag: '--data-dir', env: 'DATA_DIR', defaultValue: './data', parse: text(), help: 'directory for the SQLite database and recordings' },
@@ -204,6 +228,7 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       host: get('http.host'),
       port: get('http.port'),
       trustProxy: get('http.trustProxy'),
+      allowedOrigins: get('http.allowedOrigins') ?? [],
       metricsToken: get('http.metricsToken'),
       shutdownTimeoutMs: get('http.shutdownTimeoutMs'),
     },
@@ -221,6 +246,7 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       banAfterAuthFailures: get('sip.banAfterAuthFailures'),
       banSeconds: get('sip.banSeconds'),
       dropScanners: get('sip.dropScanners'),
+      trustedAddresses: get('sip.trustedAddresses') ?? [],
       answerTestNumber: get('sip.answerTestNumber'),
       answerTestRingMs: get('sip.answerTestRingMs'),
     },

@@ -136,3 +136,40 @@ describe('protection against password guessing', () => {
     }
   });
 });
+
+describe('disabled accounts', () => {
+  it("refuses a disabled user's phone like a wrong password and stops ringing its bindings", async () => {
+    const stack = await startSipTestStack();
+    const udp = await UdpClient.open();
+    const send = (t: string): void => udp.send(stack.ports.udp, t);
+    const now = new Date().toISOString();
+    try {
+      expect(statusOf((await register(send, () => udp.next(), '1002', DEMO_SIP_PASSWORD)).final)).toBe(200);
+      const agent = await stack.agent('agent2');
+      expect(await stack.telephony.registrar.contactsFor(agent.tenantId, agent.userId)).toHaveLength(1);
+      await stack.database.db
+        .updateTable('users')
+        .set({ disabled_at: now })
+        .where('id', '=', agent.userId)
+        .execute();
+      expect(await stack.telephony.registrar.contactsFor(agent.tenantId, agent.userId)).toEqual([]);
+      const refused = await register(send, () => udp.next(), '1002', DEMO_SIP_PASSWORD);
+      const wrong = await register(send, () => udp.next(), '1003', 'wrong-password');
+      expect(refused.final.split('\r\n')[0]).toBe('SIP/2.0 403 Forbidden');
+      expect(refused.final.split('\r\n')[0]).toBe(wrong.final.split('\r\n')[0]);
+      // A disabled tenant takes every phone of it offline the same way.
+      expect(statusOf((await register(send, () => udp.next(), '1004', DEMO_SIP_PASSWORD)).final)).toBe(200);
+      const agent4 = await stack.agent('agent4');
+      await stack.database.db
+        .updateTable('tenants')
+        .set({ disabled_at: now })
+        .where('id', '=', agent4.tenantId)
+        .execute();
+      expect(await stack.telephony.registrar.contactsFor(agent4.tenantId, agent4.userId)).toEqual([]);
+      expect(statusOf((await register(send, () => udp.next(), '1004', DEMO_SIP_PASSWORD)).final)).toBe(403);
+    } finally {
+      udp.close();
+      await stack.close();
+    }
+  });
+});

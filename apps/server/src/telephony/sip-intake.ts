@@ -74,7 +74,7 @@ export class SipIntake {
       return;
     }
     metrics.received(source.protocol, 'request', message.method);
-    if (protection.rejectScanner(source.address, getHeader(message, 'User-Agent'))) {
+    if (protection.rejectScanner(source.address, source.protocol, getHeader(message, 'User-Agent'))) {
       metrics.dropped(source.protocol, 'scanner');
       return;
     }

@@ -135,11 +135,12 @@ export function createTelephony(options: TelephonyOptions): Telephony {
       banMs: sip.banSeconds * 1000,
       maxInFlightPerSource: limits.maxInFlightPerSource,
       dropScanners: sip.dropScanners,
+      trustedAddresses: sip.trustedAddresses ?? [],
     },
     clock,
-    (address, why) => {
+    (source, why) => {
       metrics.banned();
-      logger.warn({ address, why }, 'SIP source banned');
+      logger.warn({ source, why }, 'SIP source banned');
     },
   );
   const metrics = registerSipMetrics(options.metricsRegistry ?? new Registry(), {
@@ -163,6 +164,7 @@ export function createTelephony(options: TelephonyOptions): Telephony {
   const registrar = new Registrar({
     authenticator: new SipAuthenticator(sip.realm, digest, credentials),
     bindings,
+    credentials,
     clock,
     metrics,
     onAuthFailure: (address) => protection.recordAuthFailure(address),

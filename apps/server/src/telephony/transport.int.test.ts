@@ -122,7 +122,7 @@ describe('protection limits', () => {
     }
   });
 
-  it('drops and bans a known scanner', async () => {
+  it('drops a known scanner over UDP but does not ban the address, which could be forged', async () => {
     // Bans are per address and every test peer is 127.0.0.1: a stack of its own.
     const guarded = await startSipTestStack();
     const scanner = await UdpClient.open();
@@ -130,10 +130,50 @@ describe('protection limits', () => {
       scanner.send(guarded.ports.udp, options(['User-Agent: friendly-scanner']));
       expect(await scanner.next(() => true, 300)).toBeUndefined();
       scanner.send(guarded.ports.udp, options());
-      expect(await scanner.next(() => true, 300)).toBeUndefined();
-      expect(await guarded.metric('sip_bans_total')).toBe(1);
+      expect(statusOf((await scanner.next()) ?? '')).toBe(200);
+      expect(await guarded.metric('sip_bans_total')).toBe(0);
+      expect(await guarded.metric('sip_messages_dropped_total', { reason: 'scanner' })).toBe(1);
     } finally {
       scanner.close();
+      await guarded.close();
+    }
+  });
+
+  it('drops and bans a known scanner over TCP, where the handshake proved the address', async () => {
+    const guarded = await startSipTestStack();
+    const scanner = await TcpClient.open(guarded.ports.tcp);
+    const udpPeer = await UdpClient.open();
+    try {
+      scanner.send(options(['User-Agent: friendly-scanner'], 'TCP'));
+      await expect.poll(() => guarded.metric('sip_bans_total')).toBe(1);
+      udpPeer.send(guarded.ports.udp, options());
+      expect(await udpPeer.next(() => true, 300)).toBeUndefined();
+    } finally {
+      scanner.close();
+      udpPeer.close();
+      await guarded.close();
+    }
+  });
+
+  it('never bans a trusted trunk, however many failures arrive in its name', async () => {
+    const guarded = await startSipTestStack({
+      sip: {
+        trustedAddresses: ['127.0.0.0/8'],
+        banAfterAuthFailures: 1,
+        rateLimitPerSecond: 1,
+        rateLimitBurst: 2,
+      },
+    });
+    const trunk = await UdpClient.open();
+    try {
+      guarded.telephony.protection.recordAuthFailure('127.0.0.1');
+      for (let i = 0; i < 5; i++) trunk.send(guarded.ports.udp, options());
+      let answered = 0;
+      while ((await trunk.next(() => true, 300)) !== undefined) answered++;
+      expect(answered).toBe(5);
+      expect(await guarded.metric('sip_bans_total')).toBe(0);
+    } finally {
+      trunk.close();
       await guarded.close();
     }
   });

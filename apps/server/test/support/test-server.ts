@@ -73,6 +73,8 @@ export interface TestServerOptions {
   readonly database?: Database;
   readonly ids?: IdGenerator;
   readonly metricsToken?: string;
+  /** More environment variables for the configuration (`TRUST_PROXY`, …). */
+  readonly env?: Readonly<Record<string, string>>;
   /** The server's clock; a `VirtualClock` when timers must move only when the test says so. */
   readonly clock?: TestClock;
   /** Builds parts to mount beside the HTTP API, once the database is migrated and seeded. */
@@ -84,9 +86,8 @@ export interface TestServerOptions {
 /** Builds a ready server; call `close()` in `afterEach`/`afterAll`. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-http-'));
-  const base = unwrap(
-    loadConfig([], options.metricsToken ? { METRICS_TOKEN: options.metricsToken } : {}, dataDir),
-  );
+  const env = { ...options.env, ...(options.metricsToken ? { METRICS_TOKEN: options.metricsToken } : {}) };
+  const base = unwrap(loadConfig([], env, dataDir));
   const config: Config = { ...base, auth: { ...base.auth, ...options.auth } };
   const database = options.database ?? (await openDatabase({ dataDir }));
   await migrate(database, ALL_MIGRATIONS);

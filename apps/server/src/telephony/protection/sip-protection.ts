@@ -1,7 +1,10 @@
 import type { Clock } from '@switchboard/kernel';
+import type { SipProtocol } from '../transport/sip-transport';
+import { AddressList } from './address-list';
 import { AuthFailureBans } from './auth-failure-bans';
 import { InFlightLimiter } from './in-flight-limiter';
 import { isScannerUserAgent } from './scanner-user-agents';
+import { sourceKey } from './source-key';
 import { TokenBucketLimiter } from './token-bucket';
 
 /** Limits of {@link SipProtection}; `config.sip` supplies them. */
@@ -16,28 +19,40 @@ export interface SipProtectionOptions {
   readonly banMs: number;
   /** Requests worked on at once per source address. */
   readonly maxInFlightPerSource: number;
-  /** Drop (and ban) requests whose User-Agent names a known scanner. */
+  /** Drop requests whose User-Agent names a known scanner (and ban the source when it is proven). */
   readonly dropScanners: boolean;
+  /**
+   * Addresses and CIDR blocks of trunks, SBCs and proxies: never banned and never rate-limited, so
+   * spoofed traffic in their name cannot cut the contact center off from its carriers.
+   */
+  readonly trustedAddresses?: readonly string[];
 }
 
 /** Why a message from a source was turned away before parsing. */
 export type AdmitVerdict = 'admit' | 'banned' | 'rate_limited';
 
 /**
- * The RFC 3261 §26 and §26.1.5 (denial of service) defences in one place, keyed by source IP
- * address: bans after repeated authentication failures, a token bucket per source, a bound on
- * requests in flight per source, and known-scanner detection. Every verdict is a silent drop except
- * the in-flight bound, which the caller answers `503` so a real client backs off.
+ * The RFC 3261 §26 and §26.1.5 (denial of service) defences in one place, keyed by source (an IPv4
+ * address or an IPv6 /64, see {@link sourceKey}): bans after repeated authentication failures, a
+ * token bucket per source, a bound on requests in flight per source, and known-scanner detection.
+ * Every verdict is a silent drop except the in-flight bound, which the caller answers `503` so a real
+ * client backs off.
+ *
+ * A UDP source address is not proven (anyone can write it into a datagram), so a scanner seen over
+ * UDP is dropped but not banned; over TCP, TLS and WebSocket the handshake proved the address and the
+ * scanner is banned. Trusted sources (trunks, SBCs) skip bans and buckets entirely.
  */
 export class SipProtection {
   private readonly buckets: TokenBucketLimiter;
   private readonly bans: AuthFailureBans;
   private readonly inFlight: InFlightLimiter;
+  private readonly trusted: AddressList;
 
   constructor(
     private readonly options: SipProtectionOptions,
     private readonly clock: Clock,
-    private readonly onBan: (address: string, why: 'auth_failures' | 'scanner') => void = () => undefined,
+    /** Told the banned source key (an address or an IPv6 /64) and why. */
+    private readonly onBan: (source: string, why: 'auth_failures' | 'scanner') => void = () => undefined,
   ) {
     this.buckets = new TokenBucketLimiter({ ratePerSecond: options.ratePerSecond, burst: options.rateBurst });
     this.bans = new AuthFailureBans({
@@ -46,35 +61,53 @@ export class SipProtection {
       banMs: options.banMs,
     });
     this.inFlight = new InFlightLimiter(options.maxInFlightPerSource);
+    this.trusted = new AddressList(options.trustedAddresses);
+  }
+
+  /** True when `address` is on the trusted list. */
+  isTrusted(address: string): boolean {
+    return this.trusted.has(address);
   }
 
   /** Checked for every message before it is parsed, so refused traffic costs almost nothing. */
   admit(address: string): AdmitVerdict {
+    if (this.trusted.has(address)) return 'admit';
     const now = this.clock.now();
-    if (this.bans.isBanned(address, now)) return 'banned';
-    return this.buckets.take(address, now) ? 'admit' : 'rate_limited';
+    const key = sourceKey(address);
+    if (this.bans.isBanned(key, now)) return 'banned';
+    return this.buckets.take(key, now) ? 'admit' : 'rate_limited';
   }
 
-  /** True (and the source is banned) when a request's User-Agent names a scanner. */
-  rejectScanner(address: string, userAgent: string | undefined): boolean {
+  /**
+   * True when a request's User-Agent names a scanner: the caller drops it. The source is banned too
+   * unless it came over UDP (a forged source would ban a bystander) or is trusted.
+   */
+  rejectScanner(address: string, protocol: SipProtocol, userAgent: string | undefined): boolean {
     if (!this.options.dropScanners || !isScannerUserAgent(userAgent)) return false;
-    if (this.bans.ban(address, this.clock.now())) this.onBan(address, 'scanner');
+    if (protocol === 'UDP' || this.trusted.has(address)) return true;
+    const key = sourceKey(address);
+    if (this.bans.ban(key, this.clock.now())) this.onBan(key, 'scanner');
     return true;
   }
 
-  /** Counts a failed authentication; may ban the source. */
+  /** Counts a failed authentication; may ban the source. Trusted sources are never counted. */
   recordAuthFailure(address: string): void {
-    if (this.bans.recordFailure(address, this.clock.now())) this.onBan(address, 'auth_failures');
+    if (this.trusted.has(address)) return;
+    const key = sourceKey(address);
+    if (this.bans.recordFailure(key, this.clock.now())) this.onBan(key, 'auth_failures');
   }
 
-  /** Reserves an in-flight slot for a request from `address`; false at the limit. */
+  /**
+   * Reserves an in-flight slot for a request from `address`; false at the limit. Trusted sources
+   * are bounded too: a slot only lives while its work does, so spoofing cannot hold one for long.
+   */
   enter(address: string): boolean {
-    return this.inFlight.enter(address);
+    return this.inFlight.enter(sourceKey(address));
   }
 
   /** Releases the slot taken by {@link enter}. */
   leave(address: string): void {
-    this.inFlight.leave(address);
+    this.inFlight.leave(sourceKey(address));
   }
 
   /** Addresses banned now (for the gauge). */

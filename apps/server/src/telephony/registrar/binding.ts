@@ -34,3 +34,8 @@ export interface BindingFlow {
   readonly port: number;
   readonly connectionId?: string;
 }
+
+/** The address of record of a SIP account: `sip:<username>@<realm>` (RFC 3261 §10.2). */
+export function aorOf(username: string, realm: string): string {
+  return `sip:${username}@${realm}`;
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '@switchboard/kernel';
-import type { DigestHash } from '@switchboard/sip';
+import { computeHa1, type DigestHash } from '@switchboard/sip';
 import { DEMO_SHOP } from '../../demo/demo-shop';
 import type { IdentityTables } from '../../identity/identity-tables';
 import type { Database } from '../../store/database';
@@ -52,10 +52,31 @@ export async function seedDemoSipCredentials(options: DemoSipSeedOptions): Promi
       .executeTakeFirst();
     if (user === undefined || (await repo.exists(options.realm, extension))) continue;
     const input = { realm: options.realm, username: extension, tenantId: tenant.id, userId: user.id };
-    await repo.set({ ...input, password: DEMO_SIP_PASSWORD }, now);
-    created++;
+    const stored = await repo.set({ ...input, password: DEMO_SIP_PASSWORD }, now);
+    // Lost a race with another node seeding the same extension: it exists now, which is the goal.
+    if (stored.ok) created++;
   }
   return created;
+}
+
+/** What {@link demoSipPhonesInUse} needs. */
+export type DemoSipCheckOptions = Pick<DemoSipSeedOptions, 'database' | 'realm' | 'hash'>;
+
+/**
+ * Demo extensions in `realm` that are enabled and still accept the published {@link DEMO_SIP_PASSWORD}:
+ * anyone who can reach the SIP port can register as them and take their agents' calls.
+ */
+export async function demoSipPhonesInUse(options: DemoSipCheckOptions): Promise<string[]> {
+  const { realm, hash } = options;
+  const repo = new SipCredentialRepository(options.database.db as Kysely<TelephonyTables>, hash);
+  const inUse: string[] = [];
+  for (const { extension } of DEMO_SIP_EXTENSIONS) {
+    // `find` answers only for a usable account: enabled credential, user and tenant.
+    const credential = await repo.find(realm, extension);
+    const published = computeHa1(hash, 'MD5', extension, realm, DEMO_SIP_PASSWORD);
+    if (credential?.ha1.MD5 === published) inUse.push(extension);
+  }
+  return inUse;
 }
 
 /** Lines for the start-up banner: how to register a demo phone. */

@@ -4,9 +4,10 @@ import type { SipMetrics } from '../sip-metrics';
 import type { SipReply } from '../sip-reply';
 import type { SipSource } from '../transport/sip-transport';
 import { applyRegister, type RegisterPolicy } from './apply-register';
-import type { BindingFlow, BindingOwner } from './binding';
+import { aorOf, type BindingFlow, type BindingOwner } from './binding';
 import type { BindingRepository } from './binding-repository';
 import type { SipAuthenticator } from './sip-authenticator';
+import type { SipCredentialStore } from './sip-credential-repository';
 
 /** Defaults: phones refresh hourly; 60 s is the floor RFC 3261 §10.2.1.1 recommends. */
 export const DEFAULT_REGISTER_POLICY: RegisterPolicy = {
@@ -31,6 +32,8 @@ export interface RegisteredContact {
 export interface RegistrarDeps {
   readonly authenticator: SipAuthenticator;
   readonly bindings: BindingRepository;
+  /** Which accounts may still be reached: bindings of disabled ones are dropped on lookup. */
+  readonly credentials: Pick<SipCredentialStore, 'activeAors'>;
   readonly clock: Clock;
   readonly metrics: SipMetrics;
   /** Called for every failed authentication, with the source address (feeds the ban list). */
@@ -71,7 +74,7 @@ export class Registrar {
     const input = {
       tenantId: credential.tenantId,
       userId: credential.userId,
-      aor: `sip:${credential.username}@${credential.realm}`,
+      aor: aorOf(credential.username, credential.realm),
       contact: request.contact,
       expires: getHeader(request, 'Expires'),
       callId: request.callId,
@@ -88,10 +91,18 @@ export class Registrar {
     });
   }
 
-  /** The agent's live contacts, most preferred (`q`) first, then most recently registered. */
+  /**
+   * The agent's live contacts, most preferred (`q`) first, then most recently registered. Bindings
+   * of a credential, user or tenant disabled since they registered are removed here, so a disabled
+   * account's phone stops ringing at once instead of when its registration expires.
+   */
   async contactsFor(tenantId: string, userId: string): Promise<RegisteredContact[]> {
     const owner: BindingOwner = { tenantId, userId };
-    const bindings = await this.deps.bindings.list(owner, this.deps.clock.now());
+    const active = await this.deps.credentials.activeAors(tenantId, userId);
+    const bindings = await this.deps.bindings.update(owner, this.deps.clock.now(), (current) => {
+      const kept = current.filter((b) => active.has(b.aor));
+      return kept.length === current.length ? { result: current } : { bindings: kept, result: kept };
+    });
     return [...bindings]
       .sort((a, b) => b.q - a.q || b.updatedAt - a.updatedAt)
       .map((b) => ({
