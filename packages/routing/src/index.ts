@@ -12,5 +12,6 @@ export * from './routing-engine';
 export * from './routing-scenario';
 export type { CheckOptions, InvariantViolation } from './invariants/check-invariants';
 export * from './statistics/agent-statistics';
-export type { IntervalFigures, QueueOutcome } from './statistics/interval-figures';
+export { figuresOf } from './statistics/interval-figures';
+export type { IntervalCounters, IntervalFigures, QueueOutcome } from './statistics/interval-figures';
 export * from './statistics/routing-statistics';

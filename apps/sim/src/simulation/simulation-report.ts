@@ -1,3 +1,5 @@
+import { figuresOf } from '@switchboard/routing';
+
 /**
  * Counts and sums of one interval (or of the whole run) for one queue or for all, from which the
  * reported figures are derived. Times are milliseconds here, seconds in {@link ContactMetrics}.
@@ -90,10 +92,21 @@ export function addTally(into: ContactTally, from: ContactTally): void {
   for (const key of Object.keys(from) as (keyof ContactTally)[]) into[key] += from[key];
 }
 
-const ratio = (n: number, d: number): number | null => (d > 0 ? n / d : null);
-
-/** The reported figures of a tally, by the definitions of ARCHITECTURE.md. */
+/**
+ * The reported figures of a tally. Service level, ASA, mean wait and abandon rate come from the
+ * routing package's `figuresOf`, the one implementation of ARCHITECTURE.md's definitions, so the
+ * simulator and the wallboard cannot disagree on what a figure means.
+ */
 export function contactMetrics(t: ContactTally): ContactMetrics {
+  const figures = figuresOf({
+    offered: t.offered,
+    answered: t.answered,
+    answeredWithinThreshold: t.answeredWithinThreshold,
+    abandoned: t.abandoned,
+    shortAbandoned: t.shortAbandoned,
+    answeredWaitMs: t.answeredWaitMs,
+    totalWaitMs: t.allWaitMs,
+  });
   return {
     offered: t.offered,
     answered: t.answered,
@@ -102,10 +115,10 @@ export function contactMetrics(t: ContactTally): ContactMetrics {
     shortAbandoned: t.shortAbandoned,
     overflowed: t.overflowed,
     unresolved: t.unresolved,
-    serviceLevel: ratio(t.answeredWithinThreshold, t.offered),
-    asa: ratio(t.answeredWaitMs / 1000, t.answered),
-    meanWait: ratio(t.allWaitMs / 1000, t.offered),
-    abandonRate: ratio(t.abandoned, t.offered),
-    aht: ratio(t.handleMs / 1000, t.handled),
+    serviceLevel: figures.serviceLevel,
+    asa: figures.asaSeconds,
+    meanWait: figures.meanWaitSeconds,
+    abandonRate: figures.abandonRate,
+    aht: t.handled > 0 ? t.handleMs / 1000 / t.handled : null,
   };
 }
