@@ -1,14 +1,18 @@
-// Load generator of bench/media.bench.ts, run as a child process so it never shares an event loop
-// with the system under test. It plays the far ends of N bridged calls (50 packets/s in each
-// direction, send time stamped in the payload) or listens to M prompt-playback legs, and reports
-// loss, delay variation and schedule accuracy. 127.0.0.1 only; every loop stops by itself.
+// One load-generator process of bench/media.bench.ts (the bench starts several, see
+// media-load-fleet.ts), so the generator never shares an event loop with the system under test
+// nor is it limited to one core. It plays the far ends of its share of the bridged calls (50
+// packets/s each way, the send time stamped in the payload) or listens to its share of the
+// prompt-playback legs, and reports loss, delay variation and its own schedule adherence (how
+// late its sends were, how late its timers fired), so a generator shortfall is visible
+// instead of being counted against the server. 127.0.0.1 only; every loop stops by itself.
 import { createSocket, type Socket } from 'node:dgram';
+import { LoopLagProbe } from '../apps/server/src/media/loop-lag-probe';
 
 export interface BridgedStream {
+  /** The server leg's RTP port this stream is sent to. */
   readonly target: number;
+  /** Index of the generator socket that sends it (and receives the relayed opposite stream). */
   readonly socket: number;
-  readonly call: number;
-  readonly dir: 0 | 1;
 }
 export type GeneratorCommand =
   | { cmd: 'bridged'; streams: BridgedStream[]; warmupMs: number; measureMs: number }
@@ -17,11 +21,15 @@ export type GeneratorCommand =
 export interface GeneratorResult {
   readonly sent: number;
   readonly received: number;
-  readonly lossPct: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  /** Packets per second per stream actually received (playback), 50 when exact. */
-  readonly ratePerStream: number;
+  /** Packets the schedule asked for in the measured window (bridged; `sent` for playback). */
+  readonly planned: number;
+  /** Delay-variation histogram above this process's fastest packet: [bin, count] pairs. */
+  readonly histogram: [number, number][];
+  /** p99 of how late sends were against their 5 ms slot, ms (bridged). */
+  readonly sendLateP99Ms: number;
+  /** p99 and max of this process's timer lateness during the window, ms. */
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
 }
 export type GeneratorEvent =
   | { event: 'ready'; ports: number[] }
@@ -29,19 +37,32 @@ export type GeneratorEvent =
   | { event: 'measure-end' }
   | { event: 'result'; result: GeneratorResult };
 
-const SOCKETS = 32;
-const HIST_BIN_MS = 0.05;
+/** Sockets per generator process; streams are spread over them. */
+export const GENERATOR_SOCKETS = 32;
+/** Histogram resolution shared with the bench, which merges the processes' histograms. */
+export const HIST_BIN_MS = 0.05;
 const HIST_BINS = 20_000;
 const now = () => performance.now();
 const send = (e: GeneratorEvent) => process.send!(e);
 
-/** Delay histogram: p50/p99 without keeping every sample. */
-class Histogram {
-  private readonly bins = new Uint32Array(HIST_BINS);
+/** Delay histogram: quantiles without keeping every sample. */
+export class Histogram {
+  readonly bins = new Uint32Array(HIST_BINS);
   count = 0;
   add(ms: number): void {
     this.bins[Math.min(HIST_BINS - 1, Math.max(0, Math.floor(ms / HIST_BIN_MS)))]!++;
     this.count++;
+  }
+  merge(pairs: readonly [number, number][]): void {
+    for (const [bin, n] of pairs) {
+      this.bins[bin]! += n;
+      this.count += n;
+    }
+  }
+  pairs(): [number, number][] {
+    const out: [number, number][] = [];
+    this.bins.forEach((n, bin) => n > 0 && out.push([bin, n]));
+    return out;
   }
   quantile(q: number): number {
     let seen = 0;
@@ -53,7 +74,7 @@ class Histogram {
 
 async function openSockets(): Promise<Socket[]> {
   const sockets: Socket[] = [];
-  for (let i = 0; i < SOCKETS; i++) {
+  for (let i = 0; i < GENERATOR_SOCKETS; i++) {
     const s = createSocket({
       type: 'udp4',
       lookup: ((h: string, _o: unknown, cb: (e: null, a: string, f: number) => void) =>
@@ -67,66 +88,80 @@ async function openSockets(): Promise<Socket[]> {
   return sockets;
 }
 
-/** Runs `slot(k)` at start + k·stepMs until `untilMs`, drift-free; resolves when done. */
-function schedule(stepMs: number, untilMs: number, slot: (k: number) => void): Promise<void> {
+/** Runs `slot(k, lateMs)` at start + k·stepMs until `untilMs`, drift-free; resolves when done. */
+function schedule(stepMs: number, untilMs: number, slot: (k: number, lateMs: number) => void): Promise<void> {
   const start = now();
   let k = 0;
   return new Promise((resolve) => {
     const run = () => {
-      const due = Math.floor((now() - start) / stepMs);
-      while (k <= due) slot(k++);
-      if (now() - start >= untilMs) return resolve();
+      const t = now();
+      const due = Math.floor((t - start) / stepMs);
+      for (; k <= due; k++) slot(k, t - (start + k * stepMs));
+      if (t - start >= untilMs) return resolve();
       setTimeout(run, Math.max(0, start + k * stepMs - now()));
     };
     run();
   });
 }
 
-async function bridged(
-  sockets: Socket[],
-  c: Extract<GeneratorCommand, { cmd: 'bridged' }>,
-): Promise<GeneratorResult> {
+/** Timer lateness of this process over one measured window (see LoopLagProbe). */
+function loopMonitor(): { start(): void; stop(): { p99: number; max: number } } {
+  const probe = new LoopLagProbe();
+  return {
+    start: () => probe.start(),
+    stop: () => {
+      probe.stop();
+      const lag = probe.read();
+      return { p99: lag.p99Ms, max: lag.maxMs };
+    },
+  };
+}
+
+async function bridged(sockets: Socket[], c: Extract<GeneratorCommand, { cmd: 'bridged' }>) {
   const n = c.streams.length;
   const seq = new Uint32Array(n);
-  // Sequence window of each sending stream that counts: [from, to); -1 while not set.
+  // Sequence window of each stream that counts: [from, to); -1 while not set.
   const from = new Float64Array(n).fill(-1);
   const to = new Float64Array(n).fill(Infinity);
+  const delays = new Histogram();
+  const late = new Histogram();
+  const raw: number[] = [];
   let received = 0;
-  let raw = 0;
   let minDelay = Infinity;
-  const delays: number[] = [];
   const onMessage = (msg: Buffer) => {
-    raw++;
-    if (msg.length < 12 + 20) return;
+    // Relayed audio only: RTCP from the server's legs also arrives on these sockets.
+    if (msg.length < 12 + 20 || (msg[1]! & 0x7f) !== 0) return;
     const i = msg.readUInt32BE(12);
     const s = msg.readUInt32BE(28);
     if (i >= n || from[i]! < 0 || s < from[i]! || s >= to[i]!) return;
     received++;
     const delay = now() - msg.readDoubleBE(16);
-    delays.push(delay);
+    raw.push(delay);
     if (delay < minDelay) minDelay = delay;
   };
   for (const s of sockets) s.on('message', onMessage);
+  const monitor = loopMonitor();
   const payload = Buffer.alloc(160, 0xff);
-  const totalMs = c.warmupMs + c.measureMs;
   const slots = 4;
   let measuring = false;
-  await schedule(20 / slots, totalMs, (k) => {
+  await schedule(20 / slots, c.warmupMs + c.measureMs, (k, lateMs) => {
     if (!measuring && k * (20 / slots) >= c.warmupMs) {
       measuring = true;
+      monitor.start();
       send({ event: 'measure-start' });
     }
+    if (measuring) late.add(lateMs);
     // A quarter of the streams every 5 ms: 50 packets/s each, without 20 ms bursts.
     for (let i = k % slots; i < n; i += slots) {
       const st = c.streams[i]!;
       if (measuring && from[i]! < 0) from[i] = seq[i]!;
       const packet = Buffer.allocUnsafe(172);
+      payload.copy(packet, 12);
       packet[0] = 0x80;
       packet[1] = 0;
       packet.writeUInt16BE(seq[i]! & 0xffff, 2);
       packet.writeUInt32BE((seq[i]! * 160) >>> 0, 4);
       packet.writeUInt32BE(0x5000 + i, 8);
-      payload.copy(packet, 12);
       packet.writeUInt32BE(i, 12);
       packet.writeDoubleBE(now(), 16);
       packet.writeUInt32BE(seq[i]!, 28);
@@ -136,33 +171,29 @@ async function bridged(
   });
   for (let i = 0; i < n; i++) to[i] = seq[i]!;
   send({ event: 'measure-end' });
+  const loop = monitor.stop();
   // Let packets in flight arrive, then stop listening.
   await new Promise((r) => setTimeout(r, 300));
   for (const s of sockets) s.off('message', onMessage);
   let sent = 0;
   for (let i = 0; i < n; i++) if (from[i]! >= 0) sent += to[i]! - from[i]!;
-  const hist = new Histogram();
-  for (const d of delays) hist.add(d - minDelay);
-  if (process.env.MEDIA_BENCH_DEBUG)
-    console.error(`generator: ${raw} datagrams, ${received} in window, sent ${sent}`);
+  for (const d of raw) delays.add(d - minDelay);
   return {
     sent,
     received,
-    lossPct: sent === 0 ? 100 : Math.max(0, (100 * (sent - received)) / sent),
-    p50Ms: hist.quantile(0.5),
-    p99Ms: hist.quantile(0.99),
-    ratePerStream: received / n / (c.measureMs / 1000),
-  };
+    planned: Math.round((n * c.measureMs) / 20),
+    histogram: delays.pairs(),
+    sendLateP99Ms: late.quantile(0.99),
+    loopDelayP99Ms: loop.p99,
+    loopDelayMaxMs: loop.max,
+  } satisfies GeneratorResult;
 }
 
 /**
  * Listens to playback legs: per stream (by source port), how late each packet is against the
- * ideal 20 ms grid anchored at that stream's earliest packet, and how many arrive per second.
+ * ideal 20 ms grid anchored at that stream's earliest packet, and how many arrive.
  */
-async function playback(
-  sockets: Socket[],
-  c: Extract<GeneratorCommand, { cmd: 'playback' }>,
-): Promise<GeneratorResult> {
+async function playback(sockets: Socket[], c: Extract<GeneratorCommand, { cmd: 'playback' }>) {
   const index = new Map<number, number>(c.ports.map((p, i) => [p, i]));
   const m = c.ports.length;
   const anchor = new Float64Array(m).fill(NaN);
@@ -188,12 +219,15 @@ async function playback(
     streamOf.push(i);
   };
   for (const s of sockets) s.on('message', onMessage);
+  const monitor = loopMonitor();
   await new Promise((r) => setTimeout(r, c.warmupMs));
   measuring = true;
+  monitor.start();
   send({ event: 'measure-start' });
   await new Promise((r) => setTimeout(r, c.measureMs));
   measuring = false;
   send({ event: 'measure-end' });
+  const loop = monitor.stop();
   for (const s of sockets) s.off('message', onMessage);
   // Lateness against each stream's own grid, from its earliest packet (the grid's best case).
   const best = new Float64Array(m).fill(Infinity);
@@ -209,11 +243,12 @@ async function playback(
   return {
     sent: expected,
     received: got,
-    lossPct: expected === 0 ? 100 : Math.max(0, (100 * (expected - got)) / expected),
-    p50Ms: hist.quantile(0.5),
-    p99Ms: hist.quantile(0.99),
-    ratePerStream: got / m / (c.measureMs / 1000),
-  };
+    planned: Math.round((m * c.measureMs) / 20),
+    histogram: hist.pairs(),
+    sendLateP99Ms: 0,
+    loopDelayP99Ms: loop.p99,
+    loopDelayMaxMs: loop.max,
+  } satisfies GeneratorResult;
 }
 
 async function main(): Promise<void> {
@@ -232,4 +267,4 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+if (process.send) void main();

@@ -17,6 +17,8 @@ export interface BridgeStats {
 class Direction implements RtpSink {
   private readonly scratch = new Uint8Array(2048);
   private readonly table: Uint8Array | undefined;
+  /** The transcoded payload as a view of `scratch`, kept while packets keep one size. */
+  private scratchView = this.scratch.subarray(0, 0);
 
   constructor(
     private readonly bridge: Bridge,
@@ -33,7 +35,7 @@ class Direction implements RtpSink {
       const pt = this.to.codec.telephoneEventPayloadType;
       if (pt === undefined) stats.eventsDropped++;
       else {
-        this.to.relay(packet, pt);
+        this.to.relay(packet, pt, undefined, nowMs);
         stats.eventsRelayed++;
       }
       return;
@@ -45,7 +47,7 @@ class Direction implements RtpSink {
     const table = this.table;
     if (table === undefined) {
       // Same law on both legs: the payload goes through untouched, no decode, no re-encode.
-      this.to.relay(packet, this.to.codec.payloadType);
+      this.to.relay(packet, this.to.codec.payloadType, undefined, nowMs);
       return;
     }
     // μ-law ↔ A-law through the media package's direct 256-entry tables.
@@ -54,7 +56,12 @@ class Direction implements RtpSink {
     const from = packet.payloadOffset;
     for (let i = 0; i < n; i++) this.scratch[i] = table[bytes[from + i]!]!;
     stats.transcoded++;
-    this.to.relay(packet, this.to.codec.payloadType, this.scratch.subarray(0, n));
+    this.to.relay(packet, this.to.codec.payloadType, this.view(n), nowMs);
+  }
+
+  private view(n: number): Uint8Array {
+    if (this.scratchView.length !== n) this.scratchView = this.scratch.subarray(0, n);
+    return this.scratchView;
   }
 }
 

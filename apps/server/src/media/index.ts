@@ -1,20 +1,29 @@
 // The media I/O layer of the server: UDP sockets, the shared media clock, legs, players, bridges
-// and recorders over the pure codec and packet logic of @switchboard/media.
+// and recorders over the pure codec and packet logic of @switchboard/media, in process or on
+// worker threads (MediaWorkerPool).
 export * from './bridge';
 export * from './call-recorder';
+export * from './loop-lag-probe';
 export * from './media-clock';
 export * from './media-error';
 export * from './media-leg';
 export * from './media-leg-types';
 export * from './media-service';
 export * from './media-ticker';
-export * from './player';
+export * from './media-worker-client';
+export * from './media-worker-host';
+export * from './media-worker-pool';
+export * from './media-worker-protocol';
+export * from './packet-ring';
 export * from './playback-source';
+export * from './player';
 export * from './prompt-clip';
 export * from './recording-file';
 export * from './rtcp-interval';
 export * from './rtcp-session';
+export * from './rtp-destination';
 export * from './rtp-port-pool';
 export * from './rtp-sender';
 export * from './source-latch';
 export * from './typed-emitter';
+export * from './worker-media-handles';

@@ -15,6 +15,10 @@ export const MediaCode = {
   PromptUnreadable: 'MEDIA.PROMPT_UNREADABLE',
   /** The recording file could not be opened or written. */
   RecordingFailed: 'MEDIA.RECORDING_FAILED',
+  /** The media worker thread holding the call died (its calls ended) or is being replaced. */
+  WorkerFailed: 'MEDIA.WORKER_FAILED',
+  /** Two legs on different media workers cannot be bridged: RTP never crosses threads. */
+  LegsOnDifferentWorkers: 'MEDIA.LEGS_ON_DIFFERENT_WORKERS',
 } as const;
 
 /** One of {@link MediaCode}'s values. */
@@ -40,6 +44,7 @@ export function sipStatusOfMediaRejection(r: Rejection): { status: number; reaso
       return { status: 488, reason: 'Not Acceptable Here' };
     case MediaCode.PortsExhausted:
     case MediaCode.BindFailed:
+    case MediaCode.WorkerFailed:
       return { status: 503, reason: 'Service Unavailable' };
     default:
       return { status: 500, reason: 'Server Internal Error' };

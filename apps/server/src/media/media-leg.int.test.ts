@@ -51,10 +51,15 @@ describe('MediaLeg', () => {
     await caller.waitForRtp(1);
     expect(caller.rtp[0]).toMatchObject({ payloadType: 0, ssrc: leg.sender.ssrc });
 
-    // Once latched, another source is dropped, whatever it sends.
+    // Once latched, another source is dropped, whatever it sends: the RTP socket is now connected
+    // to the caller, so the kernel discards the intruder's packets before the leg sees them.
     const intruder = await peer();
+    const before = leg.stats().counters;
     sendStream(intruder, rtpOf(leg), 0x2222, 500, 5);
-    await eventually(() => leg.stats().counters.stray === 5, 3000, 'stray packets');
+    sendStream(caller, rtpOf(leg), 0x1111, 13, 1);
+    await eventually(() => leg.stats().counters.accepted === before.accepted + 1, 3000, 'caller packet');
+    const after = leg.stats().counters;
+    expect(after.received + after.stray - before.received - before.stray).toBe(1);
     expect(leg.remote).toEqual(caller.address);
 
     // A re-INVITE with a new address reopens learning.
@@ -62,6 +67,18 @@ describe('MediaLeg', () => {
     sendStream(intruder, rtpOf(leg), 0x2222, 505, 2);
     await eventually(() => latched.length === 2, 3000, 'relatched');
     expect(leg.remote).toEqual(intruder.address);
+  });
+
+  it('keeps the socket unconnected and counts strays when relatching after silence is allowed', async () => {
+    h = new MediaTestHarness();
+    const caller = await peer();
+    const leg = await h.leg(PCMU, caller.address, { latch: { relatchAfterSilenceMs: 5000 } });
+    sendStream(caller, rtpOf(leg), 0x1111, 10, 3);
+    await eventually(() => leg.stats().counters.accepted >= 2, 3000, 'caller packets');
+    const intruder = await peer();
+    sendStream(intruder, rtpOf(leg), 0x2222, 500, 5);
+    await eventually(() => leg.stats().counters.stray === 5, 3000, 'stray packets');
+    expect(leg.remote).toEqual(caller.address);
   });
 
   it('follows an SSRC change and reports it', async () => {

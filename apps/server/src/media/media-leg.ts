@@ -23,6 +23,7 @@ import type {
 } from './media-leg-types';
 import type { TickSubscriber } from './media-ticker';
 import { RtcpSession, type RemoteReport } from './rtcp-session';
+import { RtpDestination } from './rtp-destination';
 import { RtpSender } from './rtp-sender';
 import { SourceLatch } from './source-latch';
 import { TypedEmitter } from './typed-emitter';
@@ -41,8 +42,9 @@ const WATCHDOG_EVERY_FRAMES = 50;
  *
  * Send path: {@link sendFrame}/{@link sendLinear} for generated audio, {@link relay} for bridged
  * packets, {@link sendDtmf} for RFC 4733 digits paced on the shared ticker; always to the latched
- * (or signalled) remote. RTCP SR/RR go out on the §6.3 interval; a no-RTP watchdog emits
- * `rtp-timeout` and `rtp-resumed`.
+ * (or signalled) remote, through a socket connected to it once latching closed
+ * ({@link RtpDestination}), from reused buffers. RTCP SR/RR go out on the §6.3 interval; a
+ * no-RTP watchdog emits `rtp-timeout` and `rtp-resumed`.
  */
 export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscriber {
   readonly id: string;
@@ -53,6 +55,9 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   private dtmfReceiver = new TelephoneEventReceiver();
   private readonly latch: SourceLatch;
   private readonly rtcp: RtcpSession;
+  private readonly destination: RtpDestination;
+  /** Connect the RTP socket once latched: only when nothing may move the remote but signalling. */
+  private readonly connectWhenLatched: boolean;
   private readonly scratch = new RtpPacketView();
   private readonly kinds: (RtpPayloadKind | undefined)[] = new Array<RtpPayloadKind | undefined>(128);
   private readonly extra: LegExtraCounters = {
@@ -89,7 +94,12 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.latch = new SourceLatch(options.latch);
     this.latch.open(options.remote);
     const { rtp, rtcp } = options.sockets;
-    this.sender = new RtpSender(options.runtime.random, (packet) => this.sendRtp(packet));
+    this.destination = new RtpDestination(rtp);
+    this.destination.point(this.latch.remote);
+    this.connectWhenLatched = options.latch?.relatchAfterSilenceMs === undefined;
+    this.sender = new RtpSender(options.runtime.random, (packet) => this.destination.send(packet), 160, {
+      reuseBuffers: true,
+    });
     this.rtcp = new RtcpSession({
       runtime: options.runtime,
       cname: options.cname ?? `${options.id}@switchboard`,
@@ -122,6 +132,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   /** Signalling learned a (new) remote from SDP, e.g. in a re-INVITE: send there and relearn. */
   setRemote(remote: RemoteMedia): void {
     this.latch.open(remote);
+    this.destination.point(this.latch.remote);
     this.rtcpRemote = rtcpAddressOf(remote);
   }
 
@@ -142,9 +153,12 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.sendFrame(this.encoded, marker);
   }
 
-  /** Relays a packet received on another leg; `payload` when it had to be transcoded. */
-  relay(packet: RtpPacketView, payloadType: number, payload?: Uint8Array): void {
-    if (!this.closed) this.sender.relay(packet, payloadType, this.o.runtime.clock.now(), payload);
+  /**
+   * Relays a packet received on another leg; `payload` when it had to be transcoded. `nowMs` is
+   * the arrival time the other leg already read, which saves a clock read per relayed packet.
+   */
+  relay(packet: RtpPacketView, payloadType: number, payload?: Uint8Array, nowMs?: number): void {
+    if (!this.closed) this.sender.relay(packet, payloadType, nowMs ?? this.o.runtime.clock.now(), payload);
   }
 
   /**
@@ -226,6 +240,8 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
       return;
     }
     if (verdict === 'latched') this.onLatched(rinfo, before);
+    if (this.connectWhenLatched && !this.destination.isLocked && !this.latch.isLearning)
+      this.destination.lock(this.latch.remote!);
     const kind = this.receiver.receive(msg, now);
     if (kind === 'dropped') return;
     const ssrc = this.receiver.packet.ssrc;
@@ -292,11 +308,6 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
       this.emit('rtcp-report', report);
     }
     if (result.bye) this.emit('rtcp-bye', { ssrc: this.receiver.statistics.ssrc });
-  }
-
-  private sendRtp(packet: Buffer): void {
-    const remote = this.latch.remote;
-    if (remote) this.o.sockets.rtp.send(packet, remote.port, remote.address);
   }
 
   private sendRtcp(bytes: Uint8Array): void {

@@ -6,6 +6,7 @@ import {
   type RtpPacketFields,
   type RtpPacketView,
 } from '@switchboard/media';
+import { PacketRing } from './packet-ring';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -22,9 +23,27 @@ export interface SenderFigures {
   readonly lastSentMs: number;
 }
 
+/** Options of an {@link RtpSender}. */
+export interface RtpSenderOptions {
+  /**
+   * Send from a {@link PacketRing} instead of a fresh buffer per packet. Only for outputs that are
+   * done with the bytes when they return or hand them to `dgram` (which copies them, or keeps
+   * them queued for far less than the ring's reuse distance); an output that keeps the buffer
+   * for an asynchronous pipeline (SRTP) must leave this off.
+   */
+  readonly reuseBuffers?: boolean;
+}
+
 /** Reordering or loss upstream is passed through; a jump larger than this is a new stream. */
 const RELAY_MAX_JUMP = 100;
 const EMPTY = new Uint8Array(0);
+const copyBytes = Buffer.prototype.copy as (
+  this: Uint8Array,
+  target: Uint8Array,
+  targetStart: number,
+  sourceStart: number,
+  sourceEnd: number,
+) => number;
 
 /**
  * The sending half of one leg: our SSRC, sequence number and timestamp, chosen at random as
@@ -36,8 +55,9 @@ const EMPTY = new Uint8Array(0);
  * restart, or a switch from a prompt to the bridge) the offsets are recomputed so our own stream
  * continues without a jump, with the marker bit set (RFC 3551 §4.1: start of a talkspurt).
  *
- * Every packet gets a fresh buffer: `dgram` may still hold the previous one when we send the
- * next, so a shared buffer could be overwritten before it left.
+ * By default every packet gets a fresh buffer, since an output may still hold the previous one
+ * when we send the next. UDP legs opt into {@link RtpSenderOptions.reuseBuffers}, so the send
+ * path allocates nothing per packet.
  */
 export class RtpSender {
   readonly ssrc: number;
@@ -53,14 +73,16 @@ export class RtpSender {
   private readonly out: DatagramOut;
   private readonly samplesPerFrame: number;
   private readonly fields: Mutable<RtpPacketFields>;
+  private readonly ring: PacketRing | undefined;
 
-  constructor(random: Random, out: DatagramOut, samplesPerFrame = 160) {
+  constructor(random: Random, out: DatagramOut, samplesPerFrame = 160, options: RtpSenderOptions = {}) {
     this.ssrc = Math.floor(random.next() * 0x1_0000_0000) >>> 0;
     this.sequence = Math.floor(random.next() * 0x10000) & 0xffff;
     this.timestamp = Math.floor(random.next() * 0x1_0000_0000) >>> 0;
     this.out = out;
     this.samplesPerFrame = samplesPerFrame;
     this.fields = { payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: this.ssrc, payload: EMPTY };
+    this.ring = options.reuseBuffers ? new PacketRing() : undefined;
   }
 
   /** Counts for the sender report. */
@@ -153,9 +175,14 @@ export class RtpSender {
     f.marker = marker;
     f.sequenceNumber = seq;
     f.timestamp = ts;
-    f.payload = offset === 0 && length === src.length ? src : src.subarray(offset, offset + length);
-    const packet = Buffer.allocUnsafe(RTP_HEADER_BYTES + length);
+    const size = RTP_HEADER_BYTES + length;
+    const packet = this.ring ? this.ring.take(size) : Buffer.allocUnsafe(size);
+    // The header alone through the media package, then the payload by a native copy from the
+    // source range (Buffer#copy works on any Uint8Array): no `subarray` view per packet, and
+    // about a quarter of the time of a byte loop over 160 bytes.
+    f.payload = EMPTY;
     writeRtpPacket(f, packet);
+    copyBytes.call(src, packet, RTP_HEADER_BYTES, offset, offset + length);
     this.packets++;
     this.octets += length;
     this.lastSentMs = nowMs;

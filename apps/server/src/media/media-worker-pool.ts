@@ -1,0 +1,229 @@
+import { availableParallelism } from 'node:os';
+import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
+import { MediaCode, mediaRejection } from './media-error';
+import type { OpenLegRequest } from './media-service';
+import { MediaWorkerClient, type MediaWorkerFailure } from './media-worker-client';
+import type {
+  MediaWorkerEvent,
+  MediaWorkerHealth,
+  MediaWorkerSetup,
+  WorkerLegOpened,
+} from './media-worker-protocol';
+import type { RtpPortPoolOptions } from './rtp-port-pool';
+import { TypedEmitter } from './typed-emitter';
+import {
+  WorkerBridgeHandle,
+  WorkerLegHandle,
+  WorkerPlayerHandle,
+  type WorkerLegEvents,
+} from './worker-media-handles';
+
+export interface MediaWorkerPoolOptions extends Omit<MediaWorkerSetup, 'ports'> {
+  /** The whole RTP range; each worker gets an equal, disjoint slice of it. */
+  readonly ports: RtpPortPoolOptions;
+  /**
+   * Worker threads. Default: one per core (`availableParallelism()`), at most 8. The main thread
+   * (signalling, HTTP) shares a core with one of them; media is the heavy part.
+   */
+  readonly workers?: number;
+}
+
+/** A leg on a worker: `callId` keeps both legs of a call (and its recording) on one worker. */
+export interface OpenWorkerLegRequest extends OpenLegRequest {
+  readonly callId: string;
+  /** Forward RTCP reports to the main thread (a message per leg every few seconds). */
+  readonly reportRtcp?: boolean;
+}
+
+/** Pool events. */
+export interface MediaWorkerPoolEvents {
+  /**
+   * A worker thread died. Its legs are reported `closed` with reason `worker-failed` (the calls
+   * are over: their sockets went with the thread), their recordings are left for
+   * `recoverRecordings` to repair, and a new worker takes the slice for new calls.
+   */
+  'worker-failed': MediaWorkerFailure & {
+    readonly worker: number;
+    readonly legs: readonly string[];
+    readonly calls: readonly string[];
+  };
+}
+
+/**
+ * Media on worker threads: each worker owns a slice of the RTP port range, its own 20 ms ticker
+ * and whole calls (both legs, the bridge and the recorder), so packets of a call never leave its
+ * thread and two cores relay in parallel. The main thread keeps the shape of {@link MediaService}
+ * (`openLeg`, `player`, `bridge`, `closeAll`) through handles whose commands and events are a few
+ * messages per call. Calls are placed on the worker with the fewest open legs.
+ *
+ * Use {@link MediaService} directly for tests and small installs (no threads at all).
+ */
+export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
+  private readonly workers: MediaWorkerClient[] = [];
+  private readonly setups: MediaWorkerSetup[];
+  private readonly legs = new Map<string, WorkerLegHandle>();
+  private readonly players = new Map<string, WorkerPlayerHandle>();
+  private readonly callWorker = new Map<string, MediaWorkerClient>();
+  /** Legs per call, opening ones included: the call leaves {@link callWorker} at zero. */
+  private readonly callLegs = new Map<string, number>();
+  private readonly load: number[];
+  private nextBridge = 1;
+
+  constructor(options: MediaWorkerPoolOptions) {
+    super();
+    const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), 8));
+    this.setups = splitPorts(options.ports, count).map((ports) => ({ ...options, ports }));
+    this.load = new Array<number>(count).fill(0);
+    for (let i = 0; i < count; i++) this.workers.push(this.start(i));
+  }
+
+  /** Worker threads. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Legs open now, over all workers. */
+  get openLegs(): number {
+    return this.legs.size;
+  }
+
+  /** Opens a leg on the worker of its call (the least loaded one for a new call). */
+  async openLeg(request: OpenWorkerLegRequest): Promise<Result<WorkerLegHandle, Rejection>> {
+    const worker = this.callWorker.get(request.callId) ?? this.leastLoaded();
+    this.callWorker.set(request.callId, worker);
+    this.callLegs.set(request.callId, (this.callLegs.get(request.callId) ?? 0) + 1);
+    this.load[worker.index]!++;
+    const { callId, ...open } = request;
+    const opened = await worker.request<WorkerLegOpened>({ op: 'open-leg', ...open });
+    if (!opened.ok || this.workers[worker.index] !== worker) {
+      this.legClosed(worker, callId);
+      return opened.ok ? err(mediaRejection(MediaCode.WorkerFailed, 'media worker died')) : opened;
+    }
+    const leg = new WorkerLegHandle(request.id, callId, request.codec, opened.value, worker);
+    this.legs.set(leg.id, leg);
+    return ok(leg);
+  }
+
+  /** The player of `leg` (one per leg). */
+  player(leg: WorkerLegHandle): WorkerPlayerHandle {
+    let player = this.players.get(leg.id);
+    if (!player) {
+      player = new WorkerPlayerHandle(leg);
+      this.players.set(leg.id, player);
+    }
+    return player;
+  }
+
+  /** Bridges two legs of one worker; with `recordingPath`, records the call there in stereo. */
+  async bridge(
+    caller: WorkerLegHandle,
+    agent: WorkerLegHandle,
+    recordingPath?: string,
+  ): Promise<Result<WorkerBridgeHandle, Rejection>> {
+    if (caller.worker !== agent.worker)
+      return err(
+        mediaRejection(MediaCode.LegsOnDifferentWorkers, 'legs of one bridge must share a worker', {
+          caller: caller.id,
+          agent: agent.id,
+        }),
+      );
+    const id = `b${this.nextBridge++}`;
+    const done = await caller.worker.request<undefined>({
+      op: 'bridge',
+      bridge: id,
+      caller: caller.id,
+      agent: agent.id,
+      ...(recordingPath !== undefined ? { recordingPath } : {}),
+    });
+    return done.ok ? ok(new WorkerBridgeHandle(id, caller, agent)) : done;
+  }
+
+  /**
+   * Each worker's timing health (ticker lateness, event-loop delay); `reset` starts the
+   * event-loop figures afresh. A dead worker answers `MEDIA.WORKER_FAILED`.
+   */
+  health(reset = false): Promise<Result<MediaWorkerHealth, Rejection>[]> {
+    return Promise.all(this.workers.map((w) => w.request<MediaWorkerHealth>({ op: 'health', reset })));
+  }
+
+  /** Fault injection for tests: makes worker `index` die of an uncaught error. */
+  crashWorker(index: number, message = 'injected media worker fault'): void {
+    this.workers[index]?.notify({ op: 'crash', message });
+  }
+
+  /** Closes every open leg, finishing recordings; the threads stay for new calls. */
+  async closeAll(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.request({ op: 'close-all' })));
+  }
+
+  /** Closes every leg (recordings finished) and ends the threads (shutdown). */
+  async close(): Promise<void> {
+    await this.closeAll();
+    await Promise.all(this.workers.map((w) => w.stop()));
+  }
+
+  private start(index: number): MediaWorkerClient {
+    const worker: MediaWorkerClient = new MediaWorkerClient(index, this.setups[index]!, {
+      onEvent: (e) => this.onEvent(worker, e),
+      onFailure: (f) => this.onFailure(worker, f),
+    });
+    return worker;
+  }
+
+  private leastLoaded(): MediaWorkerClient {
+    let best = 0;
+    for (let i = 1; i < this.workers.length; i++) if (this.load[i]! < this.load[best]!) best = i;
+    return this.workers[best]!;
+  }
+
+  private onEvent(worker: MediaWorkerClient, e: MediaWorkerEvent): void {
+    if (e.ev === 'reply') return;
+    if (e.ev === 'player') return this.players.get(e.leg)?.deliver(e.name, e.payload as never);
+    const leg = this.legs.get(e.leg);
+    if (!leg) return;
+    if (e.ev === 'leg') return leg.deliver(e.name, e.payload as WorkerLegEvents[typeof e.name]);
+    this.forget(worker, leg);
+    leg.deliver('closed', { reason: 'closed', stats: e.stats });
+  }
+
+  private onFailure(worker: MediaWorkerClient, failure: MediaWorkerFailure): void {
+    const lost = [...this.legs.values()].filter((l) => l.worker === worker);
+    const calls = [...new Set(lost.map((l) => l.callId))];
+    this.load[worker.index] = 0;
+    for (const [call, w] of this.callWorker) if (w === worker) this.callWorker.delete(call);
+    // A fresh thread takes the slice at once; the dead one's sockets closed with it.
+    this.workers[worker.index] = this.start(worker.index);
+    for (const leg of lost) {
+      this.forget(worker, leg);
+      leg.deliver('closed', { reason: 'worker-failed' });
+    }
+    this.emit('worker-failed', { ...failure, worker: worker.index, legs: lost.map((l) => l.id), calls });
+  }
+
+  private forget(worker: MediaWorkerClient, leg: WorkerLegHandle): void {
+    this.legs.delete(leg.id);
+    this.players.delete(leg.id);
+    this.legClosed(worker, leg.callId);
+  }
+
+  private legClosed(worker: MediaWorkerClient, callId: string): void {
+    if (this.workers[worker.index] === worker)
+      this.load[worker.index] = Math.max(0, this.load[worker.index]! - 1);
+    const left = (this.callLegs.get(callId) ?? 1) - 1;
+    if (left > 0) return void this.callLegs.set(callId, left);
+    this.callLegs.delete(callId);
+    if (this.callWorker.get(callId) === worker) this.callWorker.delete(callId);
+  }
+}
+
+/** Splits `[minPort, maxPort]` into `n` disjoint slices that each start on an even port. */
+export function splitPorts(ports: RtpPortPoolOptions, n: number): RtpPortPoolOptions[] {
+  const first = ports.minPort + (ports.minPort & 1);
+  const pairs = Math.floor((ports.maxPort - first + 1) / 2);
+  const per = Math.max(1, Math.floor(pairs / n));
+  return Array.from({ length: n }, (_, i) => ({
+    ...ports,
+    minPort: first + 2 * per * i,
+    maxPort: first + 2 * per * (i + 1) - 1,
+  }));
+}

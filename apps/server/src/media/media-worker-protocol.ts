@@ -1,0 +1,109 @@
+import type { Rejection } from '@switchboard/kernel';
+import type { TelephoneEventName, ToneSpec } from '@switchboard/media';
+import type { RecordingEncoding, RecordingSummary } from './call-recorder';
+import type { LegCodec, MediaLegEvents, MediaLegStats, RemoteMedia } from './media-leg-types';
+import type { LoopLag } from './loop-lag-probe';
+import type { MediaTickerStats } from './media-ticker';
+import type { PlayOptions, PlayerEvents } from './player';
+import type { RtpPortPoolOptions } from './rtp-port-pool';
+import type { SourceLatchOptions } from './source-latch';
+
+// Messages between the main thread and a media worker. Only control travels here (a few messages
+// per call: open, bridge, events, close); RTP never crosses threads. Everything is plain data
+// for the structured clone of `postMessage`.
+
+/** What a worker is started with (its `workerData`). */
+export interface MediaWorkerSetup {
+  /** The worker's own slice of the RTP port range. */
+  readonly ports: RtpPortPoolOptions;
+  readonly noRtpTimeoutMs?: number;
+  readonly latch?: SourceLatchOptions;
+  readonly recordingEncoding?: RecordingEncoding;
+}
+
+/** Something to play, as data: prompts travel by path and are loaded (once) by the worker. */
+export type WorkerPlaybackItem =
+  | { readonly kind: 'prompt'; readonly path: string }
+  | { readonly kind: 'tone'; readonly tone: ToneSpec; readonly durationMs?: number }
+  | { readonly kind: 'silence'; readonly durationMs: number };
+
+/** Opening a leg on a worker. */
+export interface WorkerOpenLeg {
+  readonly id: string;
+  readonly codec: LegCodec;
+  readonly remote?: RemoteMedia;
+  /** Forward each RTCP report to the main thread (one message per leg every few seconds). */
+  readonly reportRtcp?: boolean;
+}
+
+/** Commands that expect a reply carry `seq`; the reply echoes it. */
+export type MediaWorkerCommand =
+  | ({ readonly op: 'open-leg'; readonly seq: number } & WorkerOpenLeg)
+  | { readonly op: 'set-remote'; readonly leg: string; readonly remote: RemoteMedia }
+  | {
+      readonly op: 'send-dtmf';
+      readonly leg: string;
+      readonly digit: TelephoneEventName;
+      readonly durationMs?: number;
+    }
+  | { readonly op: 'close-leg'; readonly leg: string }
+  | { readonly op: 'leg-stats'; readonly seq: number; readonly leg: string }
+  | {
+      readonly op: 'bridge';
+      readonly seq: number;
+      readonly bridge: string;
+      readonly caller: string;
+      readonly agent: string;
+      readonly recordingPath?: string;
+    }
+  | { readonly op: 'pause-recording'; readonly bridge: string; readonly paused: boolean }
+  | { readonly op: 'unbridge'; readonly seq: number; readonly bridge: string }
+  | {
+      readonly op: 'play';
+      readonly seq: number;
+      readonly leg: string;
+      readonly item: WorkerPlaybackItem;
+      readonly options?: PlayOptions;
+    }
+  | { readonly op: 'stop-playback'; readonly leg: string }
+  | { readonly op: 'close-all'; readonly seq: number }
+  /** Timing health since the previous `health` with `reset` (or since start). */
+  | { readonly op: 'health'; readonly seq: number; readonly reset?: boolean }
+  /** Fault injection: the worker throws from its event loop, as a bug would. */
+  | { readonly op: 'crash'; readonly message: string };
+
+/** Events a worker reports; leg and player events carry the same payloads as in-process. */
+export type MediaWorkerEvent =
+  | { readonly ev: 'reply'; readonly seq: number; readonly ok: true; readonly value: unknown }
+  | { readonly ev: 'reply'; readonly seq: number; readonly ok: false; readonly error: Rejection }
+  | {
+      readonly ev: 'leg';
+      readonly leg: string;
+      readonly name: Exclude<keyof MediaLegEvents, 'closed'>;
+      readonly payload: unknown;
+    }
+  | { readonly ev: 'leg-closed'; readonly leg: string; readonly stats: MediaLegStats }
+  | {
+      readonly ev: 'player';
+      readonly leg: string;
+      readonly name: keyof PlayerEvents;
+      readonly payload: unknown;
+    };
+
+/** Reply value of `open-leg`. */
+export interface WorkerLegOpened {
+  readonly address: string;
+  readonly rtpPort: number;
+  readonly rtcpPort: number;
+}
+
+/** Reply value of `health`: is the worker keeping its 20 ms schedule? */
+export interface MediaWorkerHealth {
+  readonly legs: number;
+  readonly ticker: MediaTickerStats;
+  /** How late the worker's timers fired (its ticker's wait) since the last reset. */
+  readonly timerLag: LoopLag;
+}
+
+/** Reply value of `unbridge`: the recording's outcome when the bridge recorded. */
+export type WorkerUnbridged = RecordingSummary | undefined;

@@ -1,0 +1,81 @@
+import type { Socket } from 'node:dgram';
+import type { TransportAddress } from './source-latch';
+
+/**
+ * Where a leg's RTP socket sends, and whether the socket is `connect()`ed to it.
+ *
+ * A connected UDP socket sends without a destination lookup per datagram (`dgram` skips its
+ * per-send lookup and closures; about a tenth of the send cost on loopback), but the kernel then
+ * also **drops every datagram from any other source** before we see it. That is only right once
+ * symmetric-RTP latching has settled on the remote (RFC 4961; RFC 3550 §8.2 leaves source
+ * validation to us): before that, the real source is unknown (NAT) and must be learnt from what
+ * arrives. So the leg connects only after latching closed, and disconnects as soon as learning
+ * reopens (re-INVITE), or never connects when relatching after silence is allowed, since a NAT
+ * rebinding would otherwise be invisible. While connected, strays are no longer counted.
+ */
+export class RtpDestination {
+  private target: TransportAddress | undefined;
+  private connected = false;
+  /** A connect attempt failed for this target: do not retry on every packet. */
+  private refused = false;
+
+  constructor(private readonly socket: Socket) {}
+
+  /** True while the socket is connected to the target. */
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** True once {@link lock} connected the socket, or found it cannot, for the current target. */
+  get isLocked(): boolean {
+    return this.connected || this.refused;
+  }
+
+  /** Sends to `remote` from now on, unconnected (learning, or an address from signalling). */
+  point(remote: TransportAddress | undefined): void {
+    this.disconnect();
+    this.target = remote;
+    this.refused = false;
+  }
+
+  /** Latching closed on `remote`: connect the socket to it. */
+  lock(remote: TransportAddress): void {
+    this.point(remote);
+    try {
+      this.socket.connect(remote.port, remote.address);
+      // With IP literals (the pool's lookup answers them inline) the connect completes inside
+      // the call; otherwise keep sending with an address until the kernel confirms.
+      this.connected = this.peerIsSet();
+      if (!this.connected) this.socket.once('connect', () => void (this.connected = this.peerIsSet()));
+    } catch {
+      // Closed meanwhile, or already connected elsewhere: unconnected sends still work.
+      this.connected = false;
+      this.refused = true;
+    }
+  }
+
+  /** Sends one datagram to the destination, if there is one. */
+  send(packet: Buffer): void {
+    if (this.connected) this.socket.send(packet);
+    else if (this.target) this.socket.send(packet, this.target.port, this.target.address);
+  }
+
+  private disconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    try {
+      this.socket.disconnect();
+    } catch {
+      // Already closed or never connected: nothing to undo.
+    }
+  }
+
+  private peerIsSet(): boolean {
+    try {
+      this.socket.remoteAddress();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+// The load generators of bench/media.bench.ts: several child processes (media-load-generator.ts),
+// each playing the far ends of its share of the calls, started, driven and summed up here. Also
+// reads the kernel's per-socket receive-drop counters, so datagrams dropped at a generator socket
+// (the generator was too slow to read) are told apart from drops at the server's sockets.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import {
+  GENERATOR_SOCKETS,
+  Histogram,
+  type BridgedStream,
+  type GeneratorCommand,
+  type GeneratorEvent,
+  type GeneratorResult,
+} from './media-load-generator';
+
+/** One call as the fleet needs it: its two server legs' RTP ports. */
+export interface CallTargets {
+  readonly callerPort: number;
+  readonly agentPort: number;
+}
+
+/** The fleet's summed view of one step. */
+export interface FleetResult {
+  readonly sent: number;
+  readonly received: number;
+  readonly planned: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly sendLateP99Ms: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+}
+
+/** One generator process and a way to wait for its next event of a kind. */
+class GeneratorProcess {
+  private readonly child: ChildProcess;
+  private readonly waiting = new Map<string, (e: GeneratorEvent) => void>();
+  constructor() {
+    this.child = fork(new URL('./media-load-generator.ts', import.meta.url), [], {
+      execArgv: ['--import', 'tsx'],
+    });
+    this.child.on('message', (e: GeneratorEvent) => {
+      const resolve = this.waiting.get(e.event);
+      this.waiting.delete(e.event);
+      resolve?.(e);
+    });
+  }
+  next<K extends GeneratorEvent['event']>(
+    event: K,
+    timeoutMs = 60_000,
+  ): Promise<Extract<GeneratorEvent, { event: K }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`generator: no ${event}`)), timeoutMs);
+      this.waiting.set(event, (e) => {
+        clearTimeout(timer);
+        resolve(e as Extract<GeneratorEvent, { event: K }>);
+      });
+    });
+  }
+  send(c: GeneratorCommand): void {
+    this.child.send(c);
+  }
+}
+
+/** Several generator processes driven as one. */
+export class LoadFleet {
+  private constructor(
+    private readonly processes: GeneratorProcess[],
+    /** Socket ports of each process. */
+    readonly ports: number[][],
+  ) {}
+
+  /** Starts `count` generator processes and waits until each has bound its sockets. */
+  static async start(count: number): Promise<LoadFleet> {
+    const processes = Array.from({ length: count }, () => new GeneratorProcess());
+    const ready = await Promise.all(processes.map((p) => p.next('ready')));
+    return new LoadFleet(
+      processes,
+      ready.map((r) => r.ports),
+    );
+  }
+
+  /** Every generator socket's port. */
+  get allPorts(): number[] {
+    return this.ports.flat();
+  }
+
+  /** Where call `call`'s caller and agent legs should send: two sockets of one process. */
+  remotesOf(call: number): { caller: number; agent: number } {
+    const p = this.ports[call % this.ports.length]!;
+    const k = Math.floor(call / this.ports.length);
+    return { caller: p[(2 * k) % GENERATOR_SOCKETS]!, agent: p[(2 * k + 1) % GENERATOR_SOCKETS]! };
+  }
+
+  /** Runs one bridged step; resolves at the measured window's start, then with its result. */
+  bridged(calls: CallTargets[], warmupMs: number, measureMs: number) {
+    const commands = this.ports.map(() => [] as BridgedStream[]);
+    calls.forEach((c, call) => {
+      const k = Math.floor(call / this.ports.length);
+      const streams = commands[call % this.ports.length]!;
+      streams.push({ target: c.callerPort, socket: (2 * k) % GENERATOR_SOCKETS });
+      streams.push({ target: c.agentPort, socket: (2 * k + 1) % GENERATOR_SOCKETS });
+    });
+    return this.run(commands.map((streams) => ({ cmd: 'bridged', streams, warmupMs, measureMs })));
+  }
+
+  /** Runs one playback step over legs whose remotes are `remotes[i]` (a generator socket port). */
+  playback(legPorts: number[], remotes: number[], warmupMs: number, measureMs: number) {
+    const owner = new Map<number, number>();
+    this.ports.forEach((ports, i) => ports.forEach((p) => owner.set(p, i)));
+    const commands = this.ports.map(() => [] as number[]);
+    legPorts.forEach((port, i) => commands[owner.get(remotes[i]!)!]!.push(port));
+    return this.run(commands.map((ports) => ({ cmd: 'playback', ports, warmupMs, measureMs })));
+  }
+
+  /** Stops every process. */
+  exit(): void {
+    for (const p of this.processes) p.send({ cmd: 'exit' });
+  }
+
+  private run(commands: GeneratorCommand[]): {
+    started: Promise<void>;
+    ended: Promise<void>;
+    result: Promise<FleetResult>;
+  } {
+    const started = Promise.all(this.processes.map((p) => p.next('measure-start'))).then(() => undefined);
+    const ended = Promise.all(this.processes.map((p) => p.next('measure-end'))).then(() => undefined);
+    const results = Promise.all(this.processes.map((p) => p.next('result')));
+    this.processes.forEach((p, i) => p.send(commands[i]!));
+    return { started, ended, result: results.then((rs) => merge(rs.map((r) => r.result))) };
+  }
+}
+
+function merge(results: GeneratorResult[]): FleetResult {
+  const hist = new Histogram();
+  for (const r of results) hist.merge(r.histogram);
+  const sum = (f: (r: GeneratorResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  const max = (f: (r: GeneratorResult) => number) => Math.max(...results.map(f));
+  return {
+    sent: sum((r) => r.sent),
+    received: sum((r) => r.received),
+    planned: sum((r) => r.planned),
+    p50Ms: hist.quantile(0.5),
+    p99Ms: hist.quantile(0.99),
+    sendLateP99Ms: max((r) => r.sendLateP99Ms),
+    loopDelayP99Ms: max((r) => r.loopDelayP99Ms),
+    loopDelayMaxMs: max((r) => r.loopDelayMaxMs),
+  };
+}
+
+/**
+ * Receive-queue drops per local UDP port on 127.0.0.1, from /proc/net/udp's `drops` column (the
+ * kernel's count of datagrams discarded because the socket's receive buffer was full). Empty
+ * where /proc is not Linux's.
+ */
+export function udpDropsByPort(): Map<number, number> {
+  const drops = new Map<number, number>();
+  let text: string;
+  try {
+    text = readFileSync('/proc/net/udp', 'utf8');
+  } catch {
+    return drops;
+  }
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 13 || !f[1]!.startsWith('0100007F:')) continue;
+    const port = parseInt(f[1]!.slice(9), 16);
+    drops.set(port, (drops.get(port) ?? 0) + Number(f[f.length - 1]));
+  }
+  return drops;
+}
+
+/** Drops between two readings, summed over ports that `match`. */
+export function dropsBetween(
+  before: Map<number, number>,
+  after: Map<number, number>,
+  match: (port: number) => boolean,
+): number {
+  let total = 0;
+  for (const [port, n] of after) if (match(port)) total += n - (before.get(port) ?? 0);
+  return Math.max(0, total);
+}
