@@ -59,21 +59,7 @@ export function rtpOf(leg: MediaLeg): { address: string; port: number } {
   return { address: leg.local.address, port: leg.local.rtpPort };
 }
 
-/** Power of `hz` in `samples` relative to the total power (Goertzel), 0–1. */
-export function toneShare(samples: Int16Array, hz: number, rate = 8000): number {
-  const coefficient = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  let energy = 0;
-  for (const x of samples) {
-    const s0 = x + coefficient * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    energy += x * x;
-  }
-  const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-  return energy === 0 ? 0 : (2 * power) / (samples.length * energy);
-}
+export { toneShare } from '../../test/support/tone-analysis';
 
 /** A sine of `hz` at `amplitude`, `n` samples at 8 kHz, starting at sample `from`. */
 export function sine(hz: number, n: number, amplitude = 8000, from = 0): Int16Array {

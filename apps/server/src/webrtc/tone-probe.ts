@@ -1,20 +1,7 @@
 import { decodeG711, type RtpPacketView } from '@switchboard/media';
+import { toneShare } from '../../test/support/tone-analysis';
 
-/** Power of `hz` in `samples` relative to their total power (Goertzel), 0–1. */
-export function toneShare(samples: Int16Array, hz: number, rate = 8000): number {
-  const coefficient = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  let energy = 0;
-  for (const x of samples) {
-    const s0 = x + coefficient * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    energy += x * x;
-  }
-  const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-  return energy === 0 ? 0 : (2 * power) / (samples.length * energy);
-}
+export { toneShare };
 
 /** The strongest frequency of `samples` on a 5 Hz grid from 100 Hz to 3,900 Hz (Goertzel scan). */
 export function peakFrequency(samples: Int16Array, rate = 8000): { hz: number; share: number } {
