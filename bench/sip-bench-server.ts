@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../apps/server/src/store/database';
-import { cryptoRandom } from '../apps/server/src/telephony/sip-node-ports';
 import { systemTimers } from '../apps/server/src/telephony/sip-timers';
 import { createTelephony } from '../apps/server/src/telephony/telephony';
 
@@ -66,28 +65,23 @@ process.stdin.on('end', () => void stop());
 
 /** Call control bridging each inbound call to the uas; returns its dialog count. */
 async function attachB2bua(uasPort: number): Promise<() => number> {
-  const { CallControl, InMemoryMedia } = await import('../apps/server/src/calls/index');
+  const { InMemoryMedia } = await import('../apps/server/src/calls/index');
+  const { attachCallControl } = await import('../apps/server/src/telephony/attach-call-control');
   let next = 0;
-  // CallControlOptions has no field for it yet, but its core takes every option it is given: lift the
-  // per-source transaction limit as for telephony's own core (sipp sends from one port).
-  const options = {
+  const control = attachCallControl(telephony, {
+    // Lifted as for telephony's own core: sipp sends from one port.
     maxServerTransactionsPerSource: 10_000_000,
-    transport: telephony.outboundTransport,
-    local: telephony.local,
     clock: { now: () => Date.now() },
     timers: systemTimers,
-    random: cryptoRandom,
     ids: { next: () => `leg-${++next}` },
     media: new InMemoryMedia({ address: '127.0.0.1' }),
-    otherRequest: telephony.otherRequest,
     inbound: {
       offer: (offer: { legId: string }) => {
         void bridgeToUas(offer.legId);
         return { action: 'defer' as const };
       },
     },
-  };
-  const control = new CallControl(options);
+  });
   const bridgeToUas = async (caller: string): Promise<void> => {
     const out = await control.execute({
       type: 'Originate',
@@ -99,6 +93,5 @@ async function attachB2bua(uasPort: number): Promise<() => number> {
       await control.execute({ type: 'RejectInbound', legId: caller, status: 503 });
     }
   };
-  telephony.attachCore(control.core);
   return () => control.core.dialogs.size;
 }

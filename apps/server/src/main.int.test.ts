@@ -2,67 +2,15 @@
  * The real server process, as `npm start` runs it: configuration errors, start-up, a demo login and
  * an orderly SIGTERM shutdown.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, startServer, waitForHealth } from '../test/support/server-process';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-// The tsx binary itself (what `npm start` runs), not `npx`: npx does not pass SIGTERM on to its child.
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const dataDirs: string[] = [];
 afterAll(() => dataDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  stdout(): string;
-  stderr(): string;
-}
-
-function startServer(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(tsx, ['apps/server/src/main.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
-  return { child, exited, stdout: () => out, stderr: () => err };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-/** Polls until /health answers 200, the process dies, or the deadline passes. */
-async function waitForHealth(base: string, server: Running, deadlineMs = 45_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  let exited = false;
-  void server.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
-    const status = await fetch(`${base}/health`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server not healthy (exited=${exited})\n${server.stdout()}\n${server.stderr()}`);
-}
 
 describe('the server process', () => {
   it('exits non-zero naming every bad setting', async () => {

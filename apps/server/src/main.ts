@@ -22,14 +22,20 @@ import { contactCenterRoutes, createRealtime } from './realtime/realtime';
 import { serverMigrations } from './migrations';
 import { buildServer } from './server';
 import { migrate, openDatabase, type Database } from './store/database';
+import { EventStore } from './store/event-store';
 import {
   demoSipBanner,
   demoSipPhonesInUse,
   seedDemoSipCredentials,
 } from './telephony/registrar/demo-sip-credentials';
 import { nodeDigestHash } from './telephony/sip-node-ports';
+import { attachCallControl } from './telephony/attach-call-control';
 import { createTelephony } from './telephony/telephony';
 import { uuidV7Ids } from './uuid-v7';
+import { createLiveVoice } from './voice/live-voice';
+
+/** RTP ports of the media layer (RTP on the even port, RTCP on the odd one above). */
+const RTP_PORTS = { minPort: 20_000, maxPort: 29_999 } as const;
 
 /** Exit code for an invalid configuration (as for a usage error). */
 const EXIT_CONFIG = 2;
@@ -118,6 +124,33 @@ async function start(
     logger,
     allowedOrigins: config.http.allowedOrigins,
   });
+  // One event log for routing and the voice context, so a call's events and its contact's interleave.
+  const store = new EventStore(database, { clock: systemClock });
+  const live = createLiveVoice({
+    database,
+    store,
+    dataDir: config.db.dataDir,
+    clock: systemClock,
+    timers: nodeTimers,
+    ids,
+    logger,
+    registrar: telephony.registrar,
+    rtp: { bindAddress: config.sip.host, ...RTP_PORTS },
+    // A wildcard bind is not routable: advertise what SIP advertises.
+    advertisedAddress: telephony.local.host.replace(/^\[|\]$/g, ''),
+  });
+  shutdown.add('media', async () => live.close());
+  const { answerTestNumber, answerTestRingMs } = config.sip;
+  const control = attachCallControl(telephony, {
+    media: live.media,
+    inbound: live.voice.inbound,
+    ids,
+    clock: systemClock,
+    timers: nodeTimers,
+    ...(answerTestNumber === undefined
+      ? {}
+      : { answerTest: { number: answerTestNumber, ringMs: answerTestRingMs ?? 0 } }),
+  });
   const contactFlow = createContactFlow({
     database,
     identity,
@@ -126,7 +159,10 @@ async function start(
     ids,
     logger,
     listener: realtime.listener,
+    telephony: live.voice.telephony,
+    store,
   });
+  live.voice.attach(control, contactFlow.contacts);
   await contactFlow.start();
   shutdown.add('routing', async () => {
     realtime.stop();

@@ -8,7 +8,7 @@
  */
 import type { FlowRegistry } from '@switchboard/ivr';
 import type { Clock, IdGenerator, Timers } from '@switchboard/kernel';
-import type { CallControl, CallEvent } from '../calls';
+import type { CallControl, CallEvent, LegId } from '../calls';
 import type { EventStore } from '../store';
 import { AgentLegs } from './agent-legs';
 import { CallEnding } from './call-ending';
@@ -63,6 +63,8 @@ export interface Voice {
   readonly journal: CallJournal;
   /** Completes the wiring and subscribes to call events; returns the unsubscribe function. */
   attach(control: Pick<CallControl, 'execute' | 'onEvent'>, contacts: Contacts): () => void;
+  /** A key the caller pressed on `legId`, seen by the media layer (RFC 4733). */
+  digit(legId: LegId, digit: string): void;
   /** What is alive, for leak checks: all zero once every call is over. */
   activity(): { calls: number; ivrSessions: number; ivrOutstanding: number; agentLegs: number };
 }
@@ -136,6 +138,7 @@ export function createVoice(o: VoiceOptions): Voice {
         ending.onEvent(event);
       });
     },
+    digit: (legId, digit) => ivr.digit(legId, digit),
     activity: () => ({
       calls: calls.size,
       ivrSessions: ivr.size,

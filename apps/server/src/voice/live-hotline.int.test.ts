@@ -1,0 +1,102 @@
+/**
+ * The demo hotline on the real server process: a sipp caller dials 4008001234 over UDP, is
+ * answered with our RTP media, hears the welcome prompt (synthesized by espeak-ng on first use)
+ * and hangs up; the call's timeline lands in the event log.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RtpTestPeer } from '../media/rtp-test-peer';
+import { freePort, startServer, waitForHealth, type Running } from '../../test/support/server-process';
+import { runSipp } from '../../test/support/sipp';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-hotline-'));
+
+/** Event types in the log, in order (read-only: the server still owns the file). */
+function eventTypes(): string[] {
+  const db = new BetterSqlite3(join(dataDir, 'switchboard.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT type FROM events ORDER BY position').all() as { type: string }[];
+    return rows.map((r) => r.type);
+  } finally {
+    db.close();
+  }
+}
+
+/** Polls the event log until `type` appears or the deadline passes. */
+async function waitForEvent(type: string, deadlineMs = 10_000): Promise<string[]> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const types = eventTypes();
+    if (types.includes(type) || Date.now() > deadline) return types;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the demo hotline on the live server', () => {
+  let server: Running;
+  let sipPort: number;
+
+  beforeAll(async () => {
+    const httpPort = await freePort();
+    sipPort = await freePort();
+    server = startServer([
+      '--http-port',
+      String(httpPort),
+      '--sip-port',
+      String(sipPort),
+      '--sip-host',
+      '127.0.0.1',
+      '--sip-answer-test-number',
+      '9196',
+      '--data-dir',
+      dataDir,
+    ]);
+    await waitForHealth(`http://127.0.0.1:${httpPort}`, server);
+  }, 60_000);
+
+  afterAll(async () => {
+    server.child.kill('SIGTERM');
+    const code = await server.exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(code).toBe(0);
+  });
+
+  it('answers 4008001234, plays the welcome over RTP and ends the call cleanly on BYE', async () => {
+    const caller = await RtpTestPeer.open();
+    try {
+      const call = runSipp({
+        scenario: 'hotline-welcome.xml',
+        port: sipPort,
+        transport: 'udp',
+        args: ['-s', '4008001234', '-key', 'rtp_port', String(caller.address.port)],
+        timeoutMs: 30_000,
+      });
+      // First use renders the welcome with espeak-ng and sox before it plays: allow for it.
+      await caller.waitForRtp(25, 15_000);
+      const result = await call;
+      expect(result.successful, result.output).toBe(1);
+      expect(result.exitCode).toBe(0);
+      expect(caller.rtp.every((p) => p.payloadType === 0)).toBe(true);
+      const types = await waitForEvent('CallEnded');
+      expect(types).toEqual(
+        expect.arrayContaining(['CallArrived', 'IvrStarted', 'IvrNodeEntered', 'CallEnded']),
+      );
+      expect(types.indexOf('CallArrived')).toBeLessThan(types.indexOf('CallEnded'));
+    } finally {
+      caller.close();
+    }
+  }, 60_000);
+
+  it('still answers the answer test number by itself once call control owns the calls', async () => {
+    const result = await runSipp({
+      scenario: 'invite-answer-bye.xml',
+      port: sipPort,
+      transport: 'udp',
+      args: ['-s', '9196'],
+    });
+    expect(result.successful, result.output).toBe(1);
+  }, 40_000);
+});

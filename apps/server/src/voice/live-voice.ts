@@ -1,0 +1,104 @@
+/**
+ * The voice context over the real media layer: RTP legs, players and bridges of an in-process
+ * {@link MediaService}, prompts synthesized once by espeak-ng, the demo flows, entry points and
+ * queues from the routing tables, caller profiles from the CRM and agents' devices from the SIP
+ * registrar. The composition root builds this, hands `media` and `voice.inbound` to call control
+ * and `voice.telephony` to routing, then calls `voice.attach`.
+ */
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { createFlowRegistry, demoShopFlow } from '@switchboard/ivr';
+import { reject, type Clock, type IdGenerator, type Timers } from '@switchboard/kernel';
+import { createCustomers } from '../customers/customers';
+import { MediaService, type RtpPortPoolOptions } from '../media';
+import { PromptSynthesizer } from '../prompts/prompt-synthesizer';
+import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
+import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
+import type { Database, EventStore } from '../store';
+import type { ContactLookup } from './registrar-agent-devices';
+import { registrarAgentDevices } from './registrar-agent-devices';
+import { screenPopProfiles } from './caller-profiles';
+import { MediaServicePort } from './media-service-port';
+import { synthesizedPromptSource } from './synthesized-prompt-source';
+import { ALWAYS_OPEN, tableEntryPoints, tableQueues } from './table-directories';
+import { createVoice, type Voice } from './voice';
+import type { VoiceLogger } from './voice-deps';
+import type { VoicemailPort } from './voice-ports';
+
+/** What {@link createLiveVoice} is built from. */
+export interface LiveVoiceOptions {
+  readonly database: Database;
+  readonly store: Pick<EventStore, 'append'>;
+  readonly dataDir: string;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly ids: IdGenerator;
+  readonly logger: VoiceLogger;
+  readonly registrar: ContactLookup;
+  /** RTP sockets: the address to bind and the port range. */
+  readonly rtp: RtpPortPoolOptions;
+  /** The address our SDP advertises when it differs from the bound one (a wildcard bind). */
+  readonly advertisedAddress?: string;
+}
+
+/** The running voice context and the media behind it. */
+export interface LiveVoice {
+  readonly voice: Voice;
+  /** Call control's media port. */
+  readonly media: MediaServicePort;
+  /** Releases every RTP leg (shutdown, after call control stopped taking calls). */
+  close(): void;
+}
+
+/** Until voicemail recording is wired, callers sent to voicemail take the flow's failure path. */
+const NO_VOICEMAIL: VoicemailPort = {
+  record: () =>
+    Promise.resolve(reject('VOICE.VOICEMAIL_UNAVAILABLE', 'Voicemail recording is not available yet')),
+};
+
+/** Builds the voice context over RTP media. */
+export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
+  const service = new MediaService({ ports: o.rtp });
+  const media = new MediaServicePort({
+    media: service,
+    // `voice` exists by the time a key press arrives: no call is up before it is built.
+    onDigit: (legId, digit) => voice.digit(legId, digit),
+    ...(o.advertisedAddress === undefined ? {} : { advertisedAddress: o.advertisedAddress }),
+  });
+  const routing = new RoutingConfigRepository(o.database.db as Kysely<RoutingConfigTables>);
+  const customers = createCustomers({ database: o.database });
+  const voice: Voice = createVoice({
+    store: o.store,
+    clock: o.clock,
+    timers: o.timers,
+    ids: o.ids,
+    logger: o.logger,
+    flows: createFlowRegistry([demoShopFlow]),
+    entryPoints: tableEntryPoints({
+      repository: routing,
+      calendar: ALWAYS_OPEN,
+      clock: o.clock,
+      defaultFlowId: 'demo-shop',
+    }),
+    queues: tableQueues(routing),
+    profiles: screenPopProfiles(customers.screenPops),
+    lookups: customers.lookups,
+    devices: registrarAgentDevices(o.registrar),
+    prompts: synthesizedPromptSource({
+      synthesizer: new PromptSynthesizer({ dataDir: o.dataDir }),
+      library: service.prompts,
+      fileRoot: join(o.dataDir, 'prompt-files'),
+    }),
+    player: media.promptPlayer(),
+    music: media.holdMusic(),
+    voicemail: NO_VOICEMAIL,
+  });
+  return {
+    voice,
+    media,
+    close: () => {
+      media.closeAll();
+      service.closeAll();
+    },
+  };
+}
