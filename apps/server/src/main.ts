@@ -34,9 +34,6 @@ import { createTelephony } from './telephony/telephony';
 import { uuidV7Ids } from './uuid-v7';
 import { createLiveVoice } from './voice/live-voice';
 
-/** RTP ports of the media layer (RTP on the even port, RTCP on the odd one above). */
-const RTP_PORTS = { minPort: 20_000, maxPort: 29_999 } as const;
-
 /** Exit code for an invalid configuration (as for a usage error). */
 const EXIT_CONFIG = 2;
 
@@ -135,9 +132,9 @@ async function start(
     ids,
     logger,
     registrar: telephony.registrar,
-    rtp: { bindAddress: config.sip.host, ...RTP_PORTS },
-    // A wildcard bind is not routable: advertise what SIP advertises.
-    advertisedAddress: telephony.local.host.replace(/^\[|\]$/g, ''),
+    rtp: { bindAddress: config.sip.host, minPort: config.media.rtpPortMin, maxPort: config.media.rtpPortMax },
+    // A wildcard bind is not routable: unless told otherwise, advertise what SIP advertises.
+    advertisedAddress: config.media.advertisedAddress ?? telephony.local.host.replace(/^\[|\]$/g, ''),
   });
   shutdown.add('media', async () => live.close());
   const { answerTestNumber, answerTestRingMs } = config.sip;

@@ -104,6 +104,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the RTP port range and advertised media address, and refuses a range without an even/odd pair', () => {
+    expect(ok([]).media).toEqual({ rtpPortMin: 20000, rtpPortMax: 29999, advertisedAddress: undefined });
+    expect(
+      ok(['--rtp-port-min', '40000', '--media-advertised-address', '203.0.113.7'], { RTP_PORT_MAX: '40999' })
+        .media,
+    ).toEqual({
+      rtpPortMin: 40000,
+      rtpPortMax: 40999,
+      advertisedAddress: '203.0.113.7',
+    });
+    expect(ok(['--rtp-port-min', '30000', '--rtp-port-max', '30001']).media.rtpPortMax).toBe(30001);
+    expect(problems(['--rtp-port-min', '30001', '--rtp-port-max', '30002'])).toEqual([
+      '--rtp-port-min / --rtp-port-max: the range holds no RTP/RTCP pair (an even port and the odd one above it)',
+    ]);
+  });
+
   it('reports a flag given without its value', () => {
     expect(problems(['--data-dir'])).toEqual(['--data-dir: needs a value']);
     expect(problems(['--http-port', '--demo'])).toEqual(['--http-port: needs a value']);

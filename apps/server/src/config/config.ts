@@ -102,6 +102,14 @@ export interface AuthConfig {
   readonly apiTokenMaxDays: number;
 }
 
+export interface MediaConfig {
+  /** RTP port range: RTP on the even ports, RTCP on the odd port above each (RFC 3550 §11). */
+  readonly rtpPortMin: number;
+  readonly rtpPortMax: number;
+  /** Address put in SDP when the bound one is not what peers should send to (NAT, wildcard bind). */
+  readonly advertisedAddress?: string | undefined;
+}
+
 export interface LogConfig {
   readonly level: LogLevel;
 }
@@ -115,6 +123,7 @@ export interface Config {
   readonly http: HttpConfig;
   readonly sip: SipConfig;
   readonly db: DbConfig;
+  readonly media: MediaConfig;
   readonly auth: AuthConfig;
   readonly log: LogConfig;
   readonly demo: DemoConfig;
@@ -176,6 +185,9 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sip.answerTestRingMs', flag: '--sip-answer-test-ring-ms', env: 'SIP_ANSWER_TEST_RING_MS', defaultValue: '0', parse: integer(0, 600_000), help: 'ring time before the answer test number answers' },
   { path: 'db.dataDir', flag: '--data-dir', env: 'DATA_DIR', defaultValue: './data', parse: text(), help: 'directory for the SQLite database and recordings' },
   { path: 'db.databaseUrl', flag: '--database-url', env: 'DATABASE_URL', parse: postgresUrl, help: 'PostgreSQL URL (unset: embedded SQLite)' },
+  { path: 'media.rtpPortMin', flag: '--rtp-port-min', env: 'RTP_PORT_MIN', defaultValue: '20000', parse: port, help: 'first port of the RTP/RTCP range' },
+  { path: 'media.rtpPortMax', flag: '--rtp-port-max', env: 'RTP_PORT_MAX', defaultValue: '29999', parse: port, help: 'last port of the RTP/RTCP range' },
+  { path: 'media.advertisedAddress', flag: '--media-advertised-address', env: 'MEDIA_ADVERTISED_ADDRESS', parse: host, help: "address SDP offers for RTP (unset: SIP's advertised address)" },
   { path: 'auth.sessionTtlHours', flag: '--session-ttl-hours', env: 'SESSION_TTL_HOURS', defaultValue: '12', parse: integer(1, 24 * 30), help: 'lifetime of a login session' },
   { path: 'auth.cookieSecure', flag: '--cookie-secure', env: 'COOKIE_SECURE', defaultValue: 'auto', parse: oneOf(['auto', 'always', 'never']), help: 'Secure attribute of the session cookie' },
   { path: 'auth.loginMaxFailuresPerUser', flag: '--login-max-failures-per-user', env: 'LOGIN_MAX_FAILURES_PER_USER', defaultValue: '5', parse: integer(1, 1000), help: 'failed logins per user name before throttling' },
@@ -212,6 +224,13 @@ export function loadConfig(
     problems.push({
       setting: '--sip-port / SIP_PORT',
       message: 'must differ from --http-port (both use TCP)',
+    });
+  }
+  const rtpMin = Number(values.get('media.rtpPortMin'));
+  if (rtpMin + (rtpMin % 2) + 1 > Number(values.get('media.rtpPortMax'))) {
+    problems.push({
+      setting: '--rtp-port-min / --rtp-port-max',
+      message: 'the range holds no RTP/RTCP pair (an even port and the odd one above it)',
     });
   }
   if ((values.get('sip.tlsCert') === undefined) !== (values.get('sip.tlsKey') === undefined)) {
@@ -251,6 +270,11 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       answerTestRingMs: get('sip.answerTestRingMs'),
     },
     db: { dataDir: resolve(cwd, get<string>('db.dataDir')), databaseUrl: get('db.databaseUrl') },
+    media: {
+      rtpPortMin: get('media.rtpPortMin'),
+      rtpPortMax: get('media.rtpPortMax'),
+      advertisedAddress: get('media.advertisedAddress'),
+    },
     auth: {
       sessionTtlHours: get('auth.sessionTtlHours'),
       cookieSecure: get('auth.cookieSecure'),
