@@ -137,6 +137,8 @@ async function start(
     advertisedAddress: config.media.advertisedAddress ?? telephony.local.host.replace(/^\[|\]$/g, ''),
   });
   shutdown.add('media', async () => live.close());
+  // Before any call can start a recording: repair what a crash left half-written.
+  logger.info(await live.recordings.recover(), 'recordings recovered');
   const { answerTestNumber, answerTestRingMs } = config.sip;
   const control = attachCallControl(telephony, {
     media: live.media,

@@ -6,6 +6,7 @@
 import type { Migration } from 'kysely';
 import { customerMigrations } from './customers/customer-migrations';
 import { identityMigrations } from './identity/identity-migrations';
+import { recordingsMigrations } from './recordings/recordings-migrations';
 import { routingConfigMigrations } from './routing-config/routing-config-migrations';
 import { eventStoreMigrations } from './store/event-store-migrations';
 import { telephonyMigrations } from './telephony/telephony-migrations';
@@ -16,4 +17,5 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
   ...routingConfigMigrations,
   ...telephonyMigrations,
   ...customerMigrations,
+  ...recordingsMigrations,
 };

@@ -22,6 +22,10 @@ import { requestLogSerializers } from './http/request-log';
 import { registerAccessControl } from './identity/access-control';
 import { registerIdentityRoutes, SESSION_COOKIE_NAME, type IdentityServices } from './identity/identity';
 import { RoutingConfigRepository } from './routing-config/routing-config-repository';
+import { recordingsRoot } from './recordings/call-recordings';
+import { RecordingRepository } from './recordings/recording-repository';
+import { recordingRoutes } from './recordings/recording-routes';
+import type { RecordingsTables } from './recordings/recordings-tables';
 import { routingConfigRoutes } from './routing-config/routing-config-routes';
 import type { Database } from './store/database';
 import { selectSipSubprotocol, sipWebSocketRoutes } from './telephony/transport/sip-websocket-route';
@@ -90,6 +94,11 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     services: createCustomers({ database: parts.database }),
     audit: parts.identity.audit,
     clock: parts.clock,
+  });
+  await app.register(recordingRoutes, {
+    repository: new RecordingRepository(parts.database.db as Kysely<RecordingsTables>),
+    root: recordingsRoot(config.db.dataDir),
+    audit: parts.identity.audit,
   });
   if (parts.sipWebSocket) {
     await app.register(sipWebSocketRoutes, {

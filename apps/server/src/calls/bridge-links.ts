@@ -12,6 +12,8 @@ interface Link {
   mediaUp: boolean;
   connecting: boolean;
   announced: boolean;
+  /** Where the first connection is recorded; see {@link BridgeLinks.connect}. */
+  readonly recordingPath: string | undefined;
 }
 
 /** Answers an unanswered inbound leg (the inbound side's `answer`). */
@@ -48,7 +50,7 @@ export class BridgeLinks {
   }
 
   /** The Bridge command. */
-  async bridge(aId: LegId, bId: LegId): Promise<Result<void, Rejection>> {
+  async bridge(aId: LegId, bId: LegId, recordingPath?: string): Promise<Result<void, Rejection>> {
     const a = this.ctx.legs.get(aId);
     const b = this.ctx.legs.get(bId);
     if (a === undefined || b === undefined) return reject('CALLS.UNKNOWN_LEG', 'No such leg', { aId, bId });
@@ -59,7 +61,15 @@ export class BridgeLinks {
       return reject('CALLS.ALREADY_BRIDGED', 'A leg is already bridged to another leg', { aId, bId });
     }
     const outbound = new Set([a, b].filter((l) => l.direction === 'outbound').map((l) => l.id));
-    const link: Link = { a: aId, b: bId, outbound, mediaUp: false, connecting: false, announced: false };
+    const link: Link = {
+      a: aId,
+      b: bId,
+      outbound,
+      mediaUp: false,
+      connecting: false,
+      announced: false,
+      recordingPath,
+    };
     this.links.set(aId, link);
     this.links.set(bId, link);
     return this.progress(link);
@@ -133,7 +143,11 @@ export class BridgeLinks {
     const b = this.ctx.legs.get(link.b);
     if (a === undefined || b === undefined || !ready(a) || !ready(b)) return ok(undefined);
     link.connecting = true;
-    const connected = await this.ctx.media.connect(a.endpoint!, b.endpoint!);
+    // Only the first connection records: a file is created once, and a reconnection after hold
+    // would otherwise collide with it.
+    const recording =
+      link.announced || link.recordingPath === undefined ? {} : { recordingPath: link.recordingPath };
+    const connected = await this.ctx.media.connect(a.endpoint!, b.endpoint!, recording);
     link.connecting = false;
     if (!connected.ok) return connected;
     if (this.links.get(a.id) !== link || !ready(a) || !ready(b)) {

@@ -70,6 +70,8 @@ export interface Originate {
 export interface Bridge {
   readonly type: 'Bridge';
   readonly legIds: readonly [LegId, LegId];
+  /** Records the bridged call there (first leg left, second right); see `ConnectOptions`. */
+  readonly recordingPath?: string;
 }
 
 /** Put the leg's remote on hold (re-INVITE sendonly, music on hold). */

@@ -35,7 +35,7 @@ export async function dispatchCommand(
     case 'Originate':
       return to.outbound.originate(command.request);
     case 'Bridge':
-      return none(await to.links.bridge(command.legIds[0], command.legIds[1]));
+      return none(await to.links.bridge(command.legIds[0], command.legIds[1], command.recordingPath));
     case 'Hold':
       return none(await to.hold.hold(command.legId));
     case 'Resume':

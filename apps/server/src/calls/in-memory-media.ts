@@ -7,7 +7,13 @@ import {
   type LocalAudio,
   type MediaDirection,
 } from '@switchboard/sip';
-import type { MediaEndpoint, MediaEndpointId, MediaPort, OpenEndpointRequest } from './media-port';
+import type {
+  ConnectOptions,
+  MediaEndpoint,
+  MediaEndpointId,
+  MediaPort,
+  OpenEndpointRequest,
+} from './media-port';
 
 interface Endpoint {
   readonly legId: string;
@@ -35,6 +41,8 @@ export class InMemoryMedia implements MediaPort {
   /** Connected pairs, keyed `a|b` with the ids sorted. */
   readonly connections = new Set<string>();
   readonly musicOnHold = new Set<MediaEndpointId>();
+  /** Every recording path a connection was asked to record to, in order. */
+  readonly recordingPaths: string[] = [];
   private nextPort: number;
   private seq = 0;
   private readonly address: string;
@@ -98,9 +106,14 @@ export class InMemoryMedia implements MediaPort {
     return this.answer(e, sdp);
   }
 
-  async connect(a: MediaEndpointId, b: MediaEndpointId): Promise<Result<void, Rejection>> {
+  async connect(
+    a: MediaEndpointId,
+    b: MediaEndpointId,
+    options?: ConnectOptions,
+  ): Promise<Result<void, Rejection>> {
     if (!this.endpoints.has(a)) return unknown(a);
     if (!this.endpoints.has(b)) return unknown(b);
+    if (options?.recordingPath !== undefined) this.recordingPaths.push(options.recordingPath);
     this.connections.add(pairKey(a, b));
     return ok(undefined);
   }

@@ -6,7 +6,13 @@ export type * from './call-commands';
 export type * from './call-events';
 export type { InboundCallHandler, InboundDecision, InboundOffer } from './inbound-call-handler';
 export { UNKNOWN_NUMBER } from './inbound-call-handler';
-export type { MediaEndpoint, MediaEndpointId, MediaPort, OpenEndpointRequest } from './media-port';
+export type {
+  ConnectOptions,
+  MediaEndpoint,
+  MediaEndpointId,
+  MediaPort,
+  OpenEndpointRequest,
+} from './media-port';
 export { InMemoryMedia } from './in-memory-media';
 export type { InMemoryMediaOptions } from './in-memory-media';
 export type { LegState } from './leg-state';

@@ -14,6 +14,15 @@ export interface OpenEndpointRequest {
   readonly webrtc?: boolean;
 }
 
+/** How {@link MediaPort.connect} relays. */
+export interface ConnectOptions {
+  /**
+   * Records the connection (stereo: `a` left, `b` right) to this file, chosen by the server from
+   * its own ids. A recording that cannot start is logged and the call is connected unrecorded.
+   */
+  readonly recordingPath?: string;
+}
+
 /** An open endpoint and our SDP: the answer to `remoteOffer`, else our offer. */
 export interface MediaEndpoint {
   readonly id: MediaEndpointId;
@@ -39,7 +48,7 @@ export interface MediaPort {
   /** A new offer from the remote (re-INVITE, UPDATE): our answer. */
   answerOffer(endpoint: MediaEndpointId, sdp: string): Result<string, Rejection>;
   /** Relays audio (and RFC 4733 events) between two endpoints; the recorder hangs off here. */
-  connect(a: MediaEndpointId, b: MediaEndpointId): Promise<Result<void, Rejection>>;
+  connect(a: MediaEndpointId, b: MediaEndpointId, options?: ConnectOptions): Promise<Result<void, Rejection>>;
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void;
   /** Plays music on hold into the endpoint until stopped or released. */
   startMusicOnHold(endpoint: MediaEndpointId): void;

@@ -76,6 +76,9 @@ export const PROBLEM_STATUS: Readonly<Record<string, number>> = {
   'CUSTOMERS.CALLER_ANONYMOUS': 422,
   'CUSTOMERS.CALLER_NUMBER_INVALID': 422,
   'CUSTOMERS.TOO_MANY_LOOKUPS': 429,
+  // Recordings (recordings/recording-codes.ts): another tenant's recording is as absent as none.
+  'RECORDINGS.RECORDING_NOT_FOUND': 404,
+  'RECORDINGS.AUDIO_MISSING': 404,
   // Real-time: an event-stream upgrade from a page of another origin.
   'REALTIME.ORIGIN_NOT_ALLOWED': 403,
 };

@@ -16,7 +16,7 @@ import type { CallEvent, LegEnded, LegId } from '../calls';
 import type { CallJournal } from './call-journal';
 import { callTarget, type CallCommands, type Contacts, type VoiceLogger } from './voice-deps';
 import type { InboundCall, VoiceCalls } from './voice-calls';
-import type { AgentDevices, HoldMusic } from './voice-ports';
+import type { AgentDevices, CallRecordingPolicy, HoldMusic } from './voice-ports';
 
 /** One offer ringing one agent's devices. */
 interface Attempt {
@@ -40,6 +40,8 @@ export interface AgentLegsOptions {
   readonly logger: VoiceLogger;
   /** Extra ring time on the device beyond routing's deadline, so routing's RONA decides first. */
   readonly ringGraceMs?: number;
+  /** Where bridged calls are recorded; none are without it. */
+  readonly recording?: CallRecordingPolicy;
 }
 
 /** Rings agents' devices and bridges the one that answers. */
@@ -124,7 +126,13 @@ export class AgentLegs {
       return;
     }
     o.music.stop(call.legId);
-    const bridged = await o.control.execute({ type: 'Bridge', legIds: [call.legId, attempt.legId!] });
+    const recordingPath = await this.recordingPathFor(call);
+    const bridged = await o.control.execute({
+      type: 'Bridge',
+      // The caller first: recordings put the caller on the left channel, the agent on the right.
+      legIds: [call.legId, attempt.legId!],
+      ...(recordingPath === undefined ? {} : { recordingPath }),
+    });
     if (!bridged.ok) o.logger.error({ contactId: call.contactId, rejection: bridged.error }, 'bridge failed');
     else
       void o.journal.append(callTarget(call, attempt.legId!), [
@@ -139,6 +147,18 @@ export class AgentLegs {
           },
         },
       ]);
+  }
+
+  /** The recording file of `call`; a failing index never keeps the caller from their agent. */
+  private async recordingPathFor(call: InboundCall): Promise<string | undefined> {
+    const { recording, logger } = this.o;
+    if (recording === undefined) return undefined;
+    try {
+      return await recording.recordingPathFor(call);
+    } catch (e) {
+      logger.error({ contactId: call.contactId, err: e }, 'recording not started');
+      return undefined;
+    }
   }
 
   private async ended(attempt: Attempt, event: LegEnded): Promise<void> {

@@ -40,6 +40,10 @@ describe('inbound call through the demo hotline', () => {
     expect(rig.agentPhones.agent1!.methods()).toContain('INVITE');
     await rig.advance(3000);
     expect(await rig.agentStatus('agent1')).toBe('busy');
+    // Every bridged call is recorded, to a file named by server ids only.
+    expect(rig.recordingPaths).toEqual([
+      expect.stringMatching(new RegExp(`^/recordings/[^/]+/${contactId}\\.wav$`)),
+    ]);
     rig.trunk.hangUp();
     await rig.advance(500);
     expect(await rig.agentStatus('agent1')).toBe('wrap-up');

@@ -11,6 +11,9 @@ import { createFlowRegistry, demoShopFlow } from '@switchboard/ivr';
 import { reject, type Clock, type IdGenerator, type Timers } from '@switchboard/kernel';
 import { createCustomers } from '../customers/customers';
 import { MediaService, type RtpPortPoolOptions } from '../media';
+import { CallRecordings, recordingsRoot } from '../recordings/call-recordings';
+import { RecordingRepository } from '../recordings/recording-repository';
+import type { RecordingsTables } from '../recordings/recordings-tables';
 import { PromptSynthesizer } from '../prompts/prompt-synthesizer';
 import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
 import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
@@ -46,6 +49,11 @@ export interface LiveVoice {
   readonly voice: Voice;
   /** Call control's media port. */
   readonly media: MediaServicePort;
+  /**
+   * The recordings index. Run its `recover()` once at start-up, before calls are taken: it repairs
+   * what a crash left behind.
+   */
+  readonly recordings: CallRecordings;
   /** Releases every RTP leg (shutdown, after call control stopped taking calls). */
   close(): void;
 }
@@ -59,8 +67,20 @@ const NO_VOICEMAIL: VoicemailPort = {
 /** Builds the voice context over RTP media. */
 export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
   const service = new MediaService({ ports: o.rtp });
+  const recordings = new CallRecordings({
+    repository: new RecordingRepository(o.database.db as Kysely<RecordingsTables>),
+    root: recordingsRoot(o.dataDir),
+    clock: o.clock,
+    ids: o.ids,
+    logger: o.logger,
+  });
   const media = new MediaServicePort({
     media: service,
+    onRecordingClosed: (summary) =>
+      void recordings
+        .closed(summary)
+        .catch((e: unknown) => o.logger.error({ err: e }, 'recording not indexed')),
+    onRecordingFailed: (path, rejection) => o.logger.warn({ path, rejection }, 'recording failed to start'),
     // `voice` exists by the time a key press arrives: no call is up before it is built.
     onDigit: (legId, digit) => voice.digit(legId, digit),
     ...(o.advertisedAddress === undefined ? {} : { advertisedAddress: o.advertisedAddress }),
@@ -92,10 +112,13 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     player: media.promptPlayer(),
     music: media.holdMusic(),
     voicemail: NO_VOICEMAIL,
+    // Every bridged call is recorded until queues carry a recording policy.
+    recording: { recordingPathFor: (call) => recordings.begin(call) },
   });
   return {
     voice,
     media,
+    recordings,
     close: () => {
       media.closeAll();
       service.closeAll();

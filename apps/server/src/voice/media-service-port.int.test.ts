@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeWav, telephoneEventPackets, ULAW_SILENCE } from '@switchboard/media';
+import { encodeWav, parseWav, telephoneEventPackets, ULAW_SILENCE, wavSamples } from '@switchboard/media';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MediaService } from '../media';
+import { MediaService, type RecordingSummary } from '../media';
 import { eventually, RtpTestPeer } from '../media/rtp-test-peer';
 import { MediaServicePort } from './media-service-port';
 import type { PlaybackEnd } from './voice-ports';
@@ -76,10 +76,26 @@ afterEach(() => {
   digits.length = 0;
 });
 
-function setup(): void {
+function setup(onRecordingClosed?: (summary: RecordingSummary) => void): void {
   const minPort = 32000 + 2 * Math.floor(Math.random() * 3000);
   media = new MediaService({ ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 99 } });
-  port = new MediaServicePort({ media, onDigit: (legId, digit) => digits.push([legId, digit]) });
+  port = new MediaServicePort({
+    media,
+    onDigit: (legId, digit) => digits.push([legId, digit]),
+    ...(onRecordingClosed ? { onRecordingClosed } : {}),
+  });
+}
+
+/** `frames` 20 ms μ-law frames of one constant byte, paced in real time like a phone would. */
+async function talk(from: RtpTestPeer, to: { address: string; port: number }, byte: number, frames: number) {
+  const payload = new Uint8Array(160).fill(byte);
+  for (let i = 0; i < frames; i++) {
+    from.sendRtp(
+      { payloadType: 0, marker: i === 0, sequenceNumber: i, timestamp: i * 160, ssrc: byte, payload },
+      to,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 describe('MediaServicePort over real UDP', () => {
@@ -165,6 +181,49 @@ describe('MediaServicePort over real UDP', () => {
     port.release(eb.id);
     expect(port.openCount).toBe(0);
     expect(media.openLegs).toBe(0);
+  });
+
+  it('records a connection to the path connect names: caller left, agent right', async () => {
+    const summaries: RecordingSummary[] = [];
+    setup((summary) => summaries.push(summary));
+    const [a, b] = [await peer(), await peer()];
+    const ea = await answer('caller', a);
+    const eb = await answer('agent', b);
+    const path = join(dir, 'recordings', 'tenant-1', '2026-11-23', 'contact-1.wav');
+    expect((await port.connect(ea.id, eb.id, { recordingPath: path })).ok).toBe(true);
+    // Both talk at once, each with its own non-silent byte (μ-law 0x10 and 0x90 differ in sign).
+    await Promise.all([talk(a, answered(ea.localSdp), 0x10, 40), talk(b, answered(eb.localSdp), 0x90, 40)]);
+    port.release(ea.id);
+    port.release(eb.id);
+    await eventually(() => summaries.length === 1, 3000, 'the recording closed');
+    expect(summaries[0]).toMatchObject({ path });
+    expect(summaries[0]!.durationMs).toBeGreaterThanOrEqual(600);
+    const wav = parseWav(await readFile(path));
+    if (!wav.ok) throw new Error(wav.error.code);
+    expect(wav.value.format).toMatchObject({ channels: 2, sampleRate: 8000 });
+    const stereo = wavSamples(wav.value);
+    const left = stereo.filter((_, i) => i % 2 === 0);
+    const right = stereo.filter((_, i) => i % 2 === 1);
+    // The caller's byte decodes negative, the agent's positive: each lands on its own channel.
+    expect(left.filter((v) => v < -1000).length).toBeGreaterThan(8000 * 0.4);
+    expect(right.filter((v) => v > 1000).length).toBeGreaterThan(8000 * 0.4);
+    expect(left.some((v) => v > 1000)).toBe(false);
+    expect(right.some((v) => v < -1000)).toBe(false);
+  });
+
+  it('connects the call unrecorded when its recording cannot start', async () => {
+    const summaries: RecordingSummary[] = [];
+    setup((summary) => summaries.push(summary));
+    const [a, b] = [await peer(), await peer()];
+    const ea = await answer('caller', a);
+    const eb = await answer('agent', b);
+    // The folder the recording should go in is a file: creating the recording fails.
+    await writeFile(join(dir, 'not-a-folder'), '');
+    const path = join(dir, 'not-a-folder', 'contact-2.wav');
+    expect((await port.connect(ea.id, eb.id, { recordingPath: path })).ok).toBe(true);
+    expect(summaries).toMatchObject([{ path, dataBytes: 0, error: { code: expect.any(String) } }]);
+    await talk(a, answered(ea.localSdp), 0x10, 3);
+    await b.waitFor((p) => p.rtp.some((r) => r.payload[0] === 0x10), 3000, 'relayed audio');
   });
 
   it('offers PCMU for an outbound leg and sends to the address of the answer', async () => {

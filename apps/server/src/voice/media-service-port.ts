@@ -16,8 +16,15 @@ import {
   type NegotiatedAudio,
   type SessionDescription,
 } from '@switchboard/sip';
-import type { LegId, MediaEndpoint, MediaEndpointId, MediaPort, OpenEndpointRequest } from '../calls';
-import type { Bridge, LegCodec, MediaLeg, MediaService, PlaybackItem } from '../media';
+import type {
+  ConnectOptions,
+  LegId,
+  MediaEndpoint,
+  MediaEndpointId,
+  MediaPort,
+  OpenEndpointRequest,
+} from '../calls';
+import type { Bridge, LegCodec, MediaLeg, MediaService, PlaybackItem, RecordingSummary } from '../media';
 import { sipStatusOfMediaRejection } from '../media';
 import { LegPlayback } from './leg-playback';
 import type { HoldMusic, PromptPlayer } from './voice-ports';
@@ -31,8 +38,15 @@ export interface MediaServicePortOptions {
   readonly onDigit?: (legId: LegId, digit: string) => void;
   /** What music on hold loops; default silence, which still keeps NAT bindings and the stream alive. */
   readonly musicOnHold?: () => Promise<PlaybackItem | undefined>;
-  /** Where a connection is recorded (stereo WAV), or `undefined` not to record it. */
+  /**
+   * Where a connection is recorded (stereo WAV) when `connect` names no path, or `undefined` not
+   * to record it.
+   */
   readonly recordingPath?: (a: LegId, b: LegId) => string | undefined;
+  /** A recording was closed (unbridge, hold, hang-up) or could not start (`error`). */
+  readonly onRecordingClosed?: (summary: RecordingSummary) => void;
+  /** Why a recording could not start; the call is connected unrecorded. */
+  readonly onRecordingFailed?: (path: string, rejection: Rejection) => void;
 }
 
 interface Endpoint {
@@ -117,7 +131,11 @@ export class MediaServicePort implements MediaPort {
     return typeof answer === 'string' ? ok(answer) : answer;
   }
 
-  async connect(a: MediaEndpointId, b: MediaEndpointId): Promise<Result<void, Rejection>> {
+  async connect(
+    a: MediaEndpointId,
+    b: MediaEndpointId,
+    options?: ConnectOptions,
+  ): Promise<Result<void, Rejection>> {
     const ea = this.endpoints.get(a);
     const eb = this.endpoints.get(b);
     if (ea === undefined) return unknown(a);
@@ -126,8 +144,14 @@ export class MediaServicePort implements MediaPort {
     // Prompts or music would otherwise interleave with the other party's voice.
     ea.playback.stopAll();
     eb.playback.stopAll();
-    const path = this.o.recordingPath?.(ea.legId, eb.legId);
-    const bridged = await this.o.media.bridge(ea.leg, eb.leg, path);
+    const path = options?.recordingPath ?? this.o.recordingPath?.(ea.legId, eb.legId);
+    let bridged = await this.o.media.bridge(ea.leg, eb.leg, path);
+    if (!bridged.ok && path !== undefined) {
+      // A full disk must not cost the caller their agent: talk unrecorded, and say so.
+      this.o.onRecordingFailed?.(path, bridged.error);
+      this.o.onRecordingClosed?.({ path, dataBytes: 0, durationMs: 0, pausedMs: 0, error: bridged.error });
+      bridged = await this.o.media.bridge(ea.leg, eb.leg);
+    }
     if (!bridged.ok) return bridged;
     ea.bridge = bridged.value;
     eb.bridge = bridged.value;
@@ -189,7 +213,9 @@ export class MediaServicePort implements MediaPort {
     const bridge = e?.bridge;
     if (bridge === undefined) return;
     bridge.unbridge();
-    void bridge.recorder?.close();
+    const closing = bridge.recorder?.close();
+    const onClosed = this.o.onRecordingClosed;
+    if (closing !== undefined && onClosed !== undefined) void closing.then(onClosed);
     for (const leg of [bridge.caller, bridge.agent]) {
       const side = this.byLeg.get(leg.id);
       if (side?.bridge === bridge) side.bridge = undefined;

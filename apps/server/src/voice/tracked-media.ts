@@ -5,7 +5,14 @@
  */
 import type { Rejection, Result } from '@switchboard/kernel';
 import type { MediaDirection } from '@switchboard/sip';
-import type { LegId, MediaEndpoint, MediaEndpointId, MediaPort, OpenEndpointRequest } from '../calls';
+import type {
+  ConnectOptions,
+  LegId,
+  MediaEndpoint,
+  MediaEndpointId,
+  MediaPort,
+  OpenEndpointRequest,
+} from '../calls';
 import type { HoldMusic } from './voice-ports';
 
 /** Media with a leg → endpoint index. */
@@ -45,8 +52,12 @@ export class TrackedMedia implements MediaPort {
     return this.inner.answerOffer(endpoint, sdp);
   }
 
-  connect(a: MediaEndpointId, b: MediaEndpointId): Promise<Result<void, Rejection>> {
-    return this.inner.connect(a, b);
+  connect(
+    a: MediaEndpointId,
+    b: MediaEndpointId,
+    options?: ConnectOptions,
+  ): Promise<Result<void, Rejection>> {
+    return this.inner.connect(a, b, options);
   }
 
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void {

@@ -67,6 +67,21 @@ export interface HoldMusic {
   stop(legId: LegId): void;
 }
 
+/** Which call is about to be bridged, for {@link CallRecordingPolicy}. */
+export interface RecordedCallRef {
+  readonly tenantId: TenantId;
+  readonly contactId: string;
+  readonly callId: string;
+}
+
+/**
+ * Decides whether a caller↔agent bridge is recorded and where (a queue's recording policy belongs
+ * here once queues have one). Resolves to the file to record to, or `undefined` not to record.
+ */
+export interface CallRecordingPolicy {
+  recordingPathFor(call: RecordedCallRef): Promise<string | undefined>;
+}
+
 /** What a voicemail request names. */
 export interface VoicemailRequest {
   readonly tenantId: TenantId;

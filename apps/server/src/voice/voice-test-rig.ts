@@ -82,7 +82,8 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
     },
   };
   const voicemails: VoicemailRequest[] = [];
-  const media = new TrackedMedia(new InMemoryMedia());
+  const inMemoryMedia = new InMemoryMedia();
+  const media = new TrackedMedia(inMemoryMedia);
   const voice: Voice = createVoice({
     store,
     clock,
@@ -122,6 +123,7 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
         return { ok: true, value: { path: `/voicemail/${request.contactId}.wav`, durationMs: 5000 } };
       },
     },
+    recording: { recordingPathFor: async (call) => `/recordings/${call.tenantId}/${call.contactId}.wav` },
   });
   const control = b2buaOnWire(wire, clock, { media, inbound: voice.inbound });
   const flow: ContactFlow = createContactFlow({
@@ -174,6 +176,8 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
     agentPhones: phones,
     played,
     voicemails,
+    /** Files the media layer was asked to record bridged calls to. */
+    recordingPaths: inMemoryMedia.recordingPaths,
     store,
     advance,
     /** The routing id (user id) of a named agent. */

@@ -23,6 +23,7 @@ import { VoiceCalls } from './voice-calls';
 import type { CallCommands, Contacts, VoiceLogger } from './voice-deps';
 import type {
   AgentDevices,
+  CallRecordingPolicy,
   EntryPointDirectory,
   HoldMusic,
   PromptPlayer,
@@ -52,6 +53,8 @@ export interface VoiceOptions {
   readonly voicemail: VoicemailPort;
   /** Extra device ring time past routing's deadline (routing's RONA decides first); default 2 s. */
   readonly ringGraceMs?: number;
+  /** Where caller↔agent bridges are recorded; unrecorded without it. */
+  readonly recording?: CallRecordingPolicy;
 }
 
 /** The running context. */
@@ -94,6 +97,7 @@ export function createVoice(o: VoiceOptions): Voice {
     calls,
     devices: o.devices,
     ...(o.ringGraceMs === undefined ? {} : { ringGraceMs: o.ringGraceMs }),
+    ...(o.recording === undefined ? {} : { recording: o.recording }),
   });
   const voicemail = new VoicemailDesk({ ...shared, voicemail: o.voicemail });
   const queue = new CallQueue({ ...shared, queues: o.queues });

@@ -1,0 +1,160 @@
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import type { Clock, IdGenerator, TenantId } from '@switchboard/kernel';
+import { recoverRecordings, type RecordingEncoding, type RecordingSummary } from '../media';
+import type { RecordingRepository } from './recording-repository';
+
+/** Where recordings live: `<dataDir>/recordings`. */
+export function recordingsRoot(dataDir: string): string {
+  return join(dataDir, 'recordings');
+}
+
+/** Which call a recording belongs to; every part is a server-issued id. */
+export interface RecordedCall {
+  readonly tenantId: TenantId;
+  readonly contactId: string;
+  readonly callId: string;
+}
+
+/** What start-up recovery did. */
+export interface RecordingRecoveryReport {
+  /** WAV files whose header was patched. */
+  readonly repairedFiles: number;
+  /** Index rows left `recording` by the crash, now `recovered`. */
+  readonly recoveredRows: number;
+}
+
+/** What {@link CallRecordings} logs. */
+export interface RecordingsLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/** Options of {@link CallRecordings}. */
+export interface CallRecordingsOptions {
+  readonly repository: RecordingRepository;
+  /** `<dataDir>/recordings`: every file lives below it. */
+  readonly root: string;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: RecordingsLogger;
+  /** The media service's sample encoding; default `mulaw` (its default too). */
+  readonly encoding?: RecordingEncoding;
+}
+
+/**
+ * Ids become path segments: anything but plain id characters is refused, so no id can climb out of
+ * its tenant's folder even if one were ever taken from outside.
+ */
+const SAFE_SEGMENT = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Stereo, 8 kHz. */
+const BYTES_PER_SECOND: Record<RecordingEncoding, number> = { mulaw: 16_000, alaw: 16_000, pcm16: 32_000 };
+
+/**
+ * Names, indexes and closes call recordings. A bridged call is recorded to
+ * `<root>/<tenant>/<yyyy-mm-dd>/<contact>.wav` (UTC date; a contact bridged again the same day gets
+ * `<contact>-2.wav`, …), with a row written before the first byte so a crash leaves a row to repair.
+ */
+export class CallRecordings {
+  private readonly encoding: RecordingEncoding;
+
+  constructor(private readonly o: CallRecordingsOptions) {
+    this.encoding = o.encoding ?? 'mulaw';
+  }
+
+  /** The recordings root. */
+  get root(): string {
+    return this.o.root;
+  }
+
+  /**
+   * Indexes a new recording of `call` and answers the absolute file path to record to, or
+   * `undefined` (logged) when the call's ids cannot name a file.
+   */
+  async begin(call: RecordedCall): Promise<string | undefined> {
+    if (![call.tenantId, call.contactId].every((s) => SAFE_SEGMENT.test(s))) {
+      this.o.logger.warn({ contactId: call.contactId }, 'recording skipped: ids unfit for a file name');
+      return undefined;
+    }
+    const now = new Date(this.o.clock.now()).toISOString();
+    const day = now.slice(0, 10);
+    const earlier = await this.o.repository.list(call.tenantId, { contactId: call.contactId });
+    const taken = new Set(earlier.map((r) => r.relativePath));
+    let relativePath = `${call.tenantId}/${day}/${call.contactId}.wav`;
+    for (let n = 2; taken.has(relativePath); n++)
+      relativePath = `${call.tenantId}/${day}/${call.contactId}-${n}.wav`;
+    await this.o.repository.insert({
+      id: this.o.ids.next(),
+      tenantId: call.tenantId,
+      contactId: call.contactId,
+      callId: call.callId,
+      relativePath,
+      startedAt: now,
+      format: `wav/${this.encoding}-8000-stereo`,
+    });
+    return join(this.o.root, ...relativePath.split('/'));
+  }
+
+  /** Completes the row of a closed recording with its duration and size. */
+  async closed(summary: RecordingSummary): Promise<void> {
+    const relativePath = this.relativeOf(summary.path);
+    if (relativePath === undefined) return;
+    if (summary.error !== undefined)
+      this.o.logger.warn({ path: relativePath, rejection: summary.error }, 'recording closed with an error');
+    await this.o.repository.finish(relativePath, {
+      status: 'complete',
+      endedAt: new Date(this.o.clock.now()).toISOString(),
+      durationMs: summary.durationMs,
+      bytes: await sizeOf(summary.path),
+    });
+  }
+
+  /**
+   * Start-up, before any call: repairs WAV headers a crash left unfinished and marks rows still
+   * `recording` as `recovered`, sized from what is really on disk. A row's end is its start plus
+   * the audio that survived, the best estimate of when the writing stopped.
+   */
+  async recover(): Promise<RecordingRecoveryReport> {
+    const files = await recoverRecordings(this.o.root);
+    const audioBytes = new Map(files.map((f) => [f.path, f.dataBytes]));
+    const open = await this.o.repository.listOpen();
+    for (const row of open) {
+      const path = join(this.o.root, ...row.relativePath.split('/'));
+      const bytes = await sizeOf(path);
+      // A missing or refused file has no audio to speak of.
+      const dataBytes = audioBytes.get(path) ?? 0;
+      const durationMs = Math.floor((dataBytes * 1000) / BYTES_PER_SECOND[this.encodingOf(row.format)]);
+      await this.o.repository.finish(row.relativePath, {
+        status: 'recovered',
+        endedAt: new Date(Date.parse(row.startedAt) + durationMs).toISOString(),
+        durationMs,
+        bytes,
+      });
+    }
+    return {
+      repairedFiles: files.filter((f) => f.outcome === 'repaired').length,
+      recoveredRows: open.length,
+    };
+  }
+
+  /** The `/`-separated path below the root, or undefined for a file outside it. */
+  private relativeOf(path: string): string | undefined {
+    const rel = relative(this.o.root, path);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    return rel.split(sep).join('/');
+  }
+
+  private encodingOf(format: string): RecordingEncoding {
+    const encoding = format.split('/')[1]?.split('-')[0];
+    return encoding === 'alaw' || encoding === 'pcm16' ? encoding : 'mulaw';
+  }
+}
+
+/** The file's size, 0 when it is missing (a recording that never got its first write). */
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
