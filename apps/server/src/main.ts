@@ -135,6 +135,7 @@ async function start(
     rtp: { bindAddress: config.sip.host, minPort: config.media.rtpPortMin, maxPort: config.media.rtpPortMax },
     // A wildcard bind is not routable: unless told otherwise, advertise what SIP advertises.
     advertisedAddress: config.media.advertisedAddress ?? telephony.local.host.replace(/^\[|\]$/g, ''),
+    screenPops: realtime.screenPops,
   });
   shutdown.add('media', async () => live.close());
   // Before any call can start a recording: repair what a crash left half-written.

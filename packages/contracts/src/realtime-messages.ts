@@ -6,6 +6,8 @@
  *   server → client   hello       once, first: who you are and what you will receive
  *                     event       one domain event (agents: their own and their offers;
  *                                 supervisors and admins: every event of the tenant)
+ *                     screen-pop  the ringing agent only: the caller's customer record, recent
+ *                                 orders and open tickets for the contact being offered to them
  *                     statistics  supervisors and admins: a snapshot, throttled, on change and
  *                                 every few seconds
  *                     resync      you fell behind and messages were dropped: reload state over
@@ -16,6 +18,7 @@
  */
 import type { EventNameOf, EventType } from './event-names';
 import type { EventPayloads } from './event-payloads';
+import type { ScreenPopPayload } from './screen-pop';
 import type { StatisticsSnapshot } from './statistics';
 
 /** Path of the real-time endpoint. */
@@ -47,6 +50,17 @@ export type EventMessage = {
   };
 }[EventType];
 
+/**
+ * The screen pop of a contact whose offer rings `agentId`'s device. Sent to that agent alone:
+ * supervisors follow the contact through its events and open a record through the audited API.
+ */
+export interface ScreenPopMessage {
+  readonly type: 'screen-pop';
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly screenPop: ScreenPopPayload;
+}
+
 export interface StatisticsMessage {
   readonly type: 'statistics';
   readonly snapshot: StatisticsSnapshot;
@@ -65,7 +79,8 @@ export interface PongMessage {
 }
 
 /** Everything the server sends. */
-export type ServerMessage = HelloMessage | EventMessage | StatisticsMessage | ResyncMessage | PongMessage;
+export type ServerMessage =
+  HelloMessage | EventMessage | ScreenPopMessage | StatisticsMessage | ResyncMessage | PongMessage;
 
 /** Everything a client may send; anything else is ignored. */
 export type ClientMessage = { readonly type: 'ping' };

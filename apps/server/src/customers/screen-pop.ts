@@ -3,6 +3,7 @@
  * turned into the agent's screen pop, the IVR's caller attributes and routing's contact attributes.
  */
 import type { TenantId } from '@switchboard/kernel';
+import type { ScreenPopPayload } from '@switchboard/contracts';
 import { maskPhoneNumber, normalizeCallerNumber } from './caller-identity';
 import type { CustomerRepository } from './customer-repository';
 import { customerView, orderView, type CustomerView, type OrderView } from './customer-views';
@@ -74,6 +75,21 @@ export class ScreenPopService {
     const n = parsed.value;
     return { status: 'identified', e164: n.e164, masked: n.masked, region: this.regions.regionOf(n) };
   }
+}
+
+/**
+ * The screen pop as pushed to the ringing agent: the same record without the caller's E.164,
+ * because a pushed message ends up in browser memory and logs; the masked form is enough to greet
+ * the caller, and the full number is one audited look-up away.
+ */
+export function screenPopPayload(pop: ScreenPop): ScreenPopPayload {
+  const { status, masked, region } = pop.caller;
+  return {
+    caller: { status, masked, region },
+    ...(pop.customer === undefined ? {} : { customer: pop.customer }),
+    recentOrders: pop.recentOrders,
+    openTickets: pop.openTickets,
+  };
 }
 
 /**

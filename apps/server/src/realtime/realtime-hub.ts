@@ -2,12 +2,14 @@
  * The fan-out of stored events and statistics to WebSocket clients of this node, by tenant:
  * agents get the events naming them (their state, their offers, their contacts); supervisors and
  * admins get every event of the tenant and statistics snapshots — on change, at most one per
- * `minGapMs`, and at least every `intervalMs` (waits grow while nothing happens). Publishing only
- * queues messages on each connection, so the routing host never waits for a client.
+ * `minGapMs`, and at least every `intervalMs` (waits grow while nothing happens). Screen pops go to
+ * the rung agent's connections alone: they carry a customer's record, which only that agent needs
+ * to see unaudited. Publishing only queues messages on each connection, so the routing host never
+ * waits for a client.
  * On several nodes the hub will also read the tenant's Redis stream instead of only local appends.
  */
 import type { Clock, DomainEvent, TenantId, TimerHandle, Timers } from '@switchboard/kernel';
-import type { RealtimeScope, ServerMessage } from '@switchboard/contracts';
+import type { RealtimeScope, ScreenPopMessage, ServerMessage } from '@switchboard/contracts';
 import type { RoutingEventListener } from '../contact-flow/tenant-routing-host';
 import type { ClientConnection } from './client-connection';
 import { agentOfEvent, toEventMessage } from './outside-events';
@@ -89,6 +91,14 @@ export class RealtimeHub implements RoutingEventListener {
         if (s.scope === 'tenant' || s.userId === agentId) s.connection.sendText(text);
     }
     this.scheduleSnapshot(tenantId, Math.max(this.options.clock.now(), channel.lastSentAt + this.minGapMs));
+  }
+
+  /** Sends a screen pop to the connections of `message.agentId` in the tenant, and nobody else. */
+  publishScreenPop(tenantId: TenantId, message: ScreenPopMessage): void {
+    const channel = this.tenants.get(tenantId);
+    if (channel === undefined) return;
+    const text = JSON.stringify(message);
+    for (const s of channel.subscribers) if (s.userId === message.agentId) s.connection.sendText(text);
   }
 
   /** Clears every timer (shutdown). */

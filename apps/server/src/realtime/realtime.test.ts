@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ServerMessage } from '@switchboard/contracts';
+import type { ScreenPopPayload, ServerMessage } from '@switchboard/contracts';
 import { startContactCenterServer, type ContactCenterServer } from '../../test/support/contact-center-server';
 
 let server: ContactCenterServer;
@@ -141,6 +141,40 @@ describe('the statistics endpoints', () => {
       asaSeconds: 5,
       abandonRate: 0,
     });
+  });
+});
+
+describe('screen pops', () => {
+  it('reach the rung agent alone: not another agent, not the supervisors', async () => {
+    const agent1 = await connect('agent1');
+    const agent2 = await connect('agent2');
+    const supervisor = await connect('supervisor');
+    for (const c of [agent1, agent2, supervisor]) await c.next((m) => m.type === 'hello');
+    const agentId = await server.userId('agent1');
+    const screenPop: ScreenPopPayload = {
+      caller: {
+        status: 'identified',
+        masked: '+86 138****8000',
+        region: { country: 'CN', province: '北京' },
+      },
+      customer: { id: 'c-1', name: '陈小明', vipLevel: 0, tags: [], language: 'zh', notes: '' },
+      recentOrders: [],
+      openTickets: [],
+    };
+    server.realtime.screenPops.publish({ tenantId: server.tenantId, contactId: 'pop-1', agentId, screenPop });
+    expect(await agent1.next((m) => m.type === 'screen-pop')).toEqual({
+      type: 'screen-pop',
+      contactId: 'pop-1',
+      agentId,
+      screenPop,
+    });
+    // One socket delivers in order: a pong after the publish proves no pop was queued before it.
+    for (const other of [agent2, supervisor]) {
+      other.socket.send(JSON.stringify({ type: 'ping' }));
+      await other.next((m) => m.type === 'pong');
+      expect(other.messages.filter((m) => m.type === 'screen-pop')).toEqual([]);
+    }
+    for (const c of [agent1, agent2, supervisor]) c.socket.close();
   });
 });
 

@@ -12,6 +12,7 @@ import type { IdentityServices } from '../identity/identity';
 import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
 import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
 import type { Database } from '../store/database';
+import type { ScreenPopPublisher } from '../voice/voice-ports';
 import type { ConnectionLimits } from './client-connection';
 import { eventsRoute } from './events-route';
 import { RealtimeHub } from './realtime-hub';
@@ -49,6 +50,8 @@ export interface Realtime {
   readonly hub: RealtimeHub;
   /** Give this to the routing host. */
   readonly listener: RoutingEventListener;
+  /** Give this to voice: pushes each rung agent their screen pop. */
+  readonly screenPops: ScreenPopPublisher;
   /** Registers `/api/v1/stats/*` and the `/api/v1/events` WebSocket. */
   registerRoutes(app: FastifyInstance, deps: RealtimeRouteDeps): Promise<void>;
   stop(): void;
@@ -92,6 +95,10 @@ export function createRealtime(options: RealtimeOptions): Realtime {
     statistics,
     hub,
     listener,
+    screenPops: {
+      publish: ({ tenantId, contactId, agentId, screenPop }) =>
+        hub.publishScreenPop(tenantId, { type: 'screen-pop', contactId, agentId, screenPop }),
+    },
     registerRoutes: async (app, deps) => {
       await app.register(statisticsRoutes, { statistics, agentQueues: deps.agentQueues });
       await app.register(eventsRoute, {

@@ -14,9 +14,10 @@
 import type { Clock, TenantId } from '@switchboard/kernel';
 import type { CallEvent, LegEnded, LegId } from '../calls';
 import type { CallJournal } from './call-journal';
+import type { CallerProfile } from './caller-profiles';
 import { callTarget, type CallCommands, type Contacts, type VoiceLogger } from './voice-deps';
 import type { InboundCall, VoiceCalls } from './voice-calls';
-import type { AgentDevices, CallRecordingPolicy, HoldMusic } from './voice-ports';
+import type { AgentDevices, CallRecordingPolicy, HoldMusic, ScreenPopPublisher } from './voice-ports';
 
 /** One offer ringing one agent's devices. */
 interface Attempt {
@@ -42,6 +43,8 @@ export interface AgentLegsOptions {
   readonly ringGraceMs?: number;
   /** Where bridged calls are recorded; none are without it. */
   readonly recording?: CallRecordingPolicy;
+  /** Where the rung agent's screen pop goes; none is shown without it. */
+  readonly screenPops?: ScreenPopPublisher;
 }
 
 /** Rings agents' devices and bridges the one that answers. */
@@ -83,6 +86,24 @@ export class AgentLegs {
     ]);
     // Withdrawn while the INVITE was being built: cancel it now that there is a leg to cancel.
     if (attempt.withdrawn) void o.control.execute({ type: 'HangUp', legId, cause: 'cancelled' });
+    // Only once the device really rings: a refused offer would pop a caller nobody can answer.
+    else this.popScreen(call, agentId, profile);
+  }
+
+  /** Shows the rung agent who is calling; a failing publisher never touches the call. */
+  private popScreen(call: InboundCall, agentId: string, profile: CallerProfile): void {
+    const { screenPops, logger } = this.o;
+    if (screenPops === undefined || profile.screenPop === undefined) return;
+    try {
+      screenPops.publish({
+        tenantId: call.tenantId,
+        contactId: call.contactId,
+        agentId,
+        screenPop: profile.screenPop,
+      });
+    } catch (e) {
+      logger.error({ contactId: call.contactId, err: e }, 'screen pop not published');
+    }
   }
 
   /** Routing withdrew the offer (`StopRinging`) or the caller left: stop the device ringing. */

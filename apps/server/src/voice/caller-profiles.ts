@@ -1,12 +1,19 @@
 /**
  * Who is calling, in the two shapes the call needs: IVR caller attributes (`caller.vipLevel` in
  * flows) and routing contact attributes (`contact.vip` in queue expressions). Both come from one
- * screen pop of the customers context, looked up once per call.
+ * screen pop of the customers context, looked up once per call, which is also what the ringing
+ * agent is shown.
  */
 import type { TenantId } from '@switchboard/kernel';
+import type { ScreenPopPayload } from '@switchboard/contracts';
 import type { CallerAttributes } from '@switchboard/ivr';
 import type { ContactAttributes } from '@switchboard/routing';
-import { contactAttributesFor, ivrCallerAttributesFor, type ScreenPopService } from '../customers/screen-pop';
+import {
+  contactAttributesFor,
+  ivrCallerAttributesFor,
+  screenPopPayload,
+  type ScreenPopService,
+} from '../customers/screen-pop';
 
 /** The caller as the IVR and routing see them. */
 export interface CallerProfile {
@@ -14,6 +21,8 @@ export interface CallerProfile {
   readonly number: string;
   readonly ivr: CallerAttributes;
   readonly contact: ContactAttributes;
+  /** What the agent's screen pop shows; absent when the CRM could not be asked. */
+  readonly screenPop?: ScreenPopPayload;
 }
 
 /** Looks callers up; never rejects for an unknown or withheld number. */
@@ -30,6 +39,7 @@ export function screenPopProfiles(screenPops: Pick<ScreenPopService, 'screenPopF
         number: pop.caller.e164 ?? callerNumber,
         ivr: ivrCallerAttributesFor(pop),
         contact: contactAttributesFor(pop),
+        screenPop: screenPopPayload(pop),
       };
     },
   };

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { maskPhoneNumber } from '../customers/caller-identity';
 import { voiceRig, type VoiceRig } from './voice-test-rig';
 
 let rig: VoiceRig | undefined;
@@ -67,6 +68,30 @@ describe('inbound call through the demo hotline', () => {
     expect(types.indexOf('IvrEnded')).toBeLessThan(types.indexOf('ContactQueued'));
     expect(await rig.invariants()).toEqual([]);
     expect(rig.voice.activity()).toEqual({ calls: 0, ivrSessions: 0, ivrOutstanding: 0, agentLegs: 0 });
+  });
+
+  it('pushes the rung agent a screen pop with the customer and recent orders, number masked', async () => {
+    rig = await voiceRig({ agents: { agent1: { behaviour: 'ring' } } });
+    await rig.logIn('agent1');
+    const contactId = await toMenu(rig, '13800138000');
+    await rig.press('2');
+    await rig.advance(1500);
+    expect(rig.screenPops).toHaveLength(1);
+    const [pop] = rig.screenPops;
+    expect(pop).toMatchObject({ tenantId: rig.tenantId, contactId, agentId: rig.agentId('agent1') });
+    expect(pop!.screenPop.customer?.name).toBe('陈小明');
+    expect(pop!.screenPop.recentOrders.map((o) => o.orderNumber).sort()).toEqual([
+      '202611120008',
+      '202611230007',
+    ]);
+    expect(pop!.screenPop.openTickets).toEqual([]);
+    expect(pop!.screenPop.caller).toEqual({
+      status: 'identified',
+      masked: maskPhoneNumber('+8613800138000'),
+      region: expect.objectContaining({ country: 'CN' }),
+    });
+    // Personal data minimization: the pushed pop never carries the caller's full number.
+    expect(JSON.stringify(pop)).not.toContain('13800138000');
   });
 
   it('refuses an unknown number with 404 and records the refusal', async () => {

@@ -26,7 +26,7 @@ import { synthesizedPromptSource } from './synthesized-prompt-source';
 import { ALWAYS_OPEN, tableEntryPoints, tableQueues } from './table-directories';
 import { createVoice, type Voice } from './voice';
 import type { VoiceLogger } from './voice-deps';
-import type { VoicemailPort } from './voice-ports';
+import type { ScreenPopPublisher, VoicemailPort } from './voice-ports';
 
 /** What {@link createLiveVoice} is built from. */
 export interface LiveVoiceOptions {
@@ -42,6 +42,8 @@ export interface LiveVoiceOptions {
   readonly rtp: RtpPortPoolOptions;
   /** The address our SDP advertises when it differs from the bound one (a wildcard bind). */
   readonly advertisedAddress?: string;
+  /** Where agents' screen pops are pushed (the real-time context). */
+  readonly screenPops?: ScreenPopPublisher;
 }
 
 /** The running voice context and the media behind it. */
@@ -114,6 +116,7 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     voicemail: NO_VOICEMAIL,
     // Every bridged call is recorded until queues carry a recording policy.
     recording: { recordingPathFor: (call) => recordings.begin(call) },
+    ...(o.screenPops === undefined ? {} : { screenPops: o.screenPops }),
   });
   return {
     voice,

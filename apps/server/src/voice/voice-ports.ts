@@ -4,6 +4,7 @@
  * the real SIP, media, prompt and registrar code in the composition root.
  */
 import type { Rejection, Result, TenantId } from '@switchboard/kernel';
+import type { ScreenPopPayload } from '@switchboard/contracts';
 import type { CalendarState, PromptLanguage } from '@switchboard/ivr';
 import type { LegId, OriginateTarget } from '../calls';
 
@@ -104,4 +105,21 @@ export interface VoicemailMessage {
  */
 export interface VoicemailPort {
   record(request: VoicemailRequest): Promise<Result<VoicemailMessage, Rejection>>;
+}
+
+/** The screen pop of a contact whose offer now rings one agent's device. */
+export interface OfferedScreenPop {
+  readonly tenantId: TenantId;
+  readonly contactId: string;
+  readonly agentId: string;
+  readonly screenPop: ScreenPopPayload;
+}
+
+/**
+ * Pushes a screen pop to the agent being rung (the real-time context's WebSocket). Fire and
+ * forget: a desktop that misses it still has the offer and the customer API, so it must never
+ * hold up or fail the call.
+ */
+export interface ScreenPopPublisher {
+  publish(pop: OfferedScreenPop): void;
 }

@@ -33,7 +33,7 @@ import { screenPopProfiles } from './caller-profiles';
 import { ALWAYS_OPEN, tableEntryPoints, tableQueues, type BusinessCalendar } from './table-directories';
 import { TrackedMedia } from './tracked-media';
 import { createVoice, type Voice } from './voice';
-import type { PromptPlayer, PromptSource, VoicemailRequest } from './voice-ports';
+import type { OfferedScreenPop, PromptPlayer, PromptSource, VoicemailRequest } from './voice-ports';
 
 export const T0 = Date.UTC(2026, 10, 23, 2, 0);
 /** Every prompt plays this long. */
@@ -82,6 +82,7 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
     },
   };
   const voicemails: VoicemailRequest[] = [];
+  const screenPops: OfferedScreenPop[] = [];
   const inMemoryMedia = new InMemoryMedia();
   const media = new TrackedMedia(inMemoryMedia);
   const voice: Voice = createVoice({
@@ -124,6 +125,7 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
       },
     },
     recording: { recordingPathFor: async (call) => `/recordings/${call.tenantId}/${call.contactId}.wav` },
+    screenPops: { publish: (pop) => screenPops.push(pop) },
   });
   const control = b2buaOnWire(wire, clock, { media, inbound: voice.inbound });
   const flow: ContactFlow = createContactFlow({
@@ -176,6 +178,8 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
     agentPhones: phones,
     played,
     voicemails,
+    /** Screen pops pushed to rung agents, in order. */
+    screenPops,
     /** Files the media layer was asked to record bridged calls to. */
     recordingPaths: inMemoryMedia.recordingPaths,
     store,

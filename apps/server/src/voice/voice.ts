@@ -29,6 +29,7 @@ import type {
   PromptPlayer,
   PromptSource,
   QueueDirectory,
+  ScreenPopPublisher,
   VoicemailPort,
 } from './voice-ports';
 import { VoiceTelephony } from './voice-telephony';
@@ -55,6 +56,8 @@ export interface VoiceOptions {
   readonly ringGraceMs?: number;
   /** Where caller↔agent bridges are recorded; unrecorded without it. */
   readonly recording?: CallRecordingPolicy;
+  /** Where agents' screen pops are pushed as their devices ring; none are without it. */
+  readonly screenPops?: ScreenPopPublisher;
 }
 
 /** The running context. */
@@ -98,6 +101,7 @@ export function createVoice(o: VoiceOptions): Voice {
     devices: o.devices,
     ...(o.ringGraceMs === undefined ? {} : { ringGraceMs: o.ringGraceMs }),
     ...(o.recording === undefined ? {} : { recording: o.recording }),
+    ...(o.screenPops === undefined ? {} : { screenPops: o.screenPops }),
   });
   const voicemail = new VoicemailDesk({ ...shared, voicemail: o.voicemail });
   const queue = new CallQueue({ ...shared, queues: o.queues });
