@@ -2,13 +2,17 @@
  * Puts B2BUA call control ({@link CallControl}) on the live SIP transports: it owns a user-agent
  * core built over telephony's outbound transport and local endpoint, every message received goes
  * to that core's transaction layer, and REGISTER, OPTIONS and the rest come back to telephony's
- * own handling. Shared by the server and the SIP benchmark's B2BUA mode.
+ * own handling. With an admission gate, new INVITEs pass it before they become legs. Shared by the
+ * server and the SIP benchmark's B2BUA mode.
  */
 import type { Clock, IdGenerator, Timers } from '@switchboard/kernel';
+import type { Dialog, ServerTransaction, SipRequest, TransactionLimit } from '@switchboard/sip';
 import { CallControl, type CallControlOptions, type InboundCallHandler, type MediaPort } from '../calls';
 import { cryptoRandom } from './sip-node-ports';
 import { systemTimers } from './sip-timers';
 import type { Telephony } from './telephony';
+import { sipSourceOf } from './transaction-transport';
+import type { InviteGate } from './trunks/trunks';
 
 /** What {@link attachCallControl} needs beyond the transports. */
 export interface AttachCallControlOptions {
@@ -17,15 +21,29 @@ export interface AttachCallControlOptions {
   readonly ids: IdGenerator;
   readonly clock: Clock;
   readonly timers?: Timers;
-  /** Bound on live server transactions per source (the core's default when absent). */
-  readonly maxServerTransactionsPerSource?: number;
-  /** The answer test number (`--sip-answer-test-number`), answered here once call control owns calls. */
+  /** Bound on live server transactions per source; telephony's own bound when absent. */
+  readonly maxServerTransactionsPerSource?: TransactionLimit;
+  /**
+   * The answer test number (`--sip-answer-test-number`), answered here once call control owns calls.
+   * It is not gated: the operator turns it on to test connectivity (a provider before its trunk is
+   * configured, a benchmark), and it reaches no tenant, flow or agent.
+   */
   readonly answerTest?: { readonly number: string; readonly ringMs: number };
+  /**
+   * Admission of new INVITEs (trunk source or extension digest, `trunks/invite-admission.ts`); every
+   * INVITE reaches call control without it (the SIP benchmark).
+   */
+  readonly admission?: InviteGate;
+  /** Where phones' REFERs send their partner (blind transfer); none declines them (603). */
+  readonly referTargets?: CallControlOptions['referTargets'];
 }
 
 /** Builds call control, attaches its core to `telephony` and returns it. */
 export function attachCallControl(
-  telephony: Pick<Telephony, 'outboundTransport' | 'local' | 'otherRequest' | 'attachCore'>,
+  telephony: Pick<
+    Telephony,
+    'outboundTransport' | 'local' | 'otherRequest' | 'attachCore' | 'serverTransactionLimit'
+  >,
   o: AttachCallControlOptions,
 ): CallControl {
   const timers = o.timers ?? systemTimers;
@@ -43,7 +61,7 @@ export function attachCallControl(
             return { action: 'ring' };
           },
         };
-  const options: CallControlOptions & { readonly maxServerTransactionsPerSource?: number } = {
+  const options: CallControlOptions & { readonly maxServerTransactionsPerSource: TransactionLimit } = {
     transport: telephony.outboundTransport,
     local: telephony.local,
     clock: o.clock,
@@ -53,12 +71,70 @@ export function attachCallControl(
     media: o.media,
     otherRequest: telephony.otherRequest,
     inbound,
+    ...(o.referTargets === undefined ? {} : { referTargets: o.referTargets }),
     // Not a CallControlOptions field yet, but its core takes every option it is given.
-    ...(o.maxServerTransactionsPerSource === undefined
-      ? {}
-      : { maxServerTransactionsPerSource: o.maxServerTransactionsPerSource }),
+    maxServerTransactionsPerSource: o.maxServerTransactionsPerSource ?? telephony.serverTransactionLimit,
   };
-  const control = new CallControl(options);
+  const control =
+    o.admission === undefined
+      ? new CallControl(options)
+      : new AdmittedCallControl(
+          options,
+          o.admission,
+          (request) => dialedUser(request) === answerTest?.number,
+        );
   telephony.attachCore(control.core);
   return control;
+}
+
+/**
+ * Call control behind the admission gate: an INVITE outside a dialog becomes a leg only once the
+ * gate admitted it; otherwise it is answered with the gate's refusal (407 with the challenge, 403,
+ * 404) and call control never hears of it. The INVITE server transaction answers 100 Trying while
+ * the gate looks up trunks and credentials (RFC 3261 §17.2.1), and a CANCEL arriving meanwhile ends
+ * it with 487 (§9.2), after which the verdict is dropped.
+ */
+class AdmittedCallControl extends CallControl {
+  constructor(
+    options: CallControlOptions,
+    private readonly gate: InviteGate,
+    private readonly ungated: (request: SipRequest) => boolean,
+  ) {
+    super(options);
+  }
+
+  override receiveRequest(
+    request: SipRequest,
+    transaction: ServerTransaction,
+    dialog: Dialog | undefined,
+  ): void {
+    if (dialog !== undefined || request.method !== 'INVITE' || this.ungated(request)) {
+      super.receiveRequest(request, transaction, dialog);
+      return;
+    }
+    void this.admit(request, transaction);
+  }
+
+  private async admit(request: SipRequest, transaction: ServerTransaction): Promise<void> {
+    // The packet's source address; the response destination stands in without a socket source.
+    const source = sipSourceOf(transaction.transport)?.address ?? transaction.destination.host;
+    let verdict: Awaited<ReturnType<InviteGate['admit']>> | undefined;
+    try {
+      verdict = await this.gate.admit(request, source);
+    } catch {
+      // A database failure: the caller may retry elsewhere (RFC 3261 §21.5.1).
+      verdict = undefined;
+    }
+    if (transaction.state !== 'proceeding') return;
+    if (verdict === undefined) this.core.respond(transaction, 500, 'Server Internal Error');
+    else if (verdict.kind === 'admit') super.receiveRequest(request, transaction, undefined);
+    else
+      this.core.respond(transaction, verdict.status, verdict.reasonPhrase, {
+        headers: verdict.headers ?? [],
+      });
+  }
+}
+
+function dialedUser(request: SipRequest): string | undefined {
+  return request.uri.kind === 'sip' ? request.uri.user : undefined;
 }

@@ -1,6 +1,6 @@
 import type { SipIntake } from './sip-intake';
 import type { SipMetrics } from './sip-metrics';
-import type { SipProtocol } from './transport/sip-transport';
+import type { SipDestination, SipProtocol, SipTransport } from './transport/sip-transport';
 import { StreamTransport } from './transport/stream-transport';
 import { UdpTransport } from './transport/udp-transport';
 
@@ -25,6 +25,10 @@ export interface SipTransportsOptions {
   readonly intake: SipIntake;
   readonly metrics: SipMetrics;
   readonly onError: (error: Error) => void;
+  /** A TCP or TLS connection closed (its registrations' flow is gone, RFC 5626 §5.3). */
+  readonly onConnectionClosed?: (connectionId: string) => void;
+  /** A TCP connection opened for requests never connected: their transactions should fail now. */
+  readonly onConnectFailed?: (remote: SipDestination, protocol: 'TCP' | 'TLS') => void;
 }
 
 /** The UDP, TCP and optional TLS listeners of one node. WebSocket rides on the HTTP server. */
@@ -49,6 +53,10 @@ export class SipTransports {
         receive,
         unframeable: (rejection, bytes, source) => intake.refuseStream(rejection, bytes, source),
         onConnectionRefused: () => metrics.connectionRefused(protocol),
+        ...(options.onConnectFailed === undefined ? {} : { onConnectFailed: options.onConnectFailed }),
+        ...(options.onConnectionClosed === undefined
+          ? {}
+          : { onConnectionClosed: options.onConnectionClosed }),
       });
     const opened: { close(): Promise<void> }[] = [];
     try {
@@ -75,9 +83,14 @@ export class SipTransports {
     return this.tls === undefined ? base : { ...base, tls: this.tls.address().port };
   }
 
-  /** The UDP listener: requests we originate leave through it (RFC 3261 §18.1.1). */
+  /** The UDP listener: requests we originate leave through it unless a flow names another. */
   get udpTransport(): UdpTransport {
     return this.udp;
+  }
+
+  /** Every listener, for requests we originate over a flow's transport (RFC 3261 §18.1.1). */
+  get all(): readonly SipTransport[] {
+    return this.tls === undefined ? [this.udp, this.tcp] : [this.udp, this.tcp, this.tls];
   }
 
   /** Open connections per connection-oriented transport (for the gauge). */

@@ -1,14 +1,16 @@
-import type { Random, Timers } from '@switchboard/kernel';
+import type { Random, Rejection, Timers } from '@switchboard/kernel';
 import {
   SipMethod,
   type InviteServerTransaction,
   UserAgentCore,
+  type Destination,
   type Dialog,
   type DialogEndCause,
   type LocalEndpoint,
   type ServerTransaction,
   type SipMessage,
   type SipRequest,
+  type TransactionLimit,
   type Transport,
   type UserAgentHandler,
 } from '@switchboard/sip';
@@ -34,7 +36,7 @@ export interface SipUserAgentOptions {
   readonly transport: Transport;
   readonly local: LocalEndpoint;
   /** Server transactions alive at once per source address and port (RFC 3261 §17.2). */
-  readonly maxServerTransactionsPerSource: number;
+  readonly maxServerTransactionsPerSource: TransactionLimit;
 }
 
 const KNOWN_METHODS = new Set<string>(Object.values(SipMethod));
@@ -83,6 +85,15 @@ export class SipUserAgent implements UserAgentHandler {
   readonly otherRequest = (request: SipRequest, transaction: ServerTransaction): void => {
     this.outOfDialog(request, transaction);
   };
+
+  /**
+   * A connection opened for requests we sent never connected (RFC 3261 §18.4): the client
+   * transactions waiting on it, in this core and in an attached one, end with a transport error now.
+   */
+  connectionFailed(destination: Destination, error: Rejection): void {
+    this.core.layer.connectionFailed(destination, error);
+    if (this.receiver !== this.core) this.receiver.layer.connectionFailed(destination, error);
+  }
 
   /** Hands calls to `handler` from now on (call control attaching, or the answer test). */
   setCallHandler(handler: SipCallHandler): void {

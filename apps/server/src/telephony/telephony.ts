@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { Registry } from 'prom-client';
-import type { Clock, Timers } from '@switchboard/kernel';
+import { rejection, type Clock, type Timers } from '@switchboard/kernel';
 import {
   DigestServer,
   type LocalEndpoint,
@@ -61,11 +61,15 @@ export interface TelephonyOptions {
   readonly timers?: Timers;
   /** Server transactions alive at once per source; see {@link DEFAULT_MAX_TRANSACTIONS_PER_SOURCE}. */
   readonly maxServerTransactionsPerSource?: number;
+  /** `WSS` when the HTTP server that carries `/sip` speaks TLS (RFC 7118 §5); `WS` by default. */
+  readonly webSocketProtocol?: 'WS' | 'WSS';
 }
 
 /** The running telephony context. */
 export interface Telephony {
   readonly registrar: Registrar;
+  /** Digest authentication against phones' credentials: the registrar's, reused for INVITEs. */
+  readonly authenticator: SipAuthenticator;
   /** Mounted by `server.ts` at `/sip` (RFC 7118). */
   readonly webSocket: WebSocketTransport;
   readonly protection: SipProtection;
@@ -78,6 +82,8 @@ export interface Telephony {
   readonly userAgent: UserAgentCore;
   /** This server's Via sent-by and Contact (the port is the bound one once started). */
   readonly local: LocalEndpoint;
+  /** Live server transactions allowed per source host; give it to every transaction layer. */
+  readonly serverTransactionLimit: (host: string) => number;
   /** Hands calls to `handler` (call control); until then INVITEs get 480 (or the answer test). */
   setCallHandler(handler: SipCallHandler): void;
   /**
@@ -112,6 +118,13 @@ export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = {
  */
 export const DEFAULT_MAX_TRANSACTIONS_PER_SOURCE = 2_000;
 
+/**
+ * The bound for trusted sources (configured SBCs and the tenants' IP trunks): a carrier at 100
+ * calls/s holds about 6,400 transactions (INVITE and BYE, 32 s each); this leaves room for bursts
+ * while still capping memory (a transaction is a few KiB).
+ */
+export const TRUSTED_MAX_TRANSACTIONS_PER_SOURCE = 50_000;
+
 /** Builds the telephony context; nothing listens until `start()`. */
 export function createTelephony(options: TelephonyOptions): Telephony {
   const { sip, clock, logger } = options;
@@ -119,7 +132,7 @@ export function createTelephony(options: TelephonyOptions): Telephony {
   const bindings = new InMemoryBindingRepository();
   let transports: SipTransports | undefined;
   const webSocket = new WebSocketTransport({
-    protocol: 'WS',
+    protocol: options.webSocketProtocol ?? 'WS',
     maxConnections: limits.maxConnections,
     maxPendingWrite: limits.maxPendingWrite,
     receive: (bytes, source) => intake.receive(bytes, source),
@@ -161,8 +174,9 @@ export function createTelephony(options: TelephonyOptions): Telephony {
   const credentials =
     options.credentials ??
     new SipCredentialRepository(options.database.db as Kysely<TelephonyTables>, nodeDigestHash);
+  const authenticator = new SipAuthenticator(sip.realm, digest, credentials);
   const registrar = new Registrar({
-    authenticator: new SipAuthenticator(sip.realm, digest, credentials),
+    authenticator,
     bindings,
     credentials,
     clock,
@@ -172,6 +186,11 @@ export function createTelephony(options: TelephonyOptions): Telephony {
   });
   const local = new SipLocalEndpoint(sip.host, sip.port);
   const outbound = new OutboundTransport();
+  const untrustedLimit = options.maxServerTransactionsPerSource ?? DEFAULT_MAX_TRANSACTIONS_PER_SOURCE;
+  const serverTransactionLimit = (host: string): number =>
+    protection.isTrusted(host)
+      ? Math.max(untrustedLimit, TRUSTED_MAX_TRANSACTIONS_PER_SOURCE)
+      : untrustedLimit;
   const userAgent = new SipUserAgent({
     registrar,
     metrics,
@@ -180,8 +199,7 @@ export function createTelephony(options: TelephonyOptions): Telephony {
     random: cryptoRandom,
     transport: outbound,
     local,
-    maxServerTransactionsPerSource:
-      options.maxServerTransactionsPerSource ?? DEFAULT_MAX_TRANSACTIONS_PER_SOURCE,
+    maxServerTransactionsPerSource: serverTransactionLimit,
   });
   enableAnswerTest(userAgent, local, options);
   const intake = new SipIntake({
@@ -195,11 +213,13 @@ export function createTelephony(options: TelephonyOptions): Telephony {
   let sweeper: NodeJS.Timeout | undefined;
   return {
     registrar,
+    authenticator,
     webSocket,
     protection,
     metrics,
     userAgent: userAgent.core,
     local,
+    serverTransactionLimit,
     setCallHandler: (handler) => userAgent.setCallHandler(handler),
     attachCore: (core) => userAgent.attachCore(core),
     outboundTransport: outbound,
@@ -215,9 +235,18 @@ export function createTelephony(options: TelephonyOptions): Telephony {
         intake,
         metrics,
         onError: (error) => logger.warn({ err: error }, 'SIP socket error'),
+        // Bindings live as long as the flow they came over: requests never take another way.
+        onConnectionClosed: (id) => void bindings.removeByConnection(id),
+        // A refused connection fails the INVITE in milliseconds, not at Timer B (RFC 3261 §18.4).
+        onConnectFailed: (remote, protocol) =>
+          userAgent.connectionFailed(
+            { host: remote.address, port: remote.port, flow: { transport: protocol } },
+            rejection('SIP.CONNECT_FAILED', `No ${protocol} connection could be opened to the destination`),
+          ),
       });
-      local.bind(transports.ports().udp);
-      outbound.bind(transports.udpTransport);
+      local.bind(transports.ports());
+      // Requests leave over the flow's transport: UDP, TCP, TLS or the client's WebSocket.
+      outbound.bind([...transports.all, webSocket]);
       sweeper = setInterval(() => void bindings.sweep(clock.now()), 30_000);
       sweeper.unref();
       return transports.ports();

@@ -3,8 +3,10 @@
  * contacts of their SIP accounts, rung over the flow each REGISTER came in on (a phone behind NAT
  * is reachable only there).
  */
+import type { Destination } from '@switchboard/sip';
 import type { OriginateTarget } from '../calls';
 import type { RegisteredContact } from '../telephony/registrar/registrar';
+import { flowOf } from '../telephony/transaction-transport';
 import type { AgentDevices } from './voice-ports';
 
 /** Looks up the registered contacts of a user of a tenant. */
@@ -17,7 +19,19 @@ export function registrarAgentDevices(registrar: ContactLookup): AgentDevices {
   return {
     async targetsFor(tenantId, agentId): Promise<readonly OriginateTarget[]> {
       const contacts = await registrar.contactsFor(tenantId, agentId);
-      return contacts.map((c) => ({ uri: c.uri, destination: { host: c.flow.address, port: c.flow.port } }));
+      return contacts.map((c) => ({ uri: c.uri, destination: flowDestination(c) }));
     },
   };
+}
+
+/**
+ * Where a registered contact is reached: the REGISTER's source address and port, over its
+ * transport and, on TCP, TLS and WebSocket, over its very connection (RFC 5626 §5.3, RFC 7118 §5):
+ * when that connection is gone the INVITE fails at once instead of going elsewhere.
+ */
+export function flowDestination(contact: Pick<RegisteredContact, 'flow'>): Destination {
+  const { flow } = contact;
+  const to = { host: flow.address, port: flow.port };
+  // UDP is what a destination without a flow gets.
+  return flow.protocol === 'UDP' ? to : { ...to, flow: flowOf(flow) };
 }

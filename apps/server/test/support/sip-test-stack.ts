@@ -68,6 +68,8 @@ export interface SipTestStackOptions {
   readonly limits?: Partial<TransportLimits>;
   readonly policy?: Partial<RegisterPolicy>;
   readonly http?: boolean;
+  /** Serve `/sip` over HTTPS with this certificate: SIP over secure WebSocket (WSS). */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
   /** The clock runs on real time unless a test moves it. */
   readonly realTime?: boolean;
   /** Server transactions alive at once per source (the 503 limit). */
@@ -95,9 +97,13 @@ export async function startSipTestStack(options: SipTestStackOptions = {}): Prom
     ...(options.maxServerTransactionsPerSource === undefined
       ? {}
       : { maxServerTransactionsPerSource: options.maxServerTransactionsPerSource }),
+    webSocketProtocol: options.https === undefined ? 'WS' : 'WSS',
   });
   const ports = await telephony.start();
-  const app = options.http === true ? await startHttp(telephony) : undefined;
+  const app =
+    options.http === true || options.https !== undefined
+      ? await startHttp(telephony, options.https)
+      : undefined;
   const address = app?.server.address();
   return {
     telephony,
@@ -136,8 +142,12 @@ function realClock(): TestClock {
   return { now: () => Date.now() + offset, advance: (ms) => void (offset += ms) };
 }
 
-async function startHttp(telephony: Telephony): Promise<FastifyInstance> {
-  const app = Fastify();
+async function startHttp(
+  telephony: Telephony,
+  https?: { readonly cert: Buffer; readonly key: Buffer },
+): Promise<FastifyInstance> {
+  // An HTTPS server serves the same routes; only Fastify's generic type tells them apart.
+  const app = Fastify((https === undefined ? {} : { https }) as object);
   await app.register(websocket, { options: { handleProtocols: selectSipSubprotocol } });
   await app.register(sipWebSocketRoutes, { transport: telephony.webSocket });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -38,14 +38,20 @@ export interface DigestVerifyInput {
   readonly authorization: string;
   /** The Request-URI as received; the credentials' `uri` must denote the same URI (RFC 2617 §3.2.2.5). */
   readonly requestUri?: string;
+  /**
+   * The address the request came from, as given to {@link DigestServer.challenge}: a nonce is only
+   * good from the address it was sent to.
+   */
+  readonly source?: string;
   readonly lookup: (username: string, realm: string) => DigestSecret | undefined;
 }
 
 /**
  * Rejection codes: `SIP.AUTH_MALFORMED`, `SIP.AUTH_UNSUPPORTED` (scheme, algorithm, qop),
  * `SIP.AUTH_FAILED` (wrong password, unknown user, foreign nonce: deliberately one code so
- * scanners cannot tell users apart), `SIP.AUTH_STALE` (right password, expired nonce: challenge
- * again with `stale=TRUE`), `SIP.AUTH_REPLAY` (nc not increasing, RFC 7616 §3.4).
+ * scanners cannot tell users apart), `SIP.AUTH_STALE` (right password but an expired nonce, or one
+ * issued to another source address: challenge again with `stale=TRUE`), `SIP.AUTH_REPLAY` (nc not
+ * increasing, RFC 7616 §3.4).
  */
 export type DigestRejectionCode =
   'SIP.AUTH_MALFORMED' | 'SIP.AUTH_UNSUPPORTED' | 'SIP.AUTH_FAILED' | 'SIP.AUTH_STALE' | 'SIP.AUTH_REPLAY';
@@ -55,8 +61,12 @@ const fail = (code: DigestRejectionCode, message: string): Result<never, Rejecti
 
 /**
  * Server side of SIP digest authentication (RFC 3261 §22.4, RFC 7616, RFC 8760) with `qop=auth`.
- * Nonces are self-validating (`issued-time.random.mac`), so any node knowing the secret accepts them;
- * replay protection keeps the last nc per nonce in a bounded {@link NonceCounter}.
+ * Nonces are self-validating (`issued-time.random.mac.binding`), so any node knowing the secret
+ * accepts them. The binding is a MAC over the source address the challenge went to (RFC 7616 §5.5
+ * suggests the client's address in the nonce): a request captured on the way and replayed from
+ * another host is answered with a fresh challenge for that host, which the replayer cannot answer.
+ * Only the address counts, not the port: a phone's TCP connections and NAT bindings change ports.
+ * Replay protection keeps the last nc per nonce in a bounded {@link NonceCounter}.
  */
 export class DigestServer {
   private readonly realm: string;
@@ -80,9 +90,12 @@ export class DigestServer {
     this.opaque = this.mac(`opaque:${this.realm}`).slice(0, 16);
   }
 
-  /** WWW-Authenticate values for a 401 (or Proxy-Authenticate for a 407), one per algorithm, preferred first. */
-  challenge(stale = false): string[] {
-    const nonce = this.createNonce();
+  /**
+   * WWW-Authenticate values for a 401 (or Proxy-Authenticate for a 407), one per algorithm, preferred
+   * first, with a nonce bound to `source` (the address the 401 goes to; none binds to no address).
+   */
+  challenge(stale = false, source?: string): string[] {
+    const nonce = this.createNonce(source);
     return this.algorithms.map((algorithm) =>
       serializeDigestChallenge({
         realm: this.realm,
@@ -105,14 +118,22 @@ export class DigestServer {
     if (c.nc === undefined || c.cnonce === undefined || !/^[0-9a-fA-F]{8}$/.test(c.nc)) {
       return fail('SIP.AUTH_MALFORMED', 'Malformed credentials');
     }
-    const issuedAt = this.nonceTime(c.nonce);
-    if (issuedAt === undefined || c.realm !== this.realm || c.opaque !== this.opaque) {
+    const nonce = this.readNonce(c.nonce);
+    if (nonce === undefined || c.realm !== this.realm || c.opaque !== this.opaque) {
       return fail('SIP.AUTH_FAILED', 'Authentication failed');
     }
+    const { issuedAt } = nonce;
     if (input.requestUri !== undefined && !sameUri(input.requestUri, c.uri)) {
       return fail('SIP.AUTH_FAILED', 'Authentication failed');
     }
     if (!this.responseMatches(c, input)) return fail('SIP.AUTH_FAILED', 'Authentication failed');
+    // After the response check, like expiry: a wrong password from anywhere still counts as a failure.
+    if (
+      nonce.binding === undefined ||
+      !timingSafeEqual(nonce.binding, this.binding(nonce.body, input.source))
+    ) {
+      return fail('SIP.AUTH_STALE', 'Nonce issued to another source');
+    }
     if (this.deps.clock.now() - issuedAt > this.ttl) return fail('SIP.AUTH_STALE', 'Stale nonce');
     const counted = this.counter.accept(
       c.nonce,
@@ -149,20 +170,31 @@ export class DigestServer {
     return timingSafeEqual(expected, c.response) && ha1 !== undefined;
   }
 
-  private createNonce(): string {
+  private createNonce(source: string | undefined): string {
     const issued = this.deps.clock.now().toString(16);
     const rand = randomHex(this.deps.random, 4);
-    return `${issued}.${rand}.${this.mac(`${issued}.${rand}`).slice(0, 32)}`;
+    const body = `${issued}.${rand}`;
+    return `${body}.${this.mac(body).slice(0, 32)}.${this.binding(body, source)}`;
   }
 
-  /** The issue time of a nonce this server made, or undefined for a forged or foreign one. */
-  private nonceTime(nonce: string): number | undefined {
+  /**
+   * The parts of a nonce this server made, or undefined for a forged or foreign one. A nonce without
+   * a binding (made before nonces were bound) is still ours: it is answered as stale, not as forged.
+   */
+  private readNonce(nonce: string): { issuedAt: number; body: string; binding?: string } | undefined {
     const parts = nonce.split('.');
-    if (parts.length !== 3) return undefined;
-    const [issued, rand, mac] = parts as [string, string, string];
-    if (!timingSafeEqual(this.mac(`${issued}.${rand}`).slice(0, 32), mac)) return undefined;
+    if (parts.length !== 3 && parts.length !== 4) return undefined;
+    const [issued, rand, mac, binding] = parts as [string, string, string, string | undefined];
+    const body = `${issued}.${rand}`;
+    if (!timingSafeEqual(this.mac(body).slice(0, 32), mac)) return undefined;
     const t = parseInt(issued, 16);
-    return Number.isFinite(t) ? t : undefined;
+    if (!Number.isFinite(t)) return undefined;
+    return binding === undefined ? { issuedAt: t, body } : { issuedAt: t, body, binding };
+  }
+
+  /** The MAC tying a nonce to the address its challenge was sent to. */
+  private binding(body: string, source: string | undefined): string {
+    return this.mac(`${body}@${source ?? ''}`).slice(0, 16);
   }
 
   private mac(text: string): string {

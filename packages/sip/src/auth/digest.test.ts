@@ -188,7 +188,12 @@ describe('DigestServer and client', () => {
   it('refuses forged nonces, foreign realms and a mismatched request URI', () => {
     const { server } = setup();
     const [c] = server.challenge();
-    const forged = (c as string).replace(/nonce="([^"]+)"/, (_, n: string) => `nonce="${n.slice(0, -1)}0"`);
+    // A moved issue time no longer matches the nonce's MAC.
+    const forged = (c as string).replace(
+      /nonce="([0-9a-f]+)\./,
+      (_, t: string) => `nonce="${(parseInt(t, 16) + 1).toString(16)}.`,
+    );
+    expect(forged).not.toBe(c);
     const r1 = server.verify({ method: 'REGISTER', authorization: answer([forged], 'hunter2'), lookup });
     expect(r1.ok ? '' : r1.error.code).toBe('SIP.AUTH_FAILED');
     const r2 = server.verify({
@@ -206,6 +211,55 @@ describe('DigestServer and client', () => {
     expect(r3.ok ? '' : r3.error.code).toBe('SIP.AUTH_UNSUPPORTED');
     const r4 = server.verify({ method: 'REGISTER', authorization: 'Digest username="1001", realm=', lookup });
     expect(r4.ok ? '' : r4.error.code).toBe('SIP.AUTH_MALFORMED');
+  });
+
+  it('binds the nonce to the address it was sent to: another host gets a new challenge', () => {
+    const { server } = setup();
+    const challenges = server.challenge(false, '192.0.2.20');
+    const captured = answer(challenges, 'hunter2', 1);
+    const elsewhere = server.verify({
+      method: 'REGISTER',
+      authorization: captured,
+      lookup,
+      source: '198.51.100.66',
+    });
+    expect(elsewhere.ok ? '' : elsewhere.error.code).toBe('SIP.AUTH_STALE');
+    const unbound = server.verify({ method: 'REGISTER', authorization: captured, lookup });
+    expect(unbound.ok ? '' : unbound.error.code).toBe('SIP.AUTH_STALE');
+    // A guess from the other host is still a failure, so guessing there still leads to a ban.
+    const guess = answer(challenges, 'nope', 2);
+    const wrong = server.verify({
+      method: 'REGISTER',
+      authorization: guess,
+      lookup,
+      source: '198.51.100.66',
+    });
+    expect(wrong.ok ? '' : wrong.error.code).toBe('SIP.AUTH_FAILED');
+    // The rejected attempts left no nc behind: the phone itself is still accepted, and replays refused.
+    const own = server.verify({ method: 'REGISTER', authorization: captured, lookup, source: '192.0.2.20' });
+    expect(own.ok).toBe(true);
+    const replay = server.verify({
+      method: 'REGISTER',
+      authorization: captured,
+      lookup,
+      source: '192.0.2.20',
+    });
+    expect(replay.ok ? '' : replay.error.code).toBe('SIP.AUTH_REPLAY');
+  });
+
+  it('keeps nonces issued without a source usable without one, and answers unbound old nonces as stale', () => {
+    const { server } = setup();
+    const r = server.verify({
+      method: 'REGISTER',
+      authorization: answer(server.challenge(), 'hunter2'),
+      lookup,
+    });
+    expect(r.ok).toBe(true);
+    const [c] = server.challenge(false, '192.0.2.20');
+    const old = (c as string).replace(/nonce="([^".]+\.[^".]+\.[^".]+)\.[^"]+"/, 'nonce="$1"');
+    expect(old).not.toBe(c);
+    const stale = server.verify({ method: 'REGISTER', authorization: answer([old], 'hunter2'), lookup });
+    expect(stale.ok ? '' : stale.error.code).toBe('SIP.AUTH_STALE');
   });
 
   it('keeps bounded nc state and refuses forgotten nonces as stale', () => {

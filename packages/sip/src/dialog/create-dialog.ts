@@ -1,6 +1,7 @@
 import { reject, ok, type Rejection, type Result } from '@switchboard/kernel';
 import { tagOf, type SipRequest, type SipResponse } from '../message/sip-message';
-import { Dialog, withTag, type LocalEndpoint } from './dialog';
+import type { Flow } from '../transaction/transport';
+import { Dialog, localOver, withTag, type LocalEndpoint } from './dialog';
 import { targetOf } from './dialog-request';
 
 /** True when the request came over TLS end to end with a sips Request-URI (§12.1.1). */
@@ -12,12 +13,14 @@ function isSecure(request: SipRequest): boolean {
  * The UAC side of a dialog created by a response to our INVITE (or SUBSCRIBE, REFER) (§12.1.2): a
  * 1xx with a To tag makes an early dialog, a 2xx a confirmed one. Route set = the response's
  * Record-Route in reverse order; remote target = its Contact; local CSeq = the request's; remote
- * CSeq empty.
+ * CSeq empty. `flow` is the one the request was sent over: the dialog keeps it, and our Via and
+ * Contact in the dialog name its transport.
  */
 export function createUacDialog(
   request: SipRequest,
   response: SipResponse,
   local: LocalEndpoint,
+  flow?: Flow,
 ): Result<Dialog, Rejection> {
   const localTag = tagOf(request.from);
   const remoteTag = tagOf(response.to);
@@ -40,7 +43,8 @@ export function createUacDialog(
       localSeq: request.cseq.seq,
       remoteSeq: undefined,
       secure: isSecure(request),
-      local,
+      local: localOver(local, flow?.transport),
+      ...(flow === undefined ? {} : { flow }),
     }),
   );
 }
@@ -48,13 +52,15 @@ export function createUacDialog(
 /**
  * The UAS side of a dialog created when we answer `request` with a 1xx or 2xx carrying `localTag`
  * (§12.1.1): route set = the request's Record-Route in order; remote target = its Contact; remote
- * CSeq = the request's; local CSeq empty.
+ * CSeq = the request's; local CSeq empty. `flow` is the one the request arrived over: the dialog
+ * keeps it, so our requests go back over the caller's connection (RFC 3261 §18.1.1, RFC 7118 §5).
  */
 export function createUasDialog(
   request: SipRequest,
   localTag: string,
   state: 'early' | 'confirmed',
   local: LocalEndpoint,
+  flow?: Flow,
 ): Result<Dialog, Rejection> {
   const remoteTag = tagOf(request.from);
   const target = targetOf(request);
@@ -72,7 +78,8 @@ export function createUasDialog(
       localSeq: undefined,
       remoteSeq: request.cseq.seq,
       secure: isSecure(request),
-      local,
+      local: localOver(local, flow?.transport),
+      ...(flow === undefined ? {} : { flow }),
     }),
   );
 }

@@ -75,14 +75,18 @@ function serializeTarget(dialog: Dialog): string {
 }
 
 /**
- * Host and port of the next hop: the first route entry, else the remote target (§8.1.2). `maddr`
- * wins over the host; names are left for the transport to resolve (RFC 3263 is not done here).
+ * Host, port and transport of the next hop: the first route entry, else the remote target (§8.1.2).
+ * `maddr` wins over the host; the `transport` parameter (a sips URI: TLS) picks the transport
+ * (§18.1.1, RFC 7118 §5), UDP when absent; names are left for the transport to resolve (RFC 3263 is
+ * not done here).
  */
 export function nextHopOf(routes: readonly NameAddr[], target: Uri): Destination | undefined {
   const uri = routes[0]?.uri ?? target;
   if (uri.kind !== 'sip') return undefined;
   const maddr = uri.params.maddr;
-  const transport = uri.params.transport ?? (uri.scheme === 'sips' ? 'TLS' : 'UDP');
+  const named = uri.params.transport;
+  const transport = (typeof named === 'string' ? named : uri.scheme === 'sips' ? 'TLS' : 'UDP').toUpperCase();
   const host = typeof maddr === 'string' ? maddr : uri.host;
-  return { host: host.replace(/^\[(.*)\]$/, '$1'), port: uri.port ?? defaultPort(transport) };
+  const hop = { host: host.replace(/^\[(.*)\]$/, '$1'), port: uri.port ?? defaultPort(transport) };
+  return transport === 'UDP' ? hop : { ...hop, flow: { transport } };
 }

@@ -4,7 +4,7 @@ import { createParams } from '../header/params';
 import { createRequest } from '../message/create-message';
 import type { HeaderField } from '../message/header-field';
 import type { SipRequest } from '../message/sip-message';
-import type { Destination } from '../transaction/transport';
+import type { Destination, Flow } from '../transaction/transport';
 import type { Uri } from '../uri/uri';
 import type { DialogId } from './dialog-id';
 import { dialogRequestHeaders, nextHopOf, TARGET_REFRESH_METHODS, targetOf } from './dialog-request';
@@ -20,6 +20,18 @@ export interface LocalEndpoint {
   readonly transport: string;
   readonly host: string;
   readonly port?: number;
+  /**
+   * This UA as reached over another transport: its Via token and sent-by, and a Contact that names
+   * the transport (`;transport=tcp`, RFC 3261 §19.1.4; `;transport=ws`, RFC 7118 §5). Absent: one
+   * endpoint serves every transport.
+   */
+  over?(transport: string): LocalEndpoint;
+}
+
+/** `local` as reached over `transport` (itself when it does not tell transports apart). */
+export function localOver(local: LocalEndpoint, transport: string | undefined): LocalEndpoint {
+  if (transport === undefined || transport.toUpperCase() === local.transport.toUpperCase()) return local;
+  return local.over?.(transport.toUpperCase()) ?? local;
 }
 
 /** Everything a dialog holds (RFC 3261 §12.1). */
@@ -36,6 +48,11 @@ export interface DialogInit {
   readonly remoteSeq?: number;
   readonly secure: boolean;
   readonly local: LocalEndpoint;
+  /**
+   * The flow the dialog was reached or called over (RFC 5626 spirit, RFC 7118 §5): with a
+   * connection, our requests in the dialog travel over that connection.
+   */
+  readonly flow?: Flow;
 }
 
 /** Why an in-dialog request is refused, as the SIP response to send. */
@@ -64,6 +81,7 @@ export class Dialog {
   readonly remoteUri: NameAddr;
   readonly secure: boolean;
   readonly local: LocalEndpoint;
+  readonly flow: Flow | undefined;
   private current: DialogState;
   private target: Uri;
   private routes: readonly NameAddr[];
@@ -77,6 +95,7 @@ export class Dialog {
     this.remoteUri = init.remoteUri;
     this.secure = init.secure;
     this.local = init.local;
+    this.flow = init.flow;
     this.current = init.state;
     this.target = init.remoteTarget;
     this.routes = init.routeSet;
@@ -169,9 +188,16 @@ export class Dialog {
     return this.build('ACK', inviteSeq, options);
   }
 
-  /** Where requests of this dialog go next: the first route, else the remote target (§12.2.1.1, §8.1.2). */
+  /**
+   * Where requests of this dialog go next: the first route, else the remote target (§12.2.1.1,
+   * §8.1.2), over the dialog's connection when it has one. A phone behind NAT that called over TCP
+   * and a browser over WebSocket are reachable only over the connection they opened (RFC 3261
+   * §18.1.1 reuse, RFC 5626 §5.3, RFC 7118 §5), whatever transport their Contact names.
+   */
   nextHop(): Destination | undefined {
-    return nextHopOf(this.routes, this.target);
+    const hop = nextHopOf(this.routes, this.target);
+    if (hop === undefined || this.flow?.connectionId === undefined) return hop;
+    return { host: hop.host, port: hop.port, flow: this.flow };
   }
 
   /** The local URI with our tag, as the From of our requests. */

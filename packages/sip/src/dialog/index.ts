@@ -1,11 +1,12 @@
 // Public API of SIP dialogs and the user-agent core (RFC 3261 §12–§15, RFC 3515, 3891, 4028, 5589).
 export { createUacDialog, createUasDialog } from './create-dialog';
-export { Dialog, withTag } from './dialog';
+export { Dialog, localOver, withTag } from './dialog';
 export type { DialogInit, DialogRefusal, DialogRequestOptions, DialogState, LocalEndpoint } from './dialog';
 export { dialogKey, incomingRequestDialogId, responseDialogId } from './dialog-id';
 export type { DialogId } from './dialog-id';
 export { isLooseRoute, nextHopOf, TARGET_REFRESH_METHODS, targetOf } from './dialog-request';
 export { DialogRegistry } from './dialog-registry';
+export { requestOverFlow } from './request-over-flow';
 export type { DialogEndCause, DialogEntry } from './dialog-registry';
 export {
   answerDirection,
@@ -22,11 +23,13 @@ export { capabilityHeaders, createOptionsResponse, DEFAULT_CAPABILITIES } from '
 export type { Capabilities } from './options-response';
 export {
   createRefer,
+  NO_REFER_SUB,
   parseReferTo,
   ReferSubscription,
   serializeReferTo,
   sipfrag,
   sipfragStatus,
+  wantsReferSubscription,
 } from './refer';
 export type { NotifyContent, ReferOptions, ReferTo } from './refer';
 export { parseReplaces, replacedDialogId, replacesForDialog, serializeReplaces } from './replaces';

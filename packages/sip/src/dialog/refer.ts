@@ -1,7 +1,7 @@
-import { err, ok, reject, type Rejection, type Result } from '@switchboard/kernel';
+import { ok, reject, type Rejection, type Result } from '@switchboard/kernel';
 import { parseNameAddr, serializeNameAddr, type NameAddr } from '../header/name-addr';
 import type { HeaderField } from '../message/header-field';
-import { getHeader, type SipRequest } from '../message/sip-message';
+import { getHeader, getHeaderLines, type SipRequest } from '../message/sip-message';
 import type { Uri } from '../uri/uri';
 import type { Dialog } from './dialog';
 import { parseReplaces, serializeReplaces, type Replaces } from './replaces';
@@ -13,18 +13,23 @@ export interface ReferTo {
   readonly replaces?: Replaces;
 }
 
-/** Reads Refer-To from a REFER; a REFER without exactly one usable Refer-To gets 400 (RFC 3515 §2.4.1). */
+/**
+ * Reads Refer-To from a REFER. A REFER without exactly one Refer-To value gets 400 (RFC 3515
+ * §2.4.1); so does one whose Replaces (RFC 3891 §6.1) is malformed. The rejection messages are
+ * short enough to be the reason phrase of that 400.
+ */
 export function parseReferTo(request: SipRequest): Result<ReferTo, Rejection> {
-  const value = getHeader(request, 'Refer-To');
-  if (value === undefined) return reject('SIP.BAD_REFER', 'Missing Refer-To header');
-  const addr = parseNameAddr(value);
-  if (!addr.ok) return err(addr.error);
+  const lines = getHeaderLines(request, 'Refer-To');
+  if (lines.length === 0) return reject('SIP.BAD_REFER', 'Missing Refer-To Header');
+  if (lines.length > 1) return reject('SIP.BAD_REFER', 'Multiple Refer-To Headers');
+  const addr = parseNameAddr(lines[0]!);
+  if (!addr.ok) return reject('SIP.BAD_REFER', 'Malformed Refer-To Header', { value: lines[0] });
   const uri = addr.value.uri;
   if (uri.kind !== 'sip') return ok({ target: addr.value });
   const header = uri.headers.find((h) => h.name.toLowerCase() === 'replaces');
   if (header === undefined) return ok({ target: addr.value });
   const replaces = parseReplaces(header.value);
-  if (!replaces.ok) return err(replaces.error);
+  if (!replaces.ok) return reject('SIP.BAD_REFER', 'Malformed Replaces in Refer-To', { value: header.value });
   // The INVITE goes to the URI without its Replaces header, which travels as a header of its own.
   const target: NameAddr = {
     ...addr.value,
@@ -32,6 +37,17 @@ export function parseReferTo(request: SipRequest): Result<ReferTo, Rejection> {
   };
   return ok({ target, replaces: replaces.value });
 }
+
+/**
+ * Whether the REFER asks for the implicit subscription: true unless it carries `Refer-Sub: false`
+ * (RFC 4488 §4). The recipient honouring `false` says so in its 2xx with {@link NO_REFER_SUB}.
+ */
+export function wantsReferSubscription(request: SipRequest): boolean {
+  return getHeader(request, 'Refer-Sub')?.trim().toLowerCase() !== 'false';
+}
+
+/** The header of a 2xx to a REFER whose `Refer-Sub: false` was honoured (RFC 4488 §4). */
+export const NO_REFER_SUB: HeaderField = Object.freeze({ name: 'Refer-Sub', value: 'false' });
 
 /** The Refer-To value for `target`, with the Replaces of an attended transfer escaped into the URI. */
 export function serializeReferTo(target: Uri, replaces?: Replaces): string {

@@ -103,7 +103,8 @@ class InviteResponseHandler {
   }
 
   private create(response: SipResponse): DialogEntry | undefined {
-    const d = createUacDialog(this.request, response, this.context.local);
+    // The dialog keeps the flow the INVITE went over (the callee's connection, RFC 7118 §5).
+    const d = createUacDialog(this.request, response, this.context.local, this.fallback.flow);
     return d.ok ? this.context.registry.add(d.value) : undefined;
   }
 

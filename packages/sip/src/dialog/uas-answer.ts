@@ -4,8 +4,9 @@ import { createResponse } from '../message/create-message';
 import type { HeaderField } from '../message/header-field';
 import { tagOf, type SipResponse } from '../message/sip-message';
 import type { ServerTransaction, TransactionLayer } from '../transaction/transaction-layer';
+import type { Flow } from '../transaction/transport';
 import { createUasDialog } from './create-dialog';
-import type { LocalEndpoint } from './dialog';
+import { localOver, type LocalEndpoint } from './dialog';
 import { incomingRequestDialogId } from './dialog-id';
 import type { DialogEntry, DialogRegistry } from './dialog-registry';
 import { Invite2xxRetransmitter } from './invite-2xx-retransmitter';
@@ -91,7 +92,9 @@ function buildAnswer(
   const headers: HeaderField[] = [...(options.headers ?? [])];
   const refresh = request.method === 'INVITE' || request.method === 'UPDATE';
   if (refresh && status > 100 && status < 300) {
-    headers.push({ name: 'Contact', value: serializeNameAddr(ctx.local.contact) });
+    // Our Contact as reached over the transport the request came on (RFC 7118 §5: `;transport=ws`).
+    const local = localOver(ctx.local, transaction.transport.protocol);
+    headers.push({ name: 'Contact', value: serializeNameAddr(local.contact) });
   }
   if (decision !== undefined && refresh) headers.push(...sessionTimerHeaders(decision));
   if (options.contentType !== undefined) headers.push({ name: 'Content-Type', value: options.contentType });
@@ -123,11 +126,17 @@ function trackDialog(
     return undefined;
   }
   if (entry === undefined && !inDialog) {
-    const created = createUasDialog(request, localTag, status < 200 ? 'early' : 'confirmed', ctx.local);
+    const state = status < 200 ? 'early' : 'confirmed';
+    const created = createUasDialog(request, localTag, state, ctx.local, requestFlow(tx));
     if (created.ok) entry = ctx.registry.add(created.value);
   }
   if (entry !== undefined && status >= 200) entry.dialog.confirm();
   return entry;
+}
+
+/** The flow a request arrived over: its connection on reliable transports, else just the transport. */
+function requestFlow(tx: ServerTransaction): Flow {
+  return tx.destination.flow ?? { transport: tx.transport.protocol };
 }
 
 /** §13.3.1.4: resend the 2xx until the ACK arrives; after 64*T1, hang up with BYE. */

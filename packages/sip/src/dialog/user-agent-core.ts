@@ -11,8 +11,8 @@ import {
   type TransactionLayerOptions,
   type TransactionLayerUser,
 } from '../transaction/transaction-layer';
-import type { Destination, Source } from '../transaction/transport';
-import type { Dialog, LocalEndpoint } from './dialog';
+import { flowProtocol, type Destination, type Source } from '../transaction/transport';
+import { localOver, type Dialog, type LocalEndpoint } from './dialog';
 import { incomingRequestDialogId, responseDialogId } from './dialog-id';
 import { DialogRegistry, type DialogEndCause, type DialogEntry } from './dialog-registry';
 import { createOptionsResponse, DEFAULT_CAPABILITIES, type Capabilities } from './options-response';
@@ -23,6 +23,7 @@ import {
   type SessionTimerPolicy,
 } from './session-timer';
 import { inviteClientUser, type InviteContext, type InviteUser } from './uac-invite';
+import { requestOverFlow } from './request-over-flow';
 import { answerRequest, type AnswerOptions, type UasContext } from './uas-answer';
 
 /** What the application (the B2BUA's call control) hears from the core. */
@@ -92,16 +93,22 @@ export class UserAgentCore implements TransactionLayerUser {
     return answerRequest(this.uas, transaction, status, reason, options);
   }
 
-  /** Sends an out-of-dialog INVITE (its top Via branch from `layer.createBranch()`). */
+  /**
+   * Sends an out-of-dialog INVITE (its top Via branch from `layer.createBranch()`), built with our
+   * local endpoint, over the destination's flow: the Via and our Contact are re-stamped for that
+   * flow's transport (§18.1.1, RFC 7118 §5), and the dialog it creates keeps the flow.
+   */
   sendInvite(
     request: SipRequest,
     destination: Destination,
     user: InviteUser,
   ): Result<ClientTransaction, Rejection> {
+    const fitted = requestOverFlow(request, this.options.local, this.localFor(destination));
+    if (!fitted.ok) return fitted;
     return this.layer.sendRequest(
-      request,
+      fitted.value,
       destination,
-      inviteClientUser(this.inviteContext(), request, destination, user),
+      inviteClientUser(this.inviteContext(), fitted.value, destination, user),
     );
   }
 
@@ -115,10 +122,13 @@ export class UserAgentCore implements TransactionLayerUser {
     options: InDialogRequestOptions = {},
     user: InviteUser = { receiveResponse: () => undefined },
   ): Result<ClientTransaction, Rejection> {
-    const built = dialog.createRequest(method, { ...options, branch: this.layer.createBranch() });
-    if (!built.ok) return built;
+    const created = dialog.createRequest(method, { ...options, branch: this.layer.createBranch() });
+    if (!created.ok) return created;
     const destination = dialog.nextHop();
     if (destination === undefined) return reject('SIP.NO_ROUTE', 'The remote target is not a SIP URI');
+    // A remote target naming another transport than the dialog's flow (`;transport=tcp` in a 2xx).
+    const built = requestOverFlow(created.value, dialog.local, this.localFor(destination));
+    if (!built.ok) return built;
     const txUser: ClientTransactionUser =
       method === 'INVITE'
         ? inviteClientUser(this.inviteContext(), built.value, destination, user)
@@ -202,6 +212,11 @@ export class UserAgentCore implements TransactionLayerUser {
     const last = id === undefined ? undefined : this.dialogs.get(id)?.lastAck;
     if (last !== undefined && last.seq === response.cseq.seq)
       this.layer.sendStateless(last.ack, last.destination);
+  }
+
+  /** Our endpoint as seen over the transport that carries requests to `destination`. */
+  private localFor(destination: Destination): LocalEndpoint {
+    return localOver(this.options.local, flowProtocol(destination, this.options.transport));
   }
 
   private get capabilities(): Capabilities {

@@ -26,6 +26,13 @@ export type {
   ServerTransaction,
   TransactionLayerOptions,
   TransactionLayerUser,
+  TransactionLimit,
 } from './transaction-layer';
-export { defaultPort, responseDestination } from './transport';
-export type { Destination, Source, Transport } from './transport';
+export {
+  defaultPort,
+  flowProtocol,
+  isConnectionOriented,
+  responseDestination,
+  selectTransport,
+} from './transport';
+export type { Destination, Flow, Source, Transport } from './transport';

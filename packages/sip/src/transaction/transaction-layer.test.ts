@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { tagOf, type SipRequest, type SipResponse } from '../message/sip-message';
 import type { InviteClientTransaction } from './invite-client-transaction';
 import type { InviteServerTransaction } from './invite-server-transaction';
-import { TransactionLayer, type ServerTransaction } from './transaction-layer';
+import { TransactionLayer, type ServerTransaction, type TransactionLimit } from './transaction-layer';
 import { RecordingTransport } from '../../test/support/recording-transport';
 import { testRequest, testResponse, trunkSource } from '../../test/support/test-request';
 
-function setup(reliable = false, maxServerTransactionsPerSource?: number) {
+function setup(reliable = false, maxServerTransactionsPerSource?: TransactionLimit) {
   const clock = new VirtualClock(0);
   const transport = new RecordingTransport(reliable ? 'TCP' : 'UDP', reliable, clock);
   const requests: [SipRequest, ServerTransaction][] = [];
@@ -122,6 +122,18 @@ describe('TransactionLayer server side (RFC 3261 §17.2.3)', () => {
     for (const [r, tx] of requests) tx.respond(testResponse(r, 200, 'OK'));
     clock.runAll();
     expect(layer.receive(third, source).ok).toBe(true);
+  });
+
+  it('takes a per-host limit, so a trunk may hold more transactions than a phone', () => {
+    const { layer, source } = setup(false, (host) => (host === '198.51.100.99' ? 3 : 1));
+    expect(layer.receive(testRequest({ method: 'OPTIONS', branch: 'z9hG4bKa' }), source).ok).toBe(true);
+    const refused = layer.receive(testRequest({ method: 'OPTIONS', branch: 'z9hG4bKb' }), source);
+    expect(refused.ok ? '' : refused.error.code).toBe('SIP.TOO_MANY_TRANSACTIONS');
+    const trunk = { ...source, host: '198.51.100.99' };
+    for (const branch of ['z9hG4bKc', 'z9hG4bKd', 'z9hG4bKe'])
+      expect(layer.receive(testRequest({ method: 'OPTIONS', branch }), trunk).ok).toBe(true);
+    const fourth = layer.receive(testRequest({ method: 'OPTIONS', branch: 'z9hG4bKf' }), trunk);
+    expect(fourth.ok ? '' : fourth.error.code).toBe('SIP.TOO_MANY_TRANSACTIONS');
   });
 
   it('answers over UDP to the source address and the sent-by port, or the source port with rport', () => {

@@ -12,7 +12,13 @@ import { NonInviteServerTransaction } from './non-invite-server-transaction';
 import { timerValues, type TimerValues } from './timer-values';
 import type { ClientTransactionUser, TransactionEnvironment } from './transaction';
 import { clientKey, isRfc3261Request, matchesRfc2543, responseKey, serverKey } from './transaction-key';
-import { responseDestination, type Destination, type Source, type Transport } from './transport';
+import {
+  responseDestination,
+  selectTransport,
+  type Destination,
+  type Source,
+  type Transport,
+} from './transport';
 
 /** Either client transaction. */
 export type ClientTransaction = InviteClientTransaction | NonInviteClientTransaction;
@@ -39,13 +45,22 @@ export interface TransactionLayerUser {
 export interface TransactionLayerOptions {
   readonly timers: Timers;
   readonly random: Random;
-  /** The transport requests go out on unless `sendRequest` names another. */
+  /**
+   * The transport requests go out on unless `sendRequest` names another; one that selects per flow
+   * (`Transport.select`) picks the transport of each destination (RFC 3261 §18.1.1).
+   */
   readonly transport: Transport;
   readonly user: TransactionLayerUser;
   readonly timerValues?: Partial<TimerValues>;
-  /** Server transactions alive at once per source address and port; default 200. */
-  readonly maxServerTransactionsPerSource?: number;
+  /**
+   * Server transactions alive at once per source address and port; default 200. A function gives
+   * each source host its own bound (a carrier's trunk carries far more than one phone).
+   */
+  readonly maxServerTransactionsPerSource?: TransactionLimit;
 }
+
+/** A bound on live server transactions per source: one number, or one per source host. */
+export type TransactionLimit = number | ((host: string) => number);
 
 const NO_USER: ClientTransactionUser = { receiveResponse: () => undefined, transportError: () => undefined };
 
@@ -60,7 +75,7 @@ export class TransactionLayer {
   private readonly servers = new Map<string, ServerTransaction>();
   private readonly perSource = new Map<string, number>();
   private readonly values: TimerValues;
-  private readonly maxPerSource: number;
+  private readonly maxPerSource: TransactionLimit;
 
   constructor(private readonly options: TransactionLayerOptions) {
     this.values = timerValues(options.timerValues);
@@ -113,6 +128,8 @@ export class TransactionLayer {
   /**
    * Starts a client transaction for `request`, whose top Via must carry a branch with the magic
    * cookie (use {@link createBranch}). ACK is refused: a 2xx ACK is sent with {@link sendStateless}.
+   * The transaction sends over the transport of the destination's flow; when there is none (the
+   * flow's connection is gone), it ends at once with a transport error to `user` (§17.1.4).
    */
   sendRequest(
     request: SipRequest,
@@ -128,7 +145,7 @@ export class TransactionLayer {
     }
     const key = clientKey(via.branch, request.method);
     if (this.clients.has(key)) return reject('SIP.DUPLICATE_TRANSACTION', 'Branch already in use', { key });
-    const env = this.environment(transport);
+    const env = this.environment(selectTransport(transport, destination));
     const tx =
       request.method === 'INVITE'
         ? new InviteClientTransaction(key, request, destination, env, user)
@@ -157,13 +174,36 @@ export class TransactionLayer {
     });
   }
 
-  /** Sends a message outside any transaction: the ACK for a 2xx (§13.2.2.4), stateless responses. */
+  /**
+   * The socket side could not open the connection requests to `destination` were queued on (TCP
+   * connection refused): every client transaction still waiting for its first response over that
+   * transport to that host and port ends now with a transport error (§17.1.4), instead of at
+   * Timer B or F. Returns how many did.
+   */
+  connectionFailed(destination: Destination, error: Rejection): number {
+    const transport = destination.flow?.transport.toUpperCase();
+    let failed = 0;
+    for (const tx of [...this.clients.values()]) {
+      const d = tx.destination;
+      const waiting = tx.state === 'calling' || tx.state === 'trying';
+      const same = d.host === destination.host && d.port === destination.port;
+      if (!waiting || !same || tx.transport.protocol.toUpperCase() !== transport) continue;
+      tx.transportFailed(error);
+      failed++;
+    }
+    return failed;
+  }
+
+  /**
+   * Sends a message outside any transaction: the ACK for a 2xx (§13.2.2.4), stateless responses;
+   * over the transport of the destination's flow, like a request.
+   */
   sendStateless(
     message: SipMessage,
     destination: Destination,
     transport: Transport = this.options.transport,
   ): Result<void, Rejection> {
-    return transport.send(message, destination);
+    return selectTransport(transport, destination).send(message, destination);
   }
 
   /** Answers a request statelessly (§8.2.7), e.g. 503 to a source over its transaction limit. */
@@ -221,10 +261,11 @@ export class TransactionLayer {
     if (via === undefined) return reject('SIP.NO_VIA', 'Request without Via');
     const sourceKey = `${source.host}|${source.port}`;
     const count = this.perSource.get(sourceKey) ?? 0;
-    if (count >= this.maxPerSource) {
+    const limit = typeof this.maxPerSource === 'number' ? this.maxPerSource : this.maxPerSource(source.host);
+    if (count >= limit) {
       return reject('SIP.TOO_MANY_TRANSACTIONS', 'Too many concurrent transactions from this source', {
         source: sourceKey,
-        limit: this.maxPerSource,
+        limit,
       });
     }
     const key = serverKey(request);

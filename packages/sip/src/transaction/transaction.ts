@@ -120,6 +120,16 @@ export abstract class Transaction<S extends string> {
     this.handles.clear();
   }
 
+  /**
+   * The transport found out after a send that the message could not leave (the connection it was
+   * queued on never opened): ends the transaction as a refused send does (§17.1.4, §17.2.4).
+   */
+  transportFailed(error: Rejection): void {
+    if (this.terminated) return;
+    this.stopAllTimers();
+    this.onTransportError(error);
+  }
+
   /** Sends to `destination`; on failure the subclass is told and the transaction ends. */
   protected sendMessage(message: SipMessage): boolean {
     const r = this.env.transport.send(message, this.destination);

@@ -54,6 +54,17 @@ describe('SipProtection', () => {
     expect(protection.admit('198.51.101.20')).toBe('banned');
   });
 
+  it('trusts what trustAlso accepts (a tenant trunk) as it trusts the configured list', () => {
+    const { protection, bans } = setup();
+    protection.trustAlso((a) => a === '203.0.113.9');
+    for (let i = 0; i < 50; i++) expect(protection.admit('203.0.113.9')).toBe('admit');
+    for (let i = 0; i < 10; i++) protection.recordAuthFailure('203.0.113.9');
+    expect(protection.isTrusted('203.0.113.9')).toBe(true);
+    expect(bans).toEqual([]);
+    for (let i = 0; i < 5; i++) protection.admit('203.0.113.10');
+    expect(protection.admit('203.0.113.10')).toBe('rate_limited');
+  });
+
   it('bans an IPv6 guesser by its /64, so rotating addresses in it does not help', () => {
     const { protection, bans } = setup();
     protection.recordAuthFailure('2001:db8:1:2::a');

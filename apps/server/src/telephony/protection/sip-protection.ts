@@ -47,6 +47,7 @@ export class SipProtection {
   private readonly bans: AuthFailureBans;
   private readonly inFlight: InFlightLimiter;
   private readonly trusted: AddressList;
+  private alsoTrusted: (address: string) => boolean = () => false;
 
   constructor(
     private readonly options: SipProtectionOptions,
@@ -64,14 +65,24 @@ export class SipProtection {
     this.trusted = new AddressList(options.trustedAddresses);
   }
 
-  /** True when `address` is on the trusted list. */
+  /**
+   * Trusts the addresses `predicate` accepts as well, e.g. the tenants' IP trunks: a carrier sends
+   * a whole hotline's traffic from one address, far beyond a phone's rate, and must not be banned
+   * for it. Like the configured list this trusts a UDP source address, which can be forged; a
+   * forged call still only reaches the trunk's own tenant (trunk admission).
+   */
+  trustAlso(predicate: (address: string) => boolean): void {
+    this.alsoTrusted = predicate;
+  }
+
+  /** True when `address` is on the trusted list or accepted by {@link trustAlso}'s predicate. */
   isTrusted(address: string): boolean {
-    return this.trusted.has(address);
+    return this.trusted.has(address) || this.alsoTrusted(address);
   }
 
   /** Checked for every message before it is parsed, so refused traffic costs almost nothing. */
   admit(address: string): AdmitVerdict {
-    if (this.trusted.has(address)) return 'admit';
+    if (this.isTrusted(address)) return 'admit';
     const now = this.clock.now();
     const key = sourceKey(address);
     if (this.bans.isBanned(key, now)) return 'banned';
@@ -84,7 +95,7 @@ export class SipProtection {
    */
   rejectScanner(address: string, protocol: SipProtocol, userAgent: string | undefined): boolean {
     if (!this.options.dropScanners || !isScannerUserAgent(userAgent)) return false;
-    if (protocol === 'UDP' || this.trusted.has(address)) return true;
+    if (protocol === 'UDP' || this.isTrusted(address)) return true;
     const key = sourceKey(address);
     if (this.bans.ban(key, this.clock.now())) this.onBan(key, 'scanner');
     return true;
@@ -92,7 +103,7 @@ export class SipProtection {
 
   /** Counts a failed authentication; may ban the source. Trusted sources are never counted. */
   recordAuthFailure(address: string): void {
-    if (this.trusted.has(address)) return;
+    if (this.isTrusted(address)) return;
     const key = sourceKey(address);
     if (this.bans.recordFailure(key, this.clock.now())) this.onBan(key, 'auth_failures');
   }

@@ -56,10 +56,11 @@ export class Registrar {
   /** Answers one REGISTER (§10.3 steps 1–8). */
   async register(request: SipRequest, source: SipSource): Promise<SipReply> {
     const { authenticator, metrics } = this.deps;
-    const auth = await authenticator.authenticate(request);
+    const auth = await authenticator.authenticate(request, false, source);
     if (auth.kind === 'challenge') {
       metrics.auth(auth.stale ? 'stale' : 'challenged');
-      return { status: 401, reason: 'Unauthorized', headers: authenticator.challenge(auth.stale) };
+      const headers = authenticator.challenge(auth.stale, false, source);
+      return { status: 401, reason: 'Unauthorized', headers };
     }
     const toUser = request.to.uri.kind === 'sip' ? request.to.uri.user : undefined;
     // §10.3 step 3: only the account's own address of record may be modified.

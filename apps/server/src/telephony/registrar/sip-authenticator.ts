@@ -8,6 +8,11 @@ import {
 } from '@switchboard/sip';
 import type { SipCredential, SipCredentialStore } from './sip-credential-repository';
 
+/** Where a request came from, as far as digest nonces care: its address (a `SipSource` fits). */
+export interface AuthSource {
+  readonly address: string;
+}
+
 /** What digest authentication of a request concluded. */
 export type SipAuthResult =
   | { readonly kind: 'authenticated'; readonly credential: SipCredential }
@@ -29,14 +34,27 @@ export class SipAuthenticator {
     private readonly credentials: SipCredentialStore,
   ) {}
 
-  /** WWW-Authenticate fields for a 401: SHA-256 first, then MD5 (RFC 8760 §2.4). */
-  challenge(stale = false): HeaderField[] {
-    return this.digest.challenge(stale).map((value) => ({ name: 'WWW-Authenticate', value }));
+  /**
+   * WWW-Authenticate fields for a 401: SHA-256 first, then MD5 (RFC 8760 §2.4). With `proxy`,
+   * Proxy-Authenticate fields for a 407, as for INVITEs from extensions (RFC 3261 §22.3). The nonce
+   * is bound to `source`, where the challenge goes: pass the same source to {@link authenticate}
+   * (without one, the nonce is bound to no address and only works without one).
+   */
+  challenge(stale = false, proxy = false, source?: AuthSource): HeaderField[] {
+    const name = proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate';
+    return this.digest.challenge(stale, source?.address).map((value) => ({ name, value }));
   }
 
-  /** Checks the request's Authorization for this realm. */
-  async authenticate(request: SipRequest): Promise<SipAuthResult> {
-    const authorization = this.authorizationForRealm(request);
+  /**
+   * Checks the request's Authorization (Proxy-Authorization with `proxy`) for this realm. A nonce
+   * answered from another address than `source`'s asks for a new challenge (`stale`), so a captured
+   * request cannot be replayed from another host.
+   */
+  async authenticate(request: SipRequest, proxy = false, source?: AuthSource): Promise<SipAuthResult> {
+    const authorization = this.authorizationForRealm(
+      request,
+      proxy ? 'Proxy-Authorization' : 'Authorization',
+    );
     if (authorization === undefined) return { kind: 'challenge', stale: false };
     const parsed = parseDigestCredentials(authorization);
     if (!parsed.ok) return { kind: 'challenge', stale: false };
@@ -45,6 +63,7 @@ export class SipAuthenticator {
       method: request.method,
       authorization,
       requestUri: serializeUri(request.uri),
+      ...(source === undefined ? {} : { source: source.address }),
       lookup: () => (credential === undefined ? undefined : { ha1: credential.ha1 }),
     });
     if (verdict.ok && credential !== undefined) return { kind: 'authenticated', credential };
@@ -61,8 +80,8 @@ export class SipAuthenticator {
   }
 
   /** The Authorization value for our realm; a request may carry one per realm (RFC 3261 §22.4). */
-  private authorizationForRealm(request: SipRequest): string | undefined {
-    const values = getHeaderLines(request, 'Authorization');
+  private authorizationForRealm(request: SipRequest, header: string): string | undefined {
+    const values = getHeaderLines(request, header);
     for (const value of values) {
       const parsed = parseDigestCredentials(value);
       if (parsed.ok && parsed.value.realm === this.realm) return value;

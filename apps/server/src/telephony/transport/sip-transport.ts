@@ -35,6 +35,8 @@ export interface SipTransport {
   send(message: SipMessage, destination: SipDestination): Result<void, Rejection>;
   /** Sends octets as they are (error responses built from refused messages, keepalive pongs). */
   sendBytes(bytes: Uint8Array, destination: SipDestination): Result<void, Rejection>;
+  /** Connection-oriented transports: whether the connection is still open (a flow's liveness). */
+  hasConnection?(connectionId: string): boolean;
   /** Stops receiving and closes every socket; idempotent. */
   close(): Promise<void>;
 }

@@ -35,6 +35,7 @@ export class StreamConnection {
   private readonly held: Uint8Array[] = [];
   private heldLength = 0;
   private ended = false;
+  private established: boolean;
 
   constructor(
     readonly id: string,
@@ -47,6 +48,13 @@ export class StreamConnection {
   ) {
     this.address = plainAddress(socket.remoteAddress ?? peer?.address ?? '');
     this.port = socket.remotePort ?? peer?.port ?? 0;
+    // An accepted socket is connected; one this side opens is once it says so.
+    this.established = peer === undefined;
+    if (!this.established) {
+      socket.once('connect', () => {
+        this.established = true;
+      });
+    }
     this.framer = new StreamFramer({ maxMessageSize: limits.maxMessageSize });
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
@@ -57,6 +65,11 @@ export class StreamConnection {
       this.ended = true;
       events.closed(this);
     });
+  }
+
+  /** False for a connection this side opened that closed before it was ever connected. */
+  get wasEstablished(): boolean {
+    return this.established;
   }
 
   /** Whether the connection can still carry messages. */

@@ -25,6 +25,8 @@ export interface StreamTransportOptions extends StreamConnectionLimits {
   readonly unframeable: (rejection: SipParseRejection, bytes: Uint8Array, source: SipSource) => void;
   readonly onConnectionClosed?: ConnectionClosed;
   readonly onConnectionRefused?: () => void;
+  /** A connection this side opened closed before it connected: what was queued on it never left. */
+  readonly onConnectFailed?: (remote: SipDestination, protocol: 'TCP' | 'TLS') => void;
 }
 
 /**
@@ -82,6 +84,10 @@ export class StreamTransport implements SipTransport {
   /** Open connections. */
   get connectionCount(): number {
     return this.byId.size;
+  }
+
+  hasConnection(connectionId: string): boolean {
+    return this.byId.get(connectionId)?.open === true;
   }
 
   send(message: SipMessage, destination: SipDestination): Result<void, Rejection> {
@@ -151,5 +157,9 @@ export class StreamTransport implements SipTransport {
     const key = remoteKey(connection.address, connection.port);
     if (this.byRemote.get(key) === connection) this.byRemote.delete(key);
     this.options.onConnectionClosed?.(connection.id, this.protocol);
+    if (!connection.wasEstablished) {
+      const { address, port, id } = connection;
+      this.options.onConnectFailed?.({ address, port, connectionId: id }, this.protocol);
+    }
   }
 }

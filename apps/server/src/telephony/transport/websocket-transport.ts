@@ -96,6 +96,10 @@ export class WebSocketTransport implements SipTransport {
     socket.on('close', () => this.forget(c));
   }
 
+  hasConnection(connectionId: string): boolean {
+    return this.byId.get(connectionId)?.socket.readyState === WS_OPEN;
+  }
+
   send(message: SipMessage, destination: SipDestination): Result<void, Rejection> {
     return this.sendBytes(serializeMessage(message), destination);
   }
