@@ -21,6 +21,7 @@ export * from './dtmf/telephone-event';
 export * from './dtmf/telephone-event-receiver';
 export * from './dtmf/telephone-event-sender';
 export * from './dtmf/dtmf-detector';
+export * from './dtmf/dtmf-arbiter';
 
 // WAV prompts and recordings
 export * from './wav/wav-format';

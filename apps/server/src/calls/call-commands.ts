@@ -1,5 +1,8 @@
 import type { Destination, HeaderField } from '@switchboard/sip';
 import type { HangUpCause, HangUpParty, LegId, LegRole } from './call-events';
+import type { MixCommand } from './mix-commands';
+
+export type * from './mix-commands';
 
 /** One place to send the INVITE: a registered contact, or a number through a trunk. */
 export interface OriginateTarget {
@@ -10,6 +13,11 @@ export interface OriginateTarget {
    * behind NAT, RFC 5626 spirit) or the trunk's outbound proxy.
    */
   readonly destination?: Destination;
+  /**
+   * The account a provider's 401/407 challenge to the INVITE is answered with (RFC 3261 §22.2): a
+   * trunk's. The INVITE is then sent once more with credentials; never logged.
+   */
+  readonly credentials?: { readonly username: string; readonly password: string };
 }
 
 /**
@@ -38,6 +46,8 @@ export interface OriginateRequest {
   readonly headers?: readonly HeaderField[];
   /** Who answers: an agent's device (default) or a customer (callback, external transfer). */
   readonly role?: LegRole;
+  /** The leg the new one will be bridged to, if known: see `OpenEndpointRequest.near`. */
+  readonly near?: LegId;
 }
 
 /** Answer an unanswered inbound leg with our media. */
@@ -113,6 +123,11 @@ export interface HangUp {
   readonly cause?: HangUpCause;
   /** Who asked: an agent's hang-up button, or the platform (default). */
   readonly party?: HangUpParty;
+  /**
+   * End only this leg: its bridged partner is unlinked first and stays up on music instead of being
+   * hung up too (a transfer to a queue, where the server finds the next party later).
+   */
+  readonly keepPartner?: boolean;
 }
 
 /** Everything call control can be told to do. */
@@ -127,7 +142,8 @@ export type CallCommand =
   | BlindTransfer
   | Consult
   | AttendedTransfer
-  | HangUp;
+  | HangUp
+  | MixCommand;
 
 /** What a command produced: the leg it created (Originate, BlindTransfer, Consult), if any. */
 export interface CommandOutcome {

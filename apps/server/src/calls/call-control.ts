@@ -37,6 +37,10 @@ import type { MediaPort } from './media-port';
 import { ALLOW } from './outbound-invite';
 import { OutboundCalls } from './outbound-calls';
 import { ReInviteExchange } from './re-invite-exchange';
+import { ConferenceControl } from './conference-control';
+import { MonitorControl } from './monitor-control';
+import { ReferFromPhone } from './refer-from-phone';
+import { REFUSE_REFERRALS, type ReferTargetResolver } from './refer-target-resolver';
 import { TransferControl } from './transfer-control';
 import { dispatchCommand } from './dispatch-command';
 import { handleInDialog } from './in-dialog-requests';
@@ -58,6 +62,11 @@ export interface CallControlOptions {
   readonly ringTimeoutMs?: number;
   /** Relay INFO DTMF to the bridged leg as well as reporting it; default true. */
   readonly relayDtmfInfo?: boolean;
+  /**
+   * Where a phone's REFER sends its partner (blind transfer, RFC 3515); without it every REFER is
+   * declined 603. `registeredExtensionReferTargets` rings registered extensions.
+   */
+  readonly referTargets?: ReferTargetResolver;
   /** Out-of-dialog requests other than INVITE (REGISTER, MESSAGE, SUBSCRIBE…); default 405. */
   readonly otherRequest?: (request: SipRequest, transaction: ServerTransaction) => void;
 }
@@ -103,6 +112,9 @@ export class CallControl implements UserAgentHandler {
   private readonly hold: HoldControl;
   private readonly transfers: TransferControl;
   private readonly dtmf: DtmfRelay;
+  private readonly monitors: MonitorControl;
+  private readonly conferences: ConferenceControl;
+  private readonly refers: ReferFromPhone;
 
   constructor(private readonly options: CallControlOptions) {
     this.core = new UserAgentCore({ ...options, handler: this });
@@ -125,9 +137,17 @@ export class CallControl implements UserAgentHandler {
     this.hold = new HoldControl(this.ctx, this.links, (leg) => this.exchangeOf(leg));
     this.transfers = new TransferControl(this.ctx, this.links, this.hold, this.outbound);
     this.dtmf = new DtmfRelay(this.ctx, this.links, options.relayDtmfInfo ?? true);
+    this.monitors = new MonitorControl(this.ctx, this.links);
+    this.conferences = new ConferenceControl(this.ctx, this.links);
+    this.refers = new ReferFromPhone(this.ctx, this.transfers, options.referTargets ?? REFUSE_REFERRALS);
     // Order matters: transfers unlink a transferring leg before the links propagate its hang-up.
     this.bus.onEvent((e) => this.transfers.onEvent(e));
     this.bus.onEvent((e) => this.links.onEvent(e));
+    // After the links: a call's end or hold ends its monitoring and its added parties.
+    this.bus.onEvent((e) => this.monitors.onEvent(e));
+    this.bus.onEvent((e) => this.conferences.onEvent(e));
+    // After the links: a failed phone transfer bridges back only once the failed link is gone.
+    this.bus.onEvent((e) => this.refers.onEvent(e));
     this.bus.onEvent((e) => {
       if (e.type !== 'LegEnded') return;
       this.exchanges.get(e.legId)?.dispose();
@@ -148,9 +168,12 @@ export class CallControl implements UserAgentHandler {
       links: this.links,
       hold: this.hold,
       transfers: this.transfers,
-      hangUp: (legId, ending) => {
+      monitors: this.monitors,
+      conferences: this.conferences,
+      hangUp: (legId, ending, keepPartner) => {
         const leg = this.legs.get(legId);
         if (leg === undefined) return reject('CALLS.UNKNOWN_LEG', 'No such leg', { legId });
+        if (keepPartner) this.keepPartnerOf(leg);
         this.ctx.end(leg, ending, 'signal');
         return ok({});
       },
@@ -179,7 +202,7 @@ export class CallControl implements UserAgentHandler {
       legs: this.legs.size,
       forks: this.outbound.size,
       links: this.links.size,
-      transfers: this.transfers.size,
+      transfers: this.transfers.size + this.refers.size,
       exchanges: this.exchanges.size,
       dialogs: this.core.dialogs.size,
       transactions: this.core.layer.clientCount + this.core.layer.serverCount,
@@ -192,6 +215,7 @@ export class CallControl implements UserAgentHandler {
       handleInDialog(this.core, leg, request, transaction, {
         exchange: (l) => this.exchangeOf(l),
         dtmf: this.dtmf,
+        refer: this.refers,
       });
       return;
     }
@@ -228,6 +252,14 @@ export class CallControl implements UserAgentHandler {
     else if (cause === 'ack-timeout' || cause === 'session-expired') {
       this.ctx.end(leg, { cause: 'timeout', party: 'system' }, 'silent');
     }
+  }
+
+  /** Unlinks `leg` so that its end does not hang up its partner, who hears music meanwhile. */
+  private keepPartnerOf(leg: Leg): void {
+    const partner = this.links.partnerOf(leg);
+    this.links.unlink(leg);
+    if (partner?.endpoint !== undefined && !partner.heldLocally)
+      this.ctx.media.startMusicOnHold(partner.endpoint);
   }
 
   private exchangeOf(leg: Leg): ReInviteExchange {

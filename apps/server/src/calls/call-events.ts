@@ -4,6 +4,10 @@
  * appends them to the event store; contact-flow and routing react to them.
  */
 
+import type { MixEvent } from './mix-events';
+
+export type * from './mix-events';
+
 /** Id of one leg: one SIP dialog side of a call handled by the B2BUA. */
 export type LegId = string;
 
@@ -104,6 +108,23 @@ export interface TransferFailed extends LegFact {
   readonly sipStatus?: number;
 }
 
+/**
+ * A phone asked, with REFER (RFC 3515), to move its bridged partner: to `target` (blind) or to the
+ * party of its other leg `replacedLegId` (attended, RFC 3891 Replaces). The outcome follows as
+ * `LegTransferred` or `TransferFailed`; `legId` is the referring leg.
+ */
+export interface TransferRequested extends LegFact {
+  readonly type: 'TransferRequested';
+  readonly kind: 'blind' | 'attended';
+  /** The leg being moved (typically the customer's). */
+  readonly transfereeLegId: LegId;
+  /** The Refer-To URI without its Replaces (`sip:1002@pbx.example.com`). */
+  readonly target: string;
+  readonly replacedLegId?: LegId;
+  /** Referred-By as the phone sent it (RFC 3892). */
+  readonly referredBy?: string;
+}
+
 /** An agent consults a third party: the agent's leg now talks to `consultLegId`, the customer waits. */
 export interface ConsultationStarted extends LegFact {
   readonly type: 'ConsultationStarted';
@@ -133,10 +154,12 @@ export type CallEvent =
   | LegResumed
   | LegsBridged
   | LegTransferred
+  | TransferRequested
   | TransferFailed
   | ConsultationStarted
   | LegEnded
-  | DtmfReceived;
+  | DtmfReceived
+  | MixEvent;
 
 /** The `type` of every event, for exhaustive maps (e.g. the outside names in contracts). */
 export type CallEventType = CallEvent['type'];

@@ -1,9 +1,11 @@
 import { ok, type Rejection, type Result } from '@switchboard/kernel';
 import type { BridgeLinks } from './bridge-links';
 import type { CallCommand, CommandOutcome } from './call-commands';
+import type { ConferenceControl } from './conference-control';
 import type { LegEnding, LegId } from './call-events';
 import type { HoldControl } from './hold-control';
 import type { InboundCalls } from './inbound-calls';
+import type { MonitorControl } from './monitor-control';
 import type { OutboundCalls } from './outbound-calls';
 import { causeOfStatus } from './sip-status';
 import type { TransferControl } from './transfer-control';
@@ -15,7 +17,9 @@ export interface CommandTargets {
   readonly links: BridgeLinks;
   readonly hold: HoldControl;
   readonly transfers: TransferControl;
-  hangUp(legId: LegId, ending: LegEnding): Result<CommandOutcome, Rejection>;
+  readonly monitors: MonitorControl;
+  readonly conferences: ConferenceControl;
+  hangUp(legId: LegId, ending: LegEnding, keepPartner: boolean): Result<CommandOutcome, Rejection>;
 }
 
 /** Routes one command to the collaborator that owns it; exhaustive over {@link CallCommand}. */
@@ -46,8 +50,24 @@ export async function dispatchCommand(
       return to.transfers.consult(command.legId, command.target);
     case 'AttendedTransfer':
       return to.transfers.attendedTransfer(command.legId);
+    case 'Monitor':
+      return none(await to.monitors.start(command.supervisorLegId, command.targetLegId, command.mode));
+    case 'ChangeMonitorMode':
+      return none(await to.monitors.change(command.supervisorLegId, command.mode));
+    case 'StopMonitor':
+      return none(to.monitors.stop(command.supervisorLegId));
+    case 'Conference':
+      return none(await to.conferences.join(command.legIds));
+    case 'AddToConference':
+      return none(await to.conferences.join([command.conferenceLegId, command.legId]));
+    case 'Mute':
+      return none(await to.conferences.mute(command.legId, command.muted));
     case 'HangUp':
-      return to.hangUp(command.legId, { cause: command.cause ?? 'normal', party: command.party ?? 'system' });
+      return to.hangUp(
+        command.legId,
+        { cause: command.cause ?? 'normal', party: command.party ?? 'system' },
+        command.keepPartner === true,
+      );
   }
 }
 

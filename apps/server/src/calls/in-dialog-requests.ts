@@ -3,18 +3,20 @@ import type { DtmfRelay } from './dtmf-relay';
 import type { Leg } from './leg';
 import { ALLOW } from './outbound-invite';
 import type { ReInviteExchange } from './re-invite-exchange';
+import type { ReferFromPhone } from './refer-from-phone';
 
 /** Who handles what inside a dialog. */
 export interface InDialogHandlers {
   exchange(leg: Leg): ReInviteExchange;
   readonly dtmf: DtmfRelay;
+  readonly refer: ReferFromPhone;
 }
 
 /**
  * Requests inside a leg's dialog after the core's §12.2.2 checks (BYE and OPTIONS never get here):
- * re-INVITE and UPDATE go to the offer/answer exchange, INFO to DTMF; NOTIFY without a subscription
- * gets 481 (RFC 6665 §4.1.3); REFER from a phone gets 405 for now, transfers being driven through
- * the API (see TransferControl); anything else 405 with Allow (RFC 3261 §8.2.1).
+ * re-INVITE and UPDATE go to the offer/answer exchange, INFO to DTMF, REFER (a phone's transfer key,
+ * RFC 3515) to {@link ReferFromPhone}; NOTIFY without a subscription gets 481 (RFC 6665 §4.1.3);
+ * anything else 405 with Allow (RFC 3261 §8.2.1).
  */
 export function handleInDialog(
   core: UserAgentCore,
@@ -35,6 +37,9 @@ export function handleInDialog(
       return;
     case 'INFO':
       handlers.dtmf.receive(leg, request, tx);
+      return;
+    case 'REFER':
+      handlers.refer.receive(leg, request, tx);
       return;
     case 'NOTIFY':
       core.respond(tx, 481, 'Subscription Does Not Exist');

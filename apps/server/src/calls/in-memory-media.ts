@@ -8,12 +8,24 @@ import {
   type MediaDirection,
 } from '@switchboard/sip';
 import type {
+  ConferenceRole,
   ConnectOptions,
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
+  MemberOptions,
   OpenEndpointRequest,
 } from './media-port';
+
+/** How a conference member takes part, as {@link InMemoryMedia} keeps it. */
+export interface InMemoryMember {
+  role: ConferenceRole;
+  whisperTo: MediaEndpointId | undefined;
+  muted: boolean;
+}
+
+/** A conference: its members by endpoint. */
+export type InMemoryConference = Map<MediaEndpointId, InMemoryMember>;
 
 interface Endpoint {
   readonly legId: string;
@@ -41,6 +53,8 @@ export class InMemoryMedia implements MediaPort {
   /** Connected pairs, keyed `a|b` with the ids sorted. */
   readonly connections = new Set<string>();
   readonly musicOnHold = new Set<MediaEndpointId>();
+  /** Conferences by member: every member of one conference maps to the same object. */
+  private readonly conferences = new Map<MediaEndpointId, InMemoryConference>();
   /** Every recording path a connection was asked to record to, in order. */
   readonly recordingPaths: string[] = [];
   private nextPort: number;
@@ -60,6 +74,17 @@ export class InMemoryMedia implements MediaPort {
   /** The leg an endpoint serves (for assertions). */
   legOf(id: MediaEndpointId): string | undefined {
     return this.endpoints.get(id)?.legId;
+  }
+
+  /** The open endpoint serving a leg (for assertions). */
+  endpointOf(legId: string): MediaEndpointId | undefined {
+    for (const [id, e] of this.endpoints) if (e.legId === legId) return id;
+    return undefined;
+  }
+
+  /** The conference an endpoint is in (a mixed call of three or more, or with a mute). */
+  conferenceOf(id: MediaEndpointId): ReadonlyMap<MediaEndpointId, Readonly<InMemoryMember>> | undefined {
+    return this.conferences.get(id);
   }
 
   /** True when the two endpoints are connected. */
@@ -114,12 +139,61 @@ export class InMemoryMedia implements MediaPort {
     if (!this.endpoints.has(a)) return unknown(a);
     if (!this.endpoints.has(b)) return unknown(b);
     if (options?.recordingPath !== undefined) this.recordingPaths.push(options.recordingPath);
+    this.leave(a);
+    this.leave(b);
     this.connections.add(pairKey(a, b));
     return ok(undefined);
   }
 
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void {
     this.connections.delete(pairKey(a, b));
+    const shared = this.conferences.get(a);
+    if (shared !== undefined && shared === this.conferences.get(b))
+      for (const id of shared.keys()) this.conferences.delete(id);
+  }
+
+  async join(
+    id: MediaEndpointId,
+    to: MediaEndpointId,
+    options: MemberOptions = {},
+  ): Promise<Result<void, Rejection>> {
+    if (!this.endpoints.has(id)) return unknown(id);
+    if (!this.endpoints.has(to)) return unknown(to);
+    if (id === to) return reject('MEDIA.SAME_LEG', 'An endpoint cannot join itself');
+    const current = this.conferences.get(to);
+    if (current !== undefined && current === this.conferences.get(id)) return this.updateMember(id, options);
+    const members = new Set([to, ...(current?.keys() ?? []), ...this.pairedWith(to)]);
+    if (options.role === 'whisper' && (options.whisperTo === undefined || !members.has(options.whisperTo)))
+      return reject('MEDIA.BAD_WHISPER_TARGET', 'whisper needs a member of the same call to whisper to');
+    this.leave(id);
+    const conference = this.conferenceFor(to);
+    conference.set(id, { role: 'party', whisperTo: undefined, muted: false });
+    this.conferences.set(id, conference);
+    apply(conference.get(id)!, options);
+    this.settle(conference);
+    return ok(undefined);
+  }
+
+  async updateMember(id: MediaEndpointId, options: MemberOptions): Promise<Result<void, Rejection>> {
+    if (!this.endpoints.has(id)) return unknown(id);
+    const paired = this.pairedWith(id);
+    if (!this.conferences.has(id) && paired.length === 0)
+      return reject('MEDIA.NOT_CONNECTED', 'The endpoint is not connected', { endpoint: id });
+    const conference = this.conferenceFor(id);
+    if (options.role === 'whisper' && (options.whisperTo === undefined || !conference.has(options.whisperTo)))
+      return reject('MEDIA.BAD_WHISPER_TARGET', 'whisper needs a member of the same call to whisper to');
+    apply(conference.get(id)!, options);
+    this.settle(conference);
+    return ok(undefined);
+  }
+
+  leave(id: MediaEndpointId): void {
+    for (const key of [...this.connections]) if (key.split('|').includes(id)) this.connections.delete(key);
+    const conference = this.conferences.get(id);
+    if (conference === undefined) return;
+    conference.delete(id);
+    this.conferences.delete(id);
+    this.settle(conference);
   }
 
   startMusicOnHold(id: MediaEndpointId): void {
@@ -131,9 +205,39 @@ export class InMemoryMedia implements MediaPort {
   }
 
   release(id: MediaEndpointId): void {
+    this.leave(id);
     this.endpoints.delete(id);
     this.musicOnHold.delete(id);
-    for (const key of [...this.connections]) if (key.split('|').includes(id)) this.connections.delete(key);
+  }
+
+  private pairedWith(id: MediaEndpointId): MediaEndpointId[] {
+    return [...this.connections].flatMap((key) => {
+      const [a, b] = key.split('|');
+      return a === id ? [b!] : b === id ? [a!] : [];
+    });
+  }
+
+  /** The conference `id` is in, made from its two-party connection (or from `id` alone). */
+  private conferenceFor(id: MediaEndpointId): InMemoryConference {
+    const existing = this.conferences.get(id);
+    if (existing !== undefined) return existing;
+    const conference: InMemoryConference = new Map();
+    for (const member of [id, ...this.pairedWith(id)]) {
+      this.connections.delete(pairKey(id, member));
+      conference.set(member, { role: 'party', whisperTo: undefined, muted: false });
+      this.conferences.set(member, conference);
+    }
+    return conference;
+  }
+
+  /** Two unmuted parties are a plain connection again; one member is no conference at all. */
+  private settle(conference: InMemoryConference): void {
+    if (conference.size > 2) return;
+    const members = [...conference.entries()];
+    const plain = members.every(([, m]) => (m.role === 'party' || m.role === 'barge') && !m.muted);
+    if (members.length === 2 && !plain) return;
+    for (const [id] of members) this.conferences.delete(id);
+    if (members.length === 2) this.connections.add(pairKey(members[0]![0], members[1]![0]));
   }
 
   private answer(e: Endpoint, offer: string): Result<string, Rejection> {
@@ -156,6 +260,14 @@ export class InMemoryMedia implements MediaPort {
       origin: { username: '-', sessionId: String(e.port), sessionVersion: String(e.version) },
     };
   }
+}
+
+function apply(member: InMemoryMember, options: MemberOptions): void {
+  if (options.role !== undefined) {
+    member.role = options.role;
+    member.whisperTo = options.whisperTo;
+  } else if (options.whisperTo !== undefined) member.whisperTo = options.whisperTo;
+  if (options.muted !== undefined) member.muted = options.muted;
 }
 
 function pairKey(a: string, b: string): string {

@@ -7,10 +7,12 @@ export type * from './call-events';
 export type { InboundCallHandler, InboundDecision, InboundOffer } from './inbound-call-handler';
 export { UNKNOWN_NUMBER } from './inbound-call-handler';
 export type {
+  ConferenceRole,
   ConnectOptions,
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
+  MemberOptions,
   OpenEndpointRequest,
 } from './media-port';
 export { InMemoryMedia } from './in-memory-media';
@@ -20,3 +22,12 @@ export { parseDtmfInfo } from './dtmf-relay';
 export type { DtmfSignal } from './dtmf-relay';
 export { glareRetryDelay } from './re-invite-exchange';
 export { DEFAULT_RING_TIMEOUT_MS } from './outbound-calls';
+export { extensionOf, REFUSE_REFERRALS, registeredExtensionReferTargets } from './refer-target-resolver';
+export type {
+  ReferDecision,
+  Referral,
+  ReferTargetResolver,
+  RegisteredExtensionOptions,
+  RegisteredExtensions,
+} from './refer-target-resolver';
+export { REFERRER_HANG_UP_GRACE_MS } from './refer-from-phone';

@@ -12,6 +12,11 @@ export interface OpenEndpointRequest {
   readonly remoteOffer?: string;
   /** The leg is a browser softphone (WebRTC: ICE, DTLS-SRTP, Opus). */
   readonly webrtc?: boolean;
+  /**
+   * A leg this one is about to be connected to (the caller an agent's leg is rung for): media
+   * placed on worker threads puts both on one thread, so their packets never cross threads.
+   */
+  readonly near?: LegId;
 }
 
 /** How {@link MediaPort.connect} relays. */
@@ -21,6 +26,21 @@ export interface ConnectOptions {
    * its own ids. A recording that cannot start is logged and the call is connected unrecorded.
    */
   readonly recordingPath?: string;
+}
+
+/**
+ * How an endpoint takes part in a conference: `party` hears everyone else and is heard by all
+ * (a caller, an agent, a third party); `listen` hears all and is heard by nobody; `whisper` hears
+ * all and is heard by `whisperTo` only; `barge` is a party who joined later.
+ */
+export type ConferenceRole = 'party' | 'listen' | 'whisper' | 'barge';
+
+/** A conference member's role, whisper target and mute; fields left out keep their value. */
+export interface MemberOptions {
+  readonly role?: ConferenceRole;
+  /** For `whisper`: the endpoint that alone hears this one (the agent's). */
+  readonly whisperTo?: MediaEndpointId;
+  readonly muted?: boolean;
 }
 
 /** An open endpoint and our SDP: the answer to `remoteOffer`, else our offer. */
@@ -49,10 +69,28 @@ export interface MediaPort {
   answerOffer(endpoint: MediaEndpointId, sdp: string): Result<string, Rejection>;
   /** Relays audio (and RFC 4733 events) between two endpoints; the recorder hangs off here. */
   connect(a: MediaEndpointId, b: MediaEndpointId, options?: ConnectOptions): Promise<Result<void, Rejection>>;
+  /** Stops relaying between the two and finishes the recording; a conference they share ends. */
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void;
+  /**
+   * Adds `endpoint` to the audio of `to`: a two-party connection becomes a conference (its
+   * recording carries on), a conference gains a member, an unconnected `to` starts one. An endpoint
+   * already with `to` only changes how it takes part. A `whisper` needs a `whisperTo` in the call.
+   */
+  join(
+    endpoint: MediaEndpointId,
+    to: MediaEndpointId,
+    options?: MemberOptions,
+  ): Promise<Result<void, Rejection>>;
+  /** Changes how a connected endpoint takes part: mode switch, mute. */
+  updateMember(endpoint: MediaEndpointId, options: MemberOptions): Promise<Result<void, Rejection>>;
+  /**
+   * Takes the endpoint out of its conference: two unmuted parties left become a plain two-party
+   * connection again, one left is disconnected. Leaving a two-party connection ends it.
+   */
+  leave(endpoint: MediaEndpointId): void;
   /** Plays music on hold into the endpoint until stopped or released. */
   startMusicOnHold(endpoint: MediaEndpointId): void;
   stopMusicOnHold(endpoint: MediaEndpointId): void;
-  /** Closes the endpoint and gives its ports back; disconnects it from any bridge. Idempotent. */
+  /** Closes the endpoint and gives its ports back; it leaves its bridge or conference. Idempotent. */
   release(endpoint: MediaEndpointId): void;
 }

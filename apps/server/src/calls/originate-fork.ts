@@ -1,9 +1,15 @@
 import type { Rejection, TimerHandle } from '@switchboard/kernel';
-import { InviteClientTransaction, type Dialog, type SipResponse } from '@switchboard/sip';
+import {
+  InviteClientTransaction,
+  type Destination,
+  type Dialog,
+  type SipRequest,
+  type SipResponse,
+} from '@switchboard/sip';
 import type { CallContext } from './call-context';
 import type { OriginateRequest, OriginateTarget } from './call-commands';
 import type { Leg } from './leg';
-import { buildInvite } from './outbound-invite';
+import { authenticatedInvite, buildInvite } from './outbound-invite';
 import { sdpBody } from './sdp-body';
 import { bestFailure, causeOfStatus } from './sip-status';
 
@@ -13,6 +19,10 @@ interface Branch {
   tx: InviteClientTransaction | undefined;
   /** The final status once the branch is over (2xx included); 503 when it could not be sent. */
   final: number | undefined;
+  /** The INVITE last sent and where, for the retry with credentials. */
+  sent: { readonly request: SipRequest; readonly destination: Destination } | undefined;
+  /** Credentials were sent already: another challenge is a failure (RFC 3261 §22.2). */
+  authenticated: boolean;
 }
 
 /** Where a fork stands. */
@@ -52,6 +62,8 @@ export class OriginateFork {
       callId: callIds[i]!,
       tx: undefined,
       final: undefined,
+      sent: undefined,
+      authenticated: false,
     }));
   }
 
@@ -86,7 +98,12 @@ export class OriginateFork {
       headers: this.request.headers,
     });
     if (!built.ok) return this.failed(b, 400);
-    const sent = this.ctx.core.sendInvite(built.value.request, built.value.destination, {
+    this.dispatch(b, built.value.request, built.value.destination);
+  }
+
+  private dispatch(b: Branch, request: SipRequest, destination: Destination): void {
+    b.sent = { request, destination };
+    const sent = this.ctx.core.sendInvite(request, destination, {
       receiveResponse: (r, d) => this.receive(b, r, d),
       transportError: (e: Rejection) => this.transportFailed(b, e),
     });
@@ -97,7 +114,32 @@ export class OriginateFork {
   private receive(b: Branch, response: SipResponse, dialog: Dialog | undefined): void {
     if (response.status < 200) this.provisional(response);
     else if (response.status < 300) this.accepted(b, response, dialog);
+    else if ((response.status === 401 || response.status === 407) && this.authenticate(b, response)) return;
     else this.failed(b, response.status);
+  }
+
+  /**
+   * A provider (a trunk) challenged the INVITE: sent once more with the target's credentials
+   * (RFC 3261 §22.2). Only while the fork still rings, and only once: a second challenge means the
+   * credentials are wrong. The new INVITE leaves on the next tick, once the transaction has ACKed
+   * the challenge (§17.1.1.3): strict peers expect the ACK first.
+   */
+  private authenticate(b: Branch, challenged: SipResponse): boolean {
+    const credentials = b.target.credentials;
+    const sent = b.sent;
+    if (credentials === undefined || b.authenticated || sent === undefined || this.state !== 'ringing')
+      return false;
+    const { layer } = this.ctx.core;
+    const request = authenticatedInvite(layer, this.ctx.random, sent.request, challenged, credentials);
+    if (request === undefined) return false;
+    b.authenticated = true;
+    b.tx = undefined;
+    this.ctx.timers.set(0, () => {
+      // Hung up meanwhile (nothing to CANCEL without a transaction): the branch ends as challenged.
+      if (this.state === 'ringing') this.dispatch(b, request, sent.destination);
+      else this.failed(b, challenged.status);
+    });
+    return true;
   }
 
   private provisional(response: SipResponse): void {

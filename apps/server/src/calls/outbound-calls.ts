@@ -51,7 +51,10 @@ export class OutboundCalls {
           : `sip:${id.number}@${id.host ?? ctx.local.host}`,
       to: request.targets.map((t) => t.uri),
     });
-    const opened = await ctx.media.open({ legId: leg.id });
+    const opened = await ctx.media.open({
+      legId: leg.id,
+      ...(request.near === undefined ? {} : { near: request.near }),
+    });
     if (leg.terminated) {
       if (opened.ok) ctx.media.release(opened.value.id);
       return ok({ legId: leg.id });

@@ -1,7 +1,12 @@
-import { err, ok, reject, type Rejection, type Result } from '@switchboard/kernel';
+import { err, ok, reject, type Random, type Rejection, type Result } from '@switchboard/kernel';
 import {
+  createCnonce,
+  createDigestAuthorization,
   createRequest,
   createVia,
+  getHeaderLines,
+  selectDigestChallenge,
+  serializeUri,
   nextHopOf,
   parseUri,
   quote,
@@ -11,12 +16,13 @@ import {
   type HeaderField,
   type LocalEndpoint,
   type SipRequest,
+  type SipResponse,
   type TransactionLayer,
 } from '@switchboard/sip';
 import type { CallerId, OriginateTarget } from './call-commands';
 
 /** Methods we accept inside our dialogs (RFC 3261 §20.5). */
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, NOTIFY';
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY';
 
 /** An INVITE ready to send and where it goes. */
 export interface OutboundInvite {
@@ -89,4 +95,55 @@ function identityHeaders(id: CallerId): HeaderField[] {
     out.push({ name: 'P-Asserted-Identity', value: `<${id.assertedIdentity}>` });
   if (id.withheld === true) out.push({ name: 'Privacy', value: 'id' });
   return out;
+}
+
+/**
+ * The INVITE again with credentials after a provider's 401 or 407 (RFC 3261 §8.1.3.5, §22.2): same
+ * Call-ID, From tag, To and offer; a new branch; CSeq one higher, as for any new request in the
+ * call; and Authorization (Proxy-Authorization for a 407) answering the first digest challenge we
+ * support. Undefined when the challenge cannot be answered (no usable Digest challenge).
+ */
+export function authenticatedInvite(
+  layer: Pick<TransactionLayer, 'createBranch'>,
+  random: Random,
+  previous: SipRequest,
+  challenged: SipResponse,
+  credentials: { readonly username: string; readonly password: string },
+): SipRequest | undefined {
+  const proxy = challenged.status === 407;
+  const challenge = selectDigestChallenge(
+    getHeaderLines(challenged, proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate'),
+  );
+  const top = previous.via[0];
+  if (challenge === undefined || top === undefined) return undefined;
+  const authName = proxy ? 'Proxy-Authorization' : 'Authorization';
+  const authorization = createDigestAuthorization({
+    challenge,
+    username: credentials.username,
+    password: credentials.password,
+    method: 'INVITE',
+    uri: serializeUri(previous.uri),
+    nc: 1,
+    cnonce: createCnonce(random),
+  });
+  const via = createVia({
+    transport: top.transport,
+    host: top.host,
+    ...(top.port === undefined ? {} : { port: top.port }),
+    branch: layer.createBranch(),
+    rport: true,
+  });
+  const headers: HeaderField[] = [];
+  for (const h of previous.headers) {
+    const name = h.name.toLowerCase();
+    if (name === 'via' || name === 'v') {
+      if (headers.every((x) => x.name !== 'Via')) headers.push({ name: 'Via', value: serializeVia(via) });
+    } else if (name === 'cseq') headers.push({ name: 'CSeq', value: `${previous.cseq.seq + 1} INVITE` });
+    else if (name === authName.toLowerCase() || name === 'content-length') continue;
+    else headers.push(h);
+  }
+  const contentType = headers.findIndex((h) => h.name.toLowerCase() === 'content-type');
+  headers.splice(contentType < 0 ? headers.length : contentType, 0, { name: authName, value: authorization });
+  const built = createRequest({ method: 'INVITE', uri: previous.uri, headers, body: previous.body });
+  return built.ok ? built.value : undefined;
 }

@@ -24,8 +24,8 @@ interface Consultation {
 }
 
 /**
- * Transfers done inside the B2BUA rather than by REFER to the phones (RFC 5589 describes the
- * phone-driven way). A contact center wants the platform to keep the customer's leg: it stays up
+ * Transfers done inside the B2BUA rather than by REFER to the other party (RFC 5589 describes
+ * that way). A contact center wants the platform to keep the customer's leg: it stays up
  * (and recorded, and counted) while only the agent's side changes, and a failed target leaves the
  * customer on music for routing to decide instead of a dropped call.
  *
@@ -36,6 +36,9 @@ interface Consultation {
  *   leg, connected to the agent when answered (`ConsultationStarted`). `AttendedTransfer` ends the
  *   agent's leg, resumes the customer and bridges it to the consulted party. An agent who hangs up
  *   during the consultation completes the transfer the same way (blind if the target still rings).
+ * - From a phone (REFER, see ReferFromPhone): {@link TransferControl.handOver} and
+ *   {@link TransferControl.replace} move the partner the same way but keep the referring leg up
+ *   until the outcome, and {@link TransferControl.restore} bridges it back after a failure.
  */
 export class TransferControl {
   private readonly pending = new Map<LegId, PendingTransfer>();
@@ -89,6 +92,64 @@ export class TransferControl {
     this.links.unlink(agent);
     this.ctx.end(agent, { cause: 'transferred', party: 'agent' }, 'signal');
     return this.complete(c, 'attended');
+  }
+
+  /**
+   * A phone's blind transfer (REFER, RFC 5589 §6): the partner of `legId` is linked to a new leg to
+   * `target` and hears music meanwhile; the referring leg stays up, unlinked, until the outcome
+   * (`LegTransferred` from it, or `TransferFailed` on its partner) tells the phone how it went.
+   */
+  async handOver(legId: LegId, target: OriginateRequest): Promise<Result<CommandOutcome, Rejection>> {
+    const pair = this.bridgedPair(legId);
+    if (!pair.ok) return pair;
+    const { agent, customer } = pair.value;
+    this.links.unlink(agent);
+    if (!hearsMusic(customer, agent) && customer.endpoint !== undefined)
+      this.ctx.media.startMusicOnHold(customer.endpoint);
+    return this.transferTo(customer, agent.id, target);
+  }
+
+  /**
+   * A phone's attended transfer (REFER with Replaces, RFC 5589 §7, RFC 3891): the phone's leg
+   * `replacedId` (its consultation) is ended and its partner takes over the partner of `legId`.
+   * The referring leg stays up, unlinked, until the outcome, as with {@link handOver}.
+   */
+  async replace(legId: LegId, replacedId: LegId): Promise<Result<CommandOutcome, Rejection>> {
+    const pair = this.bridgedPair(legId);
+    if (!pair.ok) return pair;
+    const { agent, customer } = pair.value;
+    const replaced = this.ctx.legs.get(replacedId);
+    const target = replaced === undefined ? undefined : this.links.partnerOf(replaced);
+    if (replaced === undefined || target === undefined || replaced === agent || target === customer) {
+      return reject('CALLS.NOT_BRIDGED', 'The replaced leg is not bridged to another party', { replacedId });
+    }
+    this.links.unlink(agent);
+    this.links.unlink(replaced);
+    // RFC 3891 §3: the replaced dialog ends; an unanswered one is refused rather than hung up.
+    this.ctx.end(replaced, { cause: 'transferred', party: 'agent', sipStatus: 487 }, 'signal');
+    const music = hearsMusic(customer, agent);
+    if (isConnected(target.state)) {
+      if (customer.heldLocally) {
+        const resumed = await this.hold.resume(customer.id);
+        if (!resumed.ok) return resumed;
+      } else if (music && customer.endpoint !== undefined) this.ctx.media.stopMusicOnHold(customer.endpoint);
+    } else if (!music && customer.endpoint !== undefined) this.ctx.media.startMusicOnHold(customer.endpoint);
+    this.pending.set(target.id, { customer: customer.id, from: agent.id, kind: 'attended' });
+    const linked = await this.links.bridge(customer.id, target.id);
+    return linked.ok ? ok({ legId: target.id }) : linked;
+  }
+
+  /**
+   * A phone's transfer failed: its partner is bridged back to the referring leg. The music stops
+   * unless the phone still holds its own leg; its resume reconnects them (see HoldControl).
+   */
+  async restore(customerId: LegId, legId: LegId): Promise<Result<void, Rejection>> {
+    const customer = this.ctx.legs.get(customerId);
+    const agent = this.ctx.legs.get(legId);
+    if (customer === undefined || agent === undefined) return reject('CALLS.UNKNOWN_LEG', 'No such leg');
+    if (!agent.heldRemotely && !customer.heldLocally && customer.endpoint !== undefined)
+      this.ctx.media.stopMusicOnHold(customer.endpoint);
+    return this.links.bridge(customer.id, agent.id);
   }
 
   /** Runs before the bridge links see an event, so a transferring leg is unlinked in time. */
@@ -209,7 +270,16 @@ export class TransferControl {
     void this.complete(c, c.connected ? 'attended' : 'blind');
   }
 
-  private bridgedPair(legId: LegId): Result<{ agent: Leg; customer: Leg }, Rejection> {
+  /** The live leg bridged to `leg`, if any. */
+  bridgedPartner(leg: Leg): Leg | undefined {
+    return this.links.partnerOf(leg);
+  }
+
+  /**
+   * `legId` (the agent side) and its partner, when both are answered and bridged and `legId` is not
+   * consulting: what every transfer starts from.
+   */
+  bridgedPair(legId: LegId): Result<{ agent: Leg; customer: Leg }, Rejection> {
     const agent = this.ctx.legs.get(legId);
     const customer = agent === undefined ? undefined : this.links.partnerOf(agent);
     if (
@@ -224,4 +294,9 @@ export class TransferControl {
       return reject('CALLS.CONSULTING', 'The leg is already consulting', { legId });
     return ok({ agent, customer });
   }
+}
+
+/** Whether `customer` already hears music: held by us, or by the phone of its partner `agent`. */
+function hearsMusic(customer: Leg, agent: Leg): boolean {
+  return customer.heldLocally || agent.heldRemotely;
 }

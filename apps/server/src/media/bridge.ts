@@ -1,7 +1,6 @@
 import { ALAW_TO_ULAW, ULAW_TO_ALAW, type RtpPacketView, type RtpPayloadKind } from '@switchboard/media';
 import type { CallRecorder, RecordingSide } from './call-recorder';
-import type { MediaLeg } from './media-leg';
-import type { RtpSink } from './media-leg-types';
+import type { RtpSink, SwitchableLeg } from './media-leg-types';
 
 /** Packets relayed in each direction. */
 export interface BridgeStats {
@@ -22,9 +21,9 @@ class Direction implements RtpSink {
 
   constructor(
     private readonly bridge: Bridge,
-    private readonly to: MediaLeg,
+    private readonly to: SwitchableLeg,
     private readonly side: RecordingSide,
-    fromLaw: MediaLeg['codec']['law'],
+    fromLaw: SwitchableLeg['codec']['law'],
   ) {
     this.table = fromLaw === to.codec.law ? undefined : fromLaw === 'pcmu' ? ULAW_TO_ALAW : ALAW_TO_ULAW;
   }
@@ -71,7 +70,8 @@ class Direction implements RtpSink {
  * other leg's SSRC, sequence and timestamp space (a B2BUA's RTP translator, RFC 3550 §7.1).
  * Payloads are copied when both legs use the same law and transcoded by table otherwise; RFC 4733
  * events are relayed to a leg that negotiated them. An optional {@link CallRecorder} is tapped
- * with both directions. Supervisor listen/whisper/barge go through the conference mixer instead.
+ * with both directions. Supervisor listen/whisper/barge and three-way calls go through a
+ * `Conference` instead (see `MediaConnections`), which takes the recorder over.
  */
 export class Bridge {
   readonly stats: BridgeStats = {
@@ -85,8 +85,8 @@ export class Bridge {
   private active = true;
 
   constructor(
-    readonly caller: MediaLeg,
-    readonly agent: MediaLeg,
+    readonly caller: SwitchableLeg,
+    readonly agent: SwitchableLeg,
     recorder?: CallRecorder,
   ) {
     this.recorder = recorder;

@@ -62,6 +62,8 @@ export class CallRecorder implements TickSubscriber {
   private pausedFrames = 0;
   private isPaused = false;
   private closed = false;
+  /** A conference hands finished frames in ({@link writeFrame}); packets and ticks are ignored. */
+  private fed = false;
 
   private constructor(
     private readonly options: CallRecorderOptions,
@@ -100,9 +102,37 @@ export class CallRecorder implements TickSubscriber {
     this.isPaused = false;
   }
 
+  /**
+   * A conference mixes the call from now on and writes what each side says and hears through
+   * {@link writeFrame} on its own tick, so the file keeps one timeline across the switch.
+   */
+  takeFrames(): void {
+    if (this.fed || this.closed) return;
+    this.fed = true;
+    this.options.ticker.unsubscribe(this);
+  }
+
+  /** Back to a plain bridge: packets are tapped again and the recorder keeps its own pace. */
+  takePackets(): void {
+    if (!this.fed || this.closed) return;
+    this.fed = false;
+    // What was buffered before the conference is long past its playout time.
+    this.buffers.caller.reset();
+    this.buffers.agent.reset();
+    this.options.ticker.subscribe(this);
+  }
+
+  /** One 20 ms stereo frame (160 samples a side) from a conference (see {@link takeFrames}). */
+  writeFrame(left: Int16Array, right: Int16Array): void {
+    if (this.closed || !this.fed) return;
+    this.left.set(left);
+    this.right.set(right);
+    this.appendFrame();
+  }
+
   /** Feeds one received audio packet of `side` (called by the bridge, before any relaying). */
   tap(side: RecordingSide, packet: RtpPacketView, nowMs: number): void {
-    if (this.closed) return;
+    if (this.closed || this.fed) return;
     this.buffers[side].push(
       packet.timestamp,
       packet.bytes,
@@ -117,11 +147,16 @@ export class CallRecorder implements TickSubscriber {
     for (let i = 0; i < frames; i++) this.recordFrame(nowMs);
   }
 
+  /** False once closed: a switch between bridge and conference carries only live recorders. */
+  get open(): boolean {
+    return !this.closed;
+  }
+
   /** Stops, writes what is buffered and finalises the header. */
   async close(): Promise<RecordingSummary> {
     if (!this.closed) {
       this.closed = true;
-      this.options.ticker.unsubscribe(this);
+      if (!this.fed) this.options.ticker.unsubscribe(this);
       this.flush();
     }
     const done = await this.file.finish();
@@ -135,9 +170,13 @@ export class CallRecorder implements TickSubscriber {
   }
 
   private recordFrame(nowMs: number): void {
+    this.buffers.caller.pull(nowMs, this.left);
+    this.buffers.agent.pull(nowMs, this.right);
+    this.appendFrame();
+  }
+
+  private appendFrame(): void {
     const { left, right } = this;
-    this.buffers.caller.pull(nowMs, left);
-    this.buffers.agent.pull(nowMs, right);
     if (this.isPaused) {
       left.fill(0);
       right.fill(0);

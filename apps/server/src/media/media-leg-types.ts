@@ -6,6 +6,7 @@ import type {
   RtpPayloadKind,
   TelephoneEventCounters,
   TelephoneEventName,
+  DtmfSource,
 } from '@switchboard/media';
 import type { MediaRuntime } from './media-clock';
 import type { MediaTicker } from './media-ticker';
@@ -43,6 +44,15 @@ export interface MediaLegOptions {
   readonly cname?: string;
   /** Called once when the leg closes, e.g. to give its ports back to the pool. */
   readonly release?: (sockets: RtpSocketPair) => void;
+  /**
+   * Detect key presses in the audio (Goertzel) besides RFC 4733 events; default true. Detection
+   * runs while it can matter and costs little: always on a leg that negotiated no telephone-event
+   * (tones are its only way to signal), and on any other leg while its audio is not relayed to
+   * another party (IVR, queue), where a gateway may send tones in band anyway. While bridged, a leg
+   * with telephone-event skips it: its presses come as events, and tones reach the other party in
+   * the relayed audio. A press seen both ways is reported once ({@link DtmfArbiter}).
+   */
+  readonly inBandDtmf?: boolean;
 }
 
 /** Typed events of a media leg. */
@@ -51,10 +61,14 @@ export interface MediaLegEvents {
   latched: { readonly remote: TransportAddress; readonly previous: TransportAddress | undefined };
   /** The remote's stream changed SSRC (RFC 3550 §8.2: a new source, e.g. after a transfer). */
   'ssrc-changed': { readonly ssrc: number; readonly previous: number | undefined };
-  /** First packet of a key press (RFC 4733): enough to barge into a prompt. */
-  'dtmf-started': { readonly digit: TelephoneEventName };
-  /** A key press ended; reported once however many redundant end packets came. */
-  dtmf: { readonly digit: TelephoneEventName; readonly durationMs: number };
+  /** First packet of a key press (RFC 4733), or its tones confirmed in band: enough to barge in. */
+  'dtmf-started': { readonly digit: TelephoneEventName; readonly source: DtmfSource };
+  /**
+   * A key press, reported once however many redundant end packets came, and once when both RFC 4733
+   * and in-band tones carried it. RFC 4733 presses are reported at their end with their duration;
+   * in-band ones as soon as the tones are confirmed, with the confirmed duration.
+   */
+  dtmf: { readonly digit: TelephoneEventName; readonly durationMs: number; readonly source: DtmfSource };
   /** No RTP for `silentMs`: one-way or dead audio, reported instead of a silent call. */
   'rtp-timeout': { readonly silentMs: number };
   /** RTP came back after an `rtp-timeout`. */
@@ -92,8 +106,23 @@ export interface MediaLegStats {
 
 /**
  * Where a leg delivers accepted packets (audio and telephone-events). `packet` is a reused view,
- * valid only during the call. One consumer at a time: the bridge, or nothing (IVR ignores audio).
+ * valid only during the call. One consumer at a time: the bridge or conference, or nothing (IVR
+ * ignores audio).
  */
 export interface RtpSink {
   receiveRtp(packet: RtpPacketView, kind: RtpPayloadKind, nowMs: number): void;
+}
+
+/**
+ * What a bridge or conference needs of a leg: its codec, where its packets go, and how to send
+ * to it. A {@link MediaLeg} is one; so is the stand-in for a leg on another media worker.
+ */
+export interface SwitchableLeg {
+  readonly id: string;
+  readonly codec: LegCodec;
+  setSink(sink: RtpSink | undefined): void;
+  /** Relays a packet received on another leg (`payload` when it was transcoded). */
+  relay(packet: RtpPacketView, payloadType: number, payload?: Uint8Array, nowMs?: number): void;
+  /** Encodes one 20 ms frame of 8 kHz linear samples to the leg's law and sends it. */
+  sendLinear(samples: Int16Array): void;
 }

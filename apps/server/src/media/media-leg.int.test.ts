@@ -168,8 +168,8 @@ describe('MediaLeg', () => {
     }
     await eventually(() => digits.length === 2, 3000, 'two digits');
     expect(digits).toEqual([
-      { digit: '5', durationMs: 120 },
-      { digit: '#', durationMs: 120 },
+      { digit: '5', durationMs: 120, source: 'rfc4733' },
+      { digit: '#', durationMs: 120, source: 'rfc4733' },
     ]);
     expect(leg.stats().dtmf.duplicates).toBe(4);
   });

@@ -1,5 +1,6 @@
 import type { RemoteInfo } from 'node:dgram';
 import {
+  DtmfArbiter,
   FRAME_SAMPLES,
   RtpLegReceiver,
   RtpPacketView,
@@ -22,6 +23,7 @@ import type {
   RtpSink,
 } from './media-leg-types';
 import type { TickSubscriber } from './media-ticker';
+import { InBandDtmf } from './in-band-dtmf';
 import { RtcpSession, type RemoteReport } from './rtcp-session';
 import { RtpDestination } from './rtp-destination';
 import { RtpSender } from './rtp-sender';
@@ -30,6 +32,8 @@ import { TypedEmitter } from './typed-emitter';
 
 /** The watchdog looks at the receive side once a second (every 50 ticks), not every frame. */
 const WATCHDOG_EVERY_FRAMES = 50;
+/** How much tone the detector confirms before it reports: two 205-sample Goertzel blocks. */
+const IN_BAND_CONFIRM_MS = 51;
 
 /**
  * One RTP endpoint of a call: a bound RTP/RTCP port pair talking to one remote.
@@ -53,6 +57,10 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   private readonly o: MediaLegOptions;
   private readonly receiver: RtpLegReceiver;
   private dtmfReceiver = new TelephoneEventReceiver();
+  private readonly arbiter = new DtmfArbiter();
+  private readonly inBand: InBandDtmf | undefined;
+  /** The current RFC 4733 press duplicated an in-band one: its end is not reported either. */
+  private eventSuppressed = false;
   private readonly latch: SourceLatch;
   private readonly rtcp: RtcpSession;
   private readonly destination: RtpDestination;
@@ -91,6 +99,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     if (te !== undefined) payloadTypes[te] = 'telephone-event';
     for (const [pt, kind] of Object.entries(payloadTypes)) this.kinds[Number(pt)] = kind;
     this.receiver = new RtpLegReceiver({ payloadTypes });
+    this.inBand = options.inBandDtmf === false ? undefined : new InBandDtmf(law);
     this.latch = new SourceLatch(options.latch);
     this.latch.open(options.remote);
     const { rtp, rtcp } = options.sockets;
@@ -136,9 +145,14 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.rtcpRemote = rtcpAddressOf(remote);
   }
 
-  /** Delivers accepted packets to `sink` (the bridge), or to nobody. */
+  /** Delivers accepted packets to `sink` (the bridge or conference), or to nobody. */
   setSink(sink: RtpSink | undefined): void {
     this.sink = sink;
+  }
+
+  /** Where accepted packets go now. */
+  get currentSink(): RtpSink | undefined {
+    return this.sink;
   }
 
   /** Sends one 20 ms frame already encoded in the leg's law. */
@@ -213,7 +227,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   /** Ticker hook: pending DTMF packets, DTMF end timeouts and the no-RTP watchdog. */
   onTick(frames: number, nowMs: number): void {
     if (this.dtmfQueue.length > 0) this.flushDtmf(nowMs);
-    if (this.dtmfActive) this.handleNotices(this.dtmfReceiver.expire(nowMs));
+    if (this.dtmfActive) this.handleNotices(this.dtmfReceiver.expire(nowMs), nowMs);
     this.framesSinceCheck += frames;
     if (this.framesSinceCheck < WATCHDOG_EVERY_FRAMES) return;
     this.framesSinceCheck = 0;
@@ -249,7 +263,15 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.markAlive(now);
     const packet = this.receiver.packet;
     if (kind === 'telephone-event')
-      this.handleNotices(this.dtmfReceiver.receive(packet.timestamp, packet.marker, packet.payload(), now));
+      this.handleNotices(
+        this.dtmfReceiver.receive(packet.timestamp, packet.marker, packet.payload(), now),
+        now,
+      );
+    else if (
+      this.inBand !== undefined &&
+      (this.sink === undefined || this.codec.telephoneEventPayloadType === undefined)
+    )
+      this.detectInBand(this.inBand, packet, now);
     this.sink?.receiveRtp(packet, kind, now);
   }
 
@@ -265,6 +287,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.acceptedSsrc = ssrc;
     // Event timestamps of the old source mean nothing for the new one.
     if (previous !== undefined) this.dtmfReceiver = new TelephoneEventReceiver();
+    this.inBand?.reset();
     this.dtmfActive = false;
     this.emit('ssrc-changed', { ssrc, previous });
   }
@@ -277,11 +300,26 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.lastRtpMs = now;
   }
 
-  private handleNotices(notices: readonly DtmfNotice[]): void {
+  private handleNotices(notices: readonly DtmfNotice[], nowMs: number): void {
     for (const n of notices) {
       this.dtmfActive = n.type === 'started';
-      if (n.type === 'started') this.emit('dtmf-started', { digit: n.event });
-      else this.emit('dtmf', { digit: n.event, durationMs: (n.duration * 1000) / 8000 });
+      if (n.type === 'started') {
+        this.eventSuppressed = !this.arbiter.started('rfc4733', n.event, nowMs, true);
+        if (!this.eventSuppressed) this.emit('dtmf-started', { digit: n.event, source: 'rfc4733' });
+      } else if (!this.eventSuppressed) {
+        this.arbiter.ended('rfc4733', nowMs);
+        this.emit('dtmf', { digit: n.event, durationMs: (n.duration * 1000) / 8000, source: 'rfc4733' });
+      } else this.eventSuppressed = false;
+    }
+  }
+
+  private detectInBand(detector: InBandDtmf, packet: RtpPacketView, nowMs: number): void {
+    const digits = detector.process(packet);
+    for (let i = 0; i < digits.length; i++) {
+      const digit = digits[i]!.digit;
+      if (!this.arbiter.started('in-band', digit, nowMs)) continue;
+      this.emit('dtmf-started', { digit, source: 'in-band' });
+      this.emit('dtmf', { digit, durationMs: IN_BAND_CONFIRM_MS, source: 'in-band' });
     }
   }
 

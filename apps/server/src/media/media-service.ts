@@ -1,9 +1,10 @@
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
+import type { G711Law } from '@switchboard/media';
 import { CallRecorder, type RecordingEncoding } from './call-recorder';
 import { Bridge } from './bridge';
 import { systemMediaRuntime, type MediaRuntime } from './media-clock';
 import { MediaLeg } from './media-leg';
-import type { LegCodec, RemoteMedia } from './media-leg-types';
+import type { LegCodec, RemoteMedia, SwitchableLeg } from './media-leg-types';
 import { MediaTicker } from './media-ticker';
 import { Player } from './player';
 import { PromptLibrary } from './prompt-clip';
@@ -17,6 +18,8 @@ export interface MediaServiceOptions {
   readonly noRtpTimeoutMs?: number;
   readonly latch?: SourceLatchOptions;
   readonly recordingEncoding?: RecordingEncoding;
+  /** In-band DTMF detection on legs (see `MediaLegOptions.inBandDtmf`); default on. */
+  readonly inBandDtmf?: boolean;
 }
 
 /** What signalling knows when it opens a leg. */
@@ -64,6 +67,7 @@ export class MediaService {
       ...(request.remote ? { remote: request.remote } : {}),
       ...(this.options.noRtpTimeoutMs !== undefined ? { noRtpTimeoutMs: this.options.noRtpTimeoutMs } : {}),
       ...(this.options.latch ? { latch: this.options.latch } : {}),
+      ...(this.options.inBandDtmf === undefined ? {} : { inBandDtmf: this.options.inBandDtmf }),
     });
     this.legs.add(leg);
     leg.once('closed', () => this.legs.delete(leg));
@@ -77,20 +81,25 @@ export class MediaService {
 
   /** Bridges caller and agent; with `recordingPath`, records the call in stereo there. */
   async bridge(
-    caller: MediaLeg,
-    agent: MediaLeg,
+    caller: SwitchableLeg,
+    agent: SwitchableLeg,
     recordingPath?: string,
   ): Promise<Result<Bridge, Rejection>> {
     if (recordingPath === undefined) return ok(new Bridge(caller, agent));
-    const recorder = await CallRecorder.start({
-      path: recordingPath,
-      ticker: this.ticker,
-      callerLaw: caller.codec.law,
-      agentLaw: agent.codec.law,
-      ...(this.options.recordingEncoding ? { encoding: this.options.recordingEncoding } : {}),
-    });
+    const recorder = await this.recorder(recordingPath, caller.codec.law, agent.codec.law);
     if (!recorder.ok) return err(recorder.error);
     return ok(new Bridge(caller, agent, recorder.value));
+  }
+
+  /** Starts a stereo recording paced by this service's ticker: caller left, agent right. */
+  recorder(path: string, callerLaw: G711Law, agentLaw: G711Law): Promise<Result<CallRecorder, Rejection>> {
+    return CallRecorder.start({
+      path,
+      ticker: this.ticker,
+      callerLaw,
+      agentLaw,
+      ...(this.options.recordingEncoding ? { encoding: this.options.recordingEncoding } : {}),
+    });
   }
 
   /** Closes every open leg (shutdown). */

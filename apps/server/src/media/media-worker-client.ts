@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { err, type Rejection, type Result } from '@switchboard/kernel';
 import { MediaCode, mediaRejection } from './media-error';
 import type { MediaWorkerCommand, MediaWorkerEvent, MediaWorkerSetup } from './media-worker-protocol';
@@ -55,13 +55,13 @@ export class MediaWorkerClient {
     return this.alive;
   }
 
-  /** Sends a request and resolves with the worker's reply. */
-  request<T>(command: MediaWorkerRequest): Promise<Result<T, Rejection>> {
+  /** Sends a request and resolves with the worker's reply; `transfer` moves ports along. */
+  request<T>(command: MediaWorkerRequest, transfer?: readonly MessagePort[]): Promise<Result<T, Rejection>> {
     if (!this.alive) return Promise.resolve(err(this.failedRejection()));
     const seq = this.nextSeq++;
     return new Promise((resolve) => {
       this.pending.set(seq, resolve as (r: Result<unknown, Rejection>) => void);
-      this.worker.postMessage({ ...command, seq });
+      this.worker.postMessage({ ...command, seq }, transfer === undefined ? undefined : [...transfer]);
     });
   }
 

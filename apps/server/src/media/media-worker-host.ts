@@ -1,9 +1,12 @@
+import type { MessagePort } from 'node:worker_threads';
 import { rejection, type Rejection, type Result } from '@switchboard/kernel';
-import type { Bridge } from './bridge';
+import type { MemberOptions } from './conference';
 import { LoopLagProbe } from './loop-lag-probe';
+import { MediaConnections } from './media-connections';
 import type { MediaLeg } from './media-leg';
-import type { MediaLegEvents } from './media-leg-types';
+import type { LegCodec, MediaLegEvents, SwitchableLeg } from './media-leg-types';
 import { MediaService } from './media-service';
+import { LegExport, RemoteLeg } from './remote-leg';
 import type {
   MediaWorkerCommand,
   MediaWorkerEvent,
@@ -35,14 +38,20 @@ const unknown = (what: string, id: string): Rejection =>
 /**
  * The media side of one worker thread: its own {@link MediaService} (its port sub-range, its own
  * 20 ms ticker, its prompt cache) holding whole calls, driven by {@link MediaWorkerCommand}s and
- * answering with {@link MediaWorkerEvent}s. Every RTP packet of those calls is received, relayed
- * and recorded on this thread; the main thread only sees the few control messages.
+ * answering with {@link MediaWorkerEvent}s. Every RTP packet of those calls is received, relayed,
+ * mixed and recorded on this thread; the main thread only sees the few control messages. A leg
+ * of another worker that joins a call here (a supervisor) comes over a channel of its own
+ * ({@link RemoteLeg}); one of this worker's legs mixed elsewhere goes out through a {@link LegExport}.
  */
 export class MediaWorkerHost {
   private readonly media: MediaService;
   private readonly legs = new Map<string, MediaLeg>();
   private readonly players = new Map<string, Player>();
-  private readonly bridges = new Map<string, Bridge>();
+  private readonly connections: MediaConnections;
+  /** Bridges made with the `bridge` command, by bridge id: the leg whose connection it is. */
+  private readonly bridges = new Map<string, string>();
+  private readonly remotes = new Map<string, RemoteLeg>();
+  private readonly exports = new Map<string, LegExport>();
   private readonly lag = new LoopLagProbe();
 
   constructor(
@@ -54,6 +63,11 @@ export class MediaWorkerHost {
       ...(setup.noRtpTimeoutMs !== undefined ? { noRtpTimeoutMs: setup.noRtpTimeoutMs } : {}),
       ...(setup.latch ? { latch: setup.latch } : {}),
       ...(setup.recordingEncoding ? { recordingEncoding: setup.recordingEncoding } : {}),
+      ...(setup.inBandDtmf === undefined ? {} : { inBandDtmf: setup.inBandDtmf }),
+    });
+    this.connections = new MediaConnections({
+      media: this.media,
+      onRecordingClosed: (summary) => this.post({ ev: 'recording-closed', summary }),
     });
     this.lag.start();
   }
@@ -77,6 +91,16 @@ export class MediaWorkerHost {
         return this.reply(c.seq, { ok: true, value: this.health(c.reset === true) });
       case 'close-all':
         return void this.closeAll().then(() => this.reply(c.seq, { ok: true, value: undefined }));
+      case 'connect':
+        return void this.connect(c.a, c.b, c.recordingPath).then((r) => this.reply(c.seq, r));
+      case 'join':
+        return this.reply(c.seq, this.join(c.leg, c.to, c.options));
+      case 'update-member':
+        return this.reply(c.seq, this.connections.update(c.leg, c.options));
+      case 'export-leg':
+        return this.reply(c.seq, this.exportLeg(c.leg, c.port));
+      case 'import-leg':
+        return this.reply(c.seq, this.importLeg(c.leg, c.codec, c.port));
       case 'crash':
         // Thrown from a timer, not from the message handler, so it is uncaught like a real bug.
         setTimeout(() => {
@@ -91,12 +115,81 @@ export class MediaWorkerHost {
   private handleOneWay(c: MediaWorkerCommand): void {
     if (c.op === 'set-remote') this.legs.get(c.leg)?.setRemote(c.remote);
     else if (c.op === 'send-dtmf') this.legs.get(c.leg)?.sendDtmf(c.digit, c.durationMs);
-    else if (c.op === 'close-leg') void this.closeLeg(c.leg);
+    else if (c.op === 'close-leg') this.closeLeg(c.leg);
     else if (c.op === 'pause-recording') {
-      const recorder = this.bridges.get(c.bridge)?.recorder;
-      if (c.paused) recorder?.pause();
-      else recorder?.resume();
+      const leg = this.bridges.get(c.bridge);
+      if (leg !== undefined) this.connections.pauseRecording(leg, c.paused);
     } else if (c.op === 'stop-playback') this.players.get(c.leg)?.stop();
+    else if (c.op === 'disconnect') void this.connections.disconnect(c.leg);
+    else if (c.op === 'leave') this.connections.leave(c.leg);
+    else if (c.op === 'unexport') {
+      this.exports.get(c.leg)?.close();
+      this.exports.delete(c.leg);
+    } else if (c.op === 'drop-import') this.dropImport(c.leg);
+    else if (c.op === 'forget-prompt') this.media.prompts.forget(c.path);
+  }
+
+  /** A leg of this worker, or one imported from another. */
+  private switchable(id: string): SwitchableLeg | undefined {
+    return this.legs.get(id) ?? this.remotes.get(id);
+  }
+
+  private async connect(
+    a: string,
+    b: string,
+    path: string | undefined,
+  ): Promise<Result<undefined, Rejection>> {
+    const [legA, legB] = [this.switchable(a), this.switchable(b)];
+    if (!legA || !legB) return { ok: false, error: unknown('leg', legA ? b : a) };
+    const done = await this.connections.connect(legA, legB, path);
+    return done.ok ? { ok: true, value: undefined } : done;
+  }
+
+  private join(id: string, to: string, options: MemberOptions | undefined): Result<undefined, Rejection> {
+    const [leg, target] = [this.switchable(id), this.switchable(to)];
+    if (!leg || !target) return { ok: false, error: unknown('leg', leg ? to : id) };
+    const done = this.connections.join(leg, target, options);
+    return done.ok ? { ok: true, value: undefined } : done;
+  }
+
+  private exportLeg(id: string, port: MessagePort): Result<undefined, Rejection> {
+    const leg = this.legs.get(id);
+    if (!leg) {
+      port.close();
+      return { ok: false, error: unknown('leg', id) };
+    }
+    // Mixed elsewhere from now on: its connections here end.
+    this.connections.leave(id);
+    this.exports.get(id)?.close();
+    this.exports.set(id, new LegExport(leg, port));
+    leg.once('closed', () => this.exports.delete(id));
+    return { ok: true, value: undefined };
+  }
+
+  private importLeg(id: string, codec: LegCodec, port: MessagePort): Result<undefined, Rejection> {
+    this.dropImport(id);
+    const remote = new RemoteLeg(
+      id,
+      codec,
+      port,
+      () => this.media.runtime.clock.now(),
+      () => {
+        // The leg closed on its own worker, or went elsewhere: it leaves this worker's calls.
+        if (this.remotes.get(id) !== remote) return;
+        this.remotes.delete(id);
+        this.connections.leave(id);
+      },
+    );
+    this.remotes.set(id, remote);
+    return { ok: true, value: undefined };
+  }
+
+  private dropImport(id: string): void {
+    const remote = this.remotes.get(id);
+    if (remote === undefined) return;
+    this.remotes.delete(id);
+    this.connections.leave(id);
+    remote.close();
   }
 
   private async openLeg(request: WorkerOpenLeg): Promise<Result<WorkerLegOpened, Rejection>> {
@@ -127,21 +220,17 @@ export class MediaWorkerHost {
     const agent = this.legs.get(agentId);
     if (!caller || !agent) return { ok: false, error: unknown('leg', caller ? agentId : callerId) };
     // A leg bridged again (transfer) leaves its old bridge first, so its recording is finished.
-    for (const [other, b] of this.bridges)
-      if ([b.caller, b.agent].some((l) => l === caller || l === agent)) await this.unbridge(other);
-    const bridged = await this.media.bridge(caller, agent, recordingPath);
+    const bridged = await this.connections.connect(caller, agent, recordingPath);
     if (!bridged.ok) return bridged;
-    this.bridges.set(id, bridged.value);
+    this.bridges.set(id, callerId);
     return { ok: true, value: undefined };
   }
 
   private async unbridge(id: string): Promise<Result<WorkerUnbridged, Rejection>> {
-    const bridge = this.bridges.get(id);
-    if (!bridge) return { ok: false, error: unknown('bridge', id) };
+    const leg = this.bridges.get(id);
+    if (leg === undefined) return { ok: false, error: unknown('bridge', id) };
     this.bridges.delete(id);
-    bridge.unbridge();
-    const summary = bridge.recorder ? await bridge.recorder.close() : undefined;
-    return { ok: true, value: summary };
+    return { ok: true, value: await this.connections.disconnect(leg) };
   }
 
   private async play(
@@ -177,16 +266,19 @@ export class MediaWorkerHost {
     return player;
   }
 
-  private async closeLeg(id: string): Promise<void> {
+  private closeLeg(id: string): void {
     const leg = this.legs.get(id);
     if (!leg) return;
-    for (const [bridgeId, b] of this.bridges)
-      if (b.caller === leg || b.agent === leg) await this.unbridge(bridgeId);
+    this.connections.leave(id);
+    for (const [bridgeId, callerId] of this.bridges)
+      if (this.connections.of(callerId) === undefined) this.bridges.delete(bridgeId);
     leg.close();
   }
 
   private async closeAll(): Promise<void> {
-    for (const id of [...this.bridges.keys()]) await this.unbridge(id);
+    this.bridges.clear();
+    for (const id of [...this.remotes.keys()]) this.dropImport(id);
+    await this.connections.closeAll();
     this.media.closeAll();
   }
 

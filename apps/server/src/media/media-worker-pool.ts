@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
+import type { RecordingSummary } from './call-recorder';
+import type { MemberOptions } from './conference';
 import { MediaCode, mediaRejection } from './media-error';
 import type { OpenLegRequest } from './media-service';
 import { MediaWorkerClient, type MediaWorkerFailure } from './media-worker-client';
@@ -9,8 +11,10 @@ import type {
   MediaWorkerSetup,
   WorkerLegOpened,
 } from './media-worker-protocol';
+import type { RemoteLeg } from './remote-leg';
 import type { RtpPortPoolOptions } from './rtp-port-pool';
 import { TypedEmitter } from './typed-emitter';
+import { WorkerLegHomes } from './worker-leg-homes';
 import {
   WorkerBridgeHandle,
   WorkerLegHandle,
@@ -31,6 +35,8 @@ export interface MediaWorkerPoolOptions extends Omit<MediaWorkerSetup, 'ports'> 
 /** A leg on a worker: `callId` keeps both legs of a call (and its recording) on one worker. */
 export interface OpenWorkerLegRequest extends OpenLegRequest {
   readonly callId: string;
+  /** A leg this one will be connected to: when it is open, the new leg goes to its worker. */
+  readonly near?: string;
   /** Forward RTCP reports to the main thread (a message per leg every few seconds). */
   readonly reportRtcp?: boolean;
 }
@@ -47,6 +53,8 @@ export interface MediaWorkerPoolEvents {
     readonly legs: readonly string[];
     readonly calls: readonly string[];
   };
+  /** A recording made by `connect` was finished on its worker (index it, or report its error). */
+  'recording-closed': RecordingSummary;
 }
 
 /**
@@ -67,6 +75,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   /** Legs per call, opening ones included: the call leaves {@link callWorker} at zero. */
   private readonly callLegs = new Map<string, number>();
   private readonly load: number[];
+  private readonly homes = new WorkerLegHomes();
   private nextBridge = 1;
 
   constructor(options: MediaWorkerPoolOptions) {
@@ -82,6 +91,11 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     return this.workers.length;
   }
 
+  /** The index of the worker holding `legId`'s sockets, while it is open (diagnostics, tests). */
+  workerOf(legId: string): number | undefined {
+    return this.legs.get(legId)?.worker.index;
+  }
+
   /** Legs open now, over all workers. */
   get openLegs(): number {
     return this.legs.size;
@@ -89,11 +103,13 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
 
   /** Opens a leg on the worker of its call (the least loaded one for a new call). */
   async openLeg(request: OpenWorkerLegRequest): Promise<Result<WorkerLegHandle, Rejection>> {
-    const worker = this.callWorker.get(request.callId) ?? this.leastLoaded();
-    this.callWorker.set(request.callId, worker);
-    this.callLegs.set(request.callId, (this.callLegs.get(request.callId) ?? 0) + 1);
+    const nearCall = request.near === undefined ? undefined : this.legs.get(request.near)?.callId;
+    const { callId: ownCall, near: _near, ...open } = request;
+    const callId = nearCall ?? ownCall;
+    const worker = this.callWorker.get(callId) ?? this.leastLoaded();
+    this.callWorker.set(callId, worker);
+    this.callLegs.set(callId, (this.callLegs.get(callId) ?? 0) + 1);
     this.load[worker.index]!++;
-    const { callId, ...open } = request;
     const opened = await worker.request<WorkerLegOpened>({ op: 'open-leg', ...open });
     if (!opened.ok || this.workers[worker.index] !== worker) {
       this.legClosed(worker, callId);
@@ -139,11 +155,75 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   }
 
   /**
+   * Connects `a` (the caller: left channel of a recording) and `b` for good (see
+   * `MediaConnections.connect`), on `a`'s worker; `b` is brought there when it lives elsewhere.
+   * The recording's summary arrives as a `recording-closed` event when the connection ends.
+   */
+  async connect(
+    a: WorkerLegHandle,
+    b: WorkerLegHandle,
+    recordingPath?: string,
+  ): Promise<Result<void, Rejection>> {
+    const home = this.homes.of(a);
+    const brought = await this.homes.bring(b, home);
+    if (!brought.ok) return brought;
+    const done = await home.request<undefined>({
+      op: 'connect',
+      a: a.id,
+      b: b.id,
+      ...(recordingPath === undefined ? {} : { recordingPath }),
+    });
+    return done.ok ? ok(undefined) : done;
+  }
+
+  /** Dissolves the connection `leg` is in, finishing its recording. */
+  disconnect(leg: WorkerLegHandle): void {
+    this.homes.of(leg).notify({ op: 'disconnect', leg: leg.id });
+  }
+
+  /** Adds `leg` to the call of `to` (see `MediaConnections.join`), bringing it to `to`'s worker. */
+  async join(
+    leg: WorkerLegHandle,
+    to: WorkerLegHandle,
+    options: MemberOptions = {},
+  ): Promise<Result<void, Rejection>> {
+    const home = this.homes.of(to);
+    const brought = await this.homes.bring(leg, home);
+    if (!brought.ok) return brought;
+    const done = await home.request<undefined>({ op: 'join', leg: leg.id, to: to.id, options });
+    return done.ok ? ok(undefined) : done;
+  }
+
+  /** Changes how `leg` takes part in its call (mode, mute). */
+  async updateMember(leg: WorkerLegHandle, options: MemberOptions): Promise<Result<void, Rejection>> {
+    const done = await this.homes.of(leg).request<undefined>({ op: 'update-member', leg: leg.id, options });
+    return done.ok ? ok(undefined) : done;
+  }
+
+  /** Takes `leg` out of its call. */
+  leave(leg: WorkerLegHandle): void {
+    this.homes.of(leg).notify({ op: 'leave', leg: leg.id });
+  }
+
+  /**
+   * Sends `leg`'s received packets to the main thread (voicemail recording) until the returned
+   * stand-in is closed; the leg leaves any call it was mixed in.
+   */
+  tap(leg: WorkerLegHandle, onClosed: () => void): Promise<Result<RemoteLeg, Rejection>> {
+    return this.homes.tap(leg, onClosed);
+  }
+
+  /**
    * Each worker's timing health (ticker lateness, event-loop delay); `reset` starts the
    * event-loop figures afresh. A dead worker answers `MEDIA.WORKER_FAILED`.
    */
   health(reset = false): Promise<Result<MediaWorkerHealth, Rejection>[]> {
     return Promise.all(this.workers.map((w) => w.request<MediaWorkerHealth>({ op: 'health', reset })));
+  }
+
+  /** Drops a prompt's decoded audio from every worker's cache (it was played once: a voicemail). */
+  forgetPrompt(path: string): void {
+    for (const w of this.workers) w.notify({ op: 'forget-prompt', path });
   }
 
   /** Fault injection for tests: makes worker `index` die of an uncaught error. */
@@ -178,6 +258,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
 
   private onEvent(worker: MediaWorkerClient, e: MediaWorkerEvent): void {
     if (e.ev === 'reply') return;
+    if (e.ev === 'recording-closed') return this.emit('recording-closed', e.summary);
     if (e.ev === 'player') return this.players.get(e.leg)?.deliver(e.name, e.payload as never);
     const leg = this.legs.get(e.leg);
     if (!leg) return;
@@ -191,6 +272,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     const calls = [...new Set(lost.map((l) => l.callId))];
     this.load[worker.index] = 0;
     for (const [call, w] of this.callWorker) if (w === worker) this.callWorker.delete(call);
+    this.homes.forgetWorker(worker);
     // A fresh thread takes the slice at once; the dead one's sockets closed with it.
     this.workers[worker.index] = this.start(worker.index);
     for (const leg of lost) {
@@ -202,6 +284,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
 
   private forget(worker: MediaWorkerClient, leg: WorkerLegHandle): void {
     this.legs.delete(leg.id);
+    this.homes.forget(leg.id);
     this.players.delete(leg.id);
     this.legClosed(worker, leg.callId);
   }

@@ -1,6 +1,8 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { Rejection } from '@switchboard/kernel';
 import type { TelephoneEventName, ToneSpec } from '@switchboard/media';
 import type { RecordingEncoding, RecordingSummary } from './call-recorder';
+import type { MemberOptions } from './conference';
 import type { LegCodec, MediaLegEvents, MediaLegStats, RemoteMedia } from './media-leg-types';
 import type { LoopLag } from './loop-lag-probe';
 import type { MediaTickerStats } from './media-ticker';
@@ -19,6 +21,7 @@ export interface MediaWorkerSetup {
   readonly noRtpTimeoutMs?: number;
   readonly latch?: SourceLatchOptions;
   readonly recordingEncoding?: RecordingEncoding;
+  readonly inBandDtmf?: boolean;
 }
 
 /** Something to play, as data: prompts travel by path and are loaded (once) by the worker. */
@@ -67,6 +70,43 @@ export type MediaWorkerCommand =
     }
   | { readonly op: 'stop-playback'; readonly leg: string }
   | { readonly op: 'close-all'; readonly seq: number }
+  /** Connections by leg id (see `MediaConnections`); a leg of another worker is imported first. */
+  | {
+      readonly op: 'connect';
+      readonly seq: number;
+      readonly a: string;
+      readonly b: string;
+      readonly recordingPath?: string;
+    }
+  | { readonly op: 'disconnect'; readonly leg: string }
+  | {
+      readonly op: 'join';
+      readonly seq: number;
+      readonly leg: string;
+      readonly to: string;
+      readonly options?: MemberOptions;
+    }
+  | {
+      readonly op: 'update-member';
+      readonly seq: number;
+      readonly leg: string;
+      readonly options: MemberOptions;
+    }
+  | { readonly op: 'leave'; readonly leg: string }
+  /** The leg's packets go to `port` and what comes back from it is sent (see `LegExport`). */
+  | { readonly op: 'export-leg'; readonly seq: number; readonly leg: string; readonly port: MessagePort }
+  /** A leg of another worker, reached over `port`, joins this worker's connections. */
+  | {
+      readonly op: 'import-leg';
+      readonly seq: number;
+      readonly leg: string;
+      readonly codec: LegCodec;
+      readonly port: MessagePort;
+    }
+  | { readonly op: 'unexport'; readonly leg: string }
+  /** A prompt played once (a voicemail): its decoded audio leaves the worker's cache. */
+  | { readonly op: 'forget-prompt'; readonly path: string }
+  | { readonly op: 'drop-import'; readonly leg: string }
   /** Timing health since the previous `health` with `reset` (or since start). */
   | { readonly op: 'health'; readonly seq: number; readonly reset?: boolean }
   /** Fault injection: the worker throws from its event loop, as a bug would. */
@@ -88,7 +128,9 @@ export type MediaWorkerEvent =
       readonly leg: string;
       readonly name: keyof PlayerEvents;
       readonly payload: unknown;
-    };
+    }
+  /** A recording of this worker's connections was finished (or failed while writing). */
+  | { readonly ev: 'recording-closed'; readonly summary: RecordingSummary };
 
 /** Reply value of `open-leg`. */
 export interface WorkerLegOpened {

@@ -49,6 +49,7 @@ export function b2buaOnWire(
     readonly media: MediaPort;
     readonly inbound: InboundCallHandler;
     readonly ringTimeoutMs?: CallControlOptions['ringTimeoutMs'];
+    readonly referTargets?: CallControlOptions['referTargets'];
   },
 ): CallControl {
   const control = new CallControl({
@@ -65,6 +66,7 @@ export function b2buaOnWire(
     media: parts.media,
     inbound: parts.inbound,
     ringTimeoutMs: parts.ringTimeoutMs,
+    referTargets: parts.referTargets,
   });
   wire.listen(B2BUA.host, B2BUA.port, (m, s) => control.core.layer.receive(m, s));
   return control;
@@ -94,6 +96,8 @@ export interface HarnessOptions {
   readonly inbound?: InboundCallHandler;
   readonly wire?: SipWireOptions;
   readonly ringTimeoutMs?: number;
+  /** Where phones' REFERs go; none declines them. */
+  readonly referTargets?: CallControlOptions['referTargets'];
 }
 
 /**
@@ -109,6 +113,7 @@ export function callHarness(options: HarnessOptions = {}) {
     media,
     inbound: options.inbound ?? numberPlan({ [HOTLINE]: { action: 'answer' } }),
     ringTimeoutMs: options.ringTimeoutMs,
+    referTargets: options.referTargets,
   });
   const events: CallEvent[] = [];
   control.onEvent((e) => events.push(e));

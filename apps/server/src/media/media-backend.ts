@@ -1,0 +1,71 @@
+import type { Rejection, Result } from '@switchboard/kernel';
+import type { MemberOptions } from './conference';
+import type { LegCodec, MediaLegEvents, RemoteMedia, RtpSink } from './media-leg-types';
+import type { OpenLegRequest } from './media-service';
+
+/** How a prompt played to a leg ended, as the voice context sees it. */
+export type LegAudioEnd = 'completed' | 'stopped' | 'failed';
+
+/** A leg as signalling drives it, whether its sockets are on this thread or a media worker's. */
+export interface BackendLeg {
+  readonly id: string;
+  readonly codec: LegCodec;
+  /** Our RTP address, for SDP. */
+  readonly local: { readonly address: string; readonly rtpPort: number };
+  setRemote(remote: RemoteMedia): void;
+  /** Closes the leg: it leaves its call, its ports go back to the pool. */
+  close(): void;
+  on(event: 'dtmf', listener: (e: MediaLegEvents['dtmf']) => void): unknown;
+}
+
+/**
+ * A leg's received packets, taken on the main thread (voicemail recording): set a sink to take
+ * them, none to give them back. `closed` comes when the leg closes.
+ */
+export interface TappableLeg {
+  readonly codec: LegCodec;
+  setSink(sink: RtpSink | undefined): void;
+  on(event: 'closed', listener: () => void): unknown;
+  off(event: 'closed', listener: () => void): unknown;
+}
+
+/** Prompts and music on hold of one leg, through one player so they never overlap. */
+export interface LegAudio {
+  /** Plays the WAV at `path`; `onEnd` once when it ends, never after the handle's `stop()`. */
+  playPrompt(path: string, onEnd: (end: LegAudioEnd) => void): { stop(): void };
+  /** Loops the hold music until {@link stopMusic}; a second start does nothing. */
+  startMusic(): void;
+  stopMusic(): void;
+  /** Stops whatever plays (the leg is about to be connected). */
+  stopAll(): void;
+  /** Stops and detaches; nothing plays afterwards. */
+  dispose(): void;
+}
+
+/** A request to open a leg, with the leg it will likely be connected to (see `near`). */
+export interface BackendOpenLeg extends OpenLegRequest {
+  /** Placement hint: media on worker threads puts this leg on the worker of `near`. */
+  readonly near?: string;
+}
+
+/**
+ * The media layer as signalling uses it: legs, their audio, and who hears whom (bridges and
+ * conferences by leg, see `MediaConnections`). Implemented in process ({@link InProcessMediaBackend})
+ * and over media worker threads ({@link WorkerMediaBackend}), so the server picks one by setting.
+ * Finished recordings are reported through the callback each implementation is built with.
+ */
+export interface MediaBackend {
+  openLeg(request: BackendOpenLeg): Promise<Result<BackendLeg, Rejection>>;
+  audio(leg: BackendLeg): LegAudio;
+  /** The leg's packets for a consumer on this thread (packets of a worker leg cross to it). */
+  tap(leg: BackendLeg): TappableLeg;
+  /** Bridges `a` (recording's left channel) and `b`; a recording that cannot start is refused. */
+  connect(a: BackendLeg, b: BackendLeg, recordingPath?: string): Promise<Result<void, Rejection>>;
+  /** Dissolves the call `leg` is in and finishes its recording. */
+  disconnect(leg: BackendLeg): void;
+  join(leg: BackendLeg, to: BackendLeg, options: MemberOptions): Promise<Result<void, Rejection>>;
+  update(leg: BackendLeg, options: MemberOptions): Promise<Result<void, Rejection>>;
+  leave(leg: BackendLeg): void;
+  /** Closes every leg, finishing recordings (shutdown). */
+  close(): Promise<void>;
+}
