@@ -21,7 +21,8 @@ describe('the outside event names', () => {
   it('gives each type a distinct, stable `<subject>.<snake_case>` name', () => {
     const names = Object.values(EVENT_NAMES);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of names) expect(name).toMatch(/^(agent|contact|queue)\.[a-z]+(_[a-z]+)*$/);
+    for (const name of names)
+      expect(name).toMatch(/^(agent|contact|queue|call|supervisor)\.[a-z]+(_[a-z]+)*$/);
     expect(EVENT_NAMES.ContactQueued).toBe('contact.queued');
     expect(EVENT_NAMES.ContactOffered).toBe('contact.offered');
     expect(EVENT_NAMES.AgentBecameReady).toBe('agent.ready');

@@ -36,8 +36,28 @@ export type RoutingEventType =
 /** Event types the server's contact flow adds around routing (wrap-up outcome). */
 export type ContactFlowEventType = 'ContactDispositionRecorded';
 
+/** Event types of actions on live calls: hold, transfers, recording pause, supervisors joining. */
+export type CallActionEventType =
+  | 'CallHeld'
+  | 'CallResumed'
+  | 'CallTransferStarted'
+  | 'CallTransferCompleted'
+  | 'CallTransferFailed'
+  | 'CallConsultationStarted'
+  | 'CallConsultationConnected'
+  | 'CallConsultationEnded'
+  | 'CallConferenceStarted'
+  | 'CallRecordingPaused'
+  | 'CallRecordingResumed'
+  | 'CallForceReleased'
+  | 'CallTakenOver'
+  | 'SupervisorJoinedCall'
+  | 'SupervisorMonitorModeChanged'
+  | 'SupervisorLeftCall'
+  | 'SupervisorJoinFailed';
+
 /** Every event type pushed to the outside. */
-export type EventType = RoutingEventType | ContactFlowEventType;
+export type EventType = RoutingEventType | ContactFlowEventType | CallActionEventType;
 
 /** Outside name of every event type: `<subject>.<past tense>`, lower snake case after the dot. */
 export const EVENT_NAMES = {
@@ -68,6 +88,23 @@ export const EVENT_NAMES = {
   QueueConfigured: 'queue.configured',
   QueueOpened: 'queue.opened',
   QueueClosed: 'queue.closed',
+  CallHeld: 'call.held',
+  CallResumed: 'call.resumed',
+  CallTransferStarted: 'call.transfer_started',
+  CallTransferCompleted: 'call.transfer_completed',
+  CallTransferFailed: 'call.transfer_failed',
+  CallConsultationStarted: 'call.consultation_started',
+  CallConsultationConnected: 'call.consultation_connected',
+  CallConsultationEnded: 'call.consultation_ended',
+  CallConferenceStarted: 'call.conference_started',
+  CallRecordingPaused: 'call.recording_paused',
+  CallRecordingResumed: 'call.recording_resumed',
+  CallForceReleased: 'call.force_released',
+  CallTakenOver: 'call.taken_over',
+  SupervisorJoinedCall: 'supervisor.joined_call',
+  SupervisorMonitorModeChanged: 'supervisor.monitor_mode_changed',
+  SupervisorLeftCall: 'supervisor.left_call',
+  SupervisorJoinFailed: 'supervisor.join_failed',
 } as const satisfies Record<EventType, string>;
 
 /** Any outside event name. */

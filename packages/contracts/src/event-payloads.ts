@@ -37,7 +37,7 @@ interface OfContactAndAgent extends OfContact {
 }
 
 /** The payload of each event type. */
-export interface EventPayloads {
+export interface EventPayloads extends CallActionPayloads {
   AgentLoggedIn: OfAgent & AgentProfilePayload & { readonly channels: readonly ChannelCapacity[] };
   AgentLoggedOut: OfAgent;
   AgentBecameReady: OfAgent & { readonly channel: string };
@@ -97,6 +97,67 @@ export interface EventPayloads {
   };
   QueueOpened: At & { readonly queueId: string };
   QueueClosed: At & { readonly queueId: string };
+}
+
+/** Where a transfer, consultation or conference goes: an agent, a queue or an outside number. */
+export type CallTargetPayload =
+  | { readonly kind: 'agent'; readonly agentId: string }
+  | { readonly kind: 'queue'; readonly queueId: string }
+  | { readonly kind: 'number'; readonly number: string };
+
+/** How a supervisor takes part in a call: 监听 listen, 密语 whisper, 强插 barge. */
+export type MonitorMode = 'listen' | 'whisper' | 'barge';
+
+/** A fact about a live call: the contact, the agent on it, and who asked for the action. */
+interface OfCallAction extends OfContactAndAgent {
+  readonly requestedBy: string;
+}
+
+/**
+ * A supervisor's part in a call. `announced` is false while the agent must not learn of it
+ * (listening): such events go to supervisors only, and agents never see them in the call's detail.
+ */
+interface OfMonitor extends OfContactAndAgent {
+  readonly supervisorId: string;
+  readonly announced: boolean;
+}
+
+/** Payloads of the call-action events (see {@link CallActionEventType}). */
+export interface CallActionPayloads {
+  CallHeld: OfCallAction;
+  CallResumed: OfCallAction;
+  CallTransferStarted: OfCallAction & {
+    readonly target: CallTargetPayload;
+    /** For a transfer to a queue: routing's new contact, whose queue wait and offers follow. */
+    readonly routingContactId: string | null;
+  };
+  CallTransferCompleted: OfContactAndAgent & {
+    readonly kind: 'blind' | 'attended';
+    readonly target: CallTargetPayload;
+    /** The agent now on the call; null for an outside number. */
+    readonly toAgentId: string | null;
+  };
+  CallTransferFailed: OfContactAndAgent & {
+    readonly target: CallTargetPayload;
+    readonly cause: string;
+    readonly sipStatus: number | null;
+  };
+  CallConsultationStarted: OfCallAction & { readonly target: CallTargetPayload };
+  CallConsultationConnected: OfContactAndAgent & { readonly target: CallTargetPayload };
+  CallConsultationEnded: OfContactAndAgent & {
+    readonly target: CallTargetPayload;
+    readonly reason: 'cancelled' | 'target-hung-up' | 'failed';
+    readonly cause: string | null;
+  };
+  CallConferenceStarted: OfCallAction & { readonly target: CallTargetPayload };
+  CallRecordingPaused: OfCallAction;
+  CallRecordingResumed: OfCallAction;
+  CallForceReleased: OfContactAndAgent & { readonly supervisorId: string };
+  CallTakenOver: OfContactAndAgent & { readonly supervisorId: string };
+  SupervisorJoinedCall: OfMonitor & { readonly mode: MonitorMode };
+  SupervisorMonitorModeChanged: OfMonitor & { readonly mode: MonitorMode };
+  SupervisorLeftCall: OfMonitor;
+  SupervisorJoinFailed: OfMonitor & { readonly cause: string };
 }
 
 /** The payload of one event type. */

@@ -54,6 +54,20 @@ export interface ScreenPopOrder {
   readonly updatedAt: string;
 }
 
+/** A voicemail (留言) offered to the agent: its audio behind the audited recordings endpoint. */
+export interface ScreenPopVoicemail {
+  readonly recordingId: string;
+  /** `/api/v1/recordings/<id>/audio`: needs the agent's credentials, and every play is audited. */
+  readonly audioUrl: string;
+  readonly durationMs: number;
+}
+
+/** A callback the agent is about to place (未接来电自动回拨). */
+export interface ScreenPopCallback {
+  /** The contact the callback was made from (the abandoned or overflowed call). */
+  readonly originContactId: string | null;
+}
+
 /**
  * Everything the screen pop shows. `customer` is absent for callers not in the CRM.
  * `openTickets` is always empty until tickets exist; it is here so clients already render it.
@@ -63,4 +77,8 @@ export interface ScreenPopPayload {
   readonly customer?: ScreenPopCustomer;
   readonly recentOrders: readonly ScreenPopOrder[];
   readonly openTickets: readonly never[];
+  /** Present when the offer is a voicemail to listen to. */
+  readonly voicemail?: ScreenPopVoicemail;
+  /** Present when the offer is a callback the server dials once the agent answers. */
+  readonly callback?: ScreenPopCallback;
 }

@@ -7,6 +7,7 @@ export * from './flow/flow-json-schema';
 export * from './flow/validate-flow';
 export { checkSafePattern } from './flow/safe-pattern';
 export { PROMPT_LANGUAGES, type Prompt, type PromptLanguage } from './flow/prompt';
+export * from './calendar/business-calendar';
 export { PREDICATE_OPS, type CalendarState, type Predicate, type PredicateOp } from './flow/predicate';
 export { renderTemplate, type ValueScope } from './flow/template';
 export type { ValueMap } from './flow/value-map';

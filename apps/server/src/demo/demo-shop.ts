@@ -77,6 +77,11 @@ export const DEMO_SHOP = {
     agent5: { presales: 4, aftersales: 4 },
   } as Readonly<Record<string, Readonly<Record<string, number>>>>,
   entryPoints: [{ number: '4008001234', name: '客服热线 Customer hotline' }],
+  /**
+   * A SIP trunk admitting INVITEs from this host, so sipp and phones on loopback reach the hotline
+   * without digest; calls from anywhere else must come from a configured trunk or an extension.
+   */
+  trunk: { name: '本机 Loopback (demo)', allowedAddresses: ['127.0.0.1/32'], defaultCallerId: '4008001234' },
 } as const;
 
 interface DemoUser {
@@ -100,7 +105,8 @@ export function demoCredentialsBanner(baseUrl: string): string {
     `  Tenant: ${DEMO_SHOP.tenant.slug} (${DEMO_SHOP.tenant.name})   API: ${baseUrl}   Docs: ${baseUrl}/docs`,
     `    ${'user'.padEnd(12)} ${'password'.padEnd(16)} roles`,
     ...rows,
-    `  Hotline (entry point): ${DEMO_SHOP.entryPoints.map((e) => e.number).join(', ')}`,
+    `  Hotline (entry point): ${DEMO_SHOP.entryPoints.map((e) => e.number).join(', ')}` +
+      `   SIP trunk: ${DEMO_SHOP.trunk.allowedAddresses.join(', ')}`,
     '',
   ].join('\n');
 }

@@ -9,12 +9,15 @@ import { UserRepository } from '../identity/user-repository';
 import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
 import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
 import { DEMO_SHOP } from './demo-shop';
+import { seedDemoQueueExperience } from './seed-demo-queue-experience';
 
 export interface SeedOptions {
   readonly database: Database;
   readonly hasher: PasswordHasher;
   readonly ids: IdGenerator;
   readonly clock: Clock;
+  /** The hotline's daily hours when its calendar is first created; 09:00–21:00 by default. */
+  readonly hours?: { readonly opens: string; readonly closes: string };
 }
 
 /** What seeding found or did. */
@@ -42,6 +45,7 @@ export async function seedDemoShop(options: SeedOptions): Promise<SeedOutcome> {
     const departmentIds = await ensureDepartments(identityDb, tenantId, options, now);
     const userIds = await ensureUsers(identityDb, tenantId, departmentIds, options, now);
     await ensureRouting(routingDb, tenantId, userIds, options, now);
+    await seedDemoQueueExperience(routingDb, tenantId, options.ids, now, options.hours);
     return { tenantId, created: existing === undefined };
   });
 }

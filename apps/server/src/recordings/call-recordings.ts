@@ -69,10 +69,18 @@ export class CallRecordings {
 
   /**
    * Indexes a new recording of `call` and answers the absolute file path to record to, or
-   * `undefined` (logged) when the call's ids cannot name a file.
+   * `undefined` (logged) when the call's ids cannot name a file. Calls are stereo in the media
+   * service's encoding; a voicemail is filed as `{ channels: 'mono', encoding: 'pcm16' }`.
    */
-  async begin(call: RecordedCall): Promise<string | undefined> {
-    if (![call.tenantId, call.contactId].every((s) => SAFE_SEGMENT.test(s))) {
+  async begin(
+    call: RecordedCall,
+    layout: { readonly channels: 'stereo' | 'mono'; readonly encoding?: RecordingEncoding } = {
+      channels: 'stereo',
+    },
+  ): Promise<string | undefined> {
+    // Routing names derived contacts `<id>:callback`; the colon is kept out of file names.
+    const fileName = call.contactId.replace(/:/g, '_');
+    if (![call.tenantId, fileName].every((s) => SAFE_SEGMENT.test(s))) {
       this.o.logger.warn({ contactId: call.contactId }, 'recording skipped: ids unfit for a file name');
       return undefined;
     }
@@ -80,9 +88,9 @@ export class CallRecordings {
     const day = now.slice(0, 10);
     const earlier = await this.o.repository.list(call.tenantId, { contactId: call.contactId });
     const taken = new Set(earlier.map((r) => r.relativePath));
-    let relativePath = `${call.tenantId}/${day}/${call.contactId}.wav`;
+    let relativePath = `${call.tenantId}/${day}/${fileName}.wav`;
     for (let n = 2; taken.has(relativePath); n++)
-      relativePath = `${call.tenantId}/${day}/${call.contactId}-${n}.wav`;
+      relativePath = `${call.tenantId}/${day}/${fileName}-${n}.wav`;
     await this.o.repository.insert({
       id: this.o.ids.next(),
       tenantId: call.tenantId,
@@ -90,7 +98,7 @@ export class CallRecordings {
       callId: call.callId,
       relativePath,
       startedAt: now,
-      format: `wav/${this.encoding}-8000-stereo`,
+      format: `wav/${layout.encoding ?? this.encoding}-8000-${layout.channels}`,
     });
     return join(this.o.root, ...relativePath.split('/'));
   }

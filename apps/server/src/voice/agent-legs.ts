@@ -72,7 +72,8 @@ export class AgentLegs {
     const timeoutMs = Math.max(1000, until - o.clock.now() + (o.ringGraceMs ?? 2000));
     const out = await o.control.execute({
       type: 'Originate',
-      request: { targets, callerId: { number: profile.number }, timeoutMs, role: 'agent' },
+      // `near`: the agent's media opens beside the caller's (one media worker per call).
+      request: { targets, callerId: { number: profile.number }, timeoutMs, role: 'agent', near: call.legId },
     });
     if (!out.ok || out.value.legId === undefined) return this.refused(attempt, 'failed', null);
     const legId = out.value.legId;

@@ -1,14 +1,15 @@
 /**
  * A caller entering a queue (the IVR's `RouteToQueue`): the flow's queue name becomes routing's
  * queue id, the screen pop's contact attributes (VIP level, region, customer) join the flow's own,
- * and the contact is enqueued with the flow's priority; the caller hears music on hold until an
- * agent answers. A queue that does not exist or refuses the contact ends the call rather than
- * leaving the caller in silence.
+ * and the contact is enqueued with the flow's priority; the caller hears music on hold and the
+ * queue's announcements ({@link QueueAnnouncer}) until an agent answers. A queue that does not
+ * exist or refuses the contact ends the call rather than leaving the caller in silence.
  */
-import type { IvrEffect } from '@switchboard/ivr';
+import type { IvrEffect, PromptLanguage } from '@switchboard/ivr';
+import type { QueueAnnouncer } from './queue-announcer';
 import type { CallCommands, Contacts, VoiceLogger } from './voice-deps';
 import type { InboundCall } from './voice-calls';
-import type { HoldMusic, QueueDirectory } from './voice-ports';
+import type { QueueDirectory } from './voice-ports';
 
 type RouteToQueue = Extract<IvrEffect, { type: 'RouteToQueue' }>;
 
@@ -16,7 +17,7 @@ type RouteToQueue = Extract<IvrEffect, { type: 'RouteToQueue' }>;
 export interface CallQueueOptions {
   readonly queues: QueueDirectory;
   readonly contacts: Contacts;
-  readonly music: HoldMusic;
+  readonly announcer: Pick<QueueAnnouncer, 'start' | 'stop'>;
   readonly control: CallCommands;
   readonly logger: VoiceLogger;
 }
@@ -28,15 +29,17 @@ export class CallQueue {
   async enqueue(call: InboundCall, effect: RouteToQueue): Promise<void> {
     const { o } = this;
     const queueId = await o.queues.queueIdOf(call.tenantId, effect.queue);
+    const settings = queueId === undefined ? undefined : await o.queues.settingsOf(call.tenantId, queueId);
     const profile = await call.profile;
     if (call.stage !== 'ivr') return; // the caller hung up meanwhile: no contact to create
-    if (queueId === undefined) {
+    if (queueId === undefined || settings === undefined) {
       o.logger.error({ tenantId: call.tenantId, queue: effect.queue }, 'flow routes to an unknown queue');
       return this.giveUp(call);
     }
     // Set before enqueueing so a hang-up from now on abandons the contact (commands stay ordered).
     call.stage = 'queued';
-    o.music.start(call.legId);
+    call.callbackOffered = settings.offerCallback && profile.number !== '';
+    o.announcer.start(call, settings, callerLanguage(effect, call));
     const queued = await o.contacts.enqueue(
       call.tenantId,
       {
@@ -51,7 +54,7 @@ export class CallQueue {
     );
     if (!queued.ok) {
       o.logger.error({ tenantId: call.tenantId, rejection: queued.error }, 'contact not queued');
-      o.music.stop(call.legId);
+      o.announcer.stop(call.legId);
       if (call.stage === 'queued') this.giveUp(call);
     }
   }
@@ -61,4 +64,17 @@ export class CallQueue {
     call.stage = 'done';
     void this.o.control.execute({ type: 'HangUp', legId: call.legId, cause: 'failed' });
   }
+}
+
+/**
+ * The language the caller is addressed in while waiting: a `language` attribute the flow set on the
+ * contact, else the language of the flow's last prompt, else Mandarin.
+ */
+export function callerLanguage(
+  effect: Pick<RouteToQueue, 'attributes'>,
+  call: Pick<InboundCall, 'language'>,
+): PromptLanguage {
+  const set = effect.attributes.language;
+  if (set === 'en' || set === 'zh') return set;
+  return call.language ?? 'zh';
 }

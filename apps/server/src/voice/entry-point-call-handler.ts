@@ -67,6 +67,7 @@ export class EntryPointCallHandler implements InboundCallHandler {
       callerNumber: (await profile).number,
       entryPointId: entry.entryPointId,
       flowId: entry.flowId,
+      calendar: { open: entry.calendar.open, holiday: entry.calendar.holiday === true },
       at,
     };
     void o.journal.append(

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { maskPhoneNumber } from '../customers/caller-identity';
-import { voiceRig, type VoiceRig } from './voice-test-rig';
+import { IDLE, voiceRig, type VoiceRig } from './voice-test-rig';
 
 let rig: VoiceRig | undefined;
 afterEach(async () => {
@@ -67,7 +67,7 @@ describe('inbound call through the demo hotline', () => {
     );
     expect(types.indexOf('IvrEnded')).toBeLessThan(types.indexOf('ContactQueued'));
     expect(await rig.invariants()).toEqual([]);
-    expect(rig.voice.activity()).toEqual({ calls: 0, ivrSessions: 0, ivrOutstanding: 0, agentLegs: 0 });
+    expect(rig.voice.activity()).toEqual(IDLE);
   });
 
   it('pushes the rung agent a screen pop with the customer and recent orders, number masked', async () => {
@@ -112,7 +112,7 @@ describe('inbound call through the demo hotline', () => {
     const ended = (await rig.events()).find((e) => e.type === 'IvrEnded');
     expect(ended?.data).toMatchObject({ reason: 'caller-hung-up' });
     expect(await contactEvents(rig, contactId)).not.toContain('ContactQueued');
-    expect(rig.voice.activity()).toEqual({ calls: 0, ivrSessions: 0, ivrOutstanding: 0, agentLegs: 0 });
+    expect(rig.voice.activity()).toEqual(IDLE);
   });
 
   it('caller hanging up while queued abandons the contact', async () => {
@@ -142,7 +142,7 @@ describe('inbound call through the demo hotline', () => {
     expect(rig.control.activity().legs).toBe(0);
     expect(await rig.agentStatus('agent1')).toBe('ready');
     expect(await rig.invariants()).toEqual([]);
-    expect(rig.voice.activity()).toEqual({ calls: 0, ivrSessions: 0, ivrOutstanding: 0, agentLegs: 0 });
+    expect(rig.voice.activity()).toEqual(IDLE);
   });
 
   it('RONA: an agent who never answers goes not ready and the next agent gets the call', async () => {

@@ -32,8 +32,7 @@ export interface CallOutcomesOptions {
 export function callOutcomes(o: CallOutcomesOptions): IvrOutcomes {
   return {
     route: (call, effect) => void o.queue.enqueue(call, effect),
-    voicemail: (call, e) =>
-      void o.voicemail.take(call, { mailbox: e.mailbox, maxSeconds: e.maxSeconds, beep: e.beep }),
+    voicemail: (call, e) => void startVoicemail(o, call, e),
     callback: (call, effect) => void requestCallback(o, call, effect),
     transfer: (call, effect) => refuseTransfer(o, call, effect),
     hangUp: (call, cause) =>
@@ -44,6 +43,26 @@ export function callOutcomes(o: CallOutcomesOptions): IvrOutcomes {
       }),
     ended: (call, reason) => o.released(call, reason),
   };
+}
+
+/**
+ * Voicemail from the flow: the message goes to the agents of the node's queue, or of the queue
+ * whose code is the mailbox name; with neither it is filed on the timeline only.
+ */
+async function startVoicemail(
+  o: CallOutcomesOptions,
+  call: InboundCall,
+  e: Extract<IvrEffect, { type: 'StartVoicemail' }>,
+): Promise<void> {
+  const queueId = await o.queues.queueIdOf(call.tenantId, e.queue ?? e.mailbox);
+  if (queueId === undefined)
+    o.logger.warn({ tenantId: call.tenantId, mailbox: e.mailbox, queue: e.queue }, 'voicemail for no queue');
+  await o.voicemail.take(call, {
+    mailbox: e.mailbox,
+    maxSeconds: e.maxSeconds,
+    beep: e.beep,
+    ...(queueId === undefined ? {} : { queueId }),
+  });
 }
 
 /**

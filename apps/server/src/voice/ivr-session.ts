@@ -148,6 +148,7 @@ export class IvrSession {
     const { call, deps } = this;
     switch (effect.type) {
       case 'PlayPrompt':
+        call.language = effect.language;
         return this.prompts.play(effect);
       case 'StopPrompt':
         return this.prompts.stop(effect.promptId);

@@ -1,7 +1,8 @@
 /**
  * What one caller's RTP leg plays: IVR prompts and music on hold, through one {@link Player} so
- * the two never send frames over each other. Prompt files are loaded once through the media
- * service's prompt library.
+ * the two never send frames over each other. A prompt played while the music loops (a queue
+ * announcement) pauses the music and the music resumes when the prompt ends. Prompt files are
+ * loaded once through the media service's prompt library.
  */
 import type { MediaLeg, MediaService, PlaybackItem, Player } from '../media';
 import type { PlaybackEnd } from './voice-ports';
@@ -32,11 +33,14 @@ export class LegPlayback {
     const end = (how: PlaybackEnd) => {
       if (stopped) return;
       stopped = true;
+      this.resumeMusic();
       onEnd(how);
     };
     void this.media.prompts.get(path).then((clip) => {
       if (stopped) return;
       if (!clip.ok || this.disposed) return end('failed');
+      // A looping item would hold the prompt back for ever: the music pauses for it.
+      this.pauseMusic();
       const player = this.playerOf();
       playbackId = player.play({ kind: 'prompt', clip: clip.value });
       const onFinished = (e: { playbackId: number; reason: string }) => {
@@ -51,8 +55,22 @@ export class LegPlayback {
         if (stopped) return;
         stopped = true;
         if (playbackId !== undefined) this.player?.stop();
+        this.resumeMusic();
       },
     };
+  }
+
+  private pauseMusic(): void {
+    if (this.music === undefined) return;
+    this.music = undefined;
+    this.player?.stop();
+  }
+
+  /** Music wanted and not playing (paused for a prompt): loop it again. */
+  private resumeMusic(): void {
+    if (!this.musicWanted || this.music !== undefined || this.disposed) return;
+    this.musicWanted = false;
+    this.startMusic();
   }
 
   /** Loops the hold music until {@link stopMusic}; a second start does nothing. */

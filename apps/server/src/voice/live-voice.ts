@@ -8,25 +8,32 @@
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { createFlowRegistry, demoShopFlow } from '@switchboard/ivr';
-import { reject, type Clock, type IdGenerator, type Timers } from '@switchboard/kernel';
+import type { Clock, IdGenerator, Timers } from '@switchboard/kernel';
 import { createCustomers } from '../customers/customers';
-import { MediaService, type RtpPortPoolOptions } from '../media';
+import { MediaService, MediaWorkerPool, type RtpPortPoolOptions } from '../media';
 import { CallRecordings, recordingsRoot } from '../recordings/call-recordings';
 import { RecordingRepository } from '../recordings/recording-repository';
 import type { RecordingsTables } from '../recordings/recordings-tables';
 import { PromptSynthesizer } from '../prompts/prompt-synthesizer';
+import { BusinessCalendarRepository } from '../routing-config/business-calendar-repository';
+import type { BusinessCalendarTables } from '../routing-config/business-calendar-tables';
+import { QueuePolicyRepository } from '../routing-config/queue-policy-repository';
+import type { QueuePolicyTables } from '../routing-config/queue-policy-tables';
 import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
 import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
 import type { Database, EventStore } from '../store';
 import type { ContactLookup } from './registrar-agent-devices';
 import { registrarAgentDevices } from './registrar-agent-devices';
 import { screenPopProfiles } from './caller-profiles';
+import { mediaVoicemailRecorder } from './media-voicemail-recorder';
 import { MediaServicePort } from './media-service-port';
+import { recordingsVoicemailStore } from './recordings-voicemail-store';
+import { signalAudioFiles } from './signal-audio-files';
 import { synthesizedPromptSource } from './synthesized-prompt-source';
-import { ALWAYS_OPEN, tableEntryPoints, tableQueues } from './table-directories';
+import { tableCalendars, tableEntryPoints, tableQueues } from './table-directories';
 import { createVoice, type Voice } from './voice';
 import type { VoiceLogger } from './voice-deps';
-import type { ScreenPopPublisher, VoicemailPort } from './voice-ports';
+import type { OutboundDialer, ScreenPopPublisher } from './voice-ports';
 
 /** What {@link createLiveVoice} is built from. */
 export interface LiveVoiceOptions {
@@ -44,6 +51,10 @@ export interface LiveVoiceOptions {
   readonly advertisedAddress?: string;
   /** Where agents' screen pops are pushed (the real-time context). */
   readonly screenPops?: ScreenPopPublisher;
+  /** Callbacks' customers are dialed through it (`trunkOutboundDialer`); callbacks fail without it. */
+  readonly dialer?: OutboundDialer;
+  /** Media worker threads (`MEDIA_WORKERS`, ADR 0006); 0 or unset runs media in this thread. */
+  readonly mediaWorkers?: number;
 }
 
 /** The running voice context and the media behind it. */
@@ -56,21 +67,21 @@ export interface LiveVoice {
    * what a crash left behind.
    */
   readonly recordings: CallRecordings;
-  /** Releases every RTP leg (shutdown, after call control stopped taking calls). */
-  close(): void;
+  /** Releases every RTP leg and finishes recordings (shutdown, after call control stopped). */
+  close(): Promise<void>;
 }
-
-/** Until voicemail recording is wired, callers sent to voicemail take the flow's failure path. */
-const NO_VOICEMAIL: VoicemailPort = {
-  record: () =>
-    Promise.resolve(reject('VOICE.VOICEMAIL_UNAVAILABLE', 'Voicemail recording is not available yet')),
-};
 
 /** Builds the voice context over RTP media. */
 export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
+  // With workers, legs live there; this service keeps only the prompt library (prompt durations).
   const service = new MediaService({ ports: o.rtp });
+  const workers =
+    (o.mediaWorkers ?? 0) > 0 ? new MediaWorkerPool({ workers: o.mediaWorkers, ports: o.rtp }) : undefined;
+  workers?.on('worker-failed', (failure) => o.logger.error(failure, 'media worker failed; its calls ended'));
+  const signals = signalAudioFiles(o.dataDir);
+  const recordingIndex = new RecordingRepository(o.database.db as Kysely<RecordingsTables>);
   const recordings = new CallRecordings({
-    repository: new RecordingRepository(o.database.db as Kysely<RecordingsTables>),
+    repository: recordingIndex,
     root: recordingsRoot(o.dataDir),
     clock: o.clock,
     ids: o.ids,
@@ -78,6 +89,9 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
   });
   const media = new MediaServicePort({
     media: service,
+    ...(workers === undefined
+      ? {}
+      : { workers, musicOnHoldPath: async () => (await signals.holdMusic()).path }),
     onRecordingClosed: (summary) =>
       void recordings
         .closed(summary)
@@ -85,6 +99,11 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     onRecordingFailed: (path, rejection) => o.logger.warn({ path, rejection }, 'recording failed to start'),
     // `voice` exists by the time a key press arrives: no call is up before it is built.
     onDigit: (legId, digit) => voice.digit(legId, digit),
+    // The generated melody, loaded once by the prompt library and shared by every waiting caller.
+    musicOnHold: async () => {
+      const clip = await service.prompts.get((await signals.holdMusic()).path);
+      return clip.ok ? { kind: 'prompt', clip: clip.value } : undefined;
+    },
     ...(o.advertisedAddress === undefined ? {} : { advertisedAddress: o.advertisedAddress }),
   });
   const routing = new RoutingConfigRepository(o.database.db as Kysely<RoutingConfigTables>);
@@ -98,11 +117,13 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     flows: createFlowRegistry([demoShopFlow]),
     entryPoints: tableEntryPoints({
       repository: routing,
-      calendar: ALWAYS_OPEN,
+      calendars: tableCalendars(
+        new BusinessCalendarRepository(o.database.db as Kysely<BusinessCalendarTables>),
+      ),
       clock: o.clock,
       defaultFlowId: 'demo-shop',
     }),
-    queues: tableQueues(routing),
+    queues: tableQueues(routing, new QueuePolicyRepository(o.database.db as Kysely<QueuePolicyTables>)),
     profiles: screenPopProfiles(customers.screenPops),
     lookups: customers.lookups,
     devices: registrarAgentDevices(o.registrar),
@@ -113,7 +134,16 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     }),
     player: media.promptPlayer(),
     music: media.holdMusic(),
-    voicemail: NO_VOICEMAIL,
+    voicemail: mediaVoicemailRecorder({
+      legOf: (legId) => media.legOf(legId),
+      workDir: join(o.dataDir, 'voicemail-work'),
+      timers: o.timers,
+    }),
+    voicemailStore: recordingsVoicemailStore(recordings, recordingIndex),
+    signals,
+    // A voicemail is played once to one agent: its decoded audio is not kept with the prompts.
+    releaseAudio: (path) => media.forgetPrompt(path),
+    ...(o.dialer === undefined ? {} : { dialer: o.dialer }),
     // Every bridged call is recorded until queues carry a recording policy.
     recording: { recordingPathFor: (call) => recordings.begin(call) },
     ...(o.screenPops === undefined ? {} : { screenPops: o.screenPops }),
@@ -122,8 +152,8 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     voice,
     media,
     recordings,
-    close: () => {
-      media.closeAll();
+    close: async () => {
+      await media.closeAll();
       service.closeAll();
     },
   };

@@ -1,43 +1,55 @@
 /**
- * Call control's {@link MediaPort} over the in-process {@link MediaService}: SDP offer/answer with
- * the `sip` package's negotiation (RFC 3264), one RTP leg per endpoint, bridges for connected
- * endpoints, a looping player for music on hold, and the leg's RFC 4733 key presses reported by
- * call leg id. The same object plays the voice context's prompts ({@link MediaServicePort.promptPlayer})
- * and music on hold ({@link MediaServicePort.holdMusic}), since both address callers by leg.
+ * Call control's {@link MediaPort} over the RTP media layer, in process ({@link MediaService}) or on
+ * media worker threads ({@link MediaWorkerPool}): SDP offer/answer with the `sip` package's
+ * negotiation (RFC 3264), one RTP leg per endpoint, bridges and conferences (supervisors, three-way
+ * calls) for connected endpoints, a looping player for music on hold, and the leg's key presses
+ * (RFC 4733, or in-band tones) reported by call leg id. The same object plays the voice context's
+ * prompts ({@link MediaServicePort.promptPlayer}) and music on hold ({@link MediaServicePort.holdMusic}),
+ * since both address callers by leg.
  */
 import { ok, reject, type Rejection, type Result } from '@switchboard/kernel';
-import {
-  createAnswer,
-  createOffer,
-  parseSdp,
-  serializeSdp,
-  type LocalAudio,
-  type MediaDirection,
-  type NegotiatedAudio,
-  type SessionDescription,
-} from '@switchboard/sip';
+import { createOffer, parseSdp, serializeSdp, type LocalAudio, type MediaDirection } from '@switchboard/sip';
 import type {
   ConnectOptions,
   LegId,
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
+  MemberOptions,
   OpenEndpointRequest,
 } from '../calls';
-import type { Bridge, LegCodec, MediaLeg, MediaService, PlaybackItem, RecordingSummary } from '../media';
-import { sipStatusOfMediaRejection } from '../media';
+import {
+  InProcessMediaBackend,
+  sipStatusOfMediaRejection,
+  WorkerMediaBackend,
+  type BackendLeg,
+  type LegAudio,
+  type LegCodec,
+  type MediaBackend,
+  type MediaService,
+  type MediaWorkerPool,
+  type PlaybackItem,
+  type RecordingSummary,
+  type TappableLeg,
+} from '../media';
 import { LegPlayback } from './leg-playback';
+import { codecOf, negotiate, remoteOf } from './media-service-sdp';
 import type { HoldMusic, PromptPlayer } from './voice-ports';
 
 /** Options of {@link MediaServicePort}. */
 export interface MediaServicePortOptions {
+  /** The in-process media layer; with `workers` it only serves the prompt library. */
   readonly media: MediaService;
+  /** Media worker threads: when given, every leg, bridge, conference and recording runs there. */
+  readonly workers?: MediaWorkerPool;
   /** The address our SDP advertises; default the address the RTP sockets are bound to. */
   readonly advertisedAddress?: string;
-  /** A key the caller pressed (RFC 4733), e.g. `voice.digit`. */
+  /** A key the caller pressed (RFC 4733 or in-band), e.g. `voice.digit`. */
   readonly onDigit?: (legId: LegId, digit: string) => void;
-  /** What music on hold loops; default silence, which still keeps NAT bindings and the stream alive. */
+  /** What music on hold loops in process; default silence, which still keeps NAT bindings alive. */
   readonly musicOnHold?: () => Promise<PlaybackItem | undefined>;
+  /** The WAV music on hold loops on media workers (they load prompts by path); default silence. */
+  readonly musicOnHoldPath?: () => Promise<string | undefined>;
   /**
    * Where a connection is recorded (stereo WAV) when `connect` names no path, or `undefined` not
    * to record it.
@@ -52,10 +64,9 @@ export interface MediaServicePortOptions {
 interface Endpoint {
   readonly id: MediaEndpointId;
   readonly legId: LegId;
-  readonly leg: MediaLeg;
-  readonly playback: LegPlayback;
+  readonly leg: BackendLeg;
+  readonly playback: LegAudio;
   version: number;
-  bridge: Bridge | undefined;
 }
 
 /**
@@ -68,18 +79,55 @@ const OFFER_CODEC: LegCodec = { law: 'pcmu', payloadType: 0, telephoneEventPaylo
 export class MediaServicePort implements MediaPort {
   private readonly endpoints = new Map<MediaEndpointId, Endpoint>();
   private readonly byLeg = new Map<LegId, Endpoint>();
+  private readonly backend: MediaBackend;
   private seq = 0;
 
-  constructor(private readonly o: MediaServicePortOptions) {}
+  constructor(private readonly o: MediaServicePortOptions) {
+    const onRecordingClosed = o.onRecordingClosed;
+    const recordings = onRecordingClosed === undefined ? {} : { onRecordingClosed };
+    const musicPath = o.musicOnHoldPath;
+    this.backend =
+      o.workers === undefined
+        ? new InProcessMediaBackend({
+            media: o.media,
+            audio: (leg) => new LegPlayback(o.media, leg, o.musicOnHold),
+            ...recordings,
+          })
+        : new WorkerMediaBackend({
+            pool: o.workers,
+            ...(musicPath === undefined
+              ? {}
+              : {
+                  musicOnHold: async () => {
+                    const path = await musicPath();
+                    return path === undefined ? undefined : { kind: 'prompt' as const, path };
+                  },
+                }),
+            ...recordings,
+          });
+  }
 
   /** Endpoints not yet released: zero once every call is over. */
   get openCount(): number {
     return this.endpoints.size;
   }
 
-  /** The RTP leg serving a call leg, while it is open (for tests and diagnostics). */
-  legOf(legId: LegId): MediaLeg | undefined {
-    return this.byLeg.get(legId)?.leg;
+  /**
+   * The RTP leg serving a call leg, while it is open: its address, and its received packets for a
+   * consumer on this thread (voicemail recording), which cross from a media worker when there is one.
+   */
+  legOf(legId: LegId): (TappableLeg & Pick<BackendLeg, 'id' | 'local'>) | undefined {
+    const e = this.byLeg.get(legId);
+    if (e === undefined) return undefined;
+    const tap = this.backend.tap(e.leg);
+    return {
+      id: e.leg.id,
+      local: e.leg.local,
+      codec: tap.codec,
+      setSink: (sink) => tap.setSink(sink),
+      on: (event, listener) => tap.on(event, listener),
+      off: (event, listener) => tap.off(event, listener),
+    };
   }
 
   async open(request: OpenEndpointRequest): Promise<Result<MediaEndpoint, Rejection>> {
@@ -89,7 +137,13 @@ export class MediaServicePort implements MediaPort {
     if (offer !== undefined && !offer.ok) return offer;
     const codec = offer === undefined ? OFFER_CODEC : codecOf(offer.value);
     const remote = offer?.value.remote;
-    const opened = await this.o.media.openLeg({ id: request.legId, codec, ...(remote ? { remote } : {}) });
+    const near = request.near === undefined ? undefined : this.byLeg.get(request.near)?.leg.id;
+    const opened = await this.backend.openLeg({
+      id: request.legId,
+      codec,
+      ...(remote ? { remote } : {}),
+      ...(near === undefined ? {} : { near }),
+    });
     if (!opened.ok) {
       const { status } = sipStatusOfMediaRejection(opened.error);
       return reject(opened.error.code, opened.error.message, { ...opened.error.details, status });
@@ -140,27 +194,54 @@ export class MediaServicePort implements MediaPort {
     const eb = this.endpoints.get(b);
     if (ea === undefined) return unknown(a);
     if (eb === undefined) return unknown(b);
-    this.disconnect(a, b);
     // Prompts or music would otherwise interleave with the other party's voice.
     ea.playback.stopAll();
     eb.playback.stopAll();
     const path = options?.recordingPath ?? this.o.recordingPath?.(ea.legId, eb.legId);
-    let bridged = await this.o.media.bridge(ea.leg, eb.leg, path);
+    let bridged = await this.backend.connect(ea.leg, eb.leg, path);
     if (!bridged.ok && path !== undefined) {
       // A full disk must not cost the caller their agent: talk unrecorded, and say so.
       this.o.onRecordingFailed?.(path, bridged.error);
       this.o.onRecordingClosed?.({ path, dataBytes: 0, durationMs: 0, pausedMs: 0, error: bridged.error });
-      bridged = await this.o.media.bridge(ea.leg, eb.leg);
+      bridged = await this.backend.connect(ea.leg, eb.leg);
     }
-    if (!bridged.ok) return bridged;
-    ea.bridge = bridged.value;
-    eb.bridge = bridged.value;
-    return ok(undefined);
+    return bridged;
   }
 
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void {
-    this.unbridge(this.endpoints.get(a));
-    this.unbridge(this.endpoints.get(b));
+    for (const id of [a, b]) {
+      const e = this.endpoints.get(id);
+      if (e !== undefined) this.backend.disconnect(e.leg);
+    }
+  }
+
+  async join(
+    id: MediaEndpointId,
+    to: MediaEndpointId,
+    options: MemberOptions = {},
+  ): Promise<Result<void, Rejection>> {
+    const e = this.endpoints.get(id);
+    const target = this.endpoints.get(to);
+    if (e === undefined) return unknown(id);
+    if (target === undefined) return unknown(to);
+    const member = this.member(options);
+    if (!member.ok) return member;
+    e.playback.stopAll();
+    target.playback.stopAll();
+    return this.backend.join(e.leg, target.leg, member.value);
+  }
+
+  async updateMember(id: MediaEndpointId, options: MemberOptions): Promise<Result<void, Rejection>> {
+    const e = this.endpoints.get(id);
+    if (e === undefined) return unknown(id);
+    const member = this.member(options);
+    if (!member.ok) return member;
+    return this.backend.update(e.leg, member.value);
+  }
+
+  leave(id: MediaEndpointId): void {
+    const e = this.endpoints.get(id);
+    if (e !== undefined) this.backend.leave(e.leg);
   }
 
   startMusicOnHold(id: MediaEndpointId): void {
@@ -174,7 +255,7 @@ export class MediaServicePort implements MediaPort {
   release(id: MediaEndpointId): void {
     const e = this.endpoints.get(id);
     if (e === undefined) return;
-    this.unbridge(e);
+    // Closing the leg takes it out of its call: a conference goes on without it.
     e.playback.dispose();
     e.leg.close();
     this.endpoints.delete(id);
@@ -203,28 +284,29 @@ export class MediaServicePort implements MediaPort {
     };
   }
 
-  /** Releases every endpoint (shutdown). */
-  closeAll(): void {
+  /** Drops a prompt played once (a voicemail) from the prompt caches, here and on the workers. */
+  forgetPrompt(path: string): void {
+    this.o.media.prompts.forget(path);
+    this.o.workers?.forgetPrompt(path);
+  }
+
+  /** Releases every endpoint and finishes every recording (shutdown). */
+  async closeAll(): Promise<void> {
     for (const id of [...this.endpoints.keys()]) this.release(id);
+    await this.backend.close();
   }
 
-  /** Stops relaying between `e` and its partner and closes the recording; both legs stay open. */
-  private unbridge(e: Endpoint | undefined): void {
-    const bridge = e?.bridge;
-    if (bridge === undefined) return;
-    bridge.unbridge();
-    const closing = bridge.recorder?.close();
-    const onClosed = this.o.onRecordingClosed;
-    if (closing !== undefined && onClosed !== undefined) void closing.then(onClosed);
-    for (const leg of [bridge.caller, bridge.agent]) {
-      const side = this.byLeg.get(leg.id);
-      if (side?.bridge === bridge) side.bridge = undefined;
-    }
+  /** Member options with the whisper target as the media leg id. */
+  private member(options: MemberOptions): Result<MemberOptions, Rejection> {
+    if (options.whisperTo === undefined) return ok(options);
+    const target = this.endpoints.get(options.whisperTo);
+    if (target === undefined) return unknown(options.whisperTo);
+    return ok({ ...options, whisperTo: target.leg.id });
   }
 
-  private track(legId: LegId, leg: MediaLeg): Endpoint {
-    const playback = new LegPlayback(this.o.media, leg, this.o.musicOnHold);
-    const e: Endpoint = { id: `rtp-${++this.seq}`, legId, leg, playback, version: 1, bridge: undefined };
+  private track(legId: LegId, leg: BackendLeg): Endpoint {
+    const playback = this.backend.audio(leg);
+    const e: Endpoint = { id: `rtp-${++this.seq}`, legId, leg, playback, version: 1 };
     const onDigit = this.o.onDigit;
     if (onDigit !== undefined) leg.on('dtmf', ({ digit }) => onDigit(legId, digit));
     this.endpoints.set(e.id, e);
@@ -251,46 +333,6 @@ export class MediaServicePort implements MediaPort {
       origin: { username: '-', sessionId: String(rtpPort), sessionVersion: String(e.version) },
     };
   }
-}
-
-type Negotiated = NegotiatedAudio & { readonly sdp: SessionDescription };
-
-/** RFC 3264 §6 answer to `offer` with `local`, or (before sockets exist) just which codec to use. */
-function negotiate(
-  offer: string,
-  direction: MediaDirection,
-  local?: LocalAudio,
-): Result<Negotiated, Rejection> {
-  const parsed = parseSdp(offer);
-  if (!parsed.ok) return reject('MEDIA.BAD_SDP', parsed.error.message, { status: 400 });
-  const probe: LocalAudio = local ?? {
-    address: '0.0.0.0',
-    port: 9,
-    codecs: ['PCMU', 'PCMA'],
-    direction,
-    origin: { username: '-', sessionId: '0', sessionVersion: '0' },
-  };
-  const answered = createAnswer(parsed.value, probe);
-  if (!answered.ok) return reject(answered.error.code, answered.error.message, { status: 488 });
-  return ok({ ...answered.value.audio, sdp: answered.value.sdp });
-}
-
-function codecOf(audio: NegotiatedAudio): LegCodec {
-  const law = audio.codec.encoding.toUpperCase() === 'PCMA' ? 'pcma' : 'pcmu';
-  const te = audio.telephoneEvent?.payloadType;
-  return {
-    law,
-    payloadType: audio.codec.payloadType,
-    ...(te === undefined ? {} : { telephoneEventPayloadType: te }),
-  };
-}
-
-/** Where the remote's answer wants our RTP (first audio stream's `c=` and port). */
-function remoteOf(sdp: SessionDescription): { address: string; port: number } | undefined {
-  const m = sdp.media.find((x) => x.media === 'audio' && x.port !== 0);
-  const c = m?.connections[0] ?? sdp.connection;
-  if (m === undefined || c === undefined || c.address === '0.0.0.0') return undefined;
-  return { address: c.address, port: m.port };
 }
 
 function unknown(id: string): Result<never, Rejection> {

@@ -13,6 +13,7 @@ import type {
   MediaPort,
   OpenEndpointRequest,
 } from '../calls';
+import type { MemberOptions } from '../calls/media-port';
 import type { HoldMusic } from './voice-ports';
 
 /** Media with a leg → endpoint index. */
@@ -62,6 +63,22 @@ export class TrackedMedia implements MediaPort {
 
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void {
     this.inner.disconnect(a, b);
+  }
+
+  join(
+    endpoint: MediaEndpointId,
+    to: MediaEndpointId,
+    options?: MemberOptions,
+  ): Promise<Result<void, Rejection>> {
+    return this.inner.join(endpoint, to, options);
+  }
+
+  updateMember(endpoint: MediaEndpointId, options: MemberOptions): Promise<Result<void, Rejection>> {
+    return this.inner.updateMember(endpoint, options);
+  }
+
+  leave(endpoint: MediaEndpointId): void {
+    this.inner.leave(endpoint);
   }
 
   startMusicOnHold(endpoint: MediaEndpointId): void {

@@ -2,6 +2,7 @@
  * The inbound calls alive on this node, found by contact id or by the caller's leg. It holds plain records; the collaborators that act on calls (IVR runner, queue, agent legs,
  * hang-up) each own their part of the record and meet here.
  */
+import type { PromptLanguage } from '@switchboard/ivr';
 import type { TenantId } from '@switchboard/kernel';
 import type { LegId } from '../calls';
 import type { CallerProfile } from './caller-profiles';
@@ -20,6 +21,10 @@ export interface InboundCall {
   /** Screen pop of the caller, looked up while the call is answered. */
   readonly profile: Promise<CallerProfile>;
   stage: CallStage;
+  /** The language of the flow's last prompt: the caller is addressed in it afterwards. */
+  language?: PromptLanguage;
+  /** The queue offers "press 1 to be called back" to this caller. */
+  callbackOffered?: boolean;
 }
 
 /** Calls by contact and by caller leg. */

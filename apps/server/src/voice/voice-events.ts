@@ -25,6 +25,8 @@ export type VoiceEvent =
         readonly callerNumber: string;
         readonly entryPointId: string;
         readonly flowId: string;
+        /** The entry point's business calendar when the call arrived. */
+        readonly calendar: { readonly open: boolean; readonly holiday: boolean };
       }
     >
   | EventDraft<
@@ -64,17 +66,62 @@ export type VoiceEvent =
       }
     >
   | EventDraft<
+      'QueueAnnouncementPlayed',
+      At & {
+        readonly contactId: string;
+        readonly position: number;
+        /** Whole minutes as announced; null when the wait was unknown and not announced. */
+        readonly expectedWaitMinutes: number | null;
+        readonly language: string;
+      }
+    >
+  | EventDraft<
       'VoicemailRecorded',
       At & {
         readonly contactId: string;
         readonly mailbox: string;
         readonly path: string;
         readonly durationMs: number;
+        readonly endedBy: string;
+        readonly recordingId: string;
+        /** The contact agents are offered; null when no queue takes the mailbox's messages. */
+        readonly voicemailContactId: string | null;
+      }
+    >
+  | EventDraft<
+      'VoicemailDiscarded',
+      At & {
+        readonly contactId: string;
+        readonly mailbox: string;
+        readonly reason: string;
+        readonly durationMs: number;
       }
     >
   | EventDraft<
       'VoicemailFailed',
       At & { readonly contactId: string; readonly mailbox: string; readonly code: string }
+    >
+  | EventDraft<
+      'VoicemailPlayed',
+      At & { readonly contactId: string; readonly agentId: string; readonly legId: string }
+    >
+  | EventDraft<
+      'CallbackDialed',
+      At & {
+        readonly contactId: string;
+        readonly agentId: string;
+        readonly agentLegId: string;
+        readonly customerLegId: string;
+      }
+    >
+  | EventDraft<
+      'CallbackFailed',
+      At & {
+        readonly contactId: string;
+        readonly agentId: string;
+        readonly cause: string;
+        readonly sipStatus: number | null;
+      }
     >
   | EventDraft<
       'CallTransferRefused',

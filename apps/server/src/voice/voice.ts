@@ -13,12 +13,16 @@ import type { EventStore } from '../store';
 import { AgentLegs } from './agent-legs';
 import { CallEnding } from './call-ending';
 import { CallJournal } from './call-journal';
+import { CallKeypad } from './call-keypad';
 import { CallQueue } from './call-queue';
 import type { CallerProfiles } from './caller-profiles';
 import { EntryPointCallHandler } from './entry-point-call-handler';
 import { callOutcomes } from './ivr-outcomes';
 import { IvrLauncher } from './ivr-launcher';
 import type { IvrLookups } from './ivr-session';
+import { LegAnnouncements } from './leg-announcements';
+import { OwedContacts } from './owed-contacts';
+import { QueueAnnouncer } from './queue-announcer';
 import { VoiceCalls } from './voice-calls';
 import type { CallCommands, Contacts, VoiceLogger } from './voice-deps';
 import type {
@@ -26,11 +30,15 @@ import type {
   CallRecordingPolicy,
   EntryPointDirectory,
   HoldMusic,
+  OutboundDialer,
   PromptPlayer,
   PromptSource,
   QueueDirectory,
+  QueueStandings,
   ScreenPopPublisher,
+  SignalAudio,
   VoicemailPort,
+  VoicemailStore,
 } from './voice-ports';
 import { VoiceTelephony } from './voice-telephony';
 import { VoicemailDesk } from './voicemail-desk';
@@ -52,6 +60,14 @@ export interface VoiceOptions {
   readonly player: PromptPlayer;
   readonly music: HoldMusic;
   readonly voicemail: VoicemailPort;
+  /** Where kept voicemails are filed (the recordings store). */
+  readonly voicemailStore: VoicemailStore;
+  /** The beep before a voicemail. */
+  readonly signals: SignalAudio;
+  /** Dials callbacks' customers through a trunk; callbacks fail at once without it. */
+  readonly dialer?: OutboundDialer;
+  /** Audio played once (a voicemail to an agent) is done with: caches may drop it. */
+  readonly releaseAudio?: (path: string) => void;
   /** Extra device ring time past routing's deadline (routing's RONA decides first); default 2 s. */
   readonly ringGraceMs?: number;
   /** Where caller↔agent bridges are recorded; unrecorded without it. */
@@ -67,13 +83,37 @@ export interface Voice {
   /** For contact-flow's `telephony` option. */
   readonly telephony: VoiceTelephony;
   readonly journal: CallJournal;
-  /** Completes the wiring and subscribes to call events; returns the unsubscribe function. */
-  attach(control: Pick<CallControl, 'execute' | 'onEvent'>, contacts: Contacts): () => void;
+  /**
+   * Completes the wiring and subscribes to call events; returns the unsubscribe function.
+   * `standings` (routing's positions and the statistics' estimates) feed the queue announcements;
+   * without them waiting callers hear music only.
+   */
+  attach(
+    control: Pick<CallControl, 'execute' | 'onEvent'>,
+    contacts: Contacts,
+    extras?: { readonly standings?: QueueStandings },
+  ): () => void;
   /** A key the caller pressed on `legId`, seen by the media layer (RFC 4733). */
   digit(legId: LegId, digit: string): void;
   /** What is alive, for leak checks: all zero once every call is over. */
-  activity(): { calls: number; ivrSessions: number; ivrOutstanding: number; agentLegs: number };
+  activity(): VoiceActivity;
 }
+
+/** Collaborators with something alive; every figure is zero once every call is over. */
+export interface VoiceActivity {
+  readonly calls: number;
+  readonly ivrSessions: number;
+  readonly ivrOutstanding: number;
+  readonly agentLegs: number;
+  /** Queued callers with music or announcements. */
+  readonly waiting: number;
+  readonly voicemails: number;
+  /** Legs of voicemail playbacks and callbacks. */
+  readonly owedLegs: number;
+}
+
+/** Standings before `attach` names any: no announcement is made. */
+const NO_STANDINGS: QueueStandings = { standingOf: async () => undefined };
 
 /** Builds the voice context. */
 export function createVoice(o: VoiceOptions): Voice {
@@ -94,7 +134,21 @@ export function createVoice(o: VoiceOptions): Voice {
   };
   const calls = new VoiceCalls();
   const journal = new CallJournal(o.store, o.ids, o.clock, o.logger);
-  const shared = { contacts, control: commands, journal, clock: o.clock, logger: o.logger, music: o.music };
+  let standings = NO_STANDINGS;
+  const announcer = new QueueAnnouncer({
+    timers: o.timers,
+    clock: o.clock,
+    prompts: o.prompts,
+    player: o.player,
+    music: o.music,
+    standings: { standingOf: (tenantId, contactId) => standings.standingOf(tenantId, contactId) },
+    journal,
+    logger: o.logger,
+  });
+  // Whoever stops the music (answer, voicemail, hang-up) ends the queue's announcements with it.
+  const music: HoldMusic = announcer.holdMusic();
+  const shared = { contacts, control: commands, journal, clock: o.clock, logger: o.logger, music };
+  const announcements = new LegAnnouncements({ prompts: o.prompts, player: o.player, logger: o.logger });
   const agents = new AgentLegs({
     ...shared,
     calls,
@@ -103,9 +157,29 @@ export function createVoice(o: VoiceOptions): Voice {
     ...(o.recording === undefined ? {} : { recording: o.recording }),
     ...(o.screenPops === undefined ? {} : { screenPops: o.screenPops }),
   });
-  const voicemail = new VoicemailDesk({ ...shared, voicemail: o.voicemail });
-  const queue = new CallQueue({ ...shared, queues: o.queues });
+  const owed = new OwedContacts({
+    ...shared,
+    devices: o.devices,
+    profiles: o.profiles,
+    store: o.voicemailStore,
+    announcements,
+    ...(o.dialer === undefined ? {} : { dialer: o.dialer }),
+    ...(o.releaseAudio === undefined ? {} : { releaseAudio: o.releaseAudio }),
+    ...(o.ringGraceMs === undefined ? {} : { ringGraceMs: o.ringGraceMs }),
+    ...(o.recording === undefined ? {} : { recording: o.recording }),
+    ...(o.screenPops === undefined ? {} : { screenPops: o.screenPops }),
+  });
+  const voicemail = new VoicemailDesk({
+    ...shared,
+    voicemail: o.voicemail,
+    store: o.voicemailStore,
+    signals: o.signals,
+    announcements,
+    offers: owed,
+  });
+  const queue = new CallQueue({ ...shared, queues: o.queues, announcer });
   const ending = new CallEnding({ ...shared, calls, agents });
+  const keypad = new CallKeypad({ calls, voicemail, contacts, logger: o.logger });
   const outcomes = callOutcomes({
     ...shared,
     queue,
@@ -127,31 +201,44 @@ export function createVoice(o: VoiceOptions): Voice {
   const telephony = new VoiceTelephony({
     calls,
     agents,
+    owed,
     voicemail,
+    queues: o.queues,
+    announcements,
     contacts,
     control: commands,
+    music,
     logger: o.logger,
   });
   return {
     inbound,
     telephony,
     journal,
-    attach(callControl, contactsService) {
+    attach(callControl, contactsService, extras) {
       control = callControl;
       contactService = contactsService;
+      if (extras?.standings !== undefined) standings = extras.standings;
       return callControl.onEvent((event: CallEvent) => {
         // The IVR sees a hang-up before the call's record is dropped by the ending.
         ivr.onEvent(event);
         agents.onEvent(event);
+        owed.onEvent(event);
         ending.onEvent(event);
+        if (event.type === 'DtmfReceived') keypad.digit(event.legId, event.digit);
       });
     },
-    digit: (legId, digit) => ivr.digit(legId, digit),
+    digit: (legId, digit) => {
+      ivr.digit(legId, digit);
+      keypad.digit(legId, digit);
+    },
     activity: () => ({
       calls: calls.size,
       ivrSessions: ivr.size,
       ivrOutstanding: ivr.outstanding,
       agentLegs: agents.size,
+      waiting: announcer.size,
+      voicemails: voicemail.size,
+      owedLegs: owed.size,
     }),
   };
 }

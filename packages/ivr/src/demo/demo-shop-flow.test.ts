@@ -56,7 +56,7 @@ describe('demo shop flow', () => {
     expect(s.path().at(-1)).toBe('afterHours');
     s.finishPrompt();
     expect(s.effectsOf('StartVoicemail')).toEqual([
-      { type: 'StartVoicemail', mailbox: 'after-hours', maxSeconds: 120, beep: true },
+      { type: 'StartVoicemail', mailbox: 'after-hours', queue: 'pre-sales', maxSeconds: 120, beep: true },
     ]);
     expect(s.state.phase).toBe('ended');
   });

@@ -48,6 +48,7 @@ export const demoShopFlow: Flow = {
         bargeIn: false,
       },
       mailbox: 'after-hours',
+      queue: 'pre-sales',
       maxSeconds: 120,
     },
     checkVip: {

@@ -42,6 +42,8 @@ export type IvrEffect =
       readonly mailbox: string;
       readonly maxSeconds: number;
       readonly beep: boolean;
+      /** Queue code whose agents get the message; absent: the mailbox name as a queue code. */
+      readonly queue?: string;
     }
   | {
       /** The caller accepted a callback: create a callback contact in `queue` for `number`. */

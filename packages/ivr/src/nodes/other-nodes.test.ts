@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Flow, FlowNode } from '../flow/flow-types';
 import { ivrScenario } from '../interpreter/ivr-scenario';
+import { validateFlow } from '../flow/validate-flow';
 
 const tts = (text: string) => ({ tts: text, language: 'zh' as const });
 const bye: FlowNode = { type: 'hangup' };
@@ -157,6 +158,23 @@ describe('terminal nodes', () => {
       { type: 'StartVoicemail', mailbox: 'default', maxSeconds: 120, beep: true },
       { type: 'FlowEnded', reason: 'voicemail' },
     ]);
+  });
+
+  it('voicemail names the queue whose agents get the message, and refuses a bad queue code', () => {
+    const s = run({ v: { type: 'voicemail', queue: 'after-sales', beep: false } }, 'v');
+    expect(s.effectsOf('StartVoicemail')).toEqual([
+      { type: 'StartVoicemail', mailbox: 'default', maxSeconds: 120, beep: false, queue: 'after-sales' },
+    ]);
+    const checked = validateFlow({
+      schemaVersion: 1,
+      id: 'f',
+      version: 1,
+      name: 'f',
+      start: 'v',
+      nodes: { v: { type: 'voicemail', queue: 'no spaces' } },
+    });
+    expect(checked.ok).toBe(false);
+    expect(JSON.stringify(checked)).toContain('queue');
   });
 
   it('transfer dials a number from a template through a trunk', () => {
