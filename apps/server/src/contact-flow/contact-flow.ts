@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Clock, IdGenerator, Timers } from '@switchboard/kernel';
 import type { IdentityServices } from '../identity/identity';
+import { QueuePolicyRepository } from '../routing-config/queue-policy-repository';
+import type { QueuePolicyTables } from '../routing-config/queue-policy-tables';
 import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
 import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
 import type { Database } from '../store/database';
@@ -55,7 +57,8 @@ export interface ContactFlow {
 /** Builds the context; nothing runs until `start`. */
 export function createContactFlow(options: ContactFlowOptions): ContactFlow {
   const repository = new RoutingConfigRepository(options.database.db as Kysely<RoutingConfigTables>);
-  const setup = tableRoutingSetup(repository, options.queueDefaults);
+  const policies = new QueuePolicyRepository(options.database.db as Kysely<QueuePolicyTables>);
+  const setup = tableRoutingSetup(repository, options.queueDefaults, policies);
   const host = new RoutingHost({
     store: options.store ?? new EventStore(options.database, { clock: options.clock }),
     ids: options.ids,

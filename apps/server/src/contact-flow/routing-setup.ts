@@ -6,6 +6,8 @@
  */
 import type { TenantId } from '@switchboard/kernel';
 import type { QueueConfig } from '@switchboard/routing';
+import { routingPolicyOf } from '../routing-config/queue-policy';
+import type { QueuePolicyRepository } from '../routing-config/queue-policy-repository';
 import type { Queue, RoutingConfigRepository } from '../routing-config/routing-config-repository';
 
 /** A queue as routing runs it, with its display name for the wallboard. */
@@ -57,21 +59,27 @@ export function qualifies(
   return queue.requiredSkills.every((r) => (skills[r.code] ?? 0) >= r.minLevel);
 }
 
-/** Reads the setup from the routing-configuration tables. */
+/** Reads the setup from the routing-configuration tables; a queue's stored policy (overflow, callbacks) wins over `defaults`. */
 export function tableRoutingSetup(
   repository: RoutingConfigRepository,
   defaults: QueueDefaults = DEFAULT_QUEUE_POLICY,
+  policies?: Pick<QueuePolicyRepository, 'list'>,
 ): RoutingSetupSource {
   return async (tenantId) => {
-    const [queues, skills] = await Promise.all([
+    const [queues, skills, policyOf] = await Promise.all([
       repository.listQueues(tenantId),
       repository.listAgentSkills(tenantId),
+      policies?.list(tenantId) ?? new Map(),
     ]);
     return {
-      queues: queues.map((q) => ({
-        name: q.name,
-        config: { ...defaults, queueId: q.id, steps: [{ expression: targetExpression(q) }] },
-      })),
+      queues: queues.map((q) => {
+        const policy = policyOf.get(q.id);
+        const own = policy === undefined ? {} : routingPolicyOf(policy);
+        return {
+          name: q.name,
+          config: { ...defaults, ...own, queueId: q.id, steps: [{ expression: targetExpression(q) }] },
+        };
+      }),
       profileOf(agentId) {
         const own = skills.get(agentId) ?? {};
         return { skills: own, queues: queues.filter((q) => qualifies(own, q)).map((q) => q.id) };

@@ -34,6 +34,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
         { name: 'departments', description: 'Departments (admin)' },
         { name: 'audit', description: 'Audit log (admin)' },
         { name: 'routing', description: 'Queues, skills, entry points' },
+        { name: 'trunks', description: 'SIP trunks: admission, provider registration, caller ID (admin)' },
         { name: 'operations', description: 'Health and metrics' },
       ],
       components: {

@@ -79,6 +79,37 @@ export const PROBLEM_STATUS: Readonly<Record<string, number>> = {
   // Recordings (recordings/recording-codes.ts): another tenant's recording is as absent as none.
   'RECORDINGS.RECORDING_NOT_FOUND': 404,
   'RECORDINGS.AUDIO_MISSING': 404,
+  // SIP trunks (telephony/trunks): another tenant's trunk is as absent as none.
+  'TRUNKS.TRUNK_NOT_FOUND': 404,
+  'TRUNKS.NAME_TAKEN': 409,
+  'TRUNKS.INVALID_TRUNK': 422,
+  // Live-call actions (call-actions/call-action-codes.ts): state conflicts are 409 (the request was
+  // fine, the moment was not); what the server cannot do at all is 503.
+  'CALL.NOT_FOUND': 404,
+  'CALL.NOT_YOUR_CALL': 403,
+  'CALL.NOT_CONNECTED': 409,
+  'CALL.ALREADY_HELD': 409,
+  'CALL.NOT_HELD': 409,
+  'CALL.CONSULTING': 409,
+  'CALL.NO_CONSULTATION': 409,
+  'CALL.CONFERENCING': 409,
+  'CALL.CONSULTATION_NOT_CONNECTED': 409,
+  'CALL.TRANSFER_PENDING': 409,
+  'CALL.AGENT_NOT_AVAILABLE': 409,
+  'CALL.SAME_AGENT': 409,
+  'CALL.NO_DEVICE': 409,
+  'CALL.NO_OUTBOUND_TRUNK': 503,
+  'CALL.NOT_RECORDED': 409,
+  'CALL.ALREADY_PAUSED': 409,
+  'CALL.NOT_PAUSED': 409,
+  'CALL.MONITORING_UNAVAILABLE': 503,
+  'CALL.CONFERENCE_UNAVAILABLE': 503,
+  'CALL.ALREADY_MONITORING': 409,
+  'CALL.NOT_MONITORING': 409,
+  'CALL.MONITOR_NOT_CONNECTED': 409,
+  'CALL.CALL_CONTROL_REFUSED': 409,
+  // Call records: another tenant's call, and an agent's colleague's call, are as absent as none.
+  'CDR.NOT_FOUND': 404,
   // Real-time: an event-stream upgrade from a page of another origin.
   'REALTIME.ORIGIN_NOT_ALLOWED': 403,
 };

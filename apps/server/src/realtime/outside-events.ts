@@ -8,11 +8,13 @@ import type { DomainEvent } from '@switchboard/kernel';
 import {
   EVENT_NAMES,
   isEventType,
+  type CallActionEventType,
   type EventMessage,
   type EventPayloads,
   type RoutingEventType,
 } from '@switchboard/contracts';
 import type { RoutingEvent, RoutingEventOf } from '@switchboard/routing';
+import type { CallActionEvent } from '../call-actions/call-action-journal';
 import type { ContactFlowEvent } from '../contact-flow/routing-journal';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -27,6 +29,8 @@ const _routingPayloadsFit: [Unfit] extends [never] ? true : Unfit = true;
 const _flowPayloadFits: ContactFlowEvent['data'] extends EventPayloads['ContactDispositionRecorded']
   ? true
   : false = true;
+/** The call actions record exactly the published call-action types. */
+const _callActionTypesNamed: Same<CallActionEvent['type'], CallActionEventType> = true;
 
 /** The message for a stored event, or undefined for events that are not published. */
 export function toEventMessage(event: DomainEvent): EventMessage | undefined {

@@ -93,6 +93,20 @@ export class RealtimeHub implements RoutingEventListener {
     this.scheduleSnapshot(tenantId, Math.max(this.options.clock.now(), channel.lastSentAt + this.minGapMs));
   }
 
+  /**
+   * Pushes a stored event that does not come through routing (a call action's outcome) to the
+   * tenant's supervisors and admins and to the connections of `agents`, nobody else: a supervisor
+   * listening in is an event the monitored agent never receives.
+   */
+  publishEvent(tenantId: TenantId, event: DomainEvent, agents: readonly string[]): void {
+    const channel = this.tenants.get(tenantId);
+    const message = toEventMessage(event);
+    if (channel === undefined || message === undefined) return;
+    const text = JSON.stringify(message);
+    for (const s of channel.subscribers)
+      if (s.scope === 'tenant' || agents.includes(s.userId)) s.connection.sendText(text);
+  }
+
   /** Sends a screen pop to the connections of `message.agentId` in the tenant, and nobody else. */
   publishScreenPop(tenantId: TenantId, message: ScreenPopMessage): void {
     const channel = this.tenants.get(tenantId);

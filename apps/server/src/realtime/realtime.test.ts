@@ -178,6 +178,43 @@ describe('screen pops', () => {
   });
 });
 
+describe('call-action events', () => {
+  it('reach supervisors and the agents they name; an unannounced supervisor reaches no agent', async () => {
+    const agent1 = await connect('agent1');
+    const agent2 = await connect('agent2');
+    const supervisor = await connect('supervisor');
+    for (const c of [agent1, agent2, supervisor]) await c.next((m) => m.type === 'hello');
+    const agentId = await server.userId('agent1');
+    const supervisorId = await server.userId('supervisor');
+    const stored = (type: string, data: object, eventId: string) => ({
+      type,
+      data,
+      metadata: {
+        eventId,
+        streamId: 'contact-c-9',
+        tenantId: server.tenantId,
+        occurredAt: '2026-11-23T08:00:00.000Z',
+        correlationId: 'call-9',
+        causationId: 'req-9',
+      },
+    });
+    const listen = { contactId: 'c-9', agentId, supervisorId, announced: false, mode: 'listen', at: 1 };
+    server.realtime.callEvents.publish(server.tenantId, stored('SupervisorJoinedCall', listen, 'e-1'), []);
+    const held = { contactId: 'c-9', agentId, requestedBy: agentId, at: 2 };
+    server.realtime.callEvents.publish(server.tenantId, stored('CallHeld', held, 'e-2'), [agentId]);
+    expect(await supervisor.next(named('supervisor.joined_call'))).toMatchObject({ data: listen });
+    expect(await supervisor.next(named('call.held'))).toMatchObject({ correlationId: 'call-9', data: held });
+    expect(await agent1.next(named('call.held'))).toMatchObject({ data: held });
+    for (const other of [agent1, agent2]) {
+      other.socket.send(JSON.stringify({ type: 'ping' }));
+      await other.next((m) => m.type === 'pong');
+    }
+    expect(agent1.messages.some(named('supervisor.joined_call'))).toBe(false);
+    expect(agent2.messages.filter((m) => m.type === 'event')).toEqual([]);
+    for (const c of [agent1, agent2, supervisor]) c.socket.close();
+  });
+});
+
 describe('a connection whose login ends', () => {
   it('is closed at the next credential check, while live logins stay connected', async () => {
     const ending = await server.login('supervisor', 'demo-supervisor');

@@ -12,6 +12,7 @@ import type { IdentityServices } from '../identity/identity';
 import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
 import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
 import type { Database } from '../store/database';
+import type { CallEventPublisher } from '../call-actions/call-action-journal';
 import type { ScreenPopPublisher } from '../voice/voice-ports';
 import type { ConnectionLimits } from './client-connection';
 import { eventsRoute } from './events-route';
@@ -52,6 +53,8 @@ export interface Realtime {
   readonly listener: RoutingEventListener;
   /** Give this to voice: pushes each rung agent their screen pop. */
   readonly screenPops: ScreenPopPublisher;
+  /** Give this to the call actions: pushes their stored outcomes. */
+  readonly callEvents: CallEventPublisher;
   /** Registers `/api/v1/stats/*` and the `/api/v1/events` WebSocket. */
   registerRoutes(app: FastifyInstance, deps: RealtimeRouteDeps): Promise<void>;
   stop(): void;
@@ -99,6 +102,7 @@ export function createRealtime(options: RealtimeOptions): Realtime {
       publish: ({ tenantId, contactId, agentId, screenPop }) =>
         hub.publishScreenPop(tenantId, { type: 'screen-pop', contactId, agentId, screenPop }),
     },
+    callEvents: { publish: (tenantId, event, agents) => hub.publishEvent(tenantId, event, agents) },
     registerRoutes: async (app, deps) => {
       await app.register(statisticsRoutes, { statistics, agentQueues: deps.agentQueues });
       await app.register(eventsRoute, {
