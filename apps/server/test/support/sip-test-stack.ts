@@ -82,7 +82,14 @@ export async function startSipTestStack(options: SipTestStackOptions = {}): Prom
   const database = await openDatabase({ dataDir });
   await migrate(database, { ...ALL_MIGRATIONS, ...telephonyMigrations });
   const clock = options.realTime === false ? testClock() : realClock();
-  await seedDemoShop({ database, hasher: testHasher, ids: uuidV7Ids(clock), clock });
+  // Open around the clock: these tests run on real time, at any hour.
+  await seedDemoShop({
+    database,
+    hasher: testHasher,
+    ids: uuidV7Ids(clock),
+    clock,
+    hours: { opens: '00:00', closes: '24:00' },
+  });
   const sip = testSipConfig(options.sip);
   await seedDemoSipCredentials({ database, realm: sip.realm, clock, hash: nodeDigestHash });
   const metrics = new Registry();

@@ -1,0 +1,100 @@
+/**
+ * Each queue's figures recomputed from the event log alone, per ARCHITECTURE.md's metric
+ * definitions, for comparison with what `/api/v1/stats/queues` publishes.
+ */
+import { QUEUE_OUTCOMES } from './call-ledger';
+import type { LoggedEvent } from './event-log';
+
+/** A queue's counters over an interval, as `/api/v1/stats/queues` publishes them. */
+export interface QueueTotals {
+  readonly offered: number;
+  readonly answered: number;
+  readonly answeredWithinThreshold: number;
+  readonly abandoned: number;
+  readonly serviceLevel: number | null;
+  readonly asaSeconds: number | null;
+  readonly meanWaitSeconds: number | null;
+  readonly abandonRate: number | null;
+}
+
+interface Tally {
+  offered: number;
+  answered: number;
+  answeredWithinThreshold: number;
+  abandoned: number;
+  answeredWaitMs: number;
+  totalWaitMs: number;
+}
+
+/**
+ * Each queue's figures for contacts whose time in the queue ended at or after `since` (the start
+ * of the statistics' "today"): a live contact is offered when it entered the queue and counts once
+ * its wait ends (answered, abandoned, overflowed, turned into a callback); callbacks the center owes
+ * are not callers waiting. Abandons shorter than the queue's short-abandon threshold are left out.
+ */
+export function queueTotals(events: readonly LoggedEvent[], since: number): Map<string, QueueTotals> {
+  const config = new Map<string, { thresholdMs: number; shortAbandonMs: number }>();
+  const waiting = new Map<string, { queueId: string; at: number }>();
+  const tallies = new Map<string, Tally>();
+  for (const e of events) {
+    const d = e.data as Record<string, unknown> & { at: number; contactId: string; queueId: string };
+    if (e.type === 'QueueConfigured') {
+      const c = d.config as {
+        queueId: string;
+        serviceLevel: { thresholdSeconds: number };
+        shortAbandonSeconds: number;
+      };
+      config.set(c.queueId, {
+        thresholdMs: c.serviceLevel.thresholdSeconds * 1000,
+        shortAbandonMs: c.shortAbandonSeconds * 1000,
+      });
+      if (!tallies.has(c.queueId)) tallies.set(c.queueId, emptyTally());
+    } else if (e.type === 'ContactQueued' && d.kind === 'inbound') {
+      waiting.set(d.contactId, { queueId: d.queueId, at: d.at });
+    } else if (QUEUE_OUTCOMES.has(e.type)) {
+      const entered = waiting.get(d.contactId);
+      if (entered === undefined || entered.queueId !== d.queueId) continue;
+      waiting.delete(d.contactId);
+      if (d.at < since) continue;
+      const wait = d.at - entered.at;
+      const limits = config.get(d.queueId) ?? { thresholdMs: 20_000, shortAbandonMs: 0 };
+      const t = tallies.get(d.queueId) ?? emptyTally();
+      tallies.set(d.queueId, t);
+      if (e.type === 'ContactAbandoned' && wait < limits.shortAbandonMs) continue;
+      t.offered++;
+      t.totalWaitMs += wait;
+      if (e.type === 'ContactAnswered') {
+        t.answered++;
+        t.answeredWaitMs += wait;
+        if (wait <= limits.thresholdMs) t.answeredWithinThreshold++;
+      } else if (e.type === 'ContactAbandoned') t.abandoned++;
+    }
+  }
+  const per = (x: number, n: number): number | null => (n === 0 ? null : x / n);
+  return new Map(
+    [...tallies].map(([queueId, t]) => [
+      queueId,
+      {
+        offered: t.offered,
+        answered: t.answered,
+        answeredWithinThreshold: t.answeredWithinThreshold,
+        abandoned: t.abandoned,
+        serviceLevel: per(t.answeredWithinThreshold, t.offered),
+        asaSeconds: per(t.answeredWaitMs / 1000, t.answered),
+        meanWaitSeconds: per(t.totalWaitMs / 1000, t.offered),
+        abandonRate: per(t.abandoned, t.offered),
+      },
+    ]),
+  );
+}
+
+function emptyTally(): Tally {
+  return {
+    offered: 0,
+    answered: 0,
+    answeredWithinThreshold: 0,
+    abandoned: 0,
+    answeredWaitMs: 0,
+    totalWaitMs: 0,
+  };
+}
