@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite talks to (real peers, not mocks): PostgreSQL, Redis,
-# sipp, baresip, Chromium, espeak-ng, sox and CJK fonts for screenshots. Idempotent: installs only
-# what is missing, and does nothing when everything is there.
+# sipp, baresip, Chromium, espeak-ng, sox, CJK fonts for screenshots and openssl for test
+# certificates. Idempotent: installs only what is missing, and does nothing when all is there.
 set -euo pipefail
-packages=(postgresql redis-server sip-tester baresip chromium espeak-ng sox fonts-noto-cjk)
+packages=(postgresql redis-server sip-tester baresip chromium espeak-ng sox fonts-noto-cjk openssl)
 if [ "${1:-}" = "--bench" ]; then packages+=(kamailio); fi
 
 missing=()

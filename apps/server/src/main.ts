@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Clock } from '@switchboard/kernel';
+import { createCallActions } from './call-actions/call-actions';
 import { createContactFlow } from './contact-flow/contact-flow';
 import { nodeTimers } from './contact-flow/deadline-timer';
 import { formatConfigProblems, loadConfig, usage, type Config } from './config/config';
@@ -28,11 +29,17 @@ import {
   demoSipPhonesInUse,
   seedDemoSipCredentials,
 } from './telephony/registrar/demo-sip-credentials';
-import { nodeDigestHash } from './telephony/sip-node-ports';
+import { cryptoRandom, nodeDigestHash } from './telephony/sip-node-ports';
 import { attachCallControl } from './telephony/attach-call-control';
+import { seedDemoTrunk } from './telephony/trunks/demo-trunk';
+import { createTrunks } from './telephony/trunks/trunks';
+import { RoutingConfigRepository } from './routing-config/routing-config-repository';
 import { createTelephony } from './telephony/telephony';
 import { uuidV7Ids } from './uuid-v7';
 import { createLiveVoice } from './voice/live-voice';
+import { LiveCallIndex } from './voice/live-call-index';
+import { registrarAgentDevices } from './voice/registrar-agent-devices';
+import { routingQueueStandings } from './voice/routing-queue-standings';
 
 /** Exit code for an invalid configuration (as for a usage error). */
 const EXIT_CONFIG = 2;
@@ -104,14 +111,34 @@ async function start(
   if (demoSeeded) await seedDemoSipCredentials({ database, realm, clock: systemClock, hash: nodeDigestHash });
   // Idempotent too: gives customers and orders to a demo shop created before the CRM tables existed.
   if (demoSeeded) await seedDemoCustomers({ database, ids, clock: systemClock });
+  // Idempotent: the loopback trunk that lets sipp and phones on this host reach the demo hotline.
+  if (demoSeeded) await seedDemoTrunk({ database, ids, clock: systemClock });
   const metricsRegistry = new Registry();
+  const https = httpsFiles(config);
   const telephony = createTelephony({
     sip: config.sip,
     database,
     clock: systemClock,
     logger,
     metricsRegistry,
+    // Over HTTPS, /sip is SIP over secure WebSocket and Vias say WSS (RFC 7118 §5).
+    webSocketProtocol: https === undefined ? 'WS' : 'WSS',
   });
+  const entryPoints = new RoutingConfigRepository(database.db);
+  const trunks = createTrunks({
+    database,
+    clock: systemClock,
+    timers: nodeTimers,
+    random: cryptoRandom,
+    hash: nodeDigestHash,
+    logger,
+    metricsRegistry,
+    numberOwner: async (dialed) => (await entryPoints.findEntryPointByNumber(dialed))?.tenantId,
+    authenticator: telephony.authenticator,
+    onAuthFailure: (address) => telephony.protection.recordAuthFailure(address),
+  });
+  // A tenant's IP trunk carries a whole hotline from one address: never rate-limited or banned.
+  telephony.protection.trustAlso((address) => trunks.isTrunkSource(address));
   // Routing restores every tenant from the event log before the API accepts agent actions.
   const realtime = createRealtime({
     database,
@@ -123,9 +150,11 @@ async function start(
   });
   // One event log for routing and the voice context, so a call's events and its contact's interleave.
   const store = new EventStore(database, { clock: systemClock });
+  // Which live call is which, for the call actions: learnt from the voice context's own facts.
+  const liveCalls = new LiveCallIndex();
   const live = createLiveVoice({
     database,
-    store,
+    store: liveCalls.observe(store),
     dataDir: config.db.dataDir,
     clock: systemClock,
     timers: nodeTimers,
@@ -136,8 +165,9 @@ async function start(
     // A wildcard bind is not routable: unless told otherwise, advertise what SIP advertises.
     advertisedAddress: config.media.advertisedAddress ?? telephony.local.host.replace(/^\[|\]$/g, ''),
     screenPops: realtime.screenPops,
+    mediaWorkers: config.media.workers,
   });
-  shutdown.add('media', async () => live.close());
+  shutdown.add('media', () => live.close());
   // Before any call can start a recording: repair what a crash left half-written.
   logger.info(await live.recordings.recover(), 'recordings recovered');
   const { answerTestNumber, answerTestRingMs } = config.sip;
@@ -147,9 +177,23 @@ async function start(
     ids,
     clock: systemClock,
     timers: nodeTimers,
+    // New INVITEs come from a tenant's trunk or an extension proving itself with digest.
+    admission: trunks,
     ...(answerTestNumber === undefined
       ? {}
       : { answerTest: { number: answerTestNumber, ringMs: answerTestRingMs ?? 0 } }),
+  });
+  const callActions = createCallActions({
+    calls: liveCalls,
+    devices: registrarAgentDevices(telephony.registrar),
+    store,
+    publisher: realtime.callEvents,
+    identity,
+    clock: systemClock,
+    ids,
+    logger,
+    trunks: { route: async (tenantId, number, callerId) => trunks.route(tenantId, number, callerId) },
+    recording: { recordingPathFor: (call) => live.recordings.begin(call) },
   });
   const contactFlow = createContactFlow({
     database,
@@ -159,10 +203,17 @@ async function start(
     ids,
     logger,
     listener: realtime.listener,
-    telephony: live.voice.telephony,
+    // Contacts that transfers put into queues are rung by the call actions, the rest by voice.
+    telephony: callActions.telephony(live.voice.telephony),
     store,
   });
-  live.voice.attach(control, contactFlow.contacts);
+  // The index first: the call actions read who is on a call as the events come in.
+  control.onEvent((event) => liveCalls.onCallEvent(event));
+  // Queue announcements read positions from routing and expected waits from the live statistics.
+  live.voice.attach(control, contactFlow.contacts, {
+    standings: routingQueueStandings(contactFlow.host, realtime.projection, systemClock),
+  });
+  callActions.attach(control, contactFlow);
   await contactFlow.start();
   shutdown.add('routing', async () => {
     realtime.stop();
@@ -178,14 +229,24 @@ async function start(
     version,
     metricsRegistry,
     sipWebSocket: telephony.webSocket,
-    contactCenter: contactCenterRoutes(contactFlow, realtime),
+    contactCenter: {
+      async registerRoutes(app) {
+        await contactCenterRoutes(contactFlow, realtime).registerRoutes(app);
+        await callActions.registerRoutes(app);
+      },
+    },
+    trunks: trunks.runtimePort,
+    ...(https === undefined ? {} : { https }),
   });
   shutdown.add('http', () => app.close());
   shutdown.add('sip', () => telephony.stop());
   await app.listen({ host: config.http.host, port: config.http.port });
   logger.info({ sip: await telephony.start() }, 'SIP listening');
+  // Registrations and keepalives go through call control's transaction layer, which gets the answers.
+  await trunks.attach({ sender: control.core.layer, local: telephony.local });
+  shutdown.add('trunks', () => trunks.stop());
   readiness.markReady();
-  const baseUrl = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`;
+  const baseUrl = `${https === undefined ? 'http' : 'https'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`;
   logger.info({ url: baseUrl, docs: `${baseUrl}/docs` }, 'ready');
   if (demoSeeded) {
     // Plain text on stderr: meant for the person at the terminal, and keeps stdout pure JSON logs.
@@ -231,12 +292,25 @@ async function seedDemoIfWanted(
   const mode = config.demo.mode;
   if (mode === 'never') return false;
   if (mode === 'auto' && (await tenants.count()) > 0) return (await tenants.findBySlug('demo')) !== undefined;
-  const outcome = await seedDemoShop({ database, hasher: identity.hasher, ids, clock: systemClock });
+  const outcome = await seedDemoShop({
+    database,
+    hasher: identity.hasher,
+    ids,
+    clock: systemClock,
+    hours: config.demo.hours,
+  });
   logger.info(
     { tenantId: outcome.tenantId, created: outcome.created },
     outcome.created ? 'demo shop created' : 'demo shop checked',
   );
   return true;
+}
+
+/** The HTTPS certificate and key, read once at start (a missing file fails the start-up). */
+function httpsFiles(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  const { tlsCert, tlsKey } = config.http;
+  if (tlsCert === undefined || tlsKey === undefined) return undefined;
+  return { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) };
 }
 
 function isLoopback(host: string): boolean {

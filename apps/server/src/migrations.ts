@@ -7,6 +7,8 @@ import type { Migration } from 'kysely';
 import { customerMigrations } from './customers/customer-migrations';
 import { identityMigrations } from './identity/identity-migrations';
 import { recordingsMigrations } from './recordings/recordings-migrations';
+import { businessCalendarMigrations } from './routing-config/business-calendar-migrations';
+import { queuePolicyMigrations } from './routing-config/queue-policy-migrations';
 import { routingConfigMigrations } from './routing-config/routing-config-migrations';
 import { eventStoreMigrations } from './store/event-store-migrations';
 import { telephonyMigrations } from './telephony/telephony-migrations';
@@ -18,4 +20,6 @@ export const serverMigrations: Readonly<Record<string, Migration>> = {
   ...telephonyMigrations,
   ...customerMigrations,
   ...recordingsMigrations,
+  ...businessCalendarMigrations,
+  ...queuePolicyMigrations,
 };

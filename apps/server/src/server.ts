@@ -10,6 +10,9 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { Clock } from '@switchboard/kernel';
 import type { Config } from './config/config';
+import { CallRecordRepository } from './call-records/call-record-repository';
+import { callRecordRoutes } from './call-records/call-record-routes';
+import { CallRecordService } from './call-records/call-record-service';
 import { maskPhoneNumber } from './customers/caller-identity';
 import { createCustomers } from './customers/customers';
 import { customerRoutes } from './customers/customer-routes';
@@ -28,7 +31,12 @@ import { recordingRoutes } from './recordings/recording-routes';
 import type { RecordingsTables } from './recordings/recordings-tables';
 import { routingConfigRoutes } from './routing-config/routing-config-routes';
 import type { Database } from './store/database';
+import type { EventStoreTables } from './store/event-store-migrations';
+import type { TelephonyTables } from './telephony/telephony-tables';
 import { selectSipSubprotocol, sipWebSocketRoutes } from './telephony/transport/sip-websocket-route';
+import { NO_TRUNK_RUNTIME, TrunkAdmin, type TrunkRuntimePort } from './telephony/trunks/trunk-admin';
+import { trunkRoutes } from './telephony/trunks/trunk-routes';
+import { uuidV7Ids } from './uuid-v7';
 import type { WebSocketTransport } from './telephony/transport/websocket-transport';
 
 export interface ServerParts {
@@ -43,8 +51,12 @@ export interface ServerParts {
   readonly metricsRegistry?: Registry;
   /** SIP over WebSocket (RFC 7118), mounted at `/sip` when given. */
   readonly sipWebSocket?: WebSocketTransport;
+  /** PEM certificate chain and key (read from `config.http.tlsCert`/`tlsKey`): serve HTTPS and WSS. */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
   /** Agent API, statistics and the `/api/v1/events` WebSocket (contact-flow and realtime). */
   readonly contactCenter?: { registerRoutes(app: FastifyInstance): Promise<void> };
+  /** The SIP side of the trunks (reload after changes, status); the API alone reports none running. */
+  readonly trunks?: TrunkRuntimePort;
 }
 
 /** The Fastify instance with every context's routes, not yet listening. */
@@ -61,6 +73,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
     // Keep-alive connections are closed once idle during shutdown instead of holding it open.
     forceCloseConnections: 'idle',
+    // An HTTPS server is an HTTP server to every route; only Fastify's generic type tells them apart.
+    ...((parts.https === undefined ? {} : { https: parts.https }) as object),
   });
   registerErrorHandling(app);
   closeConnectionsWhileStopping(app, parts.readiness);
@@ -94,6 +108,21 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     services: createCustomers({ database: parts.database }),
     audit: parts.identity.audit,
     clock: parts.clock,
+  });
+  await app.register(trunkRoutes, {
+    admin: new TrunkAdmin(
+      parts.database.db as Kysely<TelephonyTables>,
+      parts.identity.audit,
+      uuidV7Ids(parts.clock),
+      parts.clock,
+      parts.trunks ?? NO_TRUNK_RUNTIME,
+    ),
+  });
+  await app.register(callRecordRoutes, {
+    records: new CallRecordService(
+      new CallRecordRepository(parts.database.db as Kysely<EventStoreTables>),
+      new RecordingRepository(parts.database.db as Kysely<RecordingsTables>),
+    ),
   });
   await app.register(recordingRoutes, {
     repository: new RecordingRepository(parts.database.db as Kysely<RecordingsTables>),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatConfigProblems, loadConfig, usage, type Config } from './config';
+import { defaultMediaWorkers, formatConfigProblems, loadConfig, usage, type Config } from './config';
 
 const load = (argv: string[], env: Record<string, string> = {}) => loadConfig(argv, env, '/srv/switchboard');
 
@@ -71,6 +71,14 @@ describe('loadConfig', () => {
     expect(ok([], { DEMO: 'auto' }).demo.mode).toBe('auto');
   });
 
+  it('reads the demo hotline hours: an interval, or always open', () => {
+    expect(ok([]).demo.hours).toEqual({ opens: '09:00', closes: '21:00' });
+    expect(ok(['--demo-hours', 'always']).demo.hours).toEqual({ opens: '00:00', closes: '24:00' });
+    expect(ok([], { DEMO_HOURS: '08:30-24:00' }).demo.hours).toEqual({ opens: '08:30', closes: '24:00' });
+    expect(problems(['--demo-hours', '21:00-09:00'])).toHaveLength(1);
+    expect(problems(['--demo-hours', 'nights'])).toHaveLength(1);
+  });
+
   it('names every bad setting at once', () => {
     const found = problems(['--http-port', 'abc', '--sip-port', '70000', '--log-level', 'loud', '--bogus'], {
       DATABASE_URL: 'mysql://root@db/sb',
@@ -105,11 +113,16 @@ describe('loadConfig', () => {
   });
 
   it('reads the RTP port range and advertised media address, and refuses a range without an even/odd pair', () => {
-    expect(ok([]).media).toEqual({ rtpPortMin: 20000, rtpPortMax: 29999, advertisedAddress: undefined });
+    expect(ok([]).media).toEqual({
+      rtpPortMin: 20000,
+      rtpPortMax: 29999,
+      advertisedAddress: undefined,
+      workers: defaultMediaWorkers(),
+    });
     expect(
       ok(['--rtp-port-min', '40000', '--media-advertised-address', '203.0.113.7'], { RTP_PORT_MAX: '40999' })
         .media,
-    ).toEqual({
+    ).toMatchObject({
       rtpPortMin: 40000,
       rtpPortMax: 40999,
       advertisedAddress: '203.0.113.7',
@@ -117,6 +130,16 @@ describe('loadConfig', () => {
     expect(ok(['--rtp-port-min', '30000', '--rtp-port-max', '30001']).media.rtpPortMax).toBe(30001);
     expect(problems(['--rtp-port-min', '30001', '--rtp-port-max', '30002'])).toEqual([
       '--rtp-port-min / --rtp-port-max: the range holds no RTP/RTCP pair (an even port and the odd one above it)',
+    ]);
+  });
+
+  it('reads MEDIA_WORKERS: 0 keeps media in the main thread, auto leaves the main thread a core', () => {
+    expect(ok(['--media-workers', '0']).media.workers).toBe(0);
+    expect(ok([], { MEDIA_WORKERS: '3' }).media.workers).toBe(3);
+    expect(ok([], { MEDIA_WORKERS: 'auto' }).media.workers).toBe(defaultMediaWorkers());
+    expect([1, 2, 3, 4, 16].map((cores) => defaultMediaWorkers(cores))).toEqual([1, 1, 2, 3, 8]);
+    expect(problems(['--media-workers', 'many'])).toEqual([
+      '--media-workers / MEDIA_WORKERS: "many" is not auto or an integer from 0 to 64',
     ]);
   });
 
@@ -170,5 +193,23 @@ describe('trust and origin settings', () => {
     expect(config.http.allowedOrigins).toEqual(['https://desk.example.com', 'http://localhost:5173']);
     expect(problems([], { SIP_TRUSTED_ADDRESSES: 'trunk.example.com' })).toHaveLength(1);
     expect(problems([], { ALLOWED_ORIGINS: 'https://desk.example.com/app' })).toHaveLength(1);
+  });
+});
+
+describe('TLS settings', () => {
+  it('serves HTTPS (and WSS) only with both a certificate and a key, listed in --help', () => {
+    expect(ok([]).http).toMatchObject({ tlsCert: undefined, tlsKey: undefined });
+    const config = ok(['--http-tls-cert', '/etc/switchboard/cert.pem'], {
+      HTTP_TLS_KEY: '/etc/switchboard/key.pem',
+    });
+    expect(config.http).toMatchObject({
+      tlsCert: '/etc/switchboard/cert.pem',
+      tlsKey: '/etc/switchboard/key.pem',
+    });
+    expect(problems([], { HTTP_TLS_CERT: '/etc/switchboard/cert.pem' })).toEqual([
+      '--http-tls-cert / --http-tls-key: set both or neither',
+    ]);
+    expect(usage()).toMatch(/--http-tls-cert\s+HTTP_TLS_CERT\s+.*WSS/);
+    expect(usage()).toMatch(/--http-tls-key\s+HTTP_TLS_KEY\s/);
   });
 });

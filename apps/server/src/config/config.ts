@@ -4,6 +4,7 @@
  * at once so an operator fixes them in one round. The result is deeply frozen and passed down
  * explicitly; nothing else in the server reads `process.env` or `process.argv`.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { err, ok, type Result } from '@switchboard/kernel';
 import { readArguments, type ArgumentSpec } from './cli-arguments';
@@ -42,6 +43,12 @@ export interface HttpConfig {
   readonly metricsToken: string | undefined;
   /** How long shutdown waits for in-flight requests before giving up. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * PEM certificate chain and key files: when both are set the server speaks HTTPS, and `/sip`
+   * becomes SIP over secure WebSocket (WSS, RFC 7118 §5), which browsers on HTTPS pages require.
+   */
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
 }
 
 export interface SipConfig {
@@ -108,7 +115,24 @@ export interface MediaConfig {
   readonly rtpPortMax: number;
   /** Address put in SDP when the bound one is not what peers should send to (NAT, wildcard bind). */
   readonly advertisedAddress?: string | undefined;
+  /** Media worker threads; 0 runs media in the main thread (ADR 0006). */
+  readonly workers: number;
 }
+
+/**
+ * The default of `MEDIA_WORKERS` (`auto`): one worker per core but one, at least one and at most
+ * 8 (ADR 0006). The spare core is the main thread's (SIP, HTTP, database, routing), so a burst of
+ * signalling never preempts a media thread; on two cores that is one worker, whose event loop no
+ * signalling stall can delay.
+ */
+export function defaultMediaWorkers(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(8, cores - 1));
+}
+
+const mediaWorkers: ValueParser<number> = (raw) =>
+  raw.trim().toLowerCase() === 'auto'
+    ? ok(defaultMediaWorkers())
+    : integer(0, 64, `auto or an integer from 0 to 64`)(raw);
 
 export interface LogConfig {
   readonly level: LogLevel;
@@ -116,6 +140,14 @@ export interface LogConfig {
 
 export interface DemoConfig {
   readonly mode: DemoMode;
+  /** The demo hotline's daily opening hours, in Asia/Shanghai, used when its calendar is first seeded. */
+  readonly hours: DemoHours;
+}
+
+/** Opening interval of the demo hotline (`HH:MM`), every day. */
+export interface DemoHours {
+  readonly opens: string;
+  readonly closes: string;
 }
 
 /** The whole configuration, grouped by concern. */
@@ -150,6 +182,16 @@ const demoMode: ValueParser<DemoMode> = (raw) => {
     : err(`${JSON.stringify(raw)} is not one of auto, true, false`);
 };
 
+/** `always` or `HH:MM-HH:MM` (closing may be `24:00`). */
+const demoHours: ValueParser<DemoHours> = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (v === 'always') return ok({ opens: '00:00', closes: '24:00' });
+  const m = /^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):[0-5]\d|24:00)$/.exec(v);
+  if (m === null || `${m[1]}:${m[2]}` >= m[3]!)
+    return err(`${JSON.stringify(raw)} is not 'always' or an interval such as 09:00-21:00`);
+  return ok({ opens: `${m[1]}:${m[2]}`, closes: m[3]! });
+};
+
 const digestAlgorithms: ValueParser<readonly ('SHA-256' | 'MD5')[]> = (raw) => {
   const list = raw.split(',').map((a) => a.trim().toUpperCase());
   const valid = list.length > 0 && list.every((a) => a === 'SHA-256' || a === 'MD5');
@@ -166,6 +208,8 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'http.trustProxy', flag: '--trust-proxy', env: 'TRUST_PROXY', defaultValue: 'false', parse: trustedProxies, help: 'reverse proxies trusted for X-Forwarded-*: addresses/CIDRs, comma-separated (e.g. 10.0.0.0/8,loopback)' },
   { path: 'http.allowedOrigins', flag: '--allowed-origins', env: 'ALLOWED_ORIGINS', parse: originList, help: 'other web origins whose pages may open the WebSockets (comma-separated)' },
   { path: 'http.metricsToken', flag: '--metrics-token', env: 'METRICS_TOKEN', parse: text(16), help: 'bearer token for /metrics (unset: loopback clients only)' },
+  { path: 'http.tlsCert', flag: '--http-tls-cert', env: 'HTTP_TLS_CERT', parse: text(), help: 'PEM certificate chain file: serve HTTPS, and SIP over WSS at /sip (with --http-tls-key)' },
+  { path: 'http.tlsKey', flag: '--http-tls-key', env: 'HTTP_TLS_KEY', parse: text(), help: 'PEM private key file for HTTPS and WSS' },
   { path: 'http.shutdownTimeoutMs', flag: '--shutdown-timeout-ms', env: 'SHUTDOWN_TIMEOUT_MS', defaultValue: '10000', parse: integer(100, 600_000), help: 'grace period for in-flight requests on shutdown' },
   { path: 'sip.host', flag: '--sip-host', env: 'SIP_HOST', defaultValue: '127.0.0.1', parse: host, help: 'address to bind SIP (0.0.0.0 to expose on the network)' },
   { path: 'sip.port', flag: '--sip-port', env: 'SIP_PORT', defaultValue: '5060', parse: port, help: 'SIP over UDP and TCP' },
@@ -187,6 +231,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'db.databaseUrl', flag: '--database-url', env: 'DATABASE_URL', parse: postgresUrl, help: 'PostgreSQL URL (unset: embedded SQLite)' },
   { path: 'media.rtpPortMin', flag: '--rtp-port-min', env: 'RTP_PORT_MIN', defaultValue: '20000', parse: port, help: 'first port of the RTP/RTCP range' },
   { path: 'media.rtpPortMax', flag: '--rtp-port-max', env: 'RTP_PORT_MAX', defaultValue: '29999', parse: port, help: 'last port of the RTP/RTCP range' },
+  { path: 'media.workers', flag: '--media-workers', env: 'MEDIA_WORKERS', defaultValue: 'auto', parse: mediaWorkers, help: 'media worker threads: 0 = media in the main thread, auto = cores - 1 (at least 1, at most 8)' },
   { path: 'media.advertisedAddress', flag: '--media-advertised-address', env: 'MEDIA_ADVERTISED_ADDRESS', parse: host, help: "address SDP offers for RTP (unset: SIP's advertised address)" },
   { path: 'auth.sessionTtlHours', flag: '--session-ttl-hours', env: 'SESSION_TTL_HOURS', defaultValue: '12', parse: integer(1, 24 * 30), help: 'lifetime of a login session' },
   { path: 'auth.cookieSecure', flag: '--cookie-secure', env: 'COOKIE_SECURE', defaultValue: 'auto', parse: oneOf(['auto', 'always', 'never']), help: 'Secure attribute of the session cookie' },
@@ -196,6 +241,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'auth.apiTokenMaxDays', flag: '--api-token-max-days', env: 'API_TOKEN_MAX_DAYS', defaultValue: '90', parse: integer(1, 3650), help: 'longest lifetime of an API token, also its default' },
   { path: 'log.level', flag: '--log-level', env: 'LOG_LEVEL', defaultValue: 'info', parse: oneOf(LOG_LEVELS), help: LOG_LEVELS.join('|') },
   { path: 'demo.mode', flag: '--demo', env: 'DEMO', defaultValue: 'auto', parse: demoMode, boolean: true, help: 'seed the demo shop: auto (empty database only), true, false' },
+  { path: 'demo.hours', flag: '--demo-hours', env: 'DEMO_HOURS', defaultValue: '09:00-21:00', parse: demoHours, help: 'demo hotline hours in Asia/Shanghai when first seeded: HH:MM-HH:MM or always (after hours it takes voicemail)' },
 ];
 
 /**
@@ -236,6 +282,9 @@ export function loadConfig(
   if ((values.get('sip.tlsCert') === undefined) !== (values.get('sip.tlsKey') === undefined)) {
     problems.push({ setting: '--sip-tls-cert / --sip-tls-key', message: 'set both or neither' });
   }
+  if ((values.get('http.tlsCert') === undefined) !== (values.get('http.tlsKey') === undefined)) {
+    problems.push({ setting: '--http-tls-cert / --http-tls-key', message: 'set both or neither' });
+  }
   if (problems.length > 0) return err(problems);
   return ok(deepFreeze(assemble(values, cwd)));
 }
@@ -250,6 +299,8 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       allowedOrigins: get('http.allowedOrigins') ?? [],
       metricsToken: get('http.metricsToken'),
       shutdownTimeoutMs: get('http.shutdownTimeoutMs'),
+      tlsCert: get('http.tlsCert'),
+      tlsKey: get('http.tlsKey'),
     },
     sip: {
       host: get('sip.host'),
@@ -274,6 +325,7 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       rtpPortMin: get('media.rtpPortMin'),
       rtpPortMax: get('media.rtpPortMax'),
       advertisedAddress: get('media.advertisedAddress'),
+      workers: get('media.workers'),
     },
     auth: {
       sessionTtlHours: get('auth.sessionTtlHours'),
@@ -284,7 +336,7 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       apiTokenMaxDays: get('auth.apiTokenMaxDays'),
     },
     log: { level: get('log.level') },
-    demo: { mode: get('demo.mode') },
+    demo: { mode: get('demo.mode'), hours: get('demo.hours') },
   };
 }
 

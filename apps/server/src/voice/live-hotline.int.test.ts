@@ -53,6 +53,9 @@ describe('the demo hotline on the live server', () => {
       '9196',
       '--data-dir',
       dataDir,
+      // The flow after the welcome depends on the hour; the test must not.
+      '--demo-hours',
+      'always',
     ]);
     await waitForHealth(`http://127.0.0.1:${httpPort}`, server);
   }, 60_000);
