@@ -3,7 +3,7 @@
  * projections): answered, abandoned, voicemail, callback, or where it was lost; the callback
  * contacts the queues' policy created; and how many calls were up at once.
  */
-import type { LoggedEvent } from './event-log';
+import type { LoggedEvent } from '../../apps/server/test/support/event-log';
 
 /** How a call that reached the server ended up; the first four are the accounted outcomes. */
 export type CallOutcome =

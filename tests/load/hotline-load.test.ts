@@ -37,7 +37,7 @@ import {
   waitForLogLines,
   type PlannedCaller,
 } from './caller-plan';
-import { readEventLog, type LoggedEvent } from './event-log';
+import { readEventLog, type LoggedEvent } from '../../apps/server/test/support/event-log';
 import { createExtraAgents, EXTRA_AGENTS, writeSkillsAndPhones } from './extra-agents';
 import { loadFigures } from './load-figures';
 import { ApiSession, baseUrlOf, loadServerSettings, startLoadServer, stopLoadServer } from './load-server';

@@ -3,7 +3,7 @@
  * definitions, for comparison with what `/api/v1/stats/queues` publishes.
  */
 import { QUEUE_OUTCOMES } from './call-ledger';
-import type { LoggedEvent } from './event-log';
+import type { LoggedEvent } from '../../apps/server/test/support/event-log';
 
 /** A queue's counters over an interval, as `/api/v1/stats/queues` publishes them. */
 export interface QueueTotals {

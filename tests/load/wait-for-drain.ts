@@ -5,7 +5,7 @@
  */
 import type { AgentStatistics, QueueStatistics } from '@switchboard/contracts';
 import type { AgentDesk } from './agent-desk';
-import { readEventLog } from './event-log';
+import { readEventLog } from '../../apps/server/test/support/event-log';
 import type { ApiSession } from './load-server';
 
 /** Resolves once drained; fails after `timeoutMs` saying what was still going on. */

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpTestPeer } from '../media/rtp-test-peer';
+import { readEventLog } from '../../test/support/event-log';
 import { freePort, startServer, waitForHealth, type Running } from '../../test/support/server-process';
 import { runSipp } from '../../test/support/sipp';
 
@@ -16,13 +16,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-hotline-'));
 
 /** Event types in the log, in order (read-only: the server still owns the file). */
 function eventTypes(): string[] {
-  const db = new BetterSqlite3(join(dataDir, 'switchboard.db'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare('SELECT type FROM events ORDER BY position').all() as { type: string }[];
-    return rows.map((r) => r.type);
-  } finally {
-    db.close();
-  }
+  return readEventLog(join(dataDir, 'switchboard.db')).map((e) => e.type);
 }
 
 /** Polls the event log until `type` appears or the deadline passes. */

@@ -7,22 +7,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { readEventLog, type LoggedEvent } from '../support/event-log';
 import { freePort, startServer, waitForHealth, type Running } from '../support/server-process';
 
-/** One row of the event log. */
-export interface LoggedEvent {
-  readonly position: number;
-  readonly streamId: string;
-  readonly type: string;
-  readonly data: Readonly<Record<string, unknown>>;
-}
+export type { LoggedEvent };
 
 /** A logged-in user of the HTTP API (session cookie). */
 export interface ApiSession {
   readonly userId: string;
+  /** The `sb_session=…` cookie, for clients other than fetch (the event stream's WebSocket). */
+  readonly cookie: string;
   get<T = unknown>(path: string): Promise<ApiAnswer<T>>;
   post<T = unknown>(path: string, body?: unknown): Promise<ApiAnswer<T>>;
+  put<T = unknown>(path: string, body: unknown): Promise<ApiAnswer<T>>;
   /** A binary body (recordings). */
   bytes(path: string): Promise<{ readonly status: number; readonly type: string; readonly body: Uint8Array }>;
 }
@@ -90,7 +87,7 @@ export async function startLiveCenter(): Promise<LiveCenter> {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
-  const events = (): LoggedEvent[] => readEvents(join(dataDir, 'switchboard.db'));
+  const events = (): LoggedEvent[] => readEventLog(join(dataDir, 'switchboard.db'));
   const waitForEvent = async (
     what: string,
     match: (e: LoggedEvent) => boolean,
@@ -149,26 +146,6 @@ export async function startLiveCenter(): Promise<LiveCenter> {
   };
 }
 
-function readEvents(file: string): LoggedEvent[] {
-  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare('SELECT position, stream_id, type, data FROM events ORDER BY position').all() as {
-      position: number;
-      stream_id: string;
-      type: string;
-      data: string;
-    }[];
-    return rows.map((r) => ({
-      position: r.position,
-      streamId: r.stream_id,
-      type: r.type,
-      data: JSON.parse(r.data) as Record<string, unknown>,
-    }));
-  } finally {
-    db.close();
-  }
-}
-
 async function logIn(baseUrl: string, username: string, password: string): Promise<ApiSession> {
   const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
@@ -193,8 +170,10 @@ async function logIn(baseUrl: string, username: string, password: string): Promi
   };
   return {
     userId: user.id,
+    cookie,
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body ?? {}),
+    put: (path, body) => call('PUT', path, body),
     async bytes(path) {
       const answer = await fetch(`${baseUrl}${path}`, { headers: { cookie } });
       return {
