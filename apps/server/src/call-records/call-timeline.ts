@@ -108,6 +108,7 @@ const STEPS: Readonly<Record<string, readonly [string, Pick]>> = {
   ContactCallbackRequested: ['callback.requested', keep('queueId')],
   VoicemailRecorded: ['voicemail.recorded', keep('mailbox', 'durationMs')],
   VoicemailFailed: ['voicemail.failed', keep('mailbox', 'code')],
+  CallTransferredOut: ['transfer.external', keep()],
   CallTransferRefused: ['transfer.refused', keep('reason')],
   CallEnded: ['call.ended', keep('party', 'cause', 'sipStatus', 'stage')],
   ContactEnded: ['contact.ended', keep('queueId', 'wrapUpUntil')],

@@ -9,7 +9,7 @@ import type { Clock } from '@switchboard/kernel';
 import type { CallEvent, LegEnded } from '../calls';
 import type { AgentLegs } from './agent-legs';
 import type { CallJournal } from './call-journal';
-import { callTarget, type Contacts, type VoiceLogger } from './voice-deps';
+import { callTarget, type CallCommands, type Contacts, type VoiceLogger } from './voice-deps';
 import type { InboundCall, VoiceCalls } from './voice-calls';
 import type { HoldMusic } from './voice-ports';
 
@@ -19,6 +19,7 @@ export interface CallEndingOptions {
   readonly agents: Pick<AgentLegs, 'withdraw'>;
   readonly contacts: Contacts;
   readonly music: HoldMusic;
+  readonly control: CallCommands;
   readonly journal: CallJournal;
   readonly clock: Clock;
   readonly logger: VoiceLogger;
@@ -31,7 +32,12 @@ export class CallEnding {
   onEvent(event: CallEvent): void {
     if (event.type !== 'LegEnded') return;
     const call = this.o.calls.ofLeg(event.legId);
-    if (call !== undefined) void this.ended(call, event);
+    if (call !== undefined) return void this.ended(call, event);
+    // The far end of a transfer to a number ended (busy, unanswered, refused or hung up): the
+    // bridge ends the caller only once both answered, so a failed dial must release them here.
+    const transferred = this.o.calls.ofTransferLeg(event.legId);
+    if (transferred !== undefined)
+      void this.o.control.execute({ type: 'HangUp', legId: transferred.legId, cause: event.cause });
   }
 
   private async ended(call: InboundCall, event: LegEnded): Promise<void> {

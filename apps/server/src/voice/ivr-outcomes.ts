@@ -9,9 +9,9 @@ import type { CallJournal } from './call-journal';
 import type { CallQueue } from './call-queue';
 import type { IvrOutcomes } from './ivr-session';
 import { callTarget, type CallCommands, type Contacts, type VoiceLogger } from './voice-deps';
-import type { InboundCall } from './voice-calls';
+import type { InboundCall, VoiceCalls } from './voice-calls';
 import type { VoicemailDesk } from './voicemail-desk';
-import type { QueueDirectory } from './voice-ports';
+import type { OutboundDialer, QueueDirectory } from './voice-ports';
 
 /** Collaborators of {@link callOutcomes}. */
 export interface CallOutcomesOptions {
@@ -26,6 +26,9 @@ export interface CallOutcomesOptions {
   readonly logger: VoiceLogger;
   /** The flow ended: the IVR session can be dropped. */
   readonly released: (call: InboundCall, reason: IvrEndReason) => void;
+  readonly calls: VoiceCalls;
+  /** Calls out through the tenant's trunk; without it, transfers to numbers are refused. */
+  readonly dialer?: OutboundDialer;
 }
 
 /** The IVR's exits, carried out. */
@@ -34,7 +37,7 @@ export function callOutcomes(o: CallOutcomesOptions): IvrOutcomes {
     route: (call, effect) => void o.queue.enqueue(call, effect),
     voicemail: (call, e) => void startVoicemail(o, call, e),
     callback: (call, effect) => void requestCallback(o, call, effect),
-    transfer: (call, effect) => refuseTransfer(o, call, effect),
+    transfer: (call, effect) => void transferOut(o, call, effect),
     hangUp: (call, cause) =>
       void o.control.execute({
         type: 'HangUp',
@@ -104,15 +107,48 @@ async function requestCallback(
  * External transfers need an outbound trunk per tenant, which the configuration does not hold yet:
  * the transfer is refused on the timeline and the caller released, rather than left in silence.
  */
+type TransferExternal = Extract<IvrEffect, { type: 'TransferExternal' }>;
+
+/**
+ * "Transfer to an external number" from the flow: the number is dialed through the tenant's trunk
+ * and bridged to the caller, who stays on our media until the far end answers (the bridge connects
+ * media on answer, and either side hanging up ends the other). The caller's leg stays ours, so the
+ * call is still recorded in the event log and can be released by a supervisor.
+ */
+async function transferOut(
+  o: CallOutcomesOptions,
+  call: InboundCall,
+  effect: TransferExternal,
+): Promise<void> {
+  const route = o.dialer === undefined ? undefined : await o.dialer.route(call.tenantId, effect.number);
+  if (route === undefined || !route.ok) return refuseTransfer(o, call, effect, 'no-outbound-trunk');
+  const out = await o.control.execute({
+    type: 'Originate',
+    request: { targets: route.value.targets, callerId: route.value.callerId, role: 'customer' },
+  });
+  const legId = out.ok ? out.value.legId : undefined;
+  if (legId === undefined) return refuseTransfer(o, call, effect, 'originate-failed');
+  const bridged = await o.control.execute({ type: 'Bridge', legIds: [call.legId, legId] });
+  if (!bridged.ok) {
+    void o.control.execute({ type: 'HangUp', legId, cause: 'failed' });
+    return refuseTransfer(o, call, effect, 'bridge-failed');
+  }
+  if (call.stage === 'ivr') call.stage = 'transferred';
+  o.calls.transferredTo(call, legId);
+  const data = { contactId: call.contactId, number: effect.number, legId, at: o.clock.now() };
+  void o.journal.append(callTarget(call, `${call.legId}/transfer`), [{ type: 'CallTransferredOut', data }]);
+}
+
 function refuseTransfer(
   o: CallOutcomesOptions,
   call: InboundCall,
-  effect: Extract<IvrEffect, { type: 'TransferExternal' }>,
+  effect: TransferExternal,
+  reason: string,
 ): void {
   const data = {
     contactId: call.contactId,
     number: effect.number,
-    reason: 'no-outbound-trunk',
+    reason,
     at: o.clock.now(),
   };
   void o.journal.append(callTarget(call, `${call.legId}/transfer`), [{ type: 'CallTransferRefused', data }]);

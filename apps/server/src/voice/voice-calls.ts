@@ -25,12 +25,15 @@ export interface InboundCall {
   language?: PromptLanguage;
   /** The queue offers "press 1 to be called back" to this caller. */
   callbackOffered?: boolean;
+  /** The leg dialed when the flow transferred the caller to a number. */
+  transferLeg?: LegId;
 }
 
 /** Calls by contact and by caller leg. */
 export class VoiceCalls {
   private readonly byContact = new Map<string, InboundCall>();
   private readonly byLeg = new Map<LegId, InboundCall>();
+  private readonly byTransferLeg = new Map<LegId, InboundCall>();
 
   /** Calls alive (zero once every call has ended). */
   get size(): number {
@@ -51,9 +54,21 @@ export class VoiceCalls {
     return this.byLeg.get(legId);
   }
 
+  /** Records the leg a transfer to a number dialed for `call`. */
+  transferredTo(call: InboundCall, legId: LegId): void {
+    call.transferLeg = legId;
+    this.byTransferLeg.set(legId, call);
+  }
+
+  /** The call whose transfer to a number dialed `legId`. */
+  ofTransferLeg(legId: LegId): InboundCall | undefined {
+    return this.byTransferLeg.get(legId);
+  }
+
   /** Forgets the call. */
   remove(call: InboundCall): void {
     this.byContact.delete(call.contactId);
     this.byLeg.delete(call.legId);
+    if (call.transferLeg !== undefined) this.byTransferLeg.delete(call.transferLeg);
   }
 }

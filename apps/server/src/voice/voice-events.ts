@@ -124,6 +124,10 @@ export type VoiceEvent =
       }
     >
   | EventDraft<
+      'CallTransferredOut',
+      At & { readonly contactId: string; readonly number: string; readonly legId: string }
+    >
+  | EventDraft<
       'CallTransferRefused',
       At & { readonly contactId: string; readonly number: string; readonly reason: string }
     >
@@ -141,7 +145,7 @@ export type VoiceEvent =
     >;
 
 /** Where an inbound call is in its life. */
-export type CallStage = 'ivr' | 'queued' | 'ringing' | 'bridged' | 'voicemail' | 'done';
+export type CallStage = 'ivr' | 'queued' | 'ringing' | 'bridged' | 'voicemail' | 'transferred' | 'done';
 
 /** What the voice context appends: its own facts and the IVR's. */
 export type CallTimelineEvent = VoiceEvent | IvrEvent;

@@ -188,6 +188,8 @@ export function createVoice(o: VoiceOptions): Voice {
     ids: o.ids,
     // Called only when a flow ends, long after `ivr` below exists.
     released: (call) => ivr.release(call.legId),
+    calls,
+    ...(o.dialer === undefined ? {} : { dialer: o.dialer }),
   });
   const ivr = new IvrLauncher(calls, { ...o, journal, outcomes, logger: o.logger });
   const inbound = new EntryPointCallHandler({
