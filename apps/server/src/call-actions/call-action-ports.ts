@@ -76,9 +76,8 @@ export const NO_CONFERENCE: ConferenceControl = {
 
 /**
  * Pauses the recording of a call (card numbers, 支付信息): silence is recorded in place of the
- * conversation until resumed, so the file keeps the call's timeline. Call control's `MediaPort`
- * has no such method; the live server implements this over the media service's recorders
- * (`voice/recording-pauses.ts`).
+ * conversation until resumed, so the file keeps the call's timeline. The live server implements
+ * this over `MediaServicePort.pauseRecording` (`media-recording-switch.ts`).
  */
 export interface RecordingSwitch {
   /** Whether the call is being recorded, and whether that is paused; undefined when not recorded. */

@@ -11,6 +11,8 @@ import type { RecordingSwitch } from './call-action-ports';
 /** What the media layer offers: pause or resume, false when the leg's connection records nothing. */
 export interface RecordingPauser {
   pauseRecording(legId: LegId, paused: boolean): boolean;
+  /** Whether anything records the leg's call now; without it every call is taken as recorded. */
+  isRecording?(legId: LegId): boolean;
 }
 
 /** A {@link RecordingSwitch} over `media`; `live` tells whether a caller leg is still up. */
@@ -23,6 +25,7 @@ export function mediaRecordingSwitch(
     state(call) {
       // Forget calls that ended paused: the set holds live calls only.
       for (const legId of paused) if (!live(legId)) paused.delete(legId);
+      if (media.isRecording?.(call.callerLegId) === false) return undefined;
       return { paused: paused.has(call.callerLegId) };
     },
     setPaused(call, pause) {

@@ -188,7 +188,9 @@ export class InMemoryMedia implements MediaPort {
   }
 
   leave(id: MediaEndpointId): void {
-    for (const key of [...this.connections]) if (key.split('|').includes(id)) this.connections.delete(key);
+    // Runs on every connect and release: compare in place rather than split each key (deleting the
+    // entry being visited is safe while iterating a Set).
+    for (const key of this.connections) if (isPairOf(key, id)) this.connections.delete(key);
     const conference = this.conferences.get(id);
     if (conference === undefined) return;
     conference.delete(id);
@@ -272,6 +274,15 @@ function apply(member: InMemoryMember, options: MemberOptions): void {
 
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/** True when `id` is one of the two endpoints of the pair `key` (ids never contain `|`). */
+function isPairOf(key: string, id: string): boolean {
+  const n = id.length;
+  return (
+    (key.charCodeAt(n) === 0x7c && key.startsWith(id)) ||
+    (key.charCodeAt(key.length - n - 1) === 0x7c && key.endsWith(id))
+  );
 }
 
 function unknown(id: string): Result<never, Rejection> {

@@ -69,7 +69,12 @@ export interface MediaPort {
   answerOffer(endpoint: MediaEndpointId, sdp: string): Result<string, Rejection>;
   /** Relays audio (and RFC 4733 events) between two endpoints; the recorder hangs off here. */
   connect(a: MediaEndpointId, b: MediaEndpointId, options?: ConnectOptions): Promise<Result<void, Rejection>>;
-  /** Stops relaying between the two and finishes the recording; a conference they share ends. */
+  /**
+   * Stops relaying between the two (hold, transfers); a conference they share ends. The call's
+   * recording stays with the caller (`a` of the connection that started it), writing silence, and
+   * goes on with the caller's next connection that names no new recording path; it is finished
+   * when the caller's endpoint is released.
+   */
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void;
   /**
    * Adds `endpoint` to the audio of `to`: a two-party connection becomes a conference (its

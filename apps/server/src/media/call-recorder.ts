@@ -35,6 +35,8 @@ export interface RecordingSummary {
   readonly dataBytes: number;
   readonly durationMs: number;
   readonly pausedMs: number;
+  /** Time the caller was on hold or between parties (see {@link CallRecorder.hold}), as silence. */
+  readonly heldMs?: number;
   readonly error?: Rejection;
 }
 
@@ -49,9 +51,16 @@ export interface RecordingSummary {
  * audio never reaches the encoder, and **digital silence is written in its place**. Silence keeps
  * the file's timeline equal to the call's, so offsets in the recording match the call's events
  * (QA review, speech analytics) and a reviewer hears a gap instead of a spliced conversation.
+ *
+ * Hold and transfers: the recording belongs to the caller, not to one connection. When the caller's
+ * connection is dissolved while the call goes on ({@link hold}), the recorder keeps its own pace and
+ * writes silence on both channels until the caller is connected again ({@link unhold}), so one file
+ * covers the whole call. Music on hold is not recorded: it is our own audio, the agent hears none
+ * of it, and the hold is already in the call's events; silence also keeps the right channel
+ * "what the caller heard from a person" for QA and speech analytics.
  */
 export class CallRecorder implements TickSubscriber {
-  private readonly buffers: Record<RecordingSide, JitterBuffer>;
+  private buffers: Record<RecordingSide, JitterBuffer>;
   private readonly left = new Int16Array(FRAME_SAMPLES);
   private readonly right = new Int16Array(FRAME_SAMPLES);
   private readonly bytesPerFrame: number;
@@ -60,7 +69,9 @@ export class CallRecorder implements TickSubscriber {
   private chunkFrames = 0;
   private frames = 0;
   private pausedFrames = 0;
+  private heldFrames = 0;
   private isPaused = false;
+  private isHeld = false;
   private closed = false;
   /** A conference hands finished frames in ({@link writeFrame}); packets and ticks are ignored. */
   private fed = false;
@@ -70,8 +81,7 @@ export class CallRecorder implements TickSubscriber {
     private readonly file: RecordingFile,
     private readonly encoding: RecordingEncoding,
   ) {
-    const buffer = (law: G711Law) => new JitterBuffer({ law, initialDelayMs: 60, maxDelayMs: 300 });
-    this.buffers = { caller: buffer(options.callerLaw), agent: buffer(options.agentLaw) };
+    this.buffers = { caller: jitterBuffer(options.callerLaw), agent: jitterBuffer(options.agentLaw) };
     this.bytesPerFrame = FRAME_SAMPLES * 2 * (encoding === 'pcm16' ? 2 : 1);
     this.framesPerWrite = Math.max(1, options.framesPerWrite ?? 50);
     this.chunk = new Uint8Array(this.bytesPerFrame * this.framesPerWrite);
@@ -102,6 +112,35 @@ export class CallRecorder implements TickSubscriber {
     this.isPaused = false;
   }
 
+  /** True while the caller is connected to nobody (see {@link hold}). */
+  get held(): boolean {
+    return this.isHeld;
+  }
+
+  /**
+   * The caller's connection was dissolved but the call goes on (hold, a transfer): silence is
+   * written on the recorder's own ticks until {@link unhold}. A pause stays as it was.
+   */
+  hold(): void {
+    if (this.closed) return;
+    this.isHeld = true;
+    if (!this.fed) return;
+    // Out of a conference: the recorder keeps its own pace again.
+    this.fed = false;
+    this.options.ticker.subscribe(this);
+  }
+
+  /**
+   * The caller is connected again, to a party whose packets arrive in `agentLaw`: what is tapped
+   * is recorded from now on, on the same timeline.
+   */
+  unhold(callerLaw: G711Law, agentLaw: G711Law): void {
+    if (!this.isHeld || this.closed) return;
+    this.isHeld = false;
+    // Fresh buffers: the next party's stream has its own timestamps, and maybe another law.
+    this.freshBuffers(callerLaw, agentLaw);
+  }
+
   /**
    * A conference mixes the call from now on and writes what each side says and hears through
    * {@link writeFrame} on its own tick, so the file keeps one timeline across the switch.
@@ -109,16 +148,20 @@ export class CallRecorder implements TickSubscriber {
   takeFrames(): void {
     if (this.fed || this.closed) return;
     this.fed = true;
+    this.isHeld = false;
     this.options.ticker.unsubscribe(this);
   }
 
-  /** Back to a plain bridge: packets are tapped again and the recorder keeps its own pace. */
-  takePackets(): void {
+  /**
+   * Back to a plain bridge of a caller in `callerLaw` and a party in `agentLaw`: packets are tapped
+   * again and the recorder keeps its own pace.
+   */
+  takePackets(callerLaw: G711Law, agentLaw: G711Law): void {
     if (!this.fed || this.closed) return;
     this.fed = false;
-    // What was buffered before the conference is long past its playout time.
-    this.buffers.caller.reset();
-    this.buffers.agent.reset();
+    // What was buffered before the conference is long past its playout time, and the party on
+    // the right may not be the one the buffers were made for.
+    this.freshBuffers(callerLaw, agentLaw);
     this.options.ticker.subscribe(this);
   }
 
@@ -132,7 +175,7 @@ export class CallRecorder implements TickSubscriber {
 
   /** Feeds one received audio packet of `side` (called by the bridge, before any relaying). */
   tap(side: RecordingSide, packet: RtpPacketView, nowMs: number): void {
-    if (this.closed || this.fed) return;
+    if (this.closed || this.fed || this.isHeld) return;
     this.buffers[side].push(
       packet.timestamp,
       packet.bytes,
@@ -165,19 +208,30 @@ export class CallRecorder implements TickSubscriber {
       dataBytes: this.file.dataBytes,
       durationMs: this.frames * 20,
       pausedMs: this.pausedFrames * 20,
+      heldMs: this.heldFrames * 20,
       ...(done.ok ? {} : { error: done.error }),
     };
   }
 
+  private freshBuffers(callerLaw: G711Law, agentLaw: G711Law): void {
+    this.buffers = { caller: jitterBuffer(callerLaw), agent: jitterBuffer(agentLaw) };
+  }
+
   private recordFrame(nowMs: number): void {
+    if (this.isHeld) {
+      this.left.fill(0);
+      this.right.fill(0);
+      this.heldFrames++;
+      return this.appendFrame(false);
+    }
     this.buffers.caller.pull(nowMs, this.left);
     this.buffers.agent.pull(nowMs, this.right);
     this.appendFrame();
   }
 
-  private appendFrame(): void {
+  private appendFrame(countPause = true): void {
     const { left, right } = this;
-    if (this.isPaused) {
+    if (this.isPaused && countPause) {
       left.fill(0);
       right.fill(0);
       this.pausedFrames++;
@@ -212,4 +266,9 @@ export class CallRecorder implements TickSubscriber {
     this.chunk = new Uint8Array(this.bytesPerFrame * this.framesPerWrite);
     this.chunkFrames = 0;
   }
+}
+
+/** A side's jitter buffer: a recording can wait longer than a live mix for late packets. */
+function jitterBuffer(law: G711Law): JitterBuffer {
+  return new JitterBuffer({ law, initialDelayMs: 60, maxDelayMs: 300 });
 }

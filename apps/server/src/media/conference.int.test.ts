@@ -219,3 +219,66 @@ describe('N-party conference', () => {
     expect(switchboard.of(caller.leg.id)?.constructor.name).toBe('Bridge');
   });
 });
+
+describe('A recording that belongs to its caller', () => {
+  it('goes on through hold, a transfer and a conference in one file, until a new one replaces it', async () => {
+    h = new MediaTestHarness();
+    const summaries: RecordingSummary[] = [];
+    const switchboard = connections(summaries);
+    const caller = await party(PCMU, CALLER_HZ);
+    const agent = await party(PCMU, AGENT_HZ);
+    // The party the caller is transferred to answers in A-law: the recorder follows the new law.
+    const third = await party(PCMA, SUPERVISOR_HZ);
+    const path = join(dir, 'held.wav');
+    expect((await switchboard.connect(caller.leg, agent.leg, path)).ok).toBe(true);
+    await phase([caller, agent]);
+
+    // Hold: the connection is dissolved, the caller keeps the recording (silence), the agent talks on.
+    await switchboard.disconnect(caller.leg.id, true);
+    expect(switchboard.of(caller.leg.id)).toBeUndefined();
+    expect(switchboard.pauseRecording(caller.leg.id, true)).toBe(true);
+    expect(switchboard.pauseRecording(caller.leg.id, false)).toBe(true);
+    expect(switchboard.pauseRecording(agent.leg.id, true)).toBe(false);
+    await talk([agent], 40);
+    expect(summaries).toEqual([]);
+
+    // Transferred: connected to the third party with no new path, so the same file goes on.
+    expect((await switchboard.connect(caller.leg, third.leg)).ok).toBe(true);
+    await phase([caller, third]);
+    // Held again, then joined back by the third party: the conference takes the recording along.
+    await switchboard.disconnect(third.leg.id, true);
+    expect(switchboard.join(third.leg, caller.leg).ok).toBe(true);
+    expect(switchboard.of(caller.leg.id)?.constructor.name).toBe('Bridge');
+    await phase([caller, third]);
+    expect(summaries).toEqual([]);
+
+    // A new recording path (a transfer through a queue) finishes this one and starts the next.
+    const next = join(dir, 'held-2.wav');
+    expect((await switchboard.connect(caller.leg, agent.leg, next)).ok).toBe(true);
+    await eventually(() => summaries.length === 1, 3000, 'the first recording closed');
+    expect(summaries[0]).toMatchObject({ path, heldMs: 40 * 20, pausedMs: 0 });
+    expect(summaries[0]!.durationMs).toBeGreaterThanOrEqual(4 * 40 * 20);
+    await phase([caller, agent], 2, 10);
+    // The caller's leg closing (hang-up) while held finishes the recording it holds.
+    await switchboard.disconnect(caller.leg.id, true);
+    switchboard.leave(caller.leg.id);
+    await eventually(() => summaries.length === 2, 3000, 'the second recording closed');
+    expect(summaries[1]).toMatchObject({ path: next });
+
+    const wav = parseWav(await readFile(path));
+    if (!wav.ok) throw new Error(wav.error.code);
+    const stereo = wavSamples(wav.value);
+    const channel = (phaseIndex: number, side: 0 | 1) => {
+      const start = (phaseIndex * 40 + 20) * 160;
+      return Int16Array.from({ length: 20 * 160 }, (_, i) => stereo[2 * (start + i) + side]!);
+    };
+    expect(toneShare(channel(0, 0), CALLER_HZ)).toBeGreaterThan(0.8);
+    expect(toneShare(channel(0, 1), AGENT_HZ)).toBeGreaterThan(0.8);
+    // On hold: silence on both sides, though the agent kept talking.
+    expect(channel(1, 0).every((x) => x === 0)).toBe(true);
+    expect(channel(1, 1).every((x) => x === 0)).toBe(true);
+    expect(toneShare(channel(2, 0), CALLER_HZ)).toBeGreaterThan(0.8);
+    expect(toneShare(channel(2, 1), SUPERVISOR_HZ)).toBeGreaterThan(0.8);
+    expect(toneShare(channel(3, 1), SUPERVISOR_HZ)).toBeGreaterThan(0.8);
+  });
+});

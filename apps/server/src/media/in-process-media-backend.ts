@@ -55,7 +55,15 @@ export class InProcessMediaBackend implements MediaBackend {
   }
 
   disconnect(leg: BackendLeg): void {
-    void this.connections.disconnect(leg.id);
+    void this.connections.disconnect(leg.id, true);
+  }
+
+  pauseRecording(leg: BackendLeg, paused: boolean): boolean {
+    return this.connections.pauseRecording(leg.id, paused);
+  }
+
+  isRecording(leg: BackendLeg): boolean {
+    return this.connections.isRecording(leg.id);
   }
 
   async join(leg: BackendLeg, to: BackendLeg, options: MemberOptions): Promise<Result<void, Rejection>> {

@@ -61,8 +61,18 @@ export interface MediaBackend {
   tap(leg: BackendLeg): TappableLeg;
   /** Bridges `a` (recording's left channel) and `b`; a recording that cannot start is refused. */
   connect(a: BackendLeg, b: BackendLeg, recordingPath?: string): Promise<Result<void, Rejection>>;
-  /** Dissolves the call `leg` is in and finishes its recording. */
+  /**
+   * Dissolves the call `leg` is in; its recording stays with its caller (silence) until the caller
+   * is connected again or closes (see `MediaConnections.disconnect`).
+   */
   disconnect(leg: BackendLeg): void;
+  /**
+   * Pauses or resumes the recording `leg`'s call is written to (silence while paused); false when
+   * nothing records it.
+   */
+  pauseRecording(leg: BackendLeg, paused: boolean): boolean;
+  /** Whether a recording is written for `leg`'s call (as this thread knows it). */
+  isRecording(leg: BackendLeg): boolean;
   join(leg: BackendLeg, to: BackendLeg, options: MemberOptions): Promise<Result<void, Rejection>>;
   update(leg: BackendLeg, options: MemberOptions): Promise<Result<void, Rejection>>;
   leave(leg: BackendLeg): void;

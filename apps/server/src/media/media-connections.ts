@@ -24,9 +24,17 @@ const reject = (code: string, message: string, details?: Record<string, unknown>
  * supervisor, a three-way call) or a member is muted, and the conference becomes a bridge again
  * when it is back to two unmuted parties, with the same {@link CallRecorder} throughout, so a
  * monitored call stays one recording (caller left, what the caller hears right).
+ *
+ * A recording belongs to its caller (the left leg), not to one connection: a connection dissolved
+ * with `keepRecording` (hold, a transfer) leaves the recorder with the caller, writing silence
+ * ({@link CallRecorder.hold}), and the caller's next connection without a recording path carries
+ * it on, so held and transferred calls stay one file. It is finished when the caller leg leaves
+ * for good ({@link leave}, on close), or when a connection with a new recording path replaces it.
  */
 export class MediaConnections {
   private readonly byLeg = new Map<string, Connection>();
+  /** Recordings of callers connected to nobody for now, by caller leg. */
+  private readonly held = new Map<string, CallRecorder>();
 
   constructor(private readonly o: MediaConnectionsOptions) {}
 
@@ -42,9 +50,10 @@ export class MediaConnections {
   }
 
   /**
-   * Bridges `a` (the caller: left channel) and `b`, each leaving its connection first; with
-   * `recordingPath`, records the call there. A recording that cannot start is refused here; the
-   * caller decides whether to connect unrecorded.
+   * Bridges `a` (the caller: left channel) and `b`, each leaving its connection first (their
+   * recordings kept); with `recordingPath`, records the call there, finishing a recording `a` had.
+   * Without one, a recording either leg holds carries on, its caller staying on the left. A
+   * recording that cannot start is refused here; the caller decides whether to connect unrecorded.
    */
   async connect(
     a: SwitchableLeg,
@@ -52,8 +61,8 @@ export class MediaConnections {
     recordingPath?: string,
   ): Promise<Result<void, Rejection>> {
     if (a.id === b.id) return reject('MEDIA.SAME_LEG', 'a leg cannot be connected to itself');
-    this.disconnect(a.id);
-    this.disconnect(b.id);
+    void this.disconnect(a.id, true);
+    void this.disconnect(b.id, true);
     let recorder: CallRecorder | undefined;
     if (recordingPath !== undefined) {
       const started = await this.o.media.recorder(recordingPath, a.codec.law, b.codec.law);
@@ -61,26 +70,47 @@ export class MediaConnections {
       recorder = started.value;
     }
     // Connected elsewhere while the file opened: the newer connection wins.
-    this.disconnect(a.id);
-    this.disconnect(b.id);
-    this.track(new Bridge(a, b, recorder));
+    void this.disconnect(a.id, true);
+    void this.disconnect(b.id, true);
+    if (recorder !== undefined) {
+      void this.finish(this.takeHeld(a.id));
+      this.track(new Bridge(a, b, recorder));
+      return ok(undefined);
+    }
+    const [left, right] = this.held.has(a.id) || !this.held.has(b.id) ? [a, b] : [b, a];
+    const carried = this.takeHeld(left.id);
+    carried?.unhold(left.codec.law, right.codec.law);
+    this.track(new Bridge(left, right, carried));
     return ok(undefined);
   }
 
   /**
    * Dissolves the whole connection `legId` is in and finishes its recording; resolves with the
-   * recording's outcome when there was one.
+   * recording's outcome when there was one. With `keepRecording` (hold, a transfer: the call goes
+   * on) the recording stays with its caller instead, writing silence until the caller's next
+   * connection, and this resolves with `undefined`.
    */
-  disconnect(legId: string): Promise<RecordingSummary | undefined> {
+  disconnect(legId: string, keepRecording = false): Promise<RecordingSummary | undefined> {
     const c = this.byLeg.get(legId);
     if (c === undefined) return Promise.resolve(undefined);
     this.untrack(c);
+    let recorder: CallRecorder | undefined;
+    let callerId: string | undefined;
     if (c instanceof Bridge) {
       c.unbridge();
-      return this.finish(c.recorder);
+      recorder = c.recorder;
+      callerId = c.caller.id;
+    } else {
+      recorder = c.recording?.recorder;
+      // A conference that lost its caller has nobody to keep the recording for.
+      callerId =
+        c.recording !== undefined && c.has(c.recording.leftLegId) ? c.recording.leftLegId : undefined;
+      c.close();
     }
-    c.close();
-    return this.finish(c.recording?.recorder);
+    if (!keepRecording || recorder === undefined || !recorder.open || callerId === undefined)
+      return this.finish(recorder);
+    this.hold(callerId, recorder);
+    return Promise.resolve(undefined);
   }
 
   /**
@@ -94,7 +124,7 @@ export class MediaConnections {
     if (target !== undefined && this.byLeg.get(leg.id) === target) return this.update(leg.id, options);
     const checked = checkWhisper(options, (id) => id === to.id || (target !== undefined && has(target, id)));
     if (!checked.ok) return checked;
-    this.disconnect(leg.id);
+    void this.disconnect(leg.id, true);
     const conference = this.conferenceFor(to);
     conference.add(leg, options);
     this.byLeg.set(leg.id, conference);
@@ -116,9 +146,11 @@ export class MediaConnections {
 
   /**
    * Takes `legId` out of its connection. A conference left with two unmuted parties becomes a plain
-   * bridge again (the supervisor leaves: the call is as before); with one member, it ends.
+   * bridge again (the supervisor leaves: the call is as before); with one member, it ends. A
+   * recording the leg held while connected to nobody is finished (the leg closed).
    */
   leave(legId: string): void {
+    void this.finish(this.takeHeld(legId));
     const c = this.byLeg.get(legId);
     if (c === undefined) return;
     if (c instanceof Bridge) return void this.disconnect(legId);
@@ -127,19 +159,27 @@ export class MediaConnections {
     this.settle(c);
   }
 
-  /** Pauses or resumes the recording of `legId`'s connection; false when it records nothing. */
+  /**
+   * Pauses or resumes the recording of `legId`'s connection, or the one it holds while connected to
+   * nobody (on hold); false when it records nothing.
+   */
   pauseRecording(legId: string, paused: boolean): boolean {
-    const c = this.byLeg.get(legId);
-    const recorder = c instanceof Bridge ? c.recorder : c?.recording?.recorder;
+    const recorder = this.recorderOf(legId);
     if (recorder === undefined) return false;
     if (paused) recorder.pause();
     else recorder.resume();
     return true;
   }
 
+  /** Whether a recording is written for `legId`'s call (connected, or held by it). */
+  isRecording(legId: string): boolean {
+    return this.recorderOf(legId) !== undefined;
+  }
+
   /** Dissolves every connection (shutdown). */
   async closeAll(): Promise<void> {
-    await Promise.all([...this.byLeg.keys()].map((id) => this.disconnect(id)));
+    const held = [...this.held.keys()].map((id) => this.finish(this.takeHeld(id)));
+    await Promise.all([...held, ...[...this.byLeg.keys()].map((id) => this.disconnect(id))]);
   }
 
   /** The conference `to` is in, making one from its bridge (or from `to` alone). */
@@ -147,7 +187,12 @@ export class MediaConnections {
     const c = this.byLeg.get(to.id);
     if (c instanceof Conference) return c;
     if (c === undefined) {
-      const alone = new Conference(this.o.media.ticker);
+      // A caller connected to nobody brings its recording along.
+      const recorder = this.takeHeld(to.id);
+      const alone = new Conference(
+        this.o.media.ticker,
+        recorder === undefined ? undefined : { recorder, leftLegId: to.id },
+      );
       alone.add(to);
       this.byLeg.set(to.id, alone);
       return alone;
@@ -170,8 +215,13 @@ export class MediaConnections {
     const legs = c.legs;
     if (legs.length <= 1) {
       this.untrack(c);
+      const recording = c.recording;
+      // The caller alone: the call goes on (say, the others left a three-way call to put it on hold).
+      const callerStays = recording !== undefined && c.has(recording.leftLegId);
       c.close();
-      return void this.finish(c.recording?.recorder);
+      if (recording !== undefined && recording.recorder.open && callerStays)
+        return this.hold(recording.leftLegId, recording.recorder);
+      return void this.finish(recording?.recorder);
     }
     const plain = legs.every((l) => {
       const o = c.optionsOf(l.id);
@@ -183,8 +233,28 @@ export class MediaConnections {
       legs[0]!.id === (leftId ?? legs[0]!.id) ? [legs[0]!, legs[1]!] : [legs[1]!, legs[0]!];
     c.close();
     const recorder = c.recording?.recorder;
-    recorder?.takePackets();
+    recorder?.takePackets(caller.codec.law, agent.codec.law);
     this.track(new Bridge(caller, agent, recorder));
+  }
+
+  private recorderOf(legId: string): CallRecorder | undefined {
+    const c = this.byLeg.get(legId);
+    const recorder = (c instanceof Bridge ? c.recorder : c?.recording?.recorder) ?? this.held.get(legId);
+    return recorder?.open ? recorder : undefined;
+  }
+
+  /** Keeps `recorder` with its caller, who is connected to nobody for now. */
+  private hold(callerId: string, recorder: CallRecorder): void {
+    const earlier = this.held.get(callerId);
+    if (earlier !== undefined && earlier !== recorder) void this.finish(earlier);
+    recorder.hold();
+    this.held.set(callerId, recorder);
+  }
+
+  private takeHeld(legId: string): CallRecorder | undefined {
+    const recorder = this.held.get(legId);
+    if (recorder !== undefined) this.held.delete(legId);
+    return recorder;
   }
 
   private track(c: Connection): void {

@@ -120,7 +120,8 @@ export class MediaWorkerHost {
       const leg = this.bridges.get(c.bridge);
       if (leg !== undefined) this.connections.pauseRecording(leg, c.paused);
     } else if (c.op === 'stop-playback') this.players.get(c.leg)?.stop();
-    else if (c.op === 'disconnect') void this.connections.disconnect(c.leg);
+    else if (c.op === 'disconnect') void this.connections.disconnect(c.leg, c.keepRecording === true);
+    else if (c.op === 'pause-leg-recording') this.connections.pauseRecording(c.leg, c.paused);
     else if (c.op === 'leave') this.connections.leave(c.leg);
     else if (c.op === 'unexport') {
       this.exports.get(c.leg)?.close();
@@ -205,6 +206,8 @@ export class MediaWorkerHost {
       leg.on('rtcp-report', (payload) => this.post({ ev: 'leg', leg: id, name: 'rtcp-report', payload }));
     leg.once('closed', ({ stats }) => {
       this.legs.delete(id);
+      // Closed on its own (no RTP): it leaves its call, and a recording it held is finished.
+      this.connections.leave(id);
       this.post({ ev: 'leg-closed', leg: id, stats });
     });
     return { ok: true, value: leg.local };

@@ -176,9 +176,19 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     return done.ok ? ok(undefined) : done;
   }
 
-  /** Dissolves the connection `leg` is in, finishing its recording. */
-  disconnect(leg: WorkerLegHandle): void {
-    this.homes.of(leg).notify({ op: 'disconnect', leg: leg.id });
+  /**
+   * Dissolves the connection `leg` is in, finishing its recording, or with `keepRecording` leaving
+   * it with its caller (hold, a transfer; see `MediaConnections.disconnect`).
+   */
+  disconnect(leg: WorkerLegHandle, keepRecording = false): void {
+    this.homes
+      .of(leg)
+      .notify({ op: 'disconnect', leg: leg.id, ...(keepRecording ? { keepRecording: true } : {}) });
+  }
+
+  /** Pauses or resumes the recording `leg` is in or holds, on its worker. */
+  pauseRecording(leg: WorkerLegHandle, paused: boolean): void {
+    this.homes.of(leg).notify({ op: 'pause-leg-recording', leg: leg.id, paused });
   }
 
   /** Adds `leg` to the call of `to` (see `MediaConnections.join`), bringing it to `to`'s worker. */

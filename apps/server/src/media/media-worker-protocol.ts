@@ -78,7 +78,10 @@ export type MediaWorkerCommand =
       readonly b: string;
       readonly recordingPath?: string;
     }
-  | { readonly op: 'disconnect'; readonly leg: string }
+  /** With `keepRecording` the recording stays with its caller (see `MediaConnections.disconnect`). */
+  | { readonly op: 'disconnect'; readonly leg: string; readonly keepRecording?: boolean }
+  /** Pauses or resumes the recording `leg` is in or holds (see `MediaConnections.pauseRecording`). */
+  | { readonly op: 'pause-leg-recording'; readonly leg: string; readonly paused: boolean }
   | {
       readonly op: 'join';
       readonly seq: number;

@@ -32,10 +32,18 @@ const HOLD_SILENCE: WorkerPlaybackItem = { kind: 'silence', durationMs: 1000 };
  */
 export class WorkerMediaBackend implements MediaBackend {
   private readonly handles = new Map<string, WorkerLegHandle>();
+  /**
+   * The recording path each leg's call is written to, as this thread last learnt it (connect,
+   * join, `recording-closed`), so {@link pauseRecording} answers at once like in process.
+   */
+  private readonly recorded = new Map<string, string>();
 
   constructor(private readonly o: WorkerMediaBackendOptions) {
     const onClosed = o.onRecordingClosed;
-    if (onClosed !== undefined) o.pool.on('recording-closed', onClosed);
+    o.pool.on('recording-closed', (summary) => {
+      for (const [leg, path] of this.recorded) if (path === summary.path) this.recorded.delete(leg);
+      onClosed?.(summary);
+    });
   }
 
   async openLeg(request: BackendOpenLeg): Promise<Result<BackendLeg, Rejection>> {
@@ -46,6 +54,7 @@ export class WorkerMediaBackend implements MediaBackend {
     this.handles.set(leg.id, leg);
     leg.once('closed', () => {
       if (this.handles.get(leg.id) === leg) this.handles.delete(leg.id);
+      this.recorded.delete(leg.id);
     });
     return ok(leg);
   }
@@ -93,16 +102,37 @@ export class WorkerMediaBackend implements MediaBackend {
     };
   }
 
-  connect(a: BackendLeg, b: BackendLeg, recordingPath?: string): Promise<Result<void, Rejection>> {
-    return this.o.pool.connect(this.own(a), this.own(b), recordingPath);
+  async connect(a: BackendLeg, b: BackendLeg, recordingPath?: string): Promise<Result<void, Rejection>> {
+    const done = await this.o.pool.connect(this.own(a), this.own(b), recordingPath);
+    if (!done.ok) return done;
+    // A new path replaces the caller's recording; without one, a recording either held carries on.
+    const path = recordingPath ?? this.recorded.get(a.id) ?? this.recorded.get(b.id);
+    if (path !== undefined) {
+      this.recorded.set(a.id, path);
+      this.recorded.set(b.id, path);
+    }
+    return done;
   }
 
   disconnect(leg: BackendLeg): void {
-    this.o.pool.disconnect(this.own(leg));
+    this.o.pool.disconnect(this.own(leg), true);
   }
 
-  join(leg: BackendLeg, to: BackendLeg, options: MemberOptions): Promise<Result<void, Rejection>> {
-    return this.o.pool.join(this.own(leg), this.own(to), options);
+  isRecording(leg: BackendLeg): boolean {
+    return this.recorded.has(leg.id);
+  }
+
+  pauseRecording(leg: BackendLeg, paused: boolean): boolean {
+    if (!this.recorded.has(leg.id)) return false;
+    this.o.pool.pauseRecording(this.own(leg), paused);
+    return true;
+  }
+
+  async join(leg: BackendLeg, to: BackendLeg, options: MemberOptions): Promise<Result<void, Rejection>> {
+    const done = await this.o.pool.join(this.own(leg), this.own(to), options);
+    const path = this.recorded.get(to.id);
+    if (done.ok && path !== undefined) this.recorded.set(leg.id, path);
+    return done;
   }
 
   update(leg: BackendLeg, options: MemberOptions): Promise<Result<void, Rejection>> {

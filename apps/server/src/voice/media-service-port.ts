@@ -3,7 +3,8 @@
  * media worker threads ({@link MediaWorkerPool}): SDP offer/answer with the `sip` package's
  * negotiation (RFC 3264), one RTP leg per endpoint, bridges and conferences (supervisors, three-way
  * calls) for connected endpoints, a looping player for music on hold, and the leg's key presses
- * (RFC 4733, or in-band tones) reported by call leg id. The same object plays the voice context's
+ * (RFC 4733, or in-band tones) reported by call leg id. A browser softphone's leg (`webrtc`) is a
+ * werift WebRTC leg relayed to one of those RTP legs (`../webrtc/webrtc-endpoint.ts`). The same object plays the voice context's
  * prompts ({@link MediaServicePort.promptPlayer}) and music on hold ({@link MediaServicePort.holdMusic}),
  * since both address callers by leg.
  */
@@ -32,6 +33,7 @@ import {
   type RecordingSummary,
   type TappableLeg,
 } from '../media';
+import { WebRtcEndpoint, type WebRtcEndpointOptions } from '../webrtc';
 import { LegPlayback } from './leg-playback';
 import { codecOf, negotiate, remoteOf } from './media-service-sdp';
 import type { HoldMusic, PromptPlayer } from './voice-ports';
@@ -59,6 +61,11 @@ export interface MediaServicePortOptions {
   readonly onRecordingClosed?: (summary: RecordingSummary) => void;
   /** Why a recording could not start; the call is connected unrecorded. */
   readonly onRecordingFailed?: (path: string, rejection: Rejection) => void;
+  /**
+   * Browser softphones (`webrtc` legs): ICE addresses, timeouts and the leg events (no audio,
+   * transport failure, rejoin). Without it a WebRTC leg is still served, with werift's defaults.
+   */
+  readonly webrtc?: WebRtcEndpointOptions;
 }
 
 interface Endpoint {
@@ -67,6 +74,8 @@ interface Endpoint {
   readonly leg: BackendLeg;
   readonly playback: LegAudio;
   version: number;
+  /** A browser softphone's WebRTC side, relayed to `leg`: its SDP is the one signalled. */
+  readonly webrtc?: WebRtcEndpoint;
 }
 
 /**
@@ -131,8 +140,7 @@ export class MediaServicePort implements MediaPort {
   }
 
   async open(request: OpenEndpointRequest): Promise<Result<MediaEndpoint, Rejection>> {
-    if (request.webrtc)
-      return reject('MEDIA.WEBRTC_UNSUPPORTED', 'WebRTC legs need the WebRTC media layer', { status: 488 });
+    if (request.webrtc) return this.openWebRtc(request);
     const offer = request.remoteOffer === undefined ? undefined : negotiate(request.remoteOffer, 'sendrecv');
     if (offer !== undefined && !offer.ok) return offer;
     const codec = offer === undefined ? OFFER_CODEC : codecOf(offer.value);
@@ -163,6 +171,9 @@ export class MediaServicePort implements MediaPort {
   createOffer(id: MediaEndpointId, direction: MediaDirection): Result<string, Rejection> {
     const e = this.endpoints.get(id);
     if (e === undefined) return unknown(id);
+    // A browser's session is not renegotiated (hold plays music on the RTP side): the same
+    // description again is an offer that changes nothing (RFC 3264 §8).
+    if (e.webrtc !== undefined) return ok(e.webrtc.localSdp);
     e.version += 1;
     return ok(serializeSdp(createOffer(this.local(e, direction))));
   }
@@ -170,6 +181,7 @@ export class MediaServicePort implements MediaPort {
   acceptAnswer(id: MediaEndpointId, sdp: string): Result<void, Rejection> {
     const e = this.endpoints.get(id);
     if (e === undefined) return unknown(id);
+    if (e.webrtc !== undefined) return e.webrtc.acceptAnswer(sdp);
     const parsed = parseSdp(sdp);
     if (!parsed.ok) return reject('MEDIA.BAD_SDP', parsed.error.message, { status: 400 });
     const remote = remoteOf(parsed.value);
@@ -180,6 +192,10 @@ export class MediaServicePort implements MediaPort {
   answerOffer(id: MediaEndpointId, sdp: string): Result<string, Rejection> {
     const e = this.endpoints.get(id);
     if (e === undefined) return unknown(id);
+    if (e.webrtc !== undefined)
+      return reject('MEDIA.WEBRTC_RENEGOTIATION', 'A browser leg takes no new offer in its dialog', {
+        status: 488,
+      });
     e.version += 1;
     const answer = this.answer(e, sdp);
     return typeof answer === 'string' ? ok(answer) : answer;
@@ -208,11 +224,33 @@ export class MediaServicePort implements MediaPort {
     return bridged;
   }
 
+  /** Also keeps the recording with the caller, silent, until it is connected again (hold, transfers). */
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void {
     for (const id of [a, b]) {
       const e = this.endpoints.get(id);
       if (e !== undefined) this.backend.disconnect(e.leg);
     }
+  }
+
+  /**
+   * Pauses or resumes the recording of the call leg `legId` is in (card numbers: silence is written
+   * while paused, and counted); false when nothing records it. Shaped for the call actions'
+   * `mediaRecordingSwitch`.
+   */
+  pauseRecording(legId: LegId, paused: boolean): boolean {
+    const e = this.byLeg.get(legId);
+    return e !== undefined && this.backend.pauseRecording(e.leg, paused);
+  }
+
+  /** Whether a recording is written for the call leg `legId`'s call. */
+  isRecording(legId: LegId): boolean {
+    const e = this.byLeg.get(legId);
+    return e !== undefined && this.backend.isRecording(e.leg);
+  }
+
+  /** True while the call leg `legId` has an open endpoint. */
+  hasLeg(legId: LegId): boolean {
+    return this.byLeg.has(legId);
   }
 
   async join(
@@ -257,6 +295,7 @@ export class MediaServicePort implements MediaPort {
     if (e === undefined) return;
     // Closing the leg takes it out of its call: a conference goes on without it.
     e.playback.dispose();
+    e.webrtc?.close();
     e.leg.close();
     this.endpoints.delete(id);
     if (this.byLeg.get(e.legId) === e) this.byLeg.delete(e.legId);
@@ -304,9 +343,45 @@ export class MediaServicePort implements MediaPort {
     return ok({ ...options, whisperTo: target.leg.id });
   }
 
-  private track(legId: LegId, leg: BackendLeg): Endpoint {
+  /**
+   * A browser softphone's endpoint: a WebRTC leg (our offer, or our answer to the browser's)
+   * relayed to a plain RTP leg of the backend, so bridges, recordings, music and prompts treat
+   * it like any other leg and PCMU crosses untouched.
+   */
+  private async openWebRtc(request: OpenEndpointRequest): Promise<Result<MediaEndpoint, Rejection>> {
+    const near = request.near === undefined ? undefined : this.byLeg.get(request.near)?.leg.id;
+    const opened = await WebRtcEndpoint.open(
+      {
+        legId: request.legId,
+        ...(request.remoteOffer === undefined ? {} : { remoteOffer: request.remoteOffer }),
+      },
+      async (codec) => {
+        const leg = await this.backend.openLeg({
+          id: request.legId,
+          codec,
+          ...(near === undefined ? {} : { near }),
+        });
+        if (leg.ok) return leg;
+        const { status } = sipStatusOfMediaRejection(leg.error);
+        return reject(leg.error.code, leg.error.message, { ...leg.error.details, status });
+      },
+      this.o.webrtc ?? {},
+    );
+    if (!opened.ok) return opened;
+    const e = this.track(request.legId, opened.value.rtp, opened.value.endpoint);
+    return ok({ id: e.id, localSdp: opened.value.endpoint.localSdp });
+  }
+
+  private track(legId: LegId, leg: BackendLeg, webrtc?: WebRtcEndpoint): Endpoint {
     const playback = this.backend.audio(leg);
-    const e: Endpoint = { id: `rtp-${++this.seq}`, legId, leg, playback, version: 1 };
+    const e: Endpoint = {
+      id: `rtp-${++this.seq}`,
+      legId,
+      leg,
+      playback,
+      version: 1,
+      ...(webrtc === undefined ? {} : { webrtc }),
+    };
     const onDigit = this.o.onDigit;
     if (onDigit !== undefined) leg.on('dtmf', ({ digit }) => onDigit(legId, digit));
     this.endpoints.set(e.id, e);

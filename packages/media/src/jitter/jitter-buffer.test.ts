@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@switchboard/kernel';
-import { LINEAR_TO_ULAW } from '../codec/g711';
+import { LINEAR_TO_ULAW, ULAW_TO_LINEAR } from '../codec/g711';
 import { JitterBuffer, type JitterPull } from './jitter-buffer';
 import { PacketLossConcealment } from './packet-loss-concealment';
 
@@ -142,7 +142,130 @@ describe('JitterBuffer', () => {
     for (let n = 0; n < 12; n++) verdict = jb2.push(160 * n, frame(n), 400 + n * 20);
     expect(verdict).toBe('stored');
     expect(jb2.stats.resyncs).toBe(1);
-    expect(jb2.push(0, new Uint8Array(80), 700)).toBe('bad-size');
+    expect(jb2.push(0, new Uint8Array(100), 700)).toBe('bad-size');
+  });
+});
+
+/** Sample `k` of a test stream: bytes that do not repeat within a frame or a packet. */
+const streamByte = (k: number) => (k * 7 + (k >> 8) * 3) & 0xff;
+
+interface Packet {
+  /** First sample of the packet on the stream's timeline. */
+  readonly at: number;
+  readonly samples: number;
+  /** Arrival time in ms. */
+  readonly arrival: number;
+}
+
+/**
+ * Packets of `sizes` samples each (cycled) covering `totalSamples`, with one transit time for all
+ * (enough for the longest packet's audio to be captured), so the delay never adapts.
+ */
+function packetize(sizes: number[], totalSamples: number, transitMs = 65): Packet[] {
+  const packets: Packet[] = [];
+  for (let at = 0, i = 0; at < totalSamples; i++) {
+    const samples = sizes[i % sizes.length]!;
+    packets.push({ at, samples, arrival: at / 8 + transitMs });
+    at += samples;
+  }
+  return packets;
+}
+
+/** Pushes `packets` (in the order given, each at its arrival time) against 20 ms pulls. */
+function playPackets(jb: JitterBuffer, packets: Packet[], untilMs: number, base = 5000) {
+  const out = new Int16Array(160);
+  const frames: { verdict: JitterPull; samples: number[] }[] = [];
+  const pushes: string[] = [];
+  let i = 0;
+  for (let now = 0; now <= untilMs; now += 20) {
+    while (i < packets.length && packets[i]!.arrival <= now) {
+      const p = packets[i++]!;
+      const payload = Uint8Array.from({ length: p.samples }, (_, k) => streamByte(p.at + k));
+      pushes.push(jb.push((base + p.at) >>> 0, payload, p.arrival));
+    }
+    const verdict = jb.pull(now, out);
+    if (verdict !== 'buffering') frames.push({ verdict, samples: [...out] });
+  }
+  return { frames, pushes };
+}
+
+const expectedFrame = (n: number) =>
+  Array.from({ length: 160 }, (_, k) => ULAW_TO_LINEAR[streamByte(n * 160 + k)]!);
+
+describe('JitterBuffer with packets of other sizes than 20 ms', () => {
+  it.each([
+    ['10 ms', [80]],
+    ['20 ms', [160]],
+    ['30 ms', [240]],
+    ['60 ms', [480]],
+    ['a sender switching between 20 and 30 ms', [160, 160, 240, 240, 80]],
+  ])('places %s packets sample by sample and plays every 20 ms frame exactly', (_, sizes) => {
+    const jb = new JitterBuffer({ law: 'pcmu', initialDelayMs: 80, minDelayMs: 80, maxDelayMs: 80 });
+    const { frames, pushes } = playPackets(jb, packetize(sizes, 8000 * 2), 2200);
+    expect(pushes.every((p) => p === 'stored')).toBe(true);
+    expect(frames.length).toBeGreaterThanOrEqual(100);
+    for (let n = 0; n < 100; n++) {
+      expect(frames[n]!.verdict).toBe('played');
+      expect(frames[n]!.samples).toEqual(expectedFrame(n));
+    }
+    expect(jb.stats).toMatchObject({ late: 0, duplicates: 0, skipped: 0, inserted: 0 });
+  });
+
+  it('undoes the reordering of 30 ms packets and drops their duplicates', () => {
+    const jb = new JitterBuffer({ law: 'pcmu', initialDelayMs: 100, minDelayMs: 100, maxDelayMs: 100 });
+    const inOrder = packetize([240], 240 * 20);
+    // Swap neighbours after the first two and send packet 7 twice: 0 1 3 2 5 4 7 7 6 9 8 …
+    const shuffled: Packet[] = [inOrder[0]!, inOrder[1]!];
+    for (let i = 2; i < inOrder.length; i += 2) {
+      const [a, b] = [inOrder[i]!, inOrder[i + 1]!];
+      // The earlier packet is held up behind the later one: 30 ms of network jitter.
+      shuffled.push(b, { ...a, arrival: b.arrival });
+      if (i === 6) shuffled.push({ ...b, arrival: b.arrival });
+    }
+    const { frames, pushes } = playPackets(jb, shuffled, 800);
+    expect(pushes.filter((p) => p === 'duplicate')).toHaveLength(1);
+    for (let n = 0; n < 30; n++) expect(frames[n]!.samples).toEqual(expectedFrame(n));
+    expect(jb.stats).toMatchObject({ partial: 0, late: 0, skipped: 0 });
+  });
+
+  it('conceals the part of a frame a lost 30 ms packet leaves empty, and the frame it fully covered', () => {
+    const jb = new JitterBuffer({ law: 'pcmu', initialDelayMs: 60, minDelayMs: 60, maxDelayMs: 60 });
+    // Packet 5 carries samples 1200–1439: the second half of frame 7 and all of frame 8.
+    const packets = packetize([240], 240 * 20).filter((_, i) => i !== 5);
+    const { frames } = playPackets(jb, packets, 800);
+    expect(frames.slice(0, 7).every((f) => f.verdict === 'played')).toBe(true);
+    expect(frames[7]!.verdict).toBe('played');
+    expect(frames[7]!.samples.slice(0, 80)).toEqual(expectedFrame(7).slice(0, 80));
+    // The missing half repeats the last good audio, faded: not silence, not the lost samples.
+    expect(frames[7]!.samples.slice(80).some((v) => v !== 0)).toBe(true);
+    expect(frames[7]!.samples.slice(80)).not.toEqual(expectedFrame(7).slice(80));
+    expect(frames[8]!.verdict).toBe('concealed');
+    expect(frames[9]!.verdict).toBe('played');
+    expect(frames[9]!.samples).toEqual(expectedFrame(9));
+    expect(jb.stats.partial).toBe(1);
+    expect(frames.slice(0, 30).filter((f) => f.verdict !== 'played')).toHaveLength(1);
+  });
+
+  it('keeps the unplayed part of a late 60 ms packet', () => {
+    const jb = new JitterBuffer({ law: 'pcmu', initialDelayMs: 40, minDelayMs: 40, maxDelayMs: 40 });
+    const packets = packetize([480], 480 * 6);
+    // Packet 2 (frames 6–8) arrives 70 ms late: frame 6 was concealed, 7 and 8 still play.
+    const late = packets.map((p, i) => (i === 2 ? { ...p, arrival: p.arrival + 70 } : p));
+    late.sort((a, b) => a.arrival - b.arrival);
+    const { frames, pushes } = playPackets(jb, late, 600);
+    expect(pushes).toEqual(['stored', 'stored', 'stored', 'stored', 'stored', 'stored']);
+    expect(frames[6]!.verdict).toBe('concealed');
+    expect(frames[7]!.samples).toEqual(expectedFrame(7));
+    expect(frames[8]!.samples).toEqual(expectedFrame(8));
+  });
+
+  it('refuses payloads that are not whole 10 ms blocks or longer than 60 ms', () => {
+    const jb = new JitterBuffer({ law: 'pcmu' });
+    expect(jb.push(0, new Uint8Array(100), 0)).toBe('bad-size');
+    expect(jb.push(0, new Uint8Array(0), 0)).toBe('bad-size');
+    expect(jb.push(0, new Uint8Array(560), 0)).toBe('bad-size');
+    expect(jb.push(0, new Uint8Array(480), 0)).toBe('stored');
+    expect(jb.stats.received).toBe(1);
   });
 });
 

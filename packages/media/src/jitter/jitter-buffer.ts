@@ -4,6 +4,7 @@ import { PacketLossConcealment } from './packet-loss-concealment';
 
 export interface JitterBufferOptions {
   readonly law: G711Law;
+  /** Samples {@link JitterBuffer.pull} yields at a time (default 160: 20 ms). */
   readonly frameSamples?: number;
   readonly clockRate?: number;
   /** Bounds and start value of the target playout delay. */
@@ -14,6 +15,10 @@ export interface JitterBufferOptions {
   readonly capacityFrames?: number;
   /** Attenuated repeats before a gap turns to silence. */
   readonly concealFrames?: number;
+  /** A payload must be a whole number of these samples (default 80: 10 ms at 8 kHz). */
+  readonly blockSamples?: number;
+  /** Longest payload accepted, in samples (default 480: 60 ms at 8 kHz). */
+  readonly maxPacketSamples?: number;
 }
 
 /** Fate of a pushed packet. */
@@ -22,8 +27,12 @@ export type JitterPush = 'stored' | 'duplicate' | 'late' | 'resynced' | 'bad-siz
 export type JitterPull = 'played' | 'concealed' | 'silence' | 'buffering';
 
 export interface JitterBufferStats {
+  /** Packets accepted (any size); `bad-size` ones are not counted. */
   received: number;
+  /** Frames played from received audio, whole or with a lost part concealed. */
   played: number;
+  /** Of `played`, frames that had a part missing (a lost packet straddling the frame). */
+  partial: number;
   concealed: number;
   silent: number;
   duplicates: number;
@@ -48,19 +57,29 @@ const PEAK_DECAY = 0.05;
  * Adaptive jitter buffer for one G.711 leg, driven by the caller's timestamps only (no clock
  * reads): `push` on every packet with its arrival time, `pull` every frame interval.
  *
+ * Packets of any whole number of 10 ms blocks up to 60 ms are accepted (trunks and desk phones
+ * often send 30 ms, `a=ptime` of RFC 4566 §6): each payload is written into a sample ring at the
+ * position its RTP timestamp gives (RFC 3550 §5.1: the timestamp is the sampling instant of the
+ * first octet), and `pull` always yields one frame (20 ms) whatever the packet size. A block is
+ * present once all its samples arrived; a frame with every block present plays, one with none is
+ * concealed, and one with a part missing (a lost packet straddling it) plays what arrived with the
+ * missing part concealed.
+ *
  * Delay estimation: each packet's transit (arrival − media time) is compared with the fastest
  * transit seen (slowly forgotten to follow clock drift); the excess is the packet's network delay
  * variation. A peak follower (instant attack, slow decay) of that excess plus one frame sets the
  * target delay, clamped to [minDelayMs, maxDelayMs]. Playout drops or holds one frame at a time
  * (at most every 200 ms) to keep the actual delay near the target.
  *
- * Packets are slotted by timestamp, so reordering is undone and duplicates are recognised; a
- * packet for a frame already played is late and dropped; a missing frame is concealed.
+ * Reordering is undone by the placement and duplicates are recognised (every block they cover is
+ * already complete); a packet whose audio was all played is late and dropped (one partly played
+ * keeps its unplayed part); a missing frame is concealed.
  */
 export class JitterBuffer {
   readonly stats: JitterBufferStats = {
     received: 0,
     played: 0,
+    partial: 0,
     concealed: 0,
     silent: 0,
     duplicates: 0,
@@ -71,14 +90,20 @@ export class JitterBuffer {
   };
   private readonly table: Int16Array;
   private readonly frameSamples: number;
+  private readonly blockSamples: number;
+  private readonly blocksPerFrame: number;
+  private readonly blockCount: number;
+  private readonly maxPacketSamples: number;
   private readonly frameMs: number;
   private readonly msPerUnit: number;
   private readonly capacity: number;
   private readonly minDelay: number;
   private readonly maxDelay: number;
-  private readonly slotFrame: Float64Array;
-  private readonly slotLength: Uint16Array;
-  private readonly slotBytes: Uint8Array;
+  /** Absolute block number held by each ring slot, or EMPTY. */
+  private readonly blockIndex: Float64Array;
+  /** Samples written into each slot's block. */
+  private readonly blockFill: Uint16Array;
+  private readonly ring: Uint8Array;
   private readonly plc: PacketLossConcealment;
   private readonly unwrapper = new TimestampUnwrapper();
   private started = false;
@@ -95,6 +120,11 @@ export class JitterBuffer {
   constructor(options: JitterBufferOptions) {
     this.table = options.law === 'pcmu' ? ULAW_TO_LINEAR : ALAW_TO_LINEAR;
     this.frameSamples = options.frameSamples ?? 160;
+    this.blockSamples = options.blockSamples ?? Math.min(80, this.frameSamples);
+    if (this.frameSamples % this.blockSamples !== 0)
+      throw new Error('frameSamples must be a whole number of blockSamples');
+    this.blocksPerFrame = this.frameSamples / this.blockSamples;
+    this.maxPacketSamples = options.maxPacketSamples ?? 480;
     const clockRate = options.clockRate ?? 8000;
     this.msPerUnit = 1000 / clockRate;
     this.frameMs = this.frameSamples * this.msPerUnit;
@@ -102,9 +132,10 @@ export class JitterBuffer {
     this.minDelay = options.minDelayMs ?? this.frameMs;
     this.maxDelay = options.maxDelayMs ?? 200;
     this.target = Math.min(this.maxDelay, Math.max(this.minDelay, options.initialDelayMs ?? 40));
-    this.slotFrame = new Float64Array(this.capacity).fill(EMPTY);
-    this.slotLength = new Uint16Array(this.capacity);
-    this.slotBytes = new Uint8Array(this.capacity * this.frameSamples);
+    this.blockCount = this.capacity * this.blocksPerFrame;
+    this.blockIndex = new Float64Array(this.blockCount).fill(EMPTY);
+    this.blockFill = new Uint16Array(this.blockCount);
+    this.ring = new Uint8Array(this.capacity * this.frameSamples);
     this.plc = new PacketLossConcealment(this.frameSamples, options.concealFrames ?? 3);
   }
 
@@ -113,16 +144,17 @@ export class JitterBuffer {
     return this.target;
   }
 
-  /** Frames waiting to be played. */
+  /** Frames waiting to be played (a frame counts once any of its audio arrived). */
   get depth(): number {
-    let n = 0;
-    for (let i = 0; i < this.capacity; i++) if (this.slotFrame[i]! >= this.nextFrame) n++;
-    return n;
+    const first = this.nextFrame * this.blocksPerFrame;
+    let blocks = 0;
+    for (let i = 0; i < this.blockCount; i++) if (this.blockIndex[i]! >= first) blocks++;
+    return Math.ceil(blocks / this.blocksPerFrame);
   }
 
   /** Forgets everything (call on an SSRC change: the new stream has its own timeline). */
   reset(): void {
-    this.slotFrame.fill(EMPTY);
+    this.blockIndex.fill(EMPTY);
     this.unwrapper.reset();
     this.started = false;
     this.playing = false;
@@ -133,7 +165,8 @@ export class JitterBuffer {
 
   /**
    * Stores one packet's G.711 payload (`payload[offset, offset + length)`), copied into the
-   * buffer's own memory so the caller can reuse its receive buffer.
+   * buffer's own memory so the caller can reuse its receive buffer. A payload that is not a whole
+   * number of blocks (10 ms), or longer than `maxPacketSamples`, is refused as `bad-size`.
    */
   push(
     timestamp: number,
@@ -142,15 +175,16 @@ export class JitterBuffer {
     offset = 0,
     length = payload.length - offset,
   ): JitterPush {
-    if (length !== this.frameSamples) return 'bad-size';
+    if (length <= 0 || length % this.blockSamples !== 0 || length > this.maxPacketSamples) return 'bad-size';
     this.stats.received++;
     let ts = this.unwrapper.unwrap(timestamp);
     if (!this.started) this.anchor(ts, arrivalMs);
-    let frame = Math.round((ts - this.originTs) / this.frameSamples);
+    let start = ts - this.originTs;
     let verdict: JitterPush = 'stored';
+    const fs = this.frameSamples;
     if (
-      frame >= this.nextFrame + this.capacity ||
-      frame < this.nextFrame - this.capacity ||
+      Math.floor((start + length - 1) / fs) >= this.nextFrame + this.capacity ||
+      Math.floor(start / fs) < this.nextFrame - this.capacity ||
       this.lateRun >= LATE_RESYNC
     ) {
       // The sender's timeline jumped: start over from this packet.
@@ -158,32 +192,29 @@ export class JitterBuffer {
       this.stats.resyncs++;
       ts = this.unwrapper.unwrap(timestamp);
       this.anchor(ts, arrivalMs);
-      frame = 0;
+      start = 0;
       verdict = 'resynced';
     }
-    this.observeTransit(arrivalMs - (ts - this.originTs) * this.msPerUnit);
-    // Before playout starts nextFrame is 0, so a packet older than the first one is late too.
-    if (frame < this.nextFrame) {
+    this.observeTransit(arrivalMs - start * this.msPerUnit);
+    // Audio before the next frame to play was played (or concealed) already. Before playout
+    // starts nextFrame is 0, so a packet older than the first one is late too.
+    const end = start + length;
+    const from = Math.max(start, this.nextFrame * fs);
+    if (from >= end) {
       this.stats.late++;
       this.lateRun++;
       return 'late';
     }
     this.lateRun = 0;
-    const slot = frame % this.capacity;
-    if (this.slotFrame[slot] === frame) {
+    if (this.complete(from, end)) {
       this.stats.duplicates++;
       return 'duplicate';
     }
-    this.slotFrame[slot] = frame;
-    this.slotLength[slot] = length;
-    // Copied byte by byte: a subarray view per packet would allocate on the receive path.
-    const bytes = this.slotBytes;
-    const base = slot * this.frameSamples;
-    for (let i = 0; i < length; i++) bytes[base + i] = payload[offset + i]!;
+    this.write(payload, offset - start, from, end);
     return verdict;
   }
 
-  /** Writes the next 20 ms of linear audio into `out` for playout at `nowMs`. */
+  /** Writes the next frame (20 ms) of linear audio into `out` for playout at `nowMs`. */
   pull(nowMs: number, out: Int16Array): JitterPull {
     if (!this.playing) {
       if (!this.started || nowMs < this.startAtMs) {
@@ -205,6 +236,42 @@ export class JitterBuffer {
     this.startAtMs = arrivalMs + this.target;
   }
 
+  /**
+   * Copies samples `[from, end)` of the timeline (payload byte `shift + s` for sample `s`) into
+   * the ring, block by block. Copied byte by byte: a subarray view per packet would allocate on the
+   * receive path.
+   */
+  private write(payload: Uint8Array, shift: number, from: number, end: number): void {
+    const bs = this.blockSamples;
+    const ring = this.ring;
+    for (let s = from; s < end;) {
+      const block = Math.floor(s / bs);
+      const slot = mod(block, this.blockCount);
+      if (this.blockIndex[slot] !== block) {
+        this.blockIndex[slot] = block;
+        this.blockFill[slot] = 0;
+      }
+      const stop = Math.min(end, (block + 1) * bs);
+      let at = slot * bs + (s - block * bs);
+      const n = stop - s;
+      for (; s < stop; s++) ring[at++] = payload[shift + s]!;
+      this.blockFill[slot] = Math.min(bs, this.blockFill[slot]! + n);
+    }
+  }
+
+  /** True when every block touching samples `[from, end)` has all its samples. */
+  private complete(from: number, end: number): boolean {
+    const bs = this.blockSamples;
+    for (let block = Math.floor(from / bs); block <= Math.floor((end - 1) / bs); block++)
+      if (!this.hasBlock(block)) return false;
+    return true;
+  }
+
+  private hasBlock(block: number): boolean {
+    const slot = mod(block, this.blockCount);
+    return this.blockIndex[slot] === block && this.blockFill[slot] === this.blockSamples;
+  }
+
   private observeTransit(transit: number): void {
     this.baseline = Math.min(transit, this.baseline + BASELINE_DRIFT);
     const excess = transit - this.baseline;
@@ -217,9 +284,10 @@ export class JitterBuffer {
     if (++this.sinceAdjust < ADJUST_EVERY || this.baseline === Infinity) return;
     // Playout delay: how long after its earliest possible arrival the next frame is played.
     const delay = nowMs - (this.nextFrame * this.frameMs + this.baseline);
+    const fs = this.frameSamples;
     if (
       delay > this.target + this.frameMs &&
-      this.slotFrame[(this.nextFrame + 1) % this.capacity] === this.nextFrame + 1
+      this.complete((this.nextFrame + 1) * fs, (this.nextFrame + 2) * fs)
     ) {
       this.nextFrame++;
       this.stats.skipped++;
@@ -232,22 +300,43 @@ export class JitterBuffer {
   }
 
   private play(frame: number, out: Int16Array): JitterPull {
-    const slot = ((frame % this.capacity) + this.capacity) % this.capacity;
-    if (frame >= 0 && this.slotFrame[slot] === frame) {
-      const base = slot * this.frameSamples;
-      const table = this.table;
-      const bytes = this.slotBytes;
-      for (let i = 0; i < this.frameSamples; i++) out[i] = table[bytes[base + i]!]!;
-      this.slotFrame[slot] = EMPTY;
-      this.plc.good(out);
-      this.stats.played++;
-      return 'played';
+    const bpf = this.blocksPerFrame;
+    const first = frame * bpf;
+    let present = 0;
+    if (frame >= 0) for (let b = 0; b < bpf; b++) if (this.hasBlock(first + b)) present++;
+    if (present === 0) {
+      if (this.plc.conceal(out)) {
+        this.stats.concealed++;
+        return 'concealed';
+      }
+      this.stats.silent++;
+      return 'silence';
     }
-    if (this.plc.conceal(out)) {
-      this.stats.concealed++;
-      return 'concealed';
+    // Part of the frame lost: start from the concealment and lay what arrived over it.
+    if (present < bpf) {
+      this.plc.conceal(out);
+      this.stats.partial++;
     }
-    this.stats.silent++;
-    return 'silence';
+    const bs = this.blockSamples;
+    const table = this.table;
+    const ring = this.ring;
+    for (let b = 0; b < bpf; b++) {
+      const block = first + b;
+      const slot = mod(block, this.blockCount);
+      if (this.blockIndex[slot] !== block) continue;
+      if (this.blockFill[slot] === bs) {
+        const base = slot * bs;
+        for (let i = 0, o = b * bs; i < bs; i++, o++) out[o] = table[ring[base + i]!]!;
+      }
+      this.blockIndex[slot] = EMPTY;
+    }
+    this.plc.good(out);
+    this.stats.played++;
+    return 'played';
   }
+}
+
+/** `n` modulo `m`, non-negative for negative `n`. */
+function mod(n: number, m: number): number {
+  return ((n % m) + m) % m;
 }
