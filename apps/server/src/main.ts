@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { Clock } from '@switchboard/kernel';
+import type { Clock, TenantId } from '@switchboard/kernel';
 import { createCallActions } from './call-actions/call-actions';
+import { mediaRecordingSwitch } from './call-actions/media-recording-switch';
 import { createContactFlow } from './contact-flow/contact-flow';
 import { nodeTimers } from './contact-flow/deadline-timer';
 import { formatConfigProblems, loadConfig, usage, type Config } from './config/config';
@@ -35,11 +36,14 @@ import { seedDemoTrunk } from './telephony/trunks/demo-trunk';
 import { createTrunks } from './telephony/trunks/trunks';
 import { RoutingConfigRepository } from './routing-config/routing-config-repository';
 import { createTelephony } from './telephony/telephony';
+import { databaseExtensions } from './telephony/registered-extensions';
+import { tenantReferTargets } from './calls/refer-tenant-targets';
 import { uuidV7Ids } from './uuid-v7';
 import { createLiveVoice } from './voice/live-voice';
 import { LiveCallIndex } from './voice/live-call-index';
 import { registrarAgentDevices } from './voice/registrar-agent-devices';
 import { routingQueueStandings } from './voice/routing-queue-standings';
+import { trunkOutboundDialer } from './voice/trunk-outbound-dialer';
 
 /** Exit code for an invalid configuration (as for a usage error). */
 const EXIT_CONFIG = 2;
@@ -166,6 +170,8 @@ async function start(
     advertisedAddress: config.media.advertisedAddress ?? telephony.local.host.replace(/^\[|\]$/g, ''),
     screenPops: realtime.screenPops,
     mediaWorkers: config.media.workers,
+    // Callbacks dial the customer through the tenant's trunk, with its caller-ID rules.
+    dialer: trunkOutboundDialer(trunks),
   });
   shutdown.add('media', () => live.close());
   // Before any call can start a recording: repair what a crash left half-written.
@@ -179,6 +185,14 @@ async function start(
     timers: nodeTimers,
     // New INVITEs come from a tenant's trunk or an extension proving itself with digest.
     admission: trunks,
+    // A phone's REFER: an extension of the call's tenant, else a number through its trunk.
+    referTargets: tenantReferTargets({
+      tenants: {
+        tenantOf: (r) => liveCalls.tenantOfLeg(r.transfereeLegId) ?? liveCalls.tenantOfLeg(r.legId),
+      },
+      extensions: databaseExtensions(database, realm, telephony.registrar),
+      trunks: { route: (tenantId, number, callerId) => trunks.route(tenantId as TenantId, number, callerId) },
+    }),
     ...(answerTestNumber === undefined
       ? {}
       : { answerTest: { number: answerTestNumber, ringMs: answerTestRingMs ?? 0 } }),
@@ -194,6 +208,8 @@ async function start(
     logger,
     trunks: { route: async (tenantId, number, callerId) => trunks.route(tenantId, number, callerId) },
     recording: { recordingPathFor: (call) => live.recordings.begin(call) },
+    // Pause/resume from the agent API writes silence into the recording on the media thread.
+    recordingSwitch: mediaRecordingSwitch(live.media, (legId) => live.media.hasLeg(legId)),
   });
   const contactFlow = createContactFlow({
     database,

@@ -18,6 +18,12 @@ export interface OriginateTarget {
    * trunk's. The INVITE is then sent once more with credentials; never logged.
    */
   readonly credentials?: { readonly username: string; readonly password: string };
+  /**
+   * A browser softphone (registered over SIP/WebSocket, RFC 7118): the INVITE carries a WebRTC
+   * offer (ICE, DTLS-SRTP, RFC 8829) instead of plain RTP. A fork is WebRTC only when every
+   * target is.
+   */
+  readonly webrtc?: boolean;
 }
 
 /**

@@ -35,6 +35,7 @@ import { LegRegistry } from './leg-registry';
 import type { LegState } from './leg-state';
 import type { MediaPort } from './media-port';
 import { ALLOW } from './outbound-invite';
+import { SERVER_CAPABILITIES } from './capabilities';
 import { OutboundCalls } from './outbound-calls';
 import { ReInviteExchange } from './re-invite-exchange';
 import { ConferenceControl } from './conference-control';
@@ -117,7 +118,7 @@ export class CallControl implements UserAgentHandler {
   private readonly refers: ReferFromPhone;
 
   constructor(private readonly options: CallControlOptions) {
-    this.core = new UserAgentCore({ ...options, handler: this });
+    this.core = new UserAgentCore({ capabilities: SERVER_CAPABILITIES, ...options, handler: this });
     this.ctx = {
       core: this.core,
       legs: this.legs,

@@ -53,6 +53,7 @@ export class OutboundCalls {
     });
     const opened = await ctx.media.open({
       legId: leg.id,
+      ...(request.targets.every((t) => t.webrtc === true) ? { webrtc: true } : {}),
       ...(request.near === undefined ? {} : { near: request.near }),
     });
     if (leg.terminated) {

@@ -20,9 +20,10 @@ import {
   type TransactionLayer,
 } from '@switchboard/sip';
 import type { CallerId, OriginateTarget } from './call-commands';
+import { ALLOW } from './capabilities';
 
-/** Methods we accept inside our dialogs (RFC 3261 §20.5). */
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY';
+/** Methods the server accepts (RFC 3261 §20.5), from the one capability list. */
+export { ALLOW } from './capabilities';
 
 /** An INVITE ready to send and where it goes. */
 export interface OutboundInvite {

@@ -1,31 +1,25 @@
-import { getHeaderValues, SipMethod, type HeaderField, type SipRequest } from '@switchboard/sip';
+import {
+  capabilityHeaders as headersOf,
+  getHeaderValues,
+  SipMethod,
+  type HeaderField,
+  type SipRequest,
+} from '@switchboard/sip';
+import { SERVER_CAPABILITIES } from '../calls/capabilities';
 import type { SipReply } from './sip-reply';
 
 /**
- * Methods the server's UA core recognises today (RFC 3261 §20.5). INVITE, ACK, CANCEL and BYE are
- * listed because they are answered meaningfully (480/481), not refused; the list grows as call
- * control, REFER, INFO and UPDATE land.
+ * Methods the server allows (RFC 3261 §20.5): the one list call control announces too, so OPTIONS
+ * gets the same answer whichever core receives it.
  */
-export const ALLOWED_METHODS: readonly string[] = [
-  SipMethod.INVITE,
-  SipMethod.ACK,
-  SipMethod.CANCEL,
-  SipMethod.BYE,
-  SipMethod.OPTIONS,
-  SipMethod.REGISTER,
-];
+export const ALLOWED_METHODS: readonly string[] = SERVER_CAPABILITIES.allow;
 
-/** Option tags the server supports (RFC 3261 §19.2); none yet. */
-export const SUPPORTED_OPTIONS: readonly string[] = [];
+/** Option tags the server supports (RFC 3261 §19.2): see {@link SERVER_CAPABILITIES}. */
+export const SUPPORTED_OPTIONS: readonly string[] = SERVER_CAPABILITIES.supported;
 
 /** Allow, Accept and Supported, for OPTIONS and 405 responses (RFC 3261 §11.2, §20.1, §20.5, §20.37). */
 export function capabilityHeaders(): HeaderField[] {
-  return [
-    { name: 'Allow', value: ALLOWED_METHODS.join(', ') },
-    { name: 'Accept', value: 'application/sdp' },
-    { name: 'Accept-Language', value: 'en' },
-    { name: 'Supported', value: SUPPORTED_OPTIONS.join(', ') },
-  ];
+  return headersOf(SERVER_CAPABILITIES);
 }
 
 /** The 200 answer to OPTIONS addressed to the server (RFC 3261 §11.2). */

@@ -14,9 +14,15 @@ import {
   type Transport,
   type UserAgentHandler,
 } from '@switchboard/sip';
+import { SERVER_CAPABILITIES } from '../calls/capabilities';
 import { rejectCalls, type SipCallHandler } from './sip-call-handler';
 import type { Registrar } from './registrar/registrar';
-import { capabilityHeaders, optionsReply, unsupportedExtensionReply } from './sip-capabilities';
+import {
+  ALLOWED_METHODS,
+  capabilityHeaders,
+  optionsReply,
+  unsupportedExtensionReply,
+} from './sip-capabilities';
 import type { SipMetrics } from './sip-metrics';
 import type { SipReply } from './sip-reply';
 import type { StatelessResponder } from './stateless-responder';
@@ -64,6 +70,8 @@ export class SipUserAgent implements UserAgentHandler {
       transport: options.transport,
       local: options.local,
       handler: this,
+      // The server's one list, also on the 1xx/2xx this core sends and for its 420s.
+      capabilities: SERVER_CAPABILITIES,
       // OPTIONS gets the server's own Allow list (with REGISTER), decided here like every reply.
       answerOptions: false,
       maxServerTransactionsPerSource: options.maxServerTransactionsPerSource,
@@ -100,7 +108,7 @@ export class SipUserAgent implements UserAgentHandler {
     this.calls = handler;
   }
 
-  /** Call control's session refresh (RFC 4028 §10) when it has one; the core's UPDATE otherwise. */
+  /** Call control's session refresh (RFC 4028 §10) when it has one; the core's own otherwise. */
   get refreshSession(): ((dialog: Dialog) => void) | undefined {
     const calls = this.calls;
     return calls.refreshSession === undefined ? undefined : (dialog) => calls.refreshSession?.(dialog);
@@ -197,9 +205,14 @@ export class SipUserAgent implements UserAgentHandler {
   }
 }
 
-/** OPTIONS gets the capabilities (§11.2); other methods 405 with Allow, unknown ones 501 (§8.2.1). */
+/**
+ * OPTIONS gets the capabilities (§11.2); allowed methods that need a dialog 481; other methods 405
+ * with Allow, unknown ones 501 (§8.2.1).
+ */
 function methodReply(request: SipRequest): SipReply {
   if (request.method === SipMethod.OPTIONS) return optionsReply();
+  // INFO, UPDATE, REFER, NOTIFY are allowed, but only inside a dialog this one is not (§12.2.2).
+  if (ALLOWED_METHODS.includes(request.method)) return NO_DIALOG;
   return KNOWN_METHODS.has(request.method)
     ? { status: 405, reason: 'Method Not Allowed', headers: capabilityHeaders().slice(0, 1) }
     : { status: 501, reason: 'Not Implemented' };

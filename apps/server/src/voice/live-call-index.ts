@@ -54,6 +54,11 @@ export class LiveCallIndex implements LiveCalls {
     return call?.tenantId === tenantId ? call : undefined;
   }
 
+  /** The tenant of a live call's caller or agent leg (a phone's REFER is resolved in it). */
+  tenantOfLeg(legId: LegId): TenantId | undefined {
+    return this.byLeg.get(legId)?.tenantId;
+  }
+
   ofAgent(tenantId: TenantId, agentId: string): LiveCall[] {
     return this.list(tenantId).filter((c) => c.agentId === agentId);
   }

@@ -98,6 +98,18 @@ export class SessionTimer {
     });
   }
 
+  /**
+   * Ends the session `ms` from now unless a refresh succeeds first: a refresh that failed without
+   * ending the call leaves the session to expire as if it had never been sent (RFC 4028 §10).
+   */
+  expireIn(ms: number): void {
+    this.stop();
+    this.handle = this.timers.set(ms, () => {
+      this.handle = undefined;
+      this.onExpire();
+    });
+  }
+
   stop(): void {
     if (this.handle !== undefined) this.timers.clear(this.handle);
     this.handle = undefined;

@@ -146,8 +146,11 @@ describe('UserAgentCore session timers (RFC 4028)', () => {
     expect(ended).toEqual(['session-expired']);
   });
 
-  it('refreshes with UPDATE at half the interval when it is the refresher', () => {
-    const { clock, core, source, toTag, transport } = answeredCall(['Session-Expires: 600']);
+  it('refreshes with UPDATE at half the interval when it is the refresher and the peer allows UPDATE', () => {
+    const { clock, core, source, toTag, transport } = answeredCall([
+      'Session-Expires: 600',
+      'Allow: INVITE, ACK, BYE, UPDATE',
+    ]);
     core.layer.receive(testRequest({ method: 'ACK', branch: 'z9hG4bKack', toTag }), source);
     clock.advance(300_000);
     const update = transport.requests('UPDATE')[0]!;

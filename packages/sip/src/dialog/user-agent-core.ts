@@ -1,7 +1,7 @@
 import { reject, type Rejection, type Result } from '@switchboard/kernel';
 import { createResponse } from '../message/create-message';
 import type { HeaderField } from '../message/header-field';
-import { getHeader, tagOf, type SipRequest, type SipResponse } from '../message/sip-message';
+import { getHeader, getHeaderValues, tagOf, type SipRequest, type SipResponse } from '../message/sip-message';
 import type { InviteServerTransaction } from '../transaction/invite-server-transaction';
 import type { ClientTransactionUser } from '../transaction/transaction';
 import {
@@ -13,9 +13,10 @@ import {
 } from '../transaction/transaction-layer';
 import { flowProtocol, type Destination, type Source } from '../transaction/transport';
 import { localOver, type Dialog, type LocalEndpoint } from './dialog';
-import { incomingRequestDialogId, responseDialogId } from './dialog-id';
+import { incomingRequestDialogId, responseDialogId, type DialogId } from './dialog-id';
 import { DialogRegistry, type DialogEndCause, type DialogEntry } from './dialog-registry';
 import { createOptionsResponse, DEFAULT_CAPABILITIES, type Capabilities } from './options-response';
+import { SessionRefresher } from './session-refresh';
 import {
   negotiateSessionTimer,
   parseSessionExpires,
@@ -35,7 +36,10 @@ export interface UserAgentHandler {
   /** The caller cancelled; the INVITE was already answered 487 (§9.2). */
   receiveCancel?(cancel: SipRequest, invite: InviteServerTransaction): void;
   dialogEnded?(dialog: Dialog, cause: DialogEndCause): void;
-  /** Our turn to refresh the session (RFC 4028 §10); without it the core sends an UPDATE. */
+  /**
+   * Our turn to refresh the session (RFC 4028 §10); without it the core refreshes by UPDATE or
+   * re-INVITE itself ({@link SessionRefresher}).
+   */
   refreshSession?(dialog: Dialog): void;
 }
 
@@ -67,6 +71,7 @@ export class UserAgentCore implements TransactionLayerUser {
   readonly dialogs: DialogRegistry;
   private readonly options: UserAgentCoreOptions;
   private readonly uas: UasContext;
+  private readonly refresher: SessionRefresher;
 
   constructor(options: UserAgentCoreOptions) {
     this.options = options;
@@ -81,6 +86,18 @@ export class UserAgentCore implements TransactionLayerUser {
       ackTimeout: (entry) => this.hangUp(entry, 'ack-timeout'),
       startSessionTimer: (entry, interval, weRefresh) => this.startSessionTimer(entry, interval, weRefresh),
     };
+    this.refresher = new SessionRefresher({
+      random: options.random,
+      send: (entry, method, headers, sdp, onFinal) => {
+        const body = sdp === undefined ? {} : { body: sdp.body, contentType: sdp.contentType };
+        const user = { receiveResponse: (r: SipResponse) => onFinal(r), transportError: () => undefined };
+        return this.sendRequest(entry.dialog, method, { headers, ...body }, user).ok;
+      },
+      restart: (entry, interval, weRefresh) => this.startSessionTimer(entry, interval, weRefresh),
+      expireIn: (entry, ms) => this.sessionTimerOf(entry).expireIn(ms),
+      hangUp: (entry) => this.hangUp(entry, 'session-expired'),
+      later: (ms, action) => void options.timers.set(ms, action),
+    });
   }
 
   /** Answers a request the handler received; creates/confirms the dialog for 1xx/2xx to INVITE. */
@@ -90,7 +107,33 @@ export class UserAgentCore implements TransactionLayerUser {
     reason: string,
     options: AnswerOptions = {},
   ): Result<SipResponse, Rejection> {
-    return answerRequest(this.uas, transaction, status, reason, options);
+    const request = transaction.request;
+    const answered = answerRequest(
+      this.uas,
+      transaction,
+      status,
+      reason,
+      this.withCapabilities(request, status, options),
+    );
+    if (
+      answered.ok &&
+      status > 100 &&
+      status < 300 &&
+      (request.method === 'INVITE' || request.method === 'UPDATE')
+    ) {
+      // What a session refresh needs later: the peer's Allow and the description we answered with.
+      const localTag = tagOf(answered.value.to);
+      const remoteTag = tagOf(request.from);
+      const entry =
+        localTag === undefined || remoteTag === undefined
+          ? undefined
+          : this.dialogs.get({ callId: request.callId, localTag, remoteTag });
+      if (entry !== undefined) {
+        this.refresher.notePeer(entry.dialog, request);
+        this.refresher.noteSent(entry.dialog, options.body, options.contentType);
+      }
+    }
+    return answered;
   }
 
   /**
@@ -108,7 +151,7 @@ export class UserAgentCore implements TransactionLayerUser {
     return this.layer.sendRequest(
       fitted.value,
       destination,
-      inviteClientUser(this.inviteContext(), fitted.value, destination, user),
+      inviteClientUser(this.inviteContext(fitted.value), fitted.value, destination, user),
     );
   }
 
@@ -131,9 +174,16 @@ export class UserAgentCore implements TransactionLayerUser {
     if (!built.ok) return built;
     const txUser: ClientTransactionUser =
       method === 'INVITE'
-        ? inviteClientUser(this.inviteContext(), built.value, destination, user)
+        ? inviteClientUser(this.inviteContext(built.value), built.value, destination, user)
         : {
-            receiveResponse: (r) => user.receiveResponse(r, dialog),
+            receiveResponse: (r) => {
+              // An UPDATE's accepted offer is our session description from now on (RFC 3311 §5.1).
+              if (method === 'UPDATE' && r.status >= 200 && r.status < 300) {
+                this.refresher.notePeer(dialog, r);
+                this.refresher.noteSent(dialog, options.body, options.contentType);
+              }
+              user.receiveResponse(r, dialog);
+            },
             transportError: (e) => user.transportError?.(e),
           };
     const sent = this.layer.sendRequest(built.value, destination, txUser);
@@ -161,6 +211,7 @@ export class UserAgentCore implements TransactionLayerUser {
       return;
     }
     if (id === undefined) {
+      if (this.refuseExtensions(request, transaction)) return;
       if (this.refuseSessionTimer(request, transaction)) return;
       this.options.handler.receiveRequest(request, transaction, undefined);
       return;
@@ -175,6 +226,7 @@ export class UserAgentCore implements TransactionLayerUser {
       this.respond(transaction, checked.error.status, checked.error.reason);
       return;
     }
+    if (this.refuseExtensions(request, transaction)) return;
     if (this.refuseSessionTimer(request, transaction)) return;
     if (request.method === 'BYE') {
       this.respond(transaction, 200, 'OK');
@@ -214,6 +266,21 @@ export class UserAgentCore implements TransactionLayerUser {
       this.layer.sendStateless(last.ack, last.destination);
   }
 
+  /**
+   * Allow and Supported on 1xx/2xx to INVITE (RFC 3261 §13.3.1.4: they SHOULD be there), unless
+   * the application wrote its own: the peer learns here whether we take UPDATE (RFC 4028 §7.4).
+   */
+  private withCapabilities(request: SipRequest, status: number, options: AnswerOptions): AnswerOptions {
+    if (request.method !== 'INVITE' || status <= 100 || status >= 300) return options;
+    const given = new Set((options.headers ?? []).map((h) => h.name.toLowerCase()));
+    const { allow, supported } = this.capabilities;
+    const added: HeaderField[] = [];
+    if (!given.has('allow')) added.push({ name: 'Allow', value: allow.join(', ') });
+    if (!given.has('supported') && supported.length > 0)
+      added.push({ name: 'Supported', value: supported.join(', ') });
+    return { ...options, headers: [...(options.headers ?? []), ...added] };
+  }
+
   /** Our endpoint as seen over the transport that carries requests to `destination`. */
   private localFor(destination: Destination): LocalEndpoint {
     return localOver(this.options.local, flowProtocol(destination, this.options.transport));
@@ -221,6 +288,24 @@ export class UserAgentCore implements TransactionLayerUser {
 
   private get capabilities(): Capabilities {
     return this.options.capabilities ?? DEFAULT_CAPABILITIES;
+  }
+
+  /**
+   * RFC 3261 §8.2.2.3: a request requiring an option tag we do not list in Supported (`replaces`,
+   * `100rel`…) is answered 420 naming them in Unsupported, rather than half-honoured. ACK and CANCEL
+   * are never refused, nor is BYE: a call must always be able to end.
+   */
+  private refuseExtensions(request: SipRequest, transaction: ServerTransaction): boolean {
+    if (request.method === 'ACK' || request.method === 'CANCEL' || request.method === 'BYE') return false;
+    const supported = new Set(this.capabilities.supported.map((t) => t.toLowerCase()));
+    const missing = getHeaderValues(request, 'Require').filter((t) => !supported.has(t.toLowerCase()));
+    if (missing.length === 0) return false;
+    const r = createResponse(request, 420, 'Bad Extension', {
+      toTag: tagOf(request.to) === undefined ? this.layer.createTag() : undefined,
+      headers: [{ name: 'Unsupported', value: missing.join(', ') }],
+    });
+    if (r.ok) transaction.respond(r.value);
+    return true;
   }
 
   /** RFC 4028 §6: an interval below our Min-SE is answered 422 with our Min-SE. */
@@ -236,14 +321,23 @@ export class UserAgentCore implements TransactionLayerUser {
     return true;
   }
 
-  private inviteContext(): InviteContext {
+  /** The INVITE context of `invite` (initial or re-INVITE), noting what a session refresh needs. */
+  private inviteContext(invite: SipRequest): InviteContext {
     return {
       registry: this.dialogs,
       local: this.options.local,
       createBranch: () => this.layer.createBranch(),
-      sendAck: (ack, destination) => this.layer.sendStateless(ack, destination),
+      sendAck: (ack, destination) => {
+        // An ACK carrying the answer to an offer in the 2xx (§13.2.2.4).
+        const entry = this.entryOf(responseDialogId(ack));
+        if (entry !== undefined)
+          this.refresher.noteSent(entry.dialog, ack.body, getHeader(ack, 'Content-Type'));
+        this.layer.sendStateless(ack, destination);
+      },
       hangUp: (entry) => this.hangUp(entry, 'forked-away'),
       sessionRefreshed: (entry, response) => {
+        this.refresher.notePeer(entry.dialog, response);
+        this.refresher.noteSent(entry.dialog, invite.body, getHeader(invite, 'Content-Type'));
         const se = parseSessionExpires(getHeader(response, 'Session-Expires') ?? '');
         if (se !== undefined) this.startSessionTimer(entry, se.interval, se.refresher !== 'uas');
       },
@@ -251,43 +345,27 @@ export class UserAgentCore implements TransactionLayerUser {
   }
 
   private startSessionTimer(entry: DialogEntry, intervalSeconds: number, weRefresh: boolean): void {
+    entry.sessionInterval = intervalSeconds;
+    this.sessionTimerOf(entry).start(intervalSeconds, weRefresh);
+  }
+
+  private sessionTimerOf(entry: DialogEntry): SessionTimer {
     entry.sessionTimer ??= new SessionTimer(
       this.options.timers,
       () => this.refresh(entry),
       () => this.hangUp(entry, 'session-expired'),
     );
-    entry.sessionInterval = intervalSeconds;
-    entry.sessionTimer.start(intervalSeconds, weRefresh);
+    return entry.sessionTimer;
+  }
+
+  private entryOf(id: DialogId | undefined): DialogEntry | undefined {
+    return id === undefined ? undefined : this.dialogs.get(id);
   }
 
   private refresh(entry: DialogEntry): void {
     const handler = this.options.handler;
-    if (handler.refreshSession !== undefined) {
-      handler.refreshSession(entry.dialog);
-      return;
-    }
-    // RFC 4028 §7.4, §8.1: the refresh carries the interval in force, with us as refresher.
-    const headers: HeaderField[] = [
-      { name: 'Session-Expires', value: `${entry.sessionInterval ?? 1800};refresher=uac` },
-      { name: 'Supported', value: 'timer' },
-    ];
-    this.sendRequest(
-      entry.dialog,
-      'UPDATE',
-      { headers },
-      { receiveResponse: (r) => this.refreshed(entry, r) },
-    );
-  }
-
-  private refreshed(entry: DialogEntry, response: SipResponse): void {
-    if (response.status < 200) return;
-    if (response.status >= 300) {
-      // RFC 4028 §10: a failed refresh that is not 491 ends the session.
-      if (response.status !== 491) this.hangUp(entry, 'session-expired');
-      return;
-    }
-    const se = parseSessionExpires(getHeader(response, 'Session-Expires') ?? '');
-    if (se !== undefined) this.startSessionTimer(entry, se.interval, se.refresher !== 'uas');
+    if (handler.refreshSession !== undefined) handler.refreshSession(entry.dialog);
+    else this.refresher.refresh(entry);
   }
 
   private hangUp(entry: DialogEntry, cause: DialogEndCause): void {
