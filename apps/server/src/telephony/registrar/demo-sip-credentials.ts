@@ -10,13 +10,17 @@ import { SipCredentialRepository } from './sip-credential-repository';
 /** The published password of every demo phone: demo use only, like the demo logins. */
 export const DEMO_SIP_PASSWORD = 'demo-phone';
 
-/** Demo phones: extension 1001–1005 belong to agent1–agent5 of the demo shop. */
+/**
+ * Demo phones: extension 1001–1005 belong to agent1–agent5 of the demo shop, 1009 to the supervisor
+ * (listen, whisper and barge ring the supervisor's own phone).
+ */
 export const DEMO_SIP_EXTENSIONS: readonly { readonly extension: string; readonly agent: string }[] = [
   { extension: '1001', agent: 'agent1' },
   { extension: '1002', agent: 'agent2' },
   { extension: '1003', agent: 'agent3' },
   { extension: '1004', agent: 'agent4' },
   { extension: '1005', agent: 'agent5' },
+  { extension: '1009', agent: 'supervisor' },
 ];
 
 /** What {@link seedDemoSipCredentials} needs. */
