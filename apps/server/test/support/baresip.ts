@@ -40,6 +40,11 @@ export interface BaresipOptions {
   readonly caFile?: string;
   /** Print every SIP message sent and received (`-s`), to assert what arrived over which transport. */
   readonly sipTrace?: boolean;
+  /**
+   * Default true. False: the account never registers (`regint=0`), so the phone only places calls,
+   * as a customer's phone behind a trunk does.
+   */
+  readonly register?: boolean;
 }
 
 export interface BaresipPhone {
@@ -57,7 +62,13 @@ export interface BaresipPhone {
   ended(n?: number, timeoutMs?: number): Promise<string>;
   /** Presses `b`: refuses a ringing call (486) or hangs up an established one. */
   hangUp(): void;
-  /** What the phone heard in its last call, 8 kHz linear; empty before any call. */
+  /** Places a call to `uri` (`/dial` on the console). */
+  dial(uri: string): void;
+  /**
+   * What the phone heard in its last call, 8 kHz linear; empty before any call. baresip 1.0 stops
+   * writing it for the rest of a call once a re-INVITE that is not `sendrecv` (a hold) has reset
+   * its receive side: the audio after a hold is not here.
+   */
   heard(): Int16Array;
   /** What the phone sent in its last call, 8 kHz linear; empty before any call. */
   sent(): Int16Array;
@@ -75,7 +86,7 @@ export function startBaresip(options: BaresipOptions): BaresipPhone {
   const server = `127.0.0.1:${options.serverPort};transport=${options.transport}`;
   const params = [
     `auth_pass=${options.password}`,
-    `regint=${options.regint ?? 600}`,
+    `regint=${options.register === false ? 0 : (options.regint ?? 600)}`,
     `answermode=${options.answerMode ?? 'manual'}`,
   ];
   writeFileSync(join(dir, 'accounts'), `<sip:${options.user}@${server}>;${params.join(';')}\n`);
@@ -106,6 +117,9 @@ export function startBaresip(options: BaresipOptions): BaresipPhone {
     },
     hangUp() {
       peer.child.stdin?.write('b');
+    },
+    dial(uri) {
+      peer.child.stdin?.write(`/dial ${uri}\n`);
     },
     heard: () => lastDump(dumps, 'dec'),
     sent: () => lastDump(dumps, 'enc'),
