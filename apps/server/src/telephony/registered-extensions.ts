@@ -5,8 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { OriginateTarget } from '../calls';
 import type { TenantExtensions } from '../calls/refer-tenant-targets';
-import { flowDestination } from '../voice/registrar-agent-devices';
 import type { Database } from '../store/database';
+import { deviceTarget } from './registrar/contact-targets';
 import type { Registrar } from './registrar/registrar';
 import { SipCredentialRepository, type SipCredentialStore } from './registrar/sip-credential-repository';
 import { nodeDigestHash } from './sip-node-ports';
@@ -24,7 +24,8 @@ export function registeredExtensions(
       // Another tenant's extension is not one of this tenant's: the caller treats it as a number.
       if (credential === undefined || credential.tenantId !== tenantId) return undefined;
       const contacts = await registrar.contactsFor(tenantId, credential.userId);
-      return contacts.map((c) => ({ uri: c.uri, destination: flowDestination(c) }));
+      // A browser among them is offered WebRTC, as when routing rings the agent.
+      return contacts.map(deviceTarget);
     },
   };
 }

@@ -105,6 +105,13 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
       return clip.ok ? { kind: 'prompt', clip: clip.value } : undefined;
     },
     ...(o.advertisedAddress === undefined ? {} : { advertisedAddress: o.advertisedAddress }),
+    // A browser agent's transport and audio: no audio or a failed transport is a fault to see.
+    webrtc: {
+      onEvent: (legId, event) =>
+        event.type === 'rtp-timeout' || event.type === 'transport-failed' || event.type === 'answer-refused'
+          ? o.logger.warn({ legId, ...event }, 'browser softphone media fault')
+          : o.logger.info({ legId, ...event }, 'browser softphone media'),
+    },
   });
   const routing = new RoutingConfigRepository(o.database.db as Kysely<RoutingConfigTables>);
   const customers = createCustomers({ database: o.database });

@@ -3,10 +3,9 @@
  * contacts of their SIP accounts, rung over the flow each REGISTER came in on (a phone behind NAT
  * is reachable only there).
  */
-import type { Destination } from '@switchboard/sip';
 import type { OriginateTarget } from '../calls';
+import { deviceTarget } from '../telephony/registrar/contact-targets';
 import type { RegisteredContact } from '../telephony/registrar/registrar';
-import { flowOf } from '../telephony/transaction-transport';
 import type { AgentDevices } from './voice-ports';
 
 /** Looks up the registered contacts of a user of a tenant. */
@@ -14,24 +13,18 @@ export interface ContactLookup {
   contactsFor(tenantId: string, userId: string): Promise<readonly RegisteredContact[]>;
 }
 
-/** Agent ids are user ids; contacts come most preferred first, as the registrar orders them. */
+/**
+ * Agent ids are user ids; contacts come most preferred first, as the registrar orders them. An
+ * agent with a browser softphone (a contact registered over WebSocket) is rung there only: the
+ * agent desktop is where they work, and one fork carries one kind of offer (WebRTC or plain
+ * RTP), so a desk phone beside it is left alone.
+ */
 export function registrarAgentDevices(registrar: ContactLookup): AgentDevices {
   return {
     async targetsFor(tenantId, agentId): Promise<readonly OriginateTarget[]> {
-      const contacts = await registrar.contactsFor(tenantId, agentId);
-      return contacts.map((c) => ({ uri: c.uri, destination: flowDestination(c) }));
+      const targets = (await registrar.contactsFor(tenantId, agentId)).map(deviceTarget);
+      const browsers = targets.filter((t) => t.webrtc === true);
+      return browsers.length > 0 ? browsers : targets;
     },
   };
-}
-
-/**
- * Where a registered contact is reached: the REGISTER's source address and port, over its
- * transport and, on TCP, TLS and WebSocket, over its very connection (RFC 5626 §5.3, RFC 7118 §5):
- * when that connection is gone the INVITE fails at once instead of going elsewhere.
- */
-export function flowDestination(contact: Pick<RegisteredContact, 'flow'>): Destination {
-  const { flow } = contact;
-  const to = { host: flow.address, port: flow.port };
-  // UDP is what a destination without a flow gets.
-  return flow.protocol === 'UDP' ? to : { ...to, flow: flowOf(flow) };
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { SIP_SOFTPHONE_TEST_PAGE } from './sip-softphone-test-page';
 import { SOFTPHONE_TEST_PAGE } from './softphone-test-page';
 
 /** Debian's Chromium; the tests never download a browser. */
@@ -56,6 +57,9 @@ export class ChromiumSoftphone {
         `--use-file-for-fake-audio-capture=${wavPath}`,
         '--autoplay-policy=no-user-gesture-required',
         '--allow-loopback-in-peer-connection',
+        // A page fulfilled by the test (no address of its own) counts as public: its WebSocket
+        // to the server on loopback would be blocked as a local-network request.
+        '--disable-features=LocalNetworkAccessChecks',
       ],
     });
     return new ChromiumSoftphone(context, server, profile, `http://127.0.0.1:${port}/`);
@@ -66,6 +70,21 @@ export class ChromiumSoftphone {
     const page = await this.context.newPage();
     await page.goto(this.url);
     return new SoftphonePage(page);
+  }
+
+  /**
+   * Opens a new tab on the SIP softphone page (`sip-softphone-test-page.ts`) as if `origin` (the
+   * server whose `/sip` it registers on) served it: the server refuses WebSocket upgrades from
+   * foreign pages (RFC 6455 §10.2), and in production it serves the agent desktop itself.
+   */
+  async openSipPhone(origin: string): Promise<SipSoftphonePage> {
+    const page = await this.context.newPage();
+    const url = `${origin}/softphone-test`;
+    await page.route(url, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: SIP_SOFTPHONE_TEST_PAGE }),
+    );
+    await page.goto(url);
+    return new SipSoftphonePage(page);
   }
 
   /** Closes the browser, the page server and the profile directory. */
@@ -117,6 +136,51 @@ export class SoftphonePage {
 
   /** Closes the tab, as a reload or a closed window does to the call. */
   async close(): Promise<void> {
+    await this.page.close();
+  }
+}
+
+/** One tab of the SIP softphone page: registers over WebSocket and auto-answers. */
+export class SipSoftphonePage {
+  constructor(readonly page: Page) {}
+
+  /** REGISTERs `user` over `url` (`ws://…/sip`) with digest; resolves with the final status. */
+  register(url: string, user: string, password: string, realm = 'switchboard'): Promise<number | string> {
+    const args = [url, user, password, realm].map((a) => JSON.stringify(a)).join(', ');
+    return this.page.evaluate(`sipphone.register(${args})`) as Promise<number | string>;
+  }
+
+  /** Methods and statuses received, in order, plus `answered` and `ended` marks. */
+  log(): Promise<string[]> {
+    return this.page.evaluate('sipphone.log()') as Promise<string[]>;
+  }
+
+  /** `RTCPeerConnection.connectionState` of the call, `none` before one. */
+  state(): Promise<string> {
+    return this.page.evaluate('sipphone.state()') as Promise<string>;
+  }
+
+  /** The codec the page sends. */
+  codec(): Promise<string> {
+    return this.page.evaluate('sipphone.codec()') as Promise<string>;
+  }
+
+  /** The loudest frequency the page hears now. */
+  peak(): Promise<HeardPeak> {
+    return this.page.evaluate('sipphone.peak()') as Promise<HeardPeak>;
+  }
+
+  /** Stops the microphone track: the browser stops sending RTP. */
+  async stopSending(): Promise<void> {
+    await this.page.evaluate('sipphone.stopSending()');
+  }
+
+  /**
+   * Closes the call and the WebSocket, then the tab. Chromium keeps a closed tab's WebSocket up
+   * for a while, and the server waits for it when it shuts down.
+   */
+  async close(): Promise<void> {
+    await this.page.evaluate('sipphone.close()').catch(() => undefined);
     await this.page.close();
   }
 }

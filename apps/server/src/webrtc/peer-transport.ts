@@ -57,14 +57,69 @@ export class PeerTransport {
     private readonly pc: RTCPeerConnection,
     private readonly transceiver: RTCRtpTransceiver,
     private readonly options: PeerTransportOptions,
-    /** The SDP answer, candidates included. */
-    readonly answerSdp: string,
+    /** Our SDP (answer or offer), candidates included. */
+    readonly localSdp: string,
   ) {}
 
   /** Answers `offerSdp`; the transport starts connecting as soon as this resolves. */
   static async answer(
     offerSdp: string,
     options: PeerTransportOptions,
+  ): Promise<Result<PeerTransport, Rejection>> {
+    return PeerTransport.negotiate(options, async (pc) => {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      const transceiver = pc.getTransceivers().find((t) => t.kind === 'audio');
+      if (transceiver === undefined) throw new Error('no audio transceiver after the offer');
+      // We can always send and receive; werift answers the intersection with the offered
+      // direction, so a recvonly or sendonly offer still gets the mirror RFC 3264 §6.1 asks for.
+      transceiver.setDirection('sendrecv');
+      await pc.setLocalDescription(await pc.createAnswer());
+      return transceiver;
+    });
+  }
+
+  /**
+   * Makes our own offer (RFC 8829 §5.2), for a call we place to a browser: one sendrecv audio
+   * section with PCMU and telephone-event at the payload types of `options.codec`, ICE
+   * credentials, our DTLS fingerprint with `a=setup:actpass` (RFC 8842 §5.2) and every
+   * candidate. The transport connects once {@link acceptAnswer} has the browser's answer.
+   */
+  static async offer(options: PeerTransportOptions): Promise<Result<PeerTransport, Rejection>> {
+    return PeerTransport.negotiate(options, async (pc) => {
+      const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+      await pc.setLocalDescription(await pc.createOffer());
+      return transceiver;
+    });
+  }
+
+  /**
+   * Applies the browser's answer to our {@link offer}: ICE checks and the DTLS handshake start.
+   * A refused answer (no fingerprint, no ICE credentials) closes the transport.
+   */
+  async acceptAnswer(answerSdp: string): Promise<Result<void, Rejection>> {
+    try {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+      this.watch();
+      return ok(undefined);
+    } catch (cause) {
+      await this.close();
+      const message = cause instanceof Error ? cause.message : String(cause);
+      return err(webRtcRejection(WebRtcCode.NegotiationFailed, `werift refused the answer: ${message}`));
+    }
+  }
+
+  /** The SDP answer (after {@link answer}), candidates included. */
+  get answerSdp(): string {
+    return this.localSdp;
+  }
+
+  /**
+   * One peer connection with our codecs, `describe` run on it (offer or answer), then ICE
+   * gathering awaited so that our description carries every candidate.
+   */
+  private static async negotiate(
+    options: PeerTransportOptions,
+    describe: (pc: RTCPeerConnection) => Promise<RTCRtpTransceiver>,
   ): Promise<Result<PeerTransport, Rejection>> {
     const pc = new RTCPeerConnection({
       iceServers: [],
@@ -77,13 +132,7 @@ export class PeerTransport {
       track.onReceiveRtp.subscribe((packet) => options.onRtp(packet));
     });
     try {
-      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
-      const transceiver = pc.getTransceivers().find((t) => t.kind === 'audio');
-      if (transceiver === undefined) throw new Error('no audio transceiver after the offer');
-      // We can always send and receive; werift answers the intersection with the offered
-      // direction, so a recvonly or sendonly offer still gets the mirror RFC 3264 §6.1 asks for.
-      transceiver.setDirection('sendrecv');
-      await pc.setLocalDescription(await pc.createAnswer());
+      const transceiver = await describe(pc);
       const gathered = await waitForGathering(pc, options.timers, options.gatheringTimeoutMs ?? 5000);
       if (!gathered) {
         await pc.close();
@@ -97,7 +146,8 @@ export class PeerTransport {
         options,
         bound ? keepCandidatesOn(sdp, bound) : sdp,
       );
-      transport.watch();
+      // An answering transport connects at once; an offering one once the answer is applied.
+      if (pc.remoteDescription) transport.watch();
       return ok(transport);
     } catch (cause) {
       subscription.unSubscribe();

@@ -12,6 +12,7 @@ import {
   PeerTransport,
   type PeerFailure,
   type PeerIceOptions,
+  type PeerTransportOptions,
   type PeerTransportState,
 } from './peer-transport';
 import { WebRtcCode, webRtcRejection } from './webrtc-rejection';
@@ -35,6 +36,24 @@ export interface WebRtcLegOptions {
 
 /** PCMU at its RFC 3551 static type, which every browser offers. */
 const DEFAULT_CODEC: LegCodec = { law: 'pcmu', payloadType: 0 };
+
+/** What our own offers list: PCMU at its static type and events at the common 101. */
+const OFFER_CODEC = { encoding: 'pcmu', payloadType: 0, telephoneEventPayloadType: 101 } as const;
+
+/**
+ * The codec of a leg that made its own offer, before the browser answered: an RTP leg opened
+ * to be relayed to it (see `WebRtcRtpGateway`) takes this one.
+ */
+export const WEBRTC_OFFER_CODEC: LegCodec = {
+  law: 'pcmu',
+  payloadType: OFFER_CODEC.payloadType,
+  telephoneEventPayloadType: OFFER_CODEC.telephoneEventPayloadType,
+};
+
+/** The transport a set of werift callbacks belongs to, once it is the leg's. */
+interface TransportSlot {
+  transport?: PeerTransport;
+}
 
 /**
  * The browser softphone's media leg: the server half of a WebRTC call, answering the browser's
@@ -72,6 +91,8 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
   private sink: RtpSink | undefined;
   private answering: Promise<unknown> = Promise.resolve();
   private connectTimer: TimerHandle | undefined;
+  /** Our offer's transport, until the browser's answer arrives. */
+  private offered: { readonly transport: PeerTransport; readonly slot: TransportSlot } | undefined;
   private readonly counters = { received: 0, unknownPayloadType: 0, sent: 0, transportFailures: 0 };
 
   constructor(private readonly o: WebRtcLegOptions) {
@@ -149,6 +170,8 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
     this.clearConnectTimer();
     this.watchdog.stop();
     this.sink = undefined;
+    void this.offered?.transport.close();
+    this.offered = undefined;
     void this.transport?.close();
     this.transport = undefined;
     this.emit('closed', { stats: this.stats() });
@@ -160,22 +183,8 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
     const choice = chooseAudioCodec(offerSdp);
     if (!choice.ok) return err(choice.error);
     const generation = this.generationCount + 1;
-    // Events of a transport that is not (or no longer) the leg's are ignored: a retired one may
-    // still report its own closing after a rejoin.
-    const slot: { transport?: PeerTransport } = {};
-    const current = (): boolean => slot.transport !== undefined && slot.transport === this.transport;
-    const result = await PeerTransport.answer(offerSdp, {
-      codec: choice.value,
-      timers: this.runtime.timers,
-      ...(this.o.ice ? { ice: this.o.ice } : {}),
-      ...(this.o.gatheringTimeoutMs !== undefined ? { gatheringTimeoutMs: this.o.gatheringTimeoutMs } : {}),
-      onRtp: (packet) => {
-        if (current()) this.onRtp(packet);
-      },
-      onState: (state, failure) => {
-        if (current()) this.onTransportState(state, failure);
-      },
-    });
+    const slot: TransportSlot = {};
+    const result = await PeerTransport.answer(offerSdp, this.transportOptions(choice.value, slot));
     if (!result.ok) return err(result.error);
     const created = result.value;
     // close() may have run while werift gathered candidates.
@@ -186,6 +195,92 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
     slot.transport = created;
     this.adopt(created, generation, choice.value);
     return ok(created.answerSdp);
+  }
+
+  /**
+   * Makes our own offer, for a call placed to a browser (the INVITE carries it, the browser
+   * answers in its 2xx): PCMU at type 0 and telephone-event at 101, candidates included.
+   * {@link acceptAnswer} then starts the transport. A second offer before an answer replaces
+   * the first.
+   */
+  offer(): Promise<Result<string, Rejection>> {
+    const next = this.answering.then(() => this.offerNow());
+    this.answering = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Applies the browser's answer to our last {@link offer}: the transport connects and the leg
+   * becomes `connecting` (or a rejoin, when it had a transport). An answer without PCMU, or one
+   * werift refuses, closes the offered transport and leaves the leg as it was.
+   */
+  acceptAnswer(answerSdp: string): Promise<Result<void, Rejection>> {
+    const next = this.answering.then(() => this.acceptAnswerNow(answerSdp));
+    this.answering = next.catch(() => undefined);
+    return next;
+  }
+
+  private async offerNow(): Promise<Result<string, Rejection>> {
+    if (this.legState === 'closed') return err(webRtcRejection(WebRtcCode.LegClosed, 'leg is closed'));
+    const slot: TransportSlot = {};
+    const result = await PeerTransport.offer(this.transportOptions(OFFER_CODEC, slot));
+    if (!result.ok) return err(result.error);
+    const created = result.value;
+    if (this.isClosed()) {
+      await created.close();
+      return err(webRtcRejection(WebRtcCode.LegClosed, 'leg closed while offering'));
+    }
+    void this.offered?.transport.close();
+    this.offered = { transport: created, slot };
+    return ok(created.localSdp);
+  }
+
+  private async acceptAnswerNow(answerSdp: string): Promise<Result<void, Rejection>> {
+    if (this.legState === 'closed') return err(webRtcRejection(WebRtcCode.LegClosed, 'leg is closed'));
+    const offered = this.offered;
+    if (offered === undefined)
+      return err(webRtcRejection(WebRtcCode.NegotiationFailed, 'no offer of ours awaits an answer'));
+    this.offered = undefined;
+    // RFC 3264 §6.1: the answer keeps our payload types, so PCMU is 0; events only if kept.
+    const choice = chooseAudioCodec(answerSdp);
+    if (!choice.ok) {
+      await offered.transport.close();
+      return err(choice.error);
+    }
+    const applied = await offered.transport.acceptAnswer(answerSdp);
+    if (!applied.ok) return applied;
+    if (this.isClosed()) {
+      await offered.transport.close();
+      return err(webRtcRejection(WebRtcCode.LegClosed, 'leg closed while applying the answer'));
+    }
+    offered.slot.transport = offered.transport;
+    const te = choice.value.telephoneEventPayloadType;
+    this.adopt(offered.transport, this.generationCount + 1, {
+      encoding: 'pcmu',
+      payloadType: OFFER_CODEC.payloadType,
+      ...(te === undefined ? {} : { telephoneEventPayloadType: OFFER_CODEC.telephoneEventPayloadType }),
+    });
+    return ok(undefined);
+  }
+
+  /**
+   * What a new transport is built with. Events of a transport that is not (or no longer) the
+   * leg's are ignored: a retired one may still report its own closing after a rejoin.
+   */
+  private transportOptions(codec: AudioCodecChoice, slot: TransportSlot): PeerTransportOptions {
+    const current = (): boolean => slot.transport !== undefined && slot.transport === this.transport;
+    return {
+      codec,
+      timers: this.runtime.timers,
+      ...(this.o.ice ? { ice: this.o.ice } : {}),
+      ...(this.o.gatheringTimeoutMs !== undefined ? { gatheringTimeoutMs: this.o.gatheringTimeoutMs } : {}),
+      onRtp: (packet) => {
+        if (current()) this.onRtp(packet);
+      },
+      onState: (state, failure) => {
+        if (current()) this.onTransportState(state, failure);
+      },
+    };
   }
 
   /** Puts a freshly answered transport under the leg, retiring the previous one. */
