@@ -14,12 +14,15 @@ export type StartLine =
   | { readonly kind: 'request'; readonly method: string; readonly uri: Uri }
   | { readonly kind: 'response'; readonly status: number; readonly reason: string };
 
+/** The seen-mask bits of From, To, Call-ID and CSeq, for building a {@link ReadPrefix}. */
+export const SINGLE_BITS = { From: 1, To: 2, 'Call-ID': 4, CSeq: 8 } as const;
+
 /** Headers that may appear at most once (RFC 3261 §20; RFC 4475 §3.3.8, §3.3.9), as bits of a seen-mask. */
 const SINGLE: ReadonlyMap<string, number> = new Map([
-  ['From', 1],
-  ['To', 2],
-  ['Call-ID', 4],
-  ['CSeq', 8],
+  ['From', SINGLE_BITS.From],
+  ['To', SINGLE_BITS.To],
+  ['Call-ID', SINGLE_BITS['Call-ID']],
+  ['CSeq', SINGLE_BITS.CSeq],
   ['Max-Forwards', 16],
   ['Content-Length', 32],
   ['Content-Type', 64],
@@ -42,19 +45,50 @@ interface Typed {
 }
 
 /**
+ * The first `count` fields of a header list, already read into typed views because they were copied
+ * unchanged from a message that passed {@link buildMessage} (a response's Via, From, To, Call-ID,
+ * CSeq and Record-Route, RFC 3261 §8.2.6.2): they are not scanned again.
+ */
+export interface ReadPrefix {
+  readonly count: number;
+  /** The seen-mask bits of the prefix's fields ({@link SINGLE_BITS}). */
+  readonly seen: number;
+  readonly via: readonly Via[];
+  readonly from: NameAddr | undefined;
+  readonly to: NameAddr | undefined;
+  readonly callId: string | undefined;
+  readonly cseq: CSeq | undefined;
+  readonly recordRoute: readonly NameAddr[];
+}
+
+/**
  * Validates a start line and header list and produces the message with its typed views. The one
  * path by which both parsed and locally built messages come to exist, so every `SipMessage` has
  * passed the same checks. Header names are expected in canonical spelling (see `canonicalHeaderName`).
+ * With `prefix`, the leading fields it covers are taken as already read.
  */
 export function buildMessage(
   start: StartLine,
   headers: readonly HeaderField[],
   body: Uint8Array,
+  prefix?: ReadPrefix,
 ): Result<SipMessage, SipParseRejection> {
   const kind = start.kind;
-  const typed: Typed = { via: [], route: [], recordRoute: [] };
-  let seen = 0;
-  for (const field of headers) {
+  const typed: Typed =
+    prefix === undefined
+      ? { via: [], route: [], recordRoute: [] }
+      : {
+          via: [...prefix.via],
+          from: prefix.from,
+          to: prefix.to,
+          callId: prefix.callId,
+          cseq: prefix.cseq,
+          route: [],
+          recordRoute: [...prefix.recordRoute],
+        };
+  let seen = prefix?.seen ?? 0;
+  for (let i = prefix?.count ?? 0; i < headers.length; i++) {
+    const field = headers[i] as HeaderField;
     const name = field.name;
     const bit = SINGLE.get(name);
     if (bit !== undefined) {

@@ -1,7 +1,8 @@
 import { err, type Result } from '@switchboard/kernel';
+import { scanSingleNameAddr, type NameAddr } from '../header/name-addr';
 import { isToken } from '../header/scanner';
 import type { Uri } from '../uri/uri';
-import { buildMessage, canonicalFields } from './build-message';
+import { buildMessage, canonicalFields, SINGLE_BITS, type ReadPrefix } from './build-message';
 import type { HeaderField } from './header-field';
 import type { SipRequest, SipResponse } from './sip-message';
 import { parseRejection, type SipParseRejection } from './sip-rejection';
@@ -54,19 +55,51 @@ export function createResponse(
   options: ResponseOptions = {},
 ): Result<SipResponse, SipParseRejection> {
   const copied: HeaderField[] = [];
+  const withRecordRoute = status > 100 && status < 300;
+  let seen = 0;
+  let to: NameAddr | undefined = request.to;
+  let unchecked = false;
   for (const f of request.headers) {
     const n = f.name;
-    if (n === 'Via' || n === 'From' || n === 'Call-ID' || n === 'CSeq') copied.push(f);
-    else if (n === 'To') copied.push(withToTag(f, request.to.params.tag, options.toTag));
-    else if (n === 'Record-Route' && status > 100 && status < 300) copied.push(f);
+    if (n === 'Via') copied.push(f);
+    else if (n === 'From' || n === 'Call-ID' || n === 'CSeq') {
+      copied.push(f);
+      seen |= SINGLE_BITS[n];
+    } else if (n === 'To') {
+      const field = withToTag(f, request.to.params.tag, options.toTag);
+      if (field !== f) {
+        to = scanSingleNameAddr(field.value);
+        unchecked = /[\r\n]/.test(field.value);
+      }
+      copied.push(field);
+      seen |= SINGLE_BITS.To;
+    } else if (n === 'Record-Route' && withRecordRoute) copied.push(f);
   }
   const headers = [...copied, ...canonicalFields(options.headers ?? [])];
-  const bad = checkFields(headers, 'response');
+  // The copied fields passed these checks when the request was built; only the added ones (and a
+  // To given a bad tag) are new.
+  const bad = checkFields(headers, 'response', unchecked ? 0 : copied.length);
   if (bad !== undefined) return err(bad);
+  // The copied fields are already read in the request's typed views; a To that gained a tag is read
+  // again (and, should it not scan, the whole list is, for the usual rejection).
+  const prefix: ReadPrefix | undefined =
+    to === undefined
+      ? undefined
+      : {
+          count: copied.length,
+          seen,
+          via: request.via,
+          from: request.from,
+          to,
+          callId: request.callId,
+          cseq: request.cseq,
+          recordRoute: withRecordRoute ? request.recordRoute : [],
+        };
   const r = buildMessage(
     { kind: 'response', status, reason: safeReason(reason) },
     headers,
     toBytes(options.body),
+    prefix,
   );
   return r as Result<SipResponse, SipParseRejection>;
 }
@@ -101,8 +134,10 @@ export function createErrorResponseBytes(rejection: SipParseRejection): Uint8Arr
 function checkFields(
   headers: readonly HeaderField[],
   kind: 'request' | 'response',
+  from = 0,
 ): SipParseRejection | undefined {
-  for (const f of headers) {
+  for (let i = from; i < headers.length; i++) {
+    const f = headers[i] as HeaderField;
     if (!isToken(f.name) || /[\r\n]/.test(f.value)) {
       return parseRejection('SIP.BAD_HEADER_VALUE', `Malformed ${f.name} header`, kind, headers);
     }

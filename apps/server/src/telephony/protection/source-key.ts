@@ -9,7 +9,8 @@ import { plainAddress } from '../transport/sip-transport';
  */
 export function sourceKey(address: string): string {
   const plain = plainAddress(address);
-  if (!isIPv6(plain)) return plain;
+  // Runs several times per message: a text without a colon cannot be IPv6, skip the long pattern.
+  if (!plain.includes(':') || !isIPv6(plain)) return plain;
   const groups = ipv6Groups(plain);
   if (groups === undefined) return plain;
   return `${groups
