@@ -44,9 +44,12 @@ export function inviteClientUser(
   const handler = new InviteResponseHandler(context, request, fallback, user);
   return {
     receiveResponse: (r) => handler.receive(r),
-    transportError: (e) => user.transportError?.(e),
+    transportError: (e) => handler.transportError(e),
   };
 }
+
+/** The user once the INVITE is answered: nothing it could still be told needs the application. */
+const SETTLED: InviteUser = { receiveResponse: () => undefined };
 
 class InviteResponseHandler {
   private confirmedTag: string | undefined;
@@ -55,8 +58,12 @@ class InviteResponseHandler {
     private readonly context: InviteContext,
     private readonly request: SipRequest,
     private readonly fallback: Destination,
-    private readonly user: InviteUser,
+    private user: InviteUser,
   ) {}
+
+  transportError(error: Rejection): void {
+    this.user.transportError?.(error);
+  }
 
   receive(response: SipResponse): void {
     const id = responseDialogId(response);
@@ -99,7 +106,12 @@ class InviteResponseHandler {
     }
     this.confirmedTag = remoteTag;
     this.context.sessionRefreshed(entry, response);
-    this.user.receiveResponse(response, entry.dialog);
+    const user = this.user;
+    // The transaction lingers 64*T1 in Accepted (RFC 6026) for 2xx retransmissions, which the
+    // dialog's last ACK answers, and forks' extra 2xx, which are hung up: neither needs the
+    // application, so it is let go now instead of holding the whole call in memory for 32 s.
+    this.user = SETTLED;
+    user.receiveResponse(response, entry.dialog);
   }
 
   private create(response: SipResponse): DialogEntry | undefined {
