@@ -41,6 +41,7 @@ export const DEMO_QUEUE_POLICY: QueuePolicy = {
   callback: { onAbandon: true, minWaitSeconds: 10, maxAttempts: 3, retrySeconds: 300 },
   announcements: { everySeconds: 30, comfortDelaySeconds: 15, offerCallback: true },
   voicemailMaxSeconds: 120,
+  recordCalls: true,
 };
 
 /** Creates whatever of the demo's calendar and policies is missing (inside the seeding transaction). */

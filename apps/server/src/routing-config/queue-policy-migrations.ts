@@ -30,4 +30,17 @@ export const queuePolicyMigrations: Record<string, Migration> = {
       await db.schema.dropTable('queue_policies').ifExists().execute();
     },
   },
+  // Whether the queue's calls are recorded (1 by default: every call is, unless a queue opts out,
+  // e.g. an internal help desk, or a jurisdiction asks for consent the flow does not collect).
+  '2026-11-24-032-queue-recording': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('queue_policies')
+        .addColumn('record_calls', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('queue_policies').dropColumn('record_calls').execute();
+    },
+  },
 };

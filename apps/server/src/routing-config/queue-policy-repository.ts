@@ -45,6 +45,7 @@ export class QueuePolicyRepository {
       comfort_delay_seconds: policy.announcements.comfortDelaySeconds,
       offer_callback: policy.announcements.offerCallback ? 1 : 0,
       voicemail_max_seconds: policy.voicemailMaxSeconds,
+      record_calls: policy.recordCalls ? 1 : 0,
     };
     const { queue_id: _key, ...changes } = row;
     await this.db
@@ -77,5 +78,6 @@ function toPolicy(r: QueuePoliciesTable): QueuePolicy {
       offerCallback: Number(r.offer_callback) === 1,
     },
     voicemailMaxSeconds: Number(r.voicemail_max_seconds),
+    recordCalls: Number(r.record_calls) === 1,
   };
 }

@@ -14,6 +14,8 @@ export interface QueuePoliciesTable {
   comfort_delay_seconds: number;
   offer_callback: number;
   voicemail_max_seconds: number;
+  /** 1: the queue's calls are recorded. */
+  record_calls: number;
 }
 
 /** The queue-policy table. */

@@ -29,6 +29,8 @@ export interface QueuePolicy {
     readonly offerCallback: boolean;
   };
   readonly voicemailMaxSeconds: number;
+  /** The queue's answered calls are recorded (stereo, caller left, agent right). */
+  readonly recordCalls: boolean;
 }
 
 /** The policy of a queue without a row. */
@@ -38,6 +40,7 @@ export const DEFAULT_QUEUE_POLICY_SETTINGS: QueuePolicy = {
   callback: { onAbandon: false, minWaitSeconds: 10, maxAttempts: 3, retrySeconds: 300 },
   announcements: { everySeconds: 30, comfortDelaySeconds: 15, offerCallback: false },
   voicemailMaxSeconds: 120,
+  recordCalls: true,
 };
 
 /** The part of routing's queue configuration a policy sets. */

@@ -148,7 +148,7 @@ export class AgentLegs {
       return;
     }
     o.music.stop(call.legId);
-    const recordingPath = await this.recordingPathFor(call);
+    const recordingPath = call.recorded === false ? undefined : await this.recordingPathFor(call);
     const bridged = await o.control.execute({
       type: 'Bridge',
       // The caller first: recordings put the caller on the left channel, the agent on the right.

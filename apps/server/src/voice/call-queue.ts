@@ -39,6 +39,7 @@ export class CallQueue {
     // Set before enqueueing so a hang-up from now on abandons the contact (commands stay ordered).
     call.stage = 'queued';
     call.callbackOffered = settings.offerCallback && profile.number !== '';
+    call.recorded = settings.recordCalls;
     o.announcer.start(call, settings, callerLanguage(effect, call));
     const queued = await o.contacts.enqueue(
       call.tenantId,

@@ -1,5 +1,10 @@
+import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maskPhoneNumber } from '../customers/caller-identity';
+import { QueuePolicyRepository } from '../routing-config/queue-policy-repository';
+import type { QueuePolicyTables } from '../routing-config/queue-policy-tables';
+import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
+import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
 import { IDLE, voiceRig, type VoiceRig } from './voice-test-rig';
 
 let rig: VoiceRig | undefined;
@@ -28,6 +33,23 @@ function contactIdOf(r: VoiceRig): string {
 async function contactEvents(r: VoiceRig, contactId: string): Promise<string[]> {
   return (await r.events()).filter((e) => e.metadata.streamId === `contact-${contactId}`).map((e) => e.type);
 }
+
+describe('per-queue recording policy', () => {
+  it('does not record the calls of a queue whose policy says so, and records the others', async () => {
+    rig = await voiceRig({ agents: { agent1: { answerAfterMs: 500 } } });
+    const routing = new RoutingConfigRepository(rig.database.db as Kysely<RoutingConfigTables>);
+    const presales = await routing.findQueueByCode(rig.tenantId, 'pre-sales');
+    const policies = new QueuePolicyRepository(rig.database.db as Kysely<QueuePolicyTables>);
+    const policy = await policies.find(rig.tenantId, presales!.id);
+    await policies.save(rig.tenantId, presales!.id, { ...policy, recordCalls: false });
+    await rig.logIn('agent1');
+    await toMenu(rig);
+    await rig.press('2');
+    await rig.advance(3000);
+    expect(await rig.agentStatus('agent1')).toBe('busy');
+    expect(rig.recordingPaths).toEqual([]);
+  });
+});
 
 describe('inbound call through the demo hotline', () => {
   it('plays the welcome, queues on 2, rings the ready agent, bridges, and puts the agent in wrap-up', async () => {

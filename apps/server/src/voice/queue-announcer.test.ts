@@ -12,6 +12,7 @@ const settings = {
   comfortDelaySeconds: 15,
   offerCallback: false,
   voicemailMaxSeconds: 60,
+  recordCalls: true,
 };
 
 /** An announcer on a virtual clock whose prompts play 2 s; `standing` answers every round. */

@@ -63,6 +63,7 @@ export function queueSettingsOf(policy: QueuePolicy): QueueSettings {
     comfortDelaySeconds: policy.announcements.comfortDelaySeconds,
     offerCallback: policy.announcements.offerCallback,
     voicemailMaxSeconds: policy.voicemailMaxSeconds,
+    recordCalls: policy.recordCalls,
   };
 }
 

@@ -25,6 +25,8 @@ export interface InboundCall {
   language?: PromptLanguage;
   /** The queue offers "press 1 to be called back" to this caller. */
   callbackOffered?: boolean;
+  /** False when the queue the caller waits in does not record its calls. */
+  recorded?: boolean;
   /** The leg dialed when the flow transferred the caller to a number. */
   transferLeg?: LegId;
 }

@@ -42,6 +42,8 @@ export interface QueueSettings {
   readonly offerCallback: boolean;
   /** Longest voicemail when the queue overflows to voicemail. */
   readonly voicemailMaxSeconds: number;
+  /** Answered calls of the queue are recorded. */
+  readonly recordCalls: boolean;
 }
 
 /** A flow's queue name (`pre-sales`) → routing's queue id, within one tenant, and its settings. */

@@ -322,6 +322,8 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
   return {
     clock,
     tenantId,
+    /** The seeded database, for tests that change the tenant's configuration. */
+    database,
     voice,
     control,
     media,
