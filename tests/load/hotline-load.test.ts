@@ -291,10 +291,19 @@ describe('the demo hotline with 200 concurrent callers and 20 agents', () => {
     expect([...(callerLog.get('caller-hung-up') ?? [])].sort()).toEqual(endedBy('caller'));
     const phoneLog = callsByLogKind(phonesLog);
     const answered = outcome.calls.filter((c) => c.outcome === 'answered');
-    expect(phoneLog.get('answered') ?? []).toHaveLength(answered.length);
-    expect(phoneLog.get('agent-hung-up') ?? []).toHaveLength(endedBy('agent').length);
+    // The phones also answer the agent legs of callbacks: routing rings the agent before the
+    // customer is dialed through the demo trunk, at most once per callback within the run.
+    const callbacks = outcome.calls.filter((c) => c.outcome === 'callback').length;
+    const phoneAnswered = (phoneLog.get('answered') ?? []).length;
+    expect(phoneAnswered).toBeGreaterThanOrEqual(answered.length);
+    expect(phoneAnswered).toBeLessThanOrEqual(answered.length + callbacks);
+    const agentHungUp = (phoneLog.get('agent-hung-up') ?? []).length;
+    expect(agentHungUp).toBeGreaterThanOrEqual(endedBy('agent').length);
+    expect(agentHungUp).toBeLessThanOrEqual(endedBy('agent').length + callbacks);
     const callerEndedTalk = answered.filter((c) => c.ends[0]?.data.party === 'caller').length;
-    expect(phoneLog.get('caller-hung-up') ?? []).toHaveLength(callerEndedTalk);
+    const farEndHungUp = (phoneLog.get('caller-hung-up') ?? []).length;
+    expect(farEndHungUp).toBeGreaterThanOrEqual(callerEndedTalk);
+    expect(farEndHungUp).toBeLessThanOrEqual(callerEndedTalk + callbacks);
   });
 });
 

@@ -11,7 +11,7 @@ import { SipCredentialRepository } from './sip-credential-repository';
 export const DEMO_SIP_PASSWORD = 'demo-phone';
 
 /**
- * Demo phones: extension 1001–1005 belong to agent1–agent5 of the demo shop, 1009 to the supervisor
+ * Demo phones: extension 1001–1005 belong to agent1–agent5 of the demo shop, 1090 to the supervisor
  * (listen, whisper and barge ring the supervisor's own phone).
  */
 export const DEMO_SIP_EXTENSIONS: readonly { readonly extension: string; readonly agent: string }[] = [
@@ -20,7 +20,7 @@ export const DEMO_SIP_EXTENSIONS: readonly { readonly extension: string; readonl
   { extension: '1003', agent: 'agent3' },
   { extension: '1004', agent: 'agent4' },
   { extension: '1005', agent: 'agent5' },
-  { extension: '1009', agent: 'supervisor' },
+  { extension: '1090', agent: 'supervisor' },
 ];
 
 /** What {@link seedDemoSipCredentials} needs. */

@@ -86,7 +86,7 @@ describe('SipCredentialRepository', () => {
 
   it('lists the demo phones that still accept the published password', async () => {
     const all = await demoSipPhonesInUse({ database, realm: REALM, hash: nodeDigestHash });
-    expect(all).toEqual(['1001', '1002', '1003', '1004', '1005', '1009']);
+    expect(all).toEqual(['1001', '1002', '1003', '1004', '1005', '1090']);
     await repo.set({ realm: REALM, username: '1002', ...(await ownerOf('1002')), password: 'changed' }, now);
     const owner4 = await ownerOf('1004');
     await identity.updateTable('users').set({ disabled_at: now }).where('id', '=', owner4.userId).execute();
@@ -94,7 +94,7 @@ describe('SipCredentialRepository', () => {
       '1001',
       '1003',
       '1005',
-      '1009',
+      '1090',
     ]);
     expect(DEMO_SIP_PASSWORD).toBe('demo-phone');
   });
