@@ -76,6 +76,7 @@ describe('loadConfig', () => {
     expect(ok(['--demo-hours', 'always']).demo.hours).toEqual({ opens: '00:00', closes: '24:00' });
     expect(ok([], { DEMO_HOURS: '08:30-24:00' }).demo.hours).toEqual({ opens: '08:30', closes: '24:00' });
     expect(problems(['--demo-hours', '21:00-09:00'])).toHaveLength(1);
+    expect(ok(['--demo-hours', 'closed']).demo.hours).toBe('closed');
     expect(problems(['--demo-hours', 'nights'])).toHaveLength(1);
   });
 

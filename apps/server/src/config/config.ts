@@ -144,11 +144,8 @@ export interface DemoConfig {
   readonly hours: DemoHours;
 }
 
-/** Opening interval of the demo hotline (`HH:MM`), every day. */
-export interface DemoHours {
-  readonly opens: string;
-  readonly closes: string;
-}
+/** Opening interval of the demo hotline (`HH:MM`), every day, or closed all the time. */
+export type DemoHours = { readonly opens: string; readonly closes: string } | 'closed';
 
 /** The whole configuration, grouped by concern. */
 export interface Config {
@@ -186,9 +183,10 @@ const demoMode: ValueParser<DemoMode> = (raw) => {
 const demoHours: ValueParser<DemoHours> = (raw) => {
   const v = raw.trim().toLowerCase();
   if (v === 'always') return ok({ opens: '00:00', closes: '24:00' });
+  if (v === 'closed') return ok('closed');
   const m = /^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):[0-5]\d|24:00)$/.exec(v);
   if (m === null || `${m[1]}:${m[2]}` >= m[3]!)
-    return err(`${JSON.stringify(raw)} is not 'always' or an interval such as 09:00-21:00`);
+    return err(`${JSON.stringify(raw)} is not 'always', 'closed' or an interval such as 09:00-21:00`);
   return ok({ opens: `${m[1]}:${m[2]}`, closes: m[3]! });
 };
 
@@ -241,7 +239,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'auth.apiTokenMaxDays', flag: '--api-token-max-days', env: 'API_TOKEN_MAX_DAYS', defaultValue: '90', parse: integer(1, 3650), help: 'longest lifetime of an API token, also its default' },
   { path: 'log.level', flag: '--log-level', env: 'LOG_LEVEL', defaultValue: 'info', parse: oneOf(LOG_LEVELS), help: LOG_LEVELS.join('|') },
   { path: 'demo.mode', flag: '--demo', env: 'DEMO', defaultValue: 'auto', parse: demoMode, boolean: true, help: 'seed the demo shop: auto (empty database only), true, false' },
-  { path: 'demo.hours', flag: '--demo-hours', env: 'DEMO_HOURS', defaultValue: '09:00-21:00', parse: demoHours, help: 'demo hotline hours in Asia/Shanghai when first seeded: HH:MM-HH:MM or always (after hours it takes voicemail)' },
+  { path: 'demo.hours', flag: '--demo-hours', env: 'DEMO_HOURS', defaultValue: '09:00-21:00', parse: demoHours, help: 'demo hotline hours in Asia/Shanghai when first seeded: HH:MM-HH:MM, always, or closed (after hours it takes voicemail)' },
 ];
 
 /**

@@ -17,20 +17,18 @@ import { RoutingConfigRepository } from '../routing-config/routing-config-reposi
 import type { RoutingConfigTables } from '../routing-config/routing-config-tables';
 import { DEMO_SHOP } from './demo-shop';
 
-/** An opening interval, local wall time `HH:MM`. */
-export interface DailyHours {
-  readonly opens: string;
-  readonly closes: string;
-}
+/** An opening interval, local wall time `HH:MM`, or closed all day (to try the after-hours path). */
+export type DailyHours = { readonly opens: string; readonly closes: string } | 'closed';
 
 /** The default opening interval (`--demo-hours`). */
 export const DEMO_HOTLINE_HOURS: DailyHours = { opens: '09:00', closes: '21:00' };
 
 /** The demo hotline's hours: the same interval every day, in Asia/Shanghai. */
 export function demoHotlineCalendar(hours: DailyHours = DEMO_HOTLINE_HOURS): BusinessCalendar {
+  const open = hours === 'closed' ? [] : [{ opens: hours.opens, closes: hours.closes }];
   return {
     timeZone: 'Asia/Shanghai',
-    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ opens: hours.opens, closes: hours.closes }]])),
+    weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, open])),
   };
 }
 

@@ -17,7 +17,7 @@ export interface SeedOptions {
   readonly ids: IdGenerator;
   readonly clock: Clock;
   /** The hotline's daily hours when its calendar is first created; 09:00–21:00 by default. */
-  readonly hours?: { readonly opens: string; readonly closes: string };
+  readonly hours?: { readonly opens: string; readonly closes: string } | 'closed';
 }
 
 /** What seeding found or did. */
