@@ -57,8 +57,17 @@ export interface LiveCenter {
   stop(): Promise<number | null>;
 }
 
+/** How the live center is started. */
+export interface LiveCenterOptions {
+  /**
+   * The demo hotline's hours (`--demo-hours`): `always` open (default) or `closed`, when every
+   * caller is after hours and the demo flow takes a voicemail.
+   */
+  readonly hours?: 'always' | 'closed';
+}
+
 /** Starts the server on loopback with the demo shop and waits for `/health`. */
-export async function startLiveCenter(): Promise<LiveCenter> {
+export async function startLiveCenter(options: LiveCenterOptions = {}): Promise<LiveCenter> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
   const httpPort = await freePort();
   const sipPort = await freePort();
@@ -74,7 +83,7 @@ export async function startLiveCenter(): Promise<LiveCenter> {
     '--demo',
     // The demo hotline takes voicemail after 21:00 Shanghai time; these tests run at any hour.
     '--demo-hours',
-    'always',
+    options.hours ?? 'always',
     // libre 1.x (baresip 1.0, the agents' phones here) gives up on any SHA-256 challenge.
     '--sip-digest-algorithms',
     'MD5',

@@ -1,0 +1,262 @@
+/**
+ * Voicemail on the live server: the demo hotline is closed (`--demo-hours closed`), so a sipp caller
+ * dialing it hears the welcome and the after-hours greeting, and once the flow has handed the call
+ * to voicemail (the beep follows) plays sip-tester's A-law speech and hangs up. The message is filed
+ * with the recordings, checked by ear through the audited endpoint, and becomes a voicemail contact
+ * in pre-sales; agent1, with baresip as extension 1001 answering on its own, goes ready and hears
+ * the message on the phone. A caller who says nothing after the beep leaves no contact.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseWav, wavSamples } from '@switchboard/media';
+import { startBaresip, type BaresipPhone } from '../support/baresip';
+import { freeRtpPort, freeUdpPort, startSipp, type SippResult } from '../support/sipp';
+import {
+  activeSpan,
+  bandProfile,
+  loudnessEnvelope,
+  matchEnvelope,
+  profileSimilarity,
+  rms,
+  toneShare,
+} from '../support/tone-analysis';
+import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center';
+import {
+  continueStream,
+  decodeG711,
+  readRtpCapture,
+  repacketize,
+  writeRtpCapture,
+  type CapturedRtp,
+} from './rtp-pcap';
+
+const SPEECH_CAPTURE = '/usr/share/sip-tester/g711a.pcap';
+const SCENARIO = new URL('fixtures/caller-leaves-voicemail.xml', import.meta.url).pathname;
+/** A-law of 0: what a silent line carries. */
+const ALAW_SILENCE = 0xd5;
+/**
+ * Silence the caller sends before speaking: the cue goes out when the flow hands the call to
+ * voicemail, and the 400 ms beep is played before the recording starts.
+ */
+const LEAD_IN_MS = 1000;
+/** How long the caller stays on the line after the cue before hanging up. */
+const ON_LINE_MS = 8500;
+const BEEP_HZ = 1000;
+/** Speech bands (Hz) for comparing where the power of two signals lies. */
+const BANDS = [100, 250, 500, 750, 1000, 1500, 2000, 3000, 4000];
+
+interface AgentState {
+  readonly channels: readonly {
+    readonly status: string;
+    readonly contacts: readonly { readonly contactId: string }[];
+  }[];
+}
+
+interface QueueLine {
+  readonly queueId: string;
+  readonly waiting: number;
+  readonly ringing: number;
+}
+
+describe('voicemail after hours on the live server', () => {
+  let center: LiveCenter;
+  let phone: BaresipPhone;
+  let supervisor: ApiSession;
+  let contactId: string;
+  let voicemailId: string;
+  /** The recorded message's length. */
+  let messageMs = 0;
+  const original = readRtpCapture(SPEECH_CAPTURE);
+  /** What the caller's speech sounds like, decoded here from its A-law payloads. */
+  const speech = decodeG711(original, 'pcma');
+  /** Its loudness contour, 20 ms a frame, without the capture's lead-in of silence. */
+  const contour = activeSpan(loudnessEnvelope(speech));
+  /** Where that contour starts and ends in the capture, in 20 ms frames. */
+  const speechStart = loudnessEnvelope(speech).findIndex((x) => x > 50);
+  const speechEnd = speechStart + contour.length;
+  /** The samples of that span. */
+  const sentSpeech = speech.subarray(speechStart * 160, speechEnd * 160);
+
+  beforeAll(async () => {
+    center = await startLiveCenter({ hours: 'closed' });
+    phone = startBaresip({
+      user: '1001',
+      password: 'demo-phone',
+      serverPort: center.sipPort,
+      transport: 'udp',
+      answerMode: 'auto',
+      source: { sineHz: 440 },
+    });
+    await phone.registered();
+    supervisor = await center.logIn('supervisor', 'demo-supervisor');
+  }, 60_000);
+
+  afterAll(async () => {
+    await phone?.stop();
+    expect(await center?.stop()).toBe(0);
+  });
+
+  it('records a caller after the greeting and the beep, files the message and queues a voicemail contact', async () => {
+    const speech20 = repacketize(original, 20);
+    const lead = silence(LEAD_IN_MS, speech20[0]!);
+    const spoken = continueStream(speech20, lead, 20).map((p) => ({ ...p, atMs: p.atMs + LEAD_IN_MS }));
+    const sipp = await leaveMessage(writeRtpCapture([...lead, ...spoken]));
+    expect(sipp.successful, sipp.output).toBe(1);
+
+    const timeline = center.contactTimeline(contactId);
+    const nodes = center
+      .events()
+      .filter((e) => e.streamId === `contact-${contactId}` && e.type === 'IvrNodeEntered')
+      .map((e) => e.data.nodeId);
+    expect(nodes).toEqual(['welcome', 'checkHours', 'afterHours']);
+    const ended = await center.waitForContactEvent(contactId, 'CallEnded');
+    expect(ended.data).toMatchObject({ party: 'caller', stage: 'voicemail' });
+    expect(timeline).not.toContain('ContactQueued');
+
+    const recorded = await center.waitForContactEvent(contactId, 'VoicemailRecorded');
+    voicemailId = `${contactId}-voicemail`;
+    expect(recorded.data).toMatchObject({
+      mailbox: 'after-hours',
+      endedBy: 'hang-up',
+      voicemailContactId: voicemailId,
+    });
+    const durationMs = Number(recorded.data.durationMs);
+    messageMs = durationMs;
+
+    const queued = await center.waitForContactEvent(voicemailId, 'ContactQueued');
+    expect(queued.data.queueId).toBe(await center.queueId('pre-sales'));
+
+    // The message as a supervisor fetches it: the caller's speech, as loud and with the same spread
+    // over frequency bands as sent, and not the beep the caller heard before it.
+    const audio = await supervisor.bytes(`/api/v1/recordings/${String(recorded.data.recordingId)}/audio`);
+    expect(audio.status).toBe(200);
+    expect(audio.type).toBe('audio/wav');
+    const wav = parseWav(audio.body);
+    if (!wav.ok) throw new Error(wav.error.message);
+    expect(wav.value.format.channels).toBe(1);
+    expect(wav.value.format.sampleRate).toBe(8000);
+    const message = wavSamples(wav.value);
+    expect(message.length / 8).toBeCloseTo(durationMs, -2);
+    const match = matchEnvelope(contour, loudnessEnvelope(message));
+    expect(match.correlation).toBeGreaterThan(0.8);
+    // The recording runs from the end of the beep to the caller's BYE: however late the cue came,
+    // it holds what the caller sent from the speech's start (found at `lag`) to the hang-up.
+    const speechEndMs = LEAD_IN_MS + speechEnd * 20;
+    expect(match.lag * 20).toBeLessThan(LEAD_IN_MS + speechStart * 20);
+    expect(
+      Math.abs(durationMs - (match.lag * 20 + contour.length * 20 + ON_LINE_MS - speechEndMs)),
+    ).toBeLessThan(500);
+    const heard = message.subarray(match.lag * 160, (match.lag + contour.length) * 160);
+    const sent = sentSpeech;
+    expect(rms(heard)).toBeGreaterThan(0.5 * rms(sent));
+    expect(profileSimilarity(bandProfile(heard, BANDS), bandProfile(sent, BANDS))).toBeGreaterThan(0.98);
+    expect(toneShare(message, BEEP_HZ)).toBeLessThan(0.05);
+
+    const admin = await center.logIn('admin', 'demo-admin');
+    const audit = await admin.get<{ actor: string; targetId: string }[]>(
+      '/api/v1/audit-log?action=recording.accessed',
+    );
+    expect(audit.body).toContainEqual(
+      expect.objectContaining({ actor: 'supervisor', targetId: recorded.data.recordingId }),
+    );
+  }, 90_000);
+
+  it('offers the voicemail to agent1, whose phone plays the message, then wrap-up and ready', async () => {
+    expect(voicemailId, 'the first test left a voicemail').toBeDefined();
+    const agent = await center.logIn('agent1', 'demo-agent');
+    expect((await agent.post('/api/v1/agent/login')).status).toBe(200);
+    expect((await agent.post('/api/v1/agent/ready')).status).toBe(200);
+
+    const offered = await center.waitForContactEvent(voicemailId, 'ContactOffered');
+    expect(offered.data.agentId).toBe(agent.userId);
+    await phone.established();
+    const played = await center.waitForContactEvent(voicemailId, 'VoicemailPlayed');
+    expect(played.data.agentId).toBe(agent.userId);
+    // Heard to the end, the server hangs up the agent's leg.
+    expect(await phone.ended(1, 40_000)).toMatch(/session closed/);
+    await center.waitForContactEvent(voicemailId, 'ContactEnded');
+    const order = ['ContactQueued', 'ContactOffered', 'AgentDeviceRung', 'VoicemailPlayed', 'ContactEnded'];
+    expect(center.contactTimeline(voicemailId).filter((t) => order.includes(t))).toEqual(order);
+
+    // The phone heard the message: the caller's speech, as loud as it was sent. The first 5 s of
+    // it, since the phone stops writing what it hears at the BYE that follows the last packet,
+    // which can cut the end short.
+    const heard = phone.heard();
+    expect(heard.length / 8).toBeGreaterThan(messageMs - 1000);
+    const opening = contour.subarray(0, 250);
+    const match = matchEnvelope(opening, loudnessEnvelope(heard));
+    expect(match.correlation).toBeGreaterThan(0.8);
+    const span = heard.subarray(match.lag * 160, (match.lag + opening.length) * 160);
+    expect(rms(span)).toBeGreaterThan(0.5 * rms(sentSpeech.subarray(0, opening.length * 160)));
+
+    const wrapUp = await agent.get<AgentState>('/api/v1/agent/state');
+    expect(wrapUp.body.channels[0]).toMatchObject({
+      status: 'wrap-up',
+      contacts: [{ contactId: voicemailId }],
+    });
+    const done = await agent.post<AgentState>('/api/v1/agent/wrap-up/complete', {
+      dispositionCode: 'resolved',
+    });
+    expect(done.status).toBe(200);
+    expect(done.body.channels[0]).toMatchObject({ status: 'ready', contacts: [] });
+    await center.waitForContactEvent(voicemailId, 'ContactDispositionRecorded', (d) => d.code === 'resolved');
+    expect(await preSalesLine()).toMatchObject({ waiting: 0, ringing: 0 });
+  }, 90_000);
+
+  it('discards the message of a caller who says nothing after the beep', async () => {
+    const quiet = silence(2500, repacketize(original, 20)[0]!);
+    const sipp = await leaveMessage(writeRtpCapture(quiet), 2500);
+    expect(sipp.successful, sipp.output).toBe(1);
+    const discarded = await center.waitForContactEvent(contactId, 'VoicemailDiscarded');
+    expect(['empty', 'too-short']).toContain(discarded.data.reason);
+    expect(center.contactTimeline(contactId)).not.toContain('VoicemailRecorded');
+    expect(center.contactTimeline(`${contactId}-voicemail`)).toEqual([]);
+    expect(await preSalesLine()).toMatchObject({ waiting: 0, ringing: 0 });
+  }, 90_000);
+
+  /**
+   * A sipp caller dials the hotline; once the flow has handed the call to voicemail (the greeting
+   * played), it is cued to send `message` and stay on the line `onLineMs` before hanging up.
+   */
+  async function leaveMessage(message: Uint8Array, onLineMs = ON_LINE_MS): Promise<SippResult> {
+    const caller = startSipp({
+      scenario: SCENARIO,
+      port: center.sipPort,
+      transport: 'udp',
+      localPort: await freeUdpPort(),
+      mediaPort: await freeRtpPort(),
+      files: { 'message.pcap': message },
+      args: ['-s', '4008001234', '-d', String(onLineMs)],
+      timeoutMs: 60_000,
+    });
+    try {
+      contactId = await center.contactOf(caller.callId);
+      // The IVR ends into voicemail when the after-hours greeting has played; the beep follows.
+      await center.waitForContactEvent(contactId, 'IvrEnded', (d) => d.reason === 'voicemail', 30_000);
+      await caller.cue();
+      const result = await caller.result;
+      await center.waitForContactEvent(contactId, 'CallEnded');
+      return result;
+    } finally {
+      await caller.stop();
+    }
+  }
+
+  async function preSalesLine(): Promise<QueueLine | undefined> {
+    const preSales = await center.queueId('pre-sales');
+    return (await supervisor.get<QueueLine[]>('/api/v1/stats/queues')).body.find(
+      (q) => q.queueId === preSales,
+    );
+  }
+});
+
+/** `ms` of A-law silence in 20 ms packets, one RTP stream starting from `from`'s numbering. */
+function silence(ms: number, from: CapturedRtp): CapturedRtp[] {
+  return Array.from({ length: ms / 20 }, (_, k) => ({
+    ...from,
+    marker: k === 0,
+    sequence: (from.sequence + k) & 0xffff,
+    timestamp: (from.timestamp + k * 160) >>> 0,
+    payload: new Uint8Array(160).fill(ALAW_SILENCE),
+    atMs: k * 20,
+  }));
+}
