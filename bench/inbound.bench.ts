@@ -19,7 +19,7 @@ import { cpuMicros, loadAverage, processTree } from './sip-bench-processes';
 
 const HOTLINE = '4008001234';
 const VIP = '13912345678';
-const RATES = (process.env.INBOUND_RATES ?? '10,20,40,60,80,100').split(',').map(Number);
+const RATES = (process.env.INBOUND_RATES ?? '10,40,100,150,250,350').split(',').map(Number);
 const STEP_MS = 5_000;
 const HOLD_MS = 500;
 const PRESALES = [
