@@ -180,7 +180,7 @@ describe('voicemail after hours on the live server', () => {
     // The phone heard the message: the caller's speech, as loud as it was sent. The first 5 s of
     // it, since the phone stops writing what it hears at the BYE that follows the last packet,
     // which can cut the end short.
-    const heard = phone.heard();
+    const heard = await phone.heardWhenClosed();
     expect(heard.length / 8).toBeGreaterThan(messageMs - 1000);
     const opening = contour.subarray(0, 250);
     const match = matchEnvelope(opening, loudnessEnvelope(heard));

@@ -70,6 +70,12 @@ export interface BaresipPhone {
    * its receive side: the audio after a hold is not here.
    */
   heard(): Int16Array;
+  /**
+   * {@link heard} once the call's file is complete: libsndfile writes the WAV's data size when it
+   * closes the file, which can come just after baresip logs the call's end, so the file is read
+   * until it holds samples and stops growing (bounded by `timeoutMs`).
+   */
+  heardWhenClosed(timeoutMs?: number): Promise<Int16Array>;
   /** What the phone sent in its last call, 8 kHz linear; empty before any call. */
   sent(): Int16Array;
   stop(): Promise<void>;
@@ -122,6 +128,16 @@ export function startBaresip(options: BaresipOptions): BaresipPhone {
       peer.child.stdin?.write(`/dial ${uri}\n`);
     },
     heard: () => lastDump(dumps, 'dec'),
+    async heardWhenClosed(timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last = lastDump(dumps, 'dec');
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const now = lastDump(dumps, 'dec');
+        if ((now.length > 0 && now.length === last.length) || Date.now() > deadline) return now;
+        last = now;
+      }
+    },
     sent: () => lastDump(dumps, 'enc'),
     async stop() {
       await peer.kill();
