@@ -250,6 +250,8 @@ describe.each([
       const bridged = await control.execute({ type: 'Bridge', legIds: [callerLeg, agentLeg], recordingPath });
       expect(bridged.ok).toBe(true);
       await event('LegAnswered', agentLeg);
+      // Our ACK leaves as the 200 is taken (LegAnswered); the page logs it once it has arrived.
+      await until(async () => (await phone.log()).includes('ACK'), 10_000, 'the ACK at the browser');
       expect(await phone.log()).toEqual(expect.arrayContaining(['INVITE', 'answered', 'ACK']));
       await until(async () => (await phone.state()) === 'connected', 10_000, 'the browser to connect');
       expect(await phone.codec()).toBe('audio/PCMU');
