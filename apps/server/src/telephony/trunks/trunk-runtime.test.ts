@@ -77,6 +77,8 @@ describe('the trunk runtime', () => {
     });
     expect(carrier.registers()).toHaveLength(2);
     expect(trunksFrom(runtime.inboundRules(), '192.0.2.80').map((r) => r.trunkId)).toEqual(['carrier']);
+    expect(runtime.isTrunkSource('192.0.2.80')).toBe(true);
+    expect(runtime.isTrunkSource('192.0.2.81')).toBe(false);
     expect(runtime.route(SHOP, '13800138000').ok).toBe(false);
   });
 
@@ -120,6 +122,7 @@ describe('the trunk runtime', () => {
       reachability: { state: 'unknown' },
     });
     expect(runtime.inboundRules()).toEqual([]);
+    expect(runtime.isTrunkSource('192.0.2.80')).toBe(false);
     expect(logs).toContain('SIP trunk unregistered');
   });
 

@@ -1,5 +1,6 @@
 import type { Clock, Random, Rejection, Result, TenantId, TimerHandle, Timers } from '@switchboard/kernel';
 import type { DigestHash } from '@switchboard/sip';
+import { AddressList } from '../protection/address-list';
 import type { TelephonyLogger } from '../telephony';
 import type { CallerIdRequest } from './caller-id-rules';
 import type { KeepaliveStatus } from './options-keepalive';
@@ -48,6 +49,8 @@ export interface TrunkRuntimeOptions {
 export class TrunkRuntime {
   private trunks: readonly Trunk[] = [];
   private rules: readonly InboundRule[] = [];
+  /** Every rule's sources in one list: SIP protection asks it about every packet received. */
+  private sources = new AddressList();
   private readonly sessions = new Map<string, TrunkSession>();
   private readonly addresses: ProviderAddresses;
   private side: SipSide | undefined;
@@ -62,6 +65,11 @@ export class TrunkRuntime {
   /** The inbound rules of every enabled trunk. */
   inboundRules(): readonly InboundRule[] {
     return this.rules;
+  }
+
+  /** True when some enabled trunk admits calls from `address` (its allow-list or its provider). */
+  isTrunkSource(address: string): boolean {
+    return this.sources.has(address);
   }
 
   /** Starts the sessions over `side` (call control's transaction layer and our endpoint) and reloads. */
@@ -152,6 +160,7 @@ export class TrunkRuntime {
       this.o.logger.warn(failure, 'SIP trunk provider host did not resolve');
     this.trunks = trunks;
     this.rules = trunks.map((t) => inboundRule(t, this.providerAddresses(t)));
+    this.sources = new AddressList(this.rules.flatMap((r) => r.sources.entries));
     if (this.side !== undefined && !this.stopped) await this.reconcile(this.side);
   }
 

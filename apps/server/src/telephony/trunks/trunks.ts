@@ -18,7 +18,6 @@ import type { HostLookup } from './provider-addresses';
 import type { RetryPolicy } from './provider-registration';
 import type { TrunkRuntimePort } from './trunk-admin';
 import { registerTrunkMetrics } from './trunk-metrics';
-import { trunksFrom } from './trunk-matching';
 import { TrunkRepository } from './trunk-repository';
 import type { TrunkRoute } from './trunk-route';
 import { TrunkRuntime } from './trunk-runtime';
@@ -99,7 +98,7 @@ export function createTrunks(o: TrunksOptions): Trunks {
       logVerdict(o.logger, verdict, request, sourceAddress);
       return verdict;
     },
-    isTrunkSource: (address) => trunksFrom(runtime.inboundRules(), address).length > 0,
+    isTrunkSource: (address) => runtime.isTrunkSource(address),
     route: (tenantId, number, callerId) => runtime.route(tenantId, number, callerId),
     attach: (side) => runtime.attach(side),
     stop: () => runtime.stop(),
