@@ -41,7 +41,7 @@ import { readEventLog, type LoggedEvent } from '../../apps/server/test/support/e
 import { createExtraAgents, EXTRA_AGENTS, writeSkillsAndPhones } from './extra-agents';
 import { loadFigures } from './load-figures';
 import { ApiSession, baseUrlOf, loadServerSettings, startLoadServer, stopLoadServer } from './load-server';
-import { queueTotals } from './queue-totals';
+import { queueTotals, voicemailContactsWaiting } from './queue-totals';
 import { waitForDrain } from './wait-for-drain';
 
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
@@ -248,9 +248,11 @@ describe('the demo hotline with 200 concurrent callers and 20 agents', () => {
   it('turns exactly the abandons the queue policy names into callbacks, and keeps count of them', () => {
     const callbacks = callbackContacts(outcome.events);
     expect(new Set(callbacks.map((c) => c.originContactId))).toEqual(callbacksOwed(outcome.events));
+    // The wallboard counts voicemail contacts waiting for an agent among its callbacks waiting.
+    const voicemails = voicemailContactsWaiting(outcome.events);
     for (const line of outcome.queues) {
       const pending = callbacks.filter((c) => c.queueId === line.queueId && c.pending).length;
-      expect(line.callbacksWaiting, line.name).toBe(pending);
+      expect(line.callbacksWaiting, line.name).toBe(pending + (voicemails.get(line.queueId) ?? 0));
     }
   });
 

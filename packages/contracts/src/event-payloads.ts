@@ -53,6 +53,11 @@ export interface EventPayloads extends CallActionPayloads {
     readonly attributes: Readonly<Record<string, AttributeValue>>;
     readonly callbackNumber: string | null;
     readonly originContactId: string | null;
+    /**
+     * Skills (code → minimum level 1–10) the agent who takes the contact must have, besides its
+     * queue's routing step; codes sorted. Absent when the contact requires none.
+     */
+    readonly requiredSkills?: Readonly<Record<string, number>>;
   };
   ContactRoutingStepAdvanced: OfContact & { readonly queueId: string; readonly step: number };
   ContactPriorityChanged: OfContact & { readonly priority: number };

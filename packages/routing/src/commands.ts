@@ -49,6 +49,11 @@ export type ContactCommand =
       readonly attributes?: ContactAttributes;
       /** Number to call back; enables voluntary and automatic callbacks. */
       readonly callbackNumber?: string;
+      /**
+       * Skill code → minimum level (1–10) the agent must have, on top of the queue's routing step
+       * (the IVR route node's `skills`). Kept through routing steps, overflow and callbacks.
+       */
+      readonly requiredSkills?: Readonly<Record<string, number>>;
     }
   | { readonly type: 'ChangeContactPriority'; readonly contactId: string; readonly priority: number }
   | { readonly type: 'RequestCallback'; readonly contactId: string; readonly callbackNumber?: string }

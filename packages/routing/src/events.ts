@@ -58,6 +58,11 @@ export type ContactEvent =
         callbackNumber: string | null;
         /** The abandoned contact a callback was made from. */
         originContactId: string | null;
+        /**
+         * Skill code → minimum level every agent offered the contact must have, besides the step's
+         * expression; codes sorted. Absent when the contact requires nothing (as in older logs).
+         */
+        requiredSkills?: Readonly<Record<string, number>>;
       }
     >
   | EventDraft<'ContactRoutingStepAdvanced', At & { contactId: string; queueId: string; step: number }>

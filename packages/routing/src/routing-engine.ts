@@ -13,7 +13,10 @@ import { effectOf } from './engine/effect-of';
 import { applyEvent } from './engine/apply-event';
 import { decideContact, overdue } from './engine/contact-commands';
 import { EngineState } from './engine/engine-state';
+import { placeAmongCompetitors } from './engine/competing-contacts';
+import { allWaiting } from './engine/gated-lines';
 import { decisionRound } from './engine/matcher';
+import { meetsRequirement } from './engine/skill-requirement';
 import type { AgentRecord, ContactRecord } from './engine/engine-records';
 import { decideQueue, type QueueSetup } from './engine/queue-commands';
 import { eventsForTimer } from './engine/timer-handlers';
@@ -55,6 +58,8 @@ export interface ContactSnapshot {
   readonly step: number;
   readonly agentId: string | null;
   readonly callbackNumber: string | null;
+  /** Skill code → minimum level the contact requires of its agent; null when it requires none. */
+  readonly requiredSkills: Readonly<Record<string, number>> | null;
 }
 
 /**
@@ -177,6 +182,7 @@ export class RoutingEngine {
       step,
       agentId,
       callbackNumber,
+      requiredSkills: c.requirement?.skills ?? null,
     };
   }
 
@@ -184,7 +190,7 @@ export class RoutingEngine {
   waitingContacts(queueId: string): ContactSnapshot[] {
     const queue = this.state.queues.get(queueId);
     if (queue === undefined) return [];
-    const all = queue.waiting.flatMap((set) => [...set]);
+    const all = allWaiting(queue);
     all.sort((a, b) => a.k1 - b.k1 || a.k2 - b.k2 || a.k3 - b.k3);
     return all.map((c) => this.contact(c.id) as ContactSnapshot);
   }
@@ -194,14 +200,42 @@ export class RoutingEngine {
     const c = this.state.contacts.get(contactId);
     if (c === undefined || c.indexedAt < 0) return undefined;
     let ahead = 0;
-    for (const set of c.queue.waiting)
-      for (const other of set)
-        if (
-          other.k1 < c.k1 ||
-          (other.k1 === c.k1 && (other.k2 < c.k2 || (other.k2 === c.k2 && other.k3 < c.k3)))
-        )
-          ahead++;
+    for (const other of allWaiting(c.queue))
+      if (
+        other.k1 < c.k1 ||
+        (other.k1 === c.k1 && (other.k2 < c.k2 || (other.k2 === c.k2 && other.k3 < c.k3)))
+      )
+        ahead++;
     return ahead + 1;
+  }
+
+  /**
+   * 1-based place in line counting only the contacts ahead that wait for the same agents: for a
+   * contact with a skill requirement, the unrestricted contacts and those whose requirement includes
+   * or is included in its own (`competeForAgents`), not unrelated lines its agents never serve.
+   * The same as {@link queuePosition} for a contact without requirements. Undefined when not
+   * waiting. O(contacts waiting in the queue).
+   */
+  competingQueuePosition(contactId: string): number | undefined {
+    const c = this.state.contacts.get(contactId);
+    return c === undefined || c.indexedAt < 0 ? undefined : placeAmongCompetitors(c);
+  }
+
+  /**
+   * How many of the contact queue's member agents are taking contacts on its channel (ready,
+   * reserved, busy or in wrap-up) and meet its skill requirement: the agents its expected wait
+   * should be shared among. Undefined when routing does not hold the contact. O(members).
+   */
+  staffedAgentsFor(contactId: string): number | undefined {
+    const c = this.state.contacts.get(contactId);
+    if (c === undefined) return undefined;
+    let staffed = 0;
+    for (const m of c.queue.members) {
+      const status = channelStatus(findChannel(m.agent.state, c.queue.channel));
+      if (status === 'logged-out' || status === 'not-ready') continue;
+      if (c.requirement === null || meetsRequirement(m.agent.view.skills, c.requirement)) staffed++;
+    }
+    return staffed;
   }
 
   private decide(command: RoutingCommand, at: number): Result<readonly RoutingEvent[], Rejection> {
@@ -218,7 +252,7 @@ export class RoutingEngine {
       case 'CompleteWrapUp':
         return this.decideAgent(command, at);
       default:
-        return decideContact(command, this.state, at);
+        return decideContact(command, this.state, at, this.setup.expressionOptions.knownSkills);
     }
   }
 

@@ -1,9 +1,10 @@
 /**
  * A caller entering a queue (the IVR's `RouteToQueue`): the flow's queue name becomes routing's
  * queue id, the screen pop's contact attributes (VIP level, region, customer) join the flow's own,
- * and the contact is enqueued with the flow's priority; the caller hears music on hold and the
- * queue's announcements ({@link QueueAnnouncer}) until an agent answers. A queue that does not
- * exist or refuses the contact ends the call rather than leaving the caller in silence.
+ * and the contact is enqueued with the flow's priority and required skills; the caller hears music
+ * on hold and the queue's announcements ({@link QueueAnnouncer}) until an agent answers. A queue
+ * that does not exist or refuses the contact ends the call rather than leaving the caller in
+ * silence.
  */
 import type { IvrEffect, PromptLanguage } from '@switchboard/ivr';
 import type { QueueAnnouncer } from './queue-announcer';
@@ -50,6 +51,8 @@ export class CallQueue {
         arrivedAt: call.arrivedAt,
         attributes: { ...profile.contact, ...effect.attributes, entryPoint: call.entry.number },
         callbackNumber: profile.number,
+        // The route node's skills: only agents who have them, besides the queue's own, are offered.
+        ...(Object.keys(effect.skills).length > 0 && { requiredSkills: effect.skills }),
       },
       call.callId,
     );

@@ -12,7 +12,10 @@ export interface WaitFigures {
   readonly position: number;
   /** Average handle time (talk + hold + wrap-up) today; null before the first call ended. */
   readonly ahtSeconds: number | null;
-  /** Agents of the queue who are taking calls: ready, reserved, busy or in wrap-up. */
+  /**
+   * Agents of the queue who are taking calls (ready, reserved, busy or in wrap-up) and, for a
+   * contact that requires skills, meet them; 0 when none does, which leaves the wait unannounced.
+   */
   readonly staffedAgents: number;
 }
 

@@ -110,6 +110,20 @@ describe('queue announcements on a virtual clock', () => {
     expect(r.log).toEqual(['0s music on']);
   });
 
+  it('announces the place without a wait when there is no estimate (nobody qualified staffed)', async () => {
+    const r = announcerRig(() => ({ position: 3 }));
+    r.announcer.start(r.call, settings, 'zh');
+    await r.advance(50_000);
+    expect(r.log.filter((l) => l.includes(' say '))).toEqual([
+      '15s say 您的来电对我们很重要，座席正忙，请您耐心等候。 您前面还有2位客户， 请稍候。',
+      '45s say 您前面还有2位客户， 请稍候。',
+    ]);
+    expect(r.stored.map((e) => e.data)).toMatchObject([
+      { contactId: 'c1', position: 3, expectedWaitMinutes: null },
+      { position: 3, expectedWaitMinutes: null },
+    ]);
+  });
+
   it('stops everything at once when the caller leaves, even mid-announcement', async () => {
     const r = announcerRig();
     r.announcer.start(r.call, settings, 'zh');

@@ -1,6 +1,7 @@
 import type { RoutingEvent, RoutingEventOf } from '../events';
 import type { ContactRecord } from './engine-records';
 import type { EngineState } from './engine-state';
+import { skillRequirementOf } from './skill-requirement';
 
 type ContactEvent = Exclude<RoutingEvent, { type: `Agent${string}` | `Queue${string}` }>;
 
@@ -131,6 +132,7 @@ function queueContact(state: EngineState, event: RoutingEventOf<'ContactQueued'>
     k3: seq,
     // The fields the matcher reads on every head it compares come first, in one cache line.
     declinedBy: null,
+    requirement: skillRequirementOf(d.requiredSkills),
     priority: d.priority,
     arrivedAt: d.arrivedAt,
     id: d.contactId,

@@ -4,6 +4,7 @@ import type { RoutingEvent, RoutingEventOf } from '../events';
 import type { AgentRecord } from './engine-records';
 import { emptyIndexes, newChannelRuntime, type EngineState } from './engine-state';
 import { applyContactEvent } from './apply-contact-event';
+import { allWaiting } from './gated-lines';
 import { compileQueue, type QueueSetup } from './queue-commands';
 
 /**
@@ -25,6 +26,7 @@ export function applyEvent(state: EngineState, event: RoutingEvent, setup: Queue
     case 'AgentLoggedOut': {
       const agent = state.agents.get(event.data.agentId);
       if (!agent) return;
+      state.countSkills(agent.view, -1);
       state.detachMemberships(agent);
       state.dirtyAgents.delete(agent);
       state.pendingAgents.delete(agent);
@@ -35,7 +37,9 @@ export function applyEvent(state: EngineState, event: RoutingEvent, setup: Queue
       const agent = state.agents.get(event.data.agentId);
       if (!agent) return;
       agent.state = evolveAgent(agent.state, event);
+      state.countSkills(agent.view, -1);
       agent.view = { skills: new Map(Object.entries(event.data.skills)), attributes: event.data.attributes };
+      state.countSkills(agent.view, 1);
       state.detachMemberships(agent);
       state.attachMemberships(agent, event.data.at);
       for (const runtime of agent.channels.values()) if (runtime.available) state.dirtyAgents.add(agent);
@@ -94,7 +98,7 @@ function configureQueue(
       }
     return;
   }
-  const waiting = existing.waiting.flatMap((set) => [...set]);
+  const waiting = allWaiting(existing);
   Object.assign(existing, {
     config,
     channel: config.channel,
@@ -122,5 +126,6 @@ function logIn(state: EngineState, event: RoutingEventOf<'AgentLoggedIn'>): void
     channels: new Map(d.channels.map((c) => [c.channel, newChannelRuntime(c.channel, d.at)])),
   };
   state.agents.set(agent.id, agent);
+  state.countSkills(agent.view, 1);
   state.attachMemberships(agent, d.at);
 }

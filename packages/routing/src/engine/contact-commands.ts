@@ -1,19 +1,28 @@
 import { findChannel } from '../agent/agent-state';
-import { ok, reject, type Rejection, type Result } from '@switchboard/kernel';
+import { err, ok, reject, type Rejection, type Result } from '@switchboard/kernel';
 import type { ContactCommand } from '../commands';
 import type { RoutingEvent } from '../events';
 import { RoutingCode } from '../routing-codes';
 import type { ContactRecord } from './engine-records';
 import type { EngineState } from './engine-state';
 import { enqueueEvents, overflowEvents, type ContactTicket } from './overflow';
+import { checkRequiredSkills, skillRequirementOf } from './skill-requirement';
 
 type Decision = Result<RoutingEvent[], Rejection>;
 
 const MAX_PRIORITY = 1_000_000;
 
-/** The contact state machine: waiting → offered → connected ⇄ held → ended, with the ways out. */
-export function decideContact(command: ContactCommand, state: EngineState, at: number): Decision {
-  if (command.type === 'EnqueueContact') return enqueue(command, state, at);
+/**
+ * The contact state machine: waiting → offered → connected ⇄ held → ended, with the ways out.
+ * `knownSkills`, when given, is the set required skills must come from.
+ */
+export function decideContact(
+  command: ContactCommand,
+  state: EngineState,
+  at: number,
+  knownSkills?: ReadonlySet<string>,
+): Decision {
+  if (command.type === 'EnqueueContact') return enqueue(command, state, at, knownSkills);
   const contact = state.contacts.get(command.contactId);
   if (contact === undefined)
     return reject(RoutingCode.UnknownContact, `no contact ${command.contactId} in routing`);
@@ -78,6 +87,7 @@ function enqueue(
   command: Extract<ContactCommand, { type: 'EnqueueContact' }>,
   state: EngineState,
   at: number,
+  knownSkills: ReadonlySet<string> | undefined,
 ): Decision {
   const queue = state.queues.get(command.queueId);
   if (queue === undefined) return reject(RoutingCode.UnknownQueue, `no queue ${command.queueId}`);
@@ -92,6 +102,8 @@ function enqueue(
       arrivedAt,
       now: at,
     });
+  const badSkills = checkRequiredSkills(command.requiredSkills, knownSkills);
+  if (badSkills !== undefined) return err(badSkills);
   const ticket: ContactTicket = {
     contactId: command.contactId,
     kind: 'inbound',
@@ -100,6 +112,7 @@ function enqueue(
     attributes: { ...command.attributes },
     callbackNumber: command.callbackNumber ?? null,
     originContactId: null,
+    requirement: skillRequirementOf(command.requiredSkills),
   };
   return ok(enqueueEvents(state, queue, ticket, at));
 }
@@ -131,6 +144,8 @@ function abandon(contact: ContactRecord, state: EngineState, at: number): Decisi
       attributes: contact.attributes,
       callbackNumber: contact.callbackNumber,
       originContactId: contactId,
+      // The callback still needs an agent who can help with what the caller asked for.
+      requirement: contact.requirement,
     };
     if (!state.contacts.has(ticket.contactId) && !state.inWrapUp.has(ticket.contactId))
       events.push(...enqueueEvents(state, queue, ticket, at));
@@ -204,6 +219,7 @@ export function ticketOf(contact: ContactRecord): ContactTicket {
     attributes: contact.attributes,
     callbackNumber: contact.callbackNumber,
     originContactId: null,
+    requirement: contact.requirement,
   };
 }
 

@@ -6,6 +6,7 @@ import type { NormalizedQueueConfig } from '../queue/queue-config';
 import type { RoutingStrategy } from '../queue/routing-strategy';
 import type { Deadline } from '../support/deadline-heap';
 import type { Keyed, OrderedSet } from '../support/ordered-set';
+import type { SkillRequirement } from './skill-requirement';
 
 /** A routing step compiled once, when the queue is configured. */
 export interface CompiledStep {
@@ -27,13 +28,31 @@ export interface QueueRuntime {
   steps: readonly CompiledStep[];
   strategy: RoutingStrategy;
   open: boolean;
+  /** Per step: waiting contacts that require no skills of their own. */
   waiting: OrderedSet<ContactRecord>[];
+  /**
+   * Per step: waiting contacts with skill requirements, one line per distinct requirement (lines
+   * are dropped when they empty). An agent looks only at the lines whose requirement it meets, so a
+   * contact no ready agent qualifies for never costs other agents a scan past it.
+   */
+  gated: GatedLine[][];
+  /** Contacts in `gated`, over all steps: while 0 the matcher's paths are those without requirements. */
+  gatedCount: number;
   ready: OrderedSet<ReadyEntry>[];
   readonly members: Set<Membership>;
   /** Live (not callback) contacts in the queue, waiting or ringing: what `maxLength` limits. */
   liveCount: number;
   /** Round-robin memory: increases with every offer the queue makes. */
   offerSeq: number;
+}
+
+/** Waiting contacts of one routing step that share a skill requirement, in serving order. */
+export interface GatedLine {
+  /** `requirement.codes` and `.levels`, at hand: agents check them for every line they pass. */
+  readonly codes: readonly string[];
+  readonly levels: readonly number[];
+  readonly contacts: OrderedSet<ContactRecord>;
+  readonly requirement: SkillRequirement;
 }
 
 /** An agent's membership of one queue, with what the steps' expressions say about the agent. */
@@ -99,6 +118,8 @@ export interface ContactRecord extends Keyed, ContactView {
   offerCount: number;
   attempts: number;
   declinedBy: Set<string> | null;
+  /** What the agent must have besides the step's expression; null (the usual case) for nothing. */
+  readonly requirement: SkillRequirement | null;
   /** The step index whose waiting set holds the contact, or -1. */
   indexedAt: number;
 }

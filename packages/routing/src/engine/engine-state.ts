@@ -2,7 +2,9 @@ import { evolveAgent } from '../agent/agent-evolve';
 import { isAvailable, findChannel, type ChannelState } from '../agent/agent-state';
 import type { RoutingEvent } from '../events';
 import { OccupancyMeter } from '../agent/occupancy-meter';
-import type { ContactView } from '../expression';
+import type { AgentView, ContactView } from '../expression';
+import { deleteGated, insertGated } from './gated-lines';
+import { MAX_SKILL_LEVEL, type SkillRequirement } from './skill-requirement';
 import type { StrategyAgentView } from '../queue/routing-strategy';
 import { DeadlineHeap } from '../support/deadline-heap';
 import { OrderedSet } from '../support/ordered-set';
@@ -36,6 +38,12 @@ export class EngineState {
   readonly dirtyContacts = new Set<ContactRecord>();
   /** Available agents whose ready entries are not inserted yet (see {@link flushPending}). */
   readonly pendingAgents = new Set<AgentRecord>();
+  /**
+   * Per skill, logged-in agents by level (index 1–10): lets a contact whose requirement nobody
+   * logged in can meet skip the walk over ready agents. Changes only at login, logout and profile
+   * changes, never on the decision path.
+   */
+  private readonly skillHolders = new Map<string, Int32Array>();
   private seq = 0;
 
   constructor(readonly utcOffsetMs: number) {}
@@ -59,15 +67,43 @@ export class EngineState {
     const step = Math.min(contact.step, contact.queue.steps.length - 1);
     contact.step = step;
     contact.k1 = -contact.priority;
-    contact.queue.waiting[step]?.insert(contact);
+    if (contact.requirement === null) contact.queue.waiting[step]?.insert(contact);
+    else insertGated(contact.queue, step, contact);
     contact.indexedAt = step;
     this.dirtyContacts.add(contact);
   }
 
   unindexContact(contact: ContactRecord): void {
     if (contact.indexedAt < 0) return;
-    contact.queue.waiting[contact.indexedAt]?.delete(contact);
+    if (contact.requirement === null) contact.queue.waiting[contact.indexedAt]?.delete(contact);
+    else deleteGated(contact.queue, contact.indexedAt, contact);
     contact.indexedAt = -1;
+  }
+
+  /** Counts (`delta` 1) or uncounts (-1) a logged-in agent's skills for {@link anyoneMeets}. */
+  countSkills(view: AgentView, delta: 1 | -1): void {
+    for (const [code, level] of view.skills) {
+      let byLevel = this.skillHolders.get(code);
+      if (byLevel === undefined) this.skillHolders.set(code, (byLevel = new Int32Array(MAX_SKILL_LEVEL + 1)));
+      const i = Math.max(0, Math.min(MAX_SKILL_LEVEL, Math.floor(level)));
+      byLevel[i] = (byLevel[i] ?? 0) + delta;
+    }
+  }
+
+  /**
+   * Whether every part of the requirement is met by some logged-in agent: necessary (one agent must
+   * meet all parts), not sufficient, and cheap — a few array reads, whatever the number of agents.
+   */
+  anyoneMeets(r: SkillRequirement): boolean {
+    for (let i = 0; i < r.codes.length; i++) {
+      const byLevel = this.skillHolders.get(r.codes[i] as string);
+      if (byLevel === undefined) return false;
+      let holders = 0;
+      for (let level = r.levels[i] as number; level <= MAX_SKILL_LEVEL; level++)
+        holders += byLevel[level] ?? 0;
+      if (holders <= 0) return false;
+    }
+    return true;
   }
 
   /** Evolves an agent and re-indexes the channel the event touched (all channels when unknown). */
@@ -210,9 +246,13 @@ function isHandling(channel: ChannelState | undefined): boolean {
 }
 
 /** Empty per-step indexes for a queue's steps. */
-export function emptyIndexes(steps: readonly CompiledStep[]): Pick<QueueRuntime, 'waiting' | 'ready'> {
+export function emptyIndexes(
+  steps: readonly CompiledStep[],
+): Pick<QueueRuntime, 'waiting' | 'gated' | 'gatedCount' | 'ready'> {
   return {
     waiting: steps.map(() => new OrderedSet<ContactRecord>()),
+    gated: steps.map(() => []),
+    gatedCount: 0,
     ready: steps.map(() => new OrderedSet<ReadyEntry>()),
   };
 }

@@ -1,25 +1,31 @@
+import type { OrderedSet } from '../support/ordered-set';
 import type { AgentRecord, CompiledStep, ContactRecord, Membership, ReadyEntry } from './engine-records';
 import type { EngineState } from './engine-state';
+import { meetsRequirement } from './skill-requirement';
 
 /** What the matcher calls for each contact-agent pair it chooses. */
 export type OfferFn = (contact: ContactRecord, agent: AgentRecord, at: number) => void;
 
 /**
  * Finds the best ready agent for a waiting contact in its current step: the first agent in the
- * step's strategy order that matches (the head, unless the step reads contact attributes or the
- * agent declined this contact before).
+ * step's strategy order that matches (the head, unless the step reads contact attributes, the
+ * contact requires skills of its own, or the agent declined this contact before). A requirement
+ * nobody logged in can meet is known from skill counts without walking the ready agents.
  */
-export function agentFor(contact: ContactRecord): AgentRecord | undefined {
+export function agentFor(state: EngineState, contact: ContactRecord): AgentRecord | undefined {
   const step = contact.queue.steps[contact.step];
   const ready = contact.queue.ready[contact.step];
   if (step === undefined || ready === undefined || ready.size === 0) return undefined;
-  if (!step.expression.readsContact && contact.declinedBy === null) return ready.first()?.membership.agent;
+  if (!step.expression.readsContact && contact.declinedBy === null && contact.requirement === null)
+    return ready.first()?.membership.agent;
+  if (contact.requirement !== null && !state.anyoneMeets(contact.requirement)) return undefined;
   return ready.find(agentMatches, contact)?.membership.agent;
 }
 
 function agentMatches(entry: ReadyEntry, contact: ContactRecord): boolean {
   const agent = entry.membership.agent;
   if (declinedBy(contact, agent)) return false;
+  if (contact.requirement !== null && !meetsRequirement(agent.view.skills, contact.requirement)) return false;
   const e = (contact.queue.steps[contact.step] as CompiledStep).expression;
   return !e.readsContact || e.evaluate(agent.view, contact);
 }
@@ -27,7 +33,8 @@ function agentMatches(entry: ReadyEntry, contact: ContactRecord): boolean {
 /**
  * Finds the best waiting contact for an agent available on `channel`: over the agent's queues and
  * the steps it is eligible for, the contact with the highest priority (plus queue weight), then the
- * earliest original arrival. Cost: O(queues × steps) for contact-independent steps.
+ * earliest original arrival. Cost: O(queues × steps) for contact-independent steps, plus, in queues
+ * where contacts with skill requirements wait, one requirement check per gated line of the step.
  */
 export function contactFor(agent: AgentRecord, channel: string): ContactRecord | undefined {
   let best: ContactRecord | undefined;
@@ -35,20 +42,34 @@ export function contactFor(agent: AgentRecord, channel: string): ContactRecord |
   for (const m of agent.memberships) {
     if (m.queue.channel !== channel) continue;
     const weight = m.queue.weight;
+    const gated = m.queue.gatedCount > 0;
     for (let step = 0; step < m.eligible.length; step++) {
       if (!m.eligible[step]) continue;
-      const candidate = headFor(m, step);
+      const candidate = headFor(m, m.queue.waiting[step], step);
       if (candidate !== undefined && (best === undefined || better(candidate, weight, best, bestWeight))) {
         best = candidate;
         bestWeight = weight;
+      }
+      if (!gated) continue;
+      for (const line of m.queue.gated[step] ?? []) {
+        if (!meetsRequirement(agent.view.skills, line)) continue;
+        const head = headFor(m, line.contacts, step);
+        if (head !== undefined && (best === undefined || better(head, weight, best, bestWeight))) {
+          best = head;
+          bestWeight = weight;
+        }
       }
     }
   }
   return best;
 }
 
-function headFor(m: Membership, step: number): ContactRecord | undefined {
-  const waiting = m.queue.waiting[step];
+/** The first contact of one waiting set (of step `step`) that `m`'s agent may take. */
+function headFor(
+  m: Membership,
+  waiting: OrderedSet<ContactRecord> | undefined,
+  step: number,
+): ContactRecord | undefined {
   if (waiting === undefined || waiting.size === 0) return undefined;
   const head = waiting.first() as ContactRecord;
   if (!(m.queue.steps[step] as CompiledStep).expression.readsContact && !declinedBy(head, m.agent))
@@ -95,7 +116,7 @@ export function decisionRound(state: EngineState, at: number, offer: OfferFn): v
     if (contacts.length > 1) contacts.sort((a, b) => (better(a, a.queue.weight, b, b.queue.weight) ? -1 : 1));
     for (const contact of contacts) {
       if (contact.indexedAt < 0) continue;
-      const agent = agentFor(contact);
+      const agent = agentFor(state, contact);
       if (agent !== undefined) offer(contact, agent, at);
     }
   }

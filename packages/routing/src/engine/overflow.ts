@@ -2,6 +2,7 @@ import type { ContactKind, OverflowReason, RoutingEvent, RoutingEventOf } from '
 import type { ContactAttributes, OverflowAction } from '../queue/queue-config';
 import type { QueueRuntime } from './engine-records';
 import type { EngineState } from './engine-state';
+import type { SkillRequirement } from './skill-requirement';
 
 /** What routing needs to know to put a contact into a queue. */
 export interface ContactTicket {
@@ -12,6 +13,8 @@ export interface ContactTicket {
   readonly attributes: ContactAttributes;
   readonly callbackNumber: string | null;
   readonly originContactId: string | null;
+  /** Travels with the contact through overflow queues and into callbacks. */
+  readonly requirement: SkillRequirement | null;
 }
 
 /** Overflow chains longer than this end in a hang-up: a loop of closed queues must not spin. */
@@ -77,8 +80,9 @@ function queuedData(
   queue: QueueRuntime,
   at: number,
 ): RoutingEventOf<'ContactQueued'>['data'] {
-  // Same key order as the ticket followed by queue and time, so serialized events read as before.
-  return {
+  // Same key order as the ticket followed by queue and time, so serialized events read as before;
+  // `requiredSkills` only when there are some, so events of contacts without them are unchanged.
+  const data: RoutingEventOf<'ContactQueued'>['data'] = {
     contactId: t.contactId,
     kind,
     priority: t.priority,
@@ -89,4 +93,5 @@ function queuedData(
     queueId: queue.id,
     at,
   };
+  return t.requirement === null ? data : { ...data, requiredSkills: t.requirement.skills };
 }

@@ -83,7 +83,7 @@ function validateQueue(c: NormalizedQueueConfig, state: EngineState): string | u
   if (
     existing !== undefined &&
     existing.config.channel !== c.channel &&
-    existing.waiting.some((w) => w.size > 0)
+    (existing.waiting.some((w) => w.size > 0) || existing.gatedCount > 0)
   )
     return 'the channel cannot change while contacts wait';
   if (c.steps.length === 0) return 'at least one routing step is needed';

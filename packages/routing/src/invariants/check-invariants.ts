@@ -1,6 +1,8 @@
 import { isAvailable } from '../agent/agent-state';
-import type { AgentRecord, ContactRecord } from '../engine/engine-records';
+import type { AgentRecord, ContactRecord, QueueRuntime } from '../engine/engine-records';
 import { NO_CONTACT, type EngineState } from '../engine/engine-state';
+import { waitingInStep } from '../engine/gated-lines';
+import { meetsRequirement } from '../engine/skill-requirement';
 
 /** A broken rule of the engine's state, with what is needed to repair it. */
 export type InvariantViolation =
@@ -62,12 +64,14 @@ function checkOffers(state: EngineState, out: InvariantViolation[]): void {
 function checkIndexes(state: EngineState, out: InvariantViolation[]): void {
   const seen = new Map<ContactRecord, number>();
   for (const queue of state.queues.values()) {
-    for (const [step, set] of queue.waiting.entries())
-      for (const c of set) {
+    for (let step = 0; step < queue.waiting.length; step++) {
+      for (const c of waitingInStep(queue, step)) {
         seen.set(c, (seen.get(c) ?? 0) + 1);
         if (c.status !== 'waiting' || c.queue !== queue || c.step !== step || state.contacts.get(c.id) !== c)
           out.push({ kind: 'stale-index-entry', queueId: queue.id, id: c.id });
       }
+    }
+    checkGatedLines(queue, out);
     for (const set of queue.ready)
       for (const entry of set) {
         const agent = entry.membership.agent;
@@ -83,13 +87,38 @@ function checkIndexes(state: EngineState, out: InvariantViolation[]): void {
   }
 }
 
-/** The slow, obviously correct definition of eligibility: evaluate the contact's current step. */
+/**
+ * A contact waits in the line of its own requirement (none: the step's open set), no gated line
+ * stays behind empty, and the queue's count of gated contacts is right (the matcher trusts it).
+ */
+function checkGatedLines(queue: QueueRuntime, out: InvariantViolation[]): void {
+  let gated = 0;
+  for (let step = 0; step < queue.waiting.length; step++) {
+    const misplaced = queue.waiting[step]?.find((c) => c.requirement !== null);
+    if (misplaced !== undefined) out.push({ kind: 'stale-index-entry', queueId: queue.id, id: misplaced.id });
+    for (const line of queue.gated[step] ?? []) {
+      const key = line.requirement.key;
+      const stray = line.contacts.find((c) => c.requirement?.key !== key);
+      if (line.contacts.size === 0 || stray !== undefined)
+        out.push({ kind: 'stale-index-entry', queueId: queue.id, id: stray?.id ?? key });
+      gated += line.contacts.size;
+    }
+  }
+  if (gated !== queue.gatedCount)
+    out.push({ kind: 'stale-index-entry', queueId: queue.id, id: `gated count ${queue.gatedCount}` });
+}
+
+/**
+ * The slow, obviously correct definition of eligibility: the contact's own skill requirement and
+ * its current step's expression.
+ */
 export function isEligible(agent: AgentRecord, contact: ContactRecord): boolean {
   const step = contact.queue.steps[contact.step];
   if (step === undefined || contact.declinedBy?.has(agent.id)) return false;
   if (!agent.state.profile.queues.includes(contact.queue.id)) return false;
   const channel = agent.state.channels.find((c) => c.channel === contact.queue.config.channel);
   if (!isAvailable(channel)) return false;
+  if (contact.requirement !== null && !meetsRequirement(agent.view.skills, contact.requirement)) return false;
   const e = step.expression;
   return e.evaluate(agent.view, e.readsContact ? contact : NO_CONTACT);
 }

@@ -100,17 +100,28 @@ const step: fc.Arbitrary<Step> = fc.oneof(
         fc.record({
           type: fc.constant('ChangeAgentProfile' as const),
           agentId,
-          skills: fc.record({ sales: fc.integer({ min: 1, max: 10 }) }),
+          skills: fc.record(
+            { sales: fc.integer({ min: 1, max: 10 }), vip: fc.integer({ min: 1, max: 10 }) },
+            { requiredKeys: ['sales'] },
+          ),
           queues: fc.subarray(QUEUES),
         }),
-        fc.record({
-          type: fc.constant('EnqueueContact' as const),
-          contactId,
-          queueId: pick(QUEUES),
-          priority: fc.integer({ min: 0, max: 3 }),
-          attributes: fc.record({ language: pick(['zh', 'en']) }),
-          callbackNumber: pick(['1380000', '1390000']),
-        }),
+        fc.record(
+          {
+            type: fc.constant('EnqueueContact' as const),
+            contactId,
+            queueId: pick(QUEUES),
+            priority: fc.integer({ min: 0, max: 3 }),
+            attributes: fc.record({ language: pick(['zh', 'en']) }),
+            callbackNumber: pick(['1380000', '1390000']),
+            // Mostly valid levels; 0 and 11 check that a rejected requirement changes nothing.
+            requiredSkills: fc.record(
+              { sales: fc.integer({ min: 0, max: 11 }), vip: fc.integer({ min: 1, max: 10 }) },
+              { requiredKeys: [] },
+            ),
+          },
+          { requiredKeys: ['type', 'contactId', 'queueId', 'priority', 'attributes', 'callbackNumber'] },
+        ),
         fc.record({
           type: fc.constantFrom(
             'AbandonContact' as const,
@@ -184,6 +195,8 @@ function fingerprint(engine: RoutingEngine, withTimers: boolean): unknown {
     open: q.open,
     live: q.liveCount,
     waiting: q.waiting.map((w) => [...w].map((c) => c.id)),
+    gated: q.gated.map((lines) => lines.map((l) => [l.requirement.key, [...l.contacts].map((c) => c.id)])),
+    gatedCount: q.gatedCount,
     ready: q.ready.map((r) => [...r].map((e) => e.membership.agent.id)),
   }));
   return { agents, contacts, queues, ...(withTimers && { timers: st.timers.size }) };
