@@ -7,6 +7,7 @@ export * from './rtp/sequence';
 export * from './rtp/rtp-source';
 export * from './rtp/receive-statistics';
 export * from './rtp/rtp-leg-receiver';
+export * from './rtp/rtp-clock-rate';
 
 // RTCP (RFC 3550 §6)
 export * from './rtcp/rtcp-packet';
@@ -15,6 +16,11 @@ export * from './rtcp/rtcp-compound';
 // G.711 and framing
 export * from './codec/g711';
 export * from './codec/framing';
+export * from './codec/pcm-frame-assembler';
+
+// Opus packets and the receive timeline of a transcoded Opus stream (RFC 6716, RFC 7587)
+export * from './codec/opus-packet';
+export * from './codec/opus-receive-timeline';
 
 // DTMF: RFC 4733 events and in-band detection
 export * from './dtmf/telephone-event';

@@ -309,7 +309,7 @@ describe.each([
     }
   }, 90_000);
 
-  it('hangs up a browser whose answer has no PCMU instead of leaving a call without audio', async () => {
+  it('hangs up a browser whose answer has neither PCMU nor Opus instead of leaving a call without audio', async () => {
     const phone = await RawSipPeer.websocket(`ws://127.0.0.1:${stack.httpPort}/sip`);
     try {
       expect((await phone.register('1003', DEMO_SIP_PASSWORD)).status).toBe(200);
@@ -328,15 +328,15 @@ describe.each([
       const legId = originated.value.legId;
       const invite = await phone.request('INVITE');
       const offer = Buffer.from(invite.body).toString();
-      // werift's offer: ICE, DTLS-SRTP and PCMU only (RFC 8829 §5.2, RFC 5764).
-      expect(offer).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0 101/);
+      // werift's offer: ICE, DTLS-SRTP, PCMU first, then Opus and events at 8 and 48 kHz (RFC 8829 §5.2, RFC 5764).
+      expect(offer).toMatch(/m=audio \d+ UDP\/TLS\/RTP\/SAVPF 0 111 101 110\r\n/);
       expect(offer).toMatch(/a=fingerprint:sha-256 /);
       expect(offer).toMatch(/a=setup:actpass/);
       expect(offer).toMatch(/a=candidate:.* 127\.0\.0\.1 /);
-      const opusOnly = ['v=0', 'o=- 2 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0']
-        .concat(['m=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=sendrecv', ''])
+      const g722Only = ['v=0', 'o=- 2 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0']
+        .concat(['m=audio 9 UDP/TLS/RTP/SAVPF 9', 'a=rtpmap:9 G722/8000', 'a=sendrecv', ''])
         .join('\r\n');
-      phone.answer(invite, 200, 'OK', { toTag: 'opus-only', user: '1003', sdp: opusOnly });
+      phone.answer(invite, 200, 'OK', { toTag: 'g722-only', user: '1003', sdp: g722Only });
       await phone.request('ACK');
       const bye = await phone.request('BYE');
       phone.answer(bye, 200, 'OK');

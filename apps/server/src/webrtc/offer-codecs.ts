@@ -5,23 +5,46 @@ import { WebRtcCode, webRtcRejection } from './webrtc-rejection';
 
 /** What the answer will carry for the browser's audio stream. */
 export interface AudioCodecChoice {
-  /** Always PCMU for now: the SIP side speaks it, so the bridge relays bytes untouched. */
-  readonly encoding: 'pcmu';
-  /** The offerer's number for PCMU; the answer must reuse it (RFC 3264 §6.1). */
+  /**
+   * The browser's audio codec: PCMU, relayed byte for byte, or Opus, transcoded to PCMU at the
+   * transport (`opus-transcoder.ts`) when the browser offers or answers nothing else.
+   */
+  readonly encoding: 'pcmu' | 'opus';
+  /**
+   * PCMU's payload type as the leg, and so the bridge, sees it: the offerer's number (the answer
+   * must reuse it, RFC 3264 §6.1), or {@link PCMU_PAYLOAD_TYPE} behind a transcoder.
+   */
   readonly payloadType: number;
-  /** The offerer's number for `telephone-event/8000` (RFC 4733 §7.1.1), when offered. */
+  /**
+   * `telephone-event/8000` as the leg sees it (RFC 4733 §7.1.1): the offerer's number, or
+   * {@link TRANSCODED_EVENT_PAYLOAD_TYPE} behind a transcoder when the offer has events at 48 kHz.
+   */
   readonly telephoneEventPayloadType?: number;
+  /** With `encoding: 'opus'`: the browser's own numbers for `opus/48000/2` and `telephone-event/48000`. */
+  readonly opus?: OpusPayloadTypes;
   /** The `a=mid` of the audio section (RFC 8843 BUNDLE tag), for logs. */
   readonly mid?: string;
 }
 
+/** The browser's payload types for Opus (RFC 7587 §7) and the events at Opus's clock rate. */
+export interface OpusPayloadTypes {
+  readonly payloadType: number;
+  /**
+   * `telephone-event/48000`: a browser sends events at its audio codec's clock rate (events and
+   * audio share one RTP timestamp line), so while it sends Opus only this one is used.
+   */
+  readonly telephoneEventPayloadType?: number;
+}
+
+/** Events towards the leg behind a transcoder: the number our own offers give `telephone-event/8000`. */
+export const TRANSCODED_EVENT_PAYLOAD_TYPE = 101;
+
 /**
- * Reads the first live audio section of a browser's offer and picks the answer's codec:
- * PCMU whenever offered, whatever its rank, because it is what every trunk and desk phone
+ * Reads the first live audio section of a browser's offer (or answer) and picks the codec:
+ * PCMU whenever present, whatever its rank, because it is what every trunk and desk phone
  * answers and so the bridge relays it with no transcoding (RFC 3264 §6.1 lets the answerer
- * pick any offered format). An offer without PCMU is refused with
- * {@link WebRtcCode.NoCommonCodec}: Opus would need a transcoder, which this server has not
- * got yet; the refusal names the offered codecs.
+ * pick any offered format); else Opus, which costs a transcoder at the transport. A section with
+ * neither is refused with {@link WebRtcCode.NoCommonCodec}, naming the codecs it had.
  */
 export function chooseAudioCodec(offerSdp: string): Result<AudioCodecChoice, Rejection> {
   const parsed = parseSdp(offerSdp);
@@ -32,21 +55,38 @@ export function chooseAudioCodec(offerSdp: string): Result<AudioCodecChoice, Rej
   if (mediaDirection(parsed.value, audio) === 'inactive')
     return err(webRtcRejection(WebRtcCode.NoAudio, 'offer has audio inactive'));
   const maps = rtpMaps(audio);
-  const pcmu = maps.find((r) => isEncoding(r, 'PCMU', 8000)) ?? staticPcmu(audio);
-  if (pcmu === undefined)
-    return err(
-      webRtcRejection(WebRtcCode.NoCommonCodec, 'offer has no PCMU', {
-        offered: maps.map((r) => `${r.encoding}/${r.clockRate}`),
-      }),
-    );
-  const events = maps.find((r) => isEncoding(r, 'telephone-event', 8000));
   const mid = audio.attributes.find((a) => a.name === 'mid')?.value;
-  return ok({
-    encoding: 'pcmu',
-    payloadType: pcmu.payloadType,
-    ...(events ? { telephoneEventPayloadType: events.payloadType } : {}),
-    ...(mid ? { mid } : {}),
-  });
+  const tagged = mid ? { mid } : {};
+  const pcmu = maps.find((r) => isEncoding(r, 'PCMU', 8000)) ?? staticPcmu(audio);
+  if (pcmu !== undefined) {
+    const events = maps.find((r) => isEncoding(r, 'telephone-event', 8000));
+    return ok({
+      encoding: 'pcmu',
+      payloadType: pcmu.payloadType,
+      ...(events ? { telephoneEventPayloadType: events.payloadType } : {}),
+      ...tagged,
+    });
+  }
+  // RFC 7587 §7: Opus is always `opus/48000/2` in SDP, whatever the audio's rate and channels.
+  const opus = maps.find((r) => isEncoding(r, 'opus', 48000));
+  if (opus !== undefined) {
+    const events = maps.find((r) => isEncoding(r, 'telephone-event', 48000));
+    return ok({
+      encoding: 'opus',
+      payloadType: PCMU_PAYLOAD_TYPE,
+      ...(events ? { telephoneEventPayloadType: TRANSCODED_EVENT_PAYLOAD_TYPE } : {}),
+      opus: {
+        payloadType: opus.payloadType,
+        ...(events ? { telephoneEventPayloadType: events.payloadType } : {}),
+      },
+      ...tagged,
+    });
+  }
+  return err(
+    webRtcRejection(WebRtcCode.NoCommonCodec, 'offer has neither PCMU nor Opus', {
+      offered: maps.map((r) => `${r.encoding}/${r.clockRate}`),
+    }),
+  );
 }
 
 function isEncoding(r: RtpMap, name: string, clockRate: number): boolean {

@@ -1,14 +1,17 @@
 import type { Timers } from '@switchboard/kernel';
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
+import type { RtpPacketFields } from '@switchboard/media';
 import {
   RTCPeerConnection,
-  RTCRtpCodecParameters,
+  RtpHeader,
   RtpPacket,
   type MediaStreamTrack,
   type PeerConfig,
   type RTCRtpTransceiver,
 } from 'werift';
 import type { AudioCodecChoice } from './offer-codecs';
+import { OpusTranscoder, type OpusTranscoderFormats } from './opus-transcoder';
+import { answerCodecParameters, isCodec, offerCodecParameters, withOpusFmtp } from './peer-codecs';
 import { WebRtcCode, webRtcRejection } from './webrtc-rejection';
 
 /** Where the transport stands, folded from werift's ICE and DTLS states. */
@@ -36,7 +39,10 @@ export interface PeerTransportOptions {
   readonly ice?: PeerIceOptions;
   /** Bound on gathering our candidates before the answer goes out; default 5 s. */
   readonly gatheringTimeoutMs?: number;
-  /** Receives every RTP packet of the browser's audio stream, already SRTP-decrypted. */
+  /**
+   * Receives every RTP packet of the browser's audio stream, already SRTP-decrypted, as PCMU and
+   * `telephone-event/8000` at the leg's payload types (transcoded when the browser sends Opus).
+   */
   readonly onRtp: (packet: RtpPacket) => void;
   readonly onState: (state: PeerTransportState, failure?: PeerFailure) => void;
 }
@@ -49,9 +55,15 @@ export interface PeerTransportOptions {
  *
  * A transport is never renegotiated: a browser that reloads builds a new RTCPeerConnection with
  * new ICE credentials and fingerprint, so the leg builds a new transport too and swaps it in.
+ *
+ * Towards the leg the transport always speaks PCMU, at the leg's payload types. When the browser
+ * insists on Opus (it offered nothing else, or put Opus first in its answer to our offer) an
+ * {@link OpusTranscoder} sits between werift and the leg, so this is the one module that knows which codec is on the wire: the leg, the
+ * gateway, the bridge, recorders and DTMF detection see the same PCMU stream either way.
  */
 export class PeerTransport {
   private state: PeerTransportState = 'connecting';
+  private transcoder: OpusTranscoder | undefined;
 
   private constructor(
     private readonly pc: RTCPeerConnection,
@@ -59,7 +71,10 @@ export class PeerTransport {
     private readonly options: PeerTransportOptions,
     /** Our SDP (answer or offer), candidates included. */
     readonly localSdp: string,
-  ) {}
+    receiving: AudioRoute,
+  ) {
+    receiving.receive = (packet) => this.receive(packet);
+  }
 
   /** Answers `offerSdp`; the transport starts connecting as soon as this resolves. */
   static async answer(
@@ -80,25 +95,44 @@ export class PeerTransport {
 
   /**
    * Makes our own offer (RFC 8829 §5.2), for a call we place to a browser: one sendrecv audio
-   * section with PCMU and telephone-event at the payload types of `options.codec`, ICE
-   * credentials, our DTLS fingerprint with `a=setup:actpass` (RFC 8842 §5.2) and every
-   * candidate. The transport connects once {@link acceptAnswer} has the browser's answer.
+   * section with PCMU at the payload type of `options.codec`, then Opus, then telephone-event at
+   * 8 and 48 kHz (`offerCodecParameters`), ICE credentials, our DTLS fingerprint with
+   * `a=setup:actpass` (RFC 8842 §5.2) and every candidate. The transport connects once
+   * {@link acceptAnswer} has the browser's answer.
    */
   static async offer(options: PeerTransportOptions): Promise<Result<PeerTransport, Rejection>> {
-    return PeerTransport.negotiate(options, async (pc) => {
-      const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
-      await pc.setLocalDescription(await pc.createOffer());
-      return transceiver;
-    });
+    return PeerTransport.negotiate(
+      options,
+      async (pc) => {
+        const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+        await pc.setLocalDescription(await pc.createOffer());
+        return transceiver;
+      },
+      offerCodecParameters(options.codec),
+    );
   }
 
   /**
    * Applies the browser's answer to our {@link offer}: ICE checks and the DTLS handshake start.
-   * A refused answer (no fingerprint, no ICE credentials) closes the transport.
+   * An answer that puts Opus first gets a transcoder; one with PCMU first (Chromium keeps our
+   * order) is relayed as it is. A refused answer (no fingerprint, no ICE credentials) closes
+   * the transport.
    */
   async acceptAnswer(answerSdp: string): Promise<Result<void, Rejection>> {
     try {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+      // werift sends with the first codec of the answer: Opus means the browser wants Opus.
+      const sent = this.transceiver.sender.codec;
+      if (sent !== undefined && isCodec(sent, 'audio/opus', 48000)) {
+        const events = this.transceiver.codecs.find((c) => isCodec(c, 'audio/telephone-event', 48000));
+        this.keepReceivingPcmu();
+        this.transcode({
+          opus: sent.payloadType,
+          ...(events === undefined ? {} : { opusEvents: events.payloadType }),
+          pcmu: this.options.codec.payloadType,
+          ...eventsTowardsLeg(this.options.codec),
+        });
+      }
       this.watch();
       return ok(undefined);
     } catch (cause) {
@@ -120,16 +154,19 @@ export class PeerTransport {
   private static async negotiate(
     options: PeerTransportOptions,
     describe: (pc: RTCPeerConnection) => Promise<RTCRtpTransceiver>,
+    codecs = answerCodecParameters(options.codec),
   ): Promise<Result<PeerTransport, Rejection>> {
     const pc = new RTCPeerConnection({
       iceServers: [],
-      codecs: { audio: codecParameters(options.codec) },
+      codecs: { audio: codecs },
       headerExtensions: { audio: [] },
       iceUseIpv6: options.ice?.ipv6 ?? false,
       ...iceConfig(options.ice),
     });
+    // Packets go to the leg until the transport exists, then through it (and its transcoder).
+    const receiving: AudioRoute = { receive: options.onRtp };
     const subscription = pc.onTrack.subscribe((track: MediaStreamTrack) => {
-      track.onReceiveRtp.subscribe((packet) => options.onRtp(packet));
+      track.onReceiveRtp.subscribe((packet) => receiving.receive(packet));
     });
     try {
       const transceiver = await describe(pc);
@@ -138,14 +175,27 @@ export class PeerTransport {
         await pc.close();
         return err(webRtcRejection(WebRtcCode.GatheringTimedOut, 'ICE gathering did not complete'));
       }
-      const sdp = pc.localDescription?.sdp ?? '';
+      const opus = options.codec.encoding === 'opus' ? options.codec.opus : undefined;
+      let sdp = pc.localDescription?.sdp ?? '';
+      // werift answers with the offer's own fmtp lines; ours say what our decoder wants.
+      if (opus !== undefined && pc.remoteDescription) sdp = withOpusFmtp(sdp, opus.payloadType);
       const bound = options.ice?.bindAddress;
       const transport = new PeerTransport(
         pc,
         transceiver,
         options,
         bound ? keepCandidatesOn(sdp, bound) : sdp,
+        receiving,
       );
+      if (opus !== undefined && pc.remoteDescription)
+        transport.transcode({
+          opus: opus.payloadType,
+          ...(opus.telephoneEventPayloadType === undefined
+            ? {}
+            : { opusEvents: opus.telephoneEventPayloadType }),
+          pcmu: options.codec.payloadType,
+          ...eventsTowardsLeg(options.codec),
+        });
       // An answering transport connects at once; an offering one once the answer is applied.
       if (pc.remoteDescription) transport.watch();
       return ok(transport);
@@ -163,32 +213,89 @@ export class PeerTransport {
   }
 
   /**
-   * Sends one audio RTP packet (serialized, any SSRC): werift stamps our SSRC and the negotiated
-   * payload type and protects it with SRTP. Dropped silently until DTLS is up (RFC 5764 §4.1:
-   * no keys yet), which is what a leg wants for a few frames at call start.
+   * Sends one PCMU RTP packet of the leg (serialized, any SSRC), encoded to Opus first when the
+   * browser insists on it: werift stamps our SSRC and the negotiated payload type and protects it
+   * with SRTP. Dropped silently until DTLS is up (RFC 5764 §4.1: no keys yet), which is what a
+   * leg wants for a few frames at call start.
    */
   sendAudio(packet: Buffer): void {
     if (this.state !== 'connected') return;
-    this.transceiver.sender.sendRtp(packet).catch(() => undefined);
+    if (this.transcoder !== undefined) this.transcoder.audioFromLeg(packet);
+    else this.transceiver.sender.sendRtp(packet).catch(() => undefined);
   }
 
   /**
-   * Sends an RFC 4733 event packet. werift's sender rewrites every payload type to the audio
-   * codec's, so events go to the DTLS transport directly under the sender's SSRC.
+   * Sends an RFC 4733 event packet of the leg (moved to 48 kHz when the browser gets Opus).
+   * werift's sender rewrites every payload type to the audio codec's, so events go to the DTLS
+   * transport directly under the sender's SSRC.
    */
   sendEvent(packet: Buffer): void {
     if (this.state !== 'connected') return;
-    const sender = this.transceiver.sender;
-    const rtp = RtpPacket.deSerialize(packet);
-    rtp.header.ssrc = sender.ssrc;
-    sender.dtlsTransport.sendRtp(rtp.payload, rtp.header).catch(() => undefined);
+    if (this.transcoder !== undefined) this.transcoder.eventFromLeg(packet);
+    else this.sendEventPacket(RtpPacket.deSerialize(packet));
   }
 
   /** Closes the peer connection (DTLS close_notify, RFC 5246 §7.2.1). Idempotent. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.transcoder?.close();
     await this.pc.close().catch(() => undefined);
+  }
+
+  /**
+   * Goes on accepting the PCMU and `telephone-event/8000` we offered although the answer left
+   * them out. RFC 3264 §7 lets an offerer stop listening for them, not must; and Chromium, whose
+   * munged answer (or `setCodecPreferences`) only says what it wants to receive, still sends
+   * with the first codec of our offer it supports: PCMU, which then crosses untranscoded.
+   */
+  private keepReceivingPcmu(): void {
+    const answered = this.transceiver.codecs;
+    const missing = offerCodecParameters(this.options.codec).filter(
+      (c) =>
+        (isCodec(c, 'audio/pcmu', 8000) || isCodec(c, 'audio/telephone-event', 8000)) &&
+        !answered.some((a) => a.payloadType === c.payloadType),
+    );
+    if (missing.length > 0)
+      this.transceiver.receiver.prepareReceive({ codecs: missing, encodings: [], headerExtensions: [] });
+  }
+
+  /** Puts a transcoder between werift and the leg: the browser speaks Opus, the leg PCMU. */
+  private transcode(formats: OpusTranscoderFormats): void {
+    this.transcoder = new OpusTranscoder(
+      formats,
+      (fields) => this.options.onRtp(toWerift(fields)),
+      (fields) => {
+        if (this.state !== 'connected') return;
+        const rtp = toWerift(fields);
+        if (fields.payloadType === formats.opusEvents) this.sendEventPacket(rtp);
+        else this.transceiver.sender.sendRtp(rtp).catch(() => undefined);
+      },
+    );
+  }
+
+  private receive(packet: RtpPacket): void {
+    const transcoder = this.transcoder;
+    if (transcoder === undefined) {
+      this.options.onRtp(packet);
+      return;
+    }
+    const h = packet.header;
+    transcoder.fromBrowser({
+      marker: h.marker,
+      payloadType: h.payloadType,
+      sequenceNumber: h.sequenceNumber,
+      timestamp: h.timestamp,
+      ssrc: h.ssrc,
+      payload: packet.payload,
+    });
+  }
+
+  /** Events bypass werift's sender, which would rewrite their payload type to the audio's. */
+  private sendEventPacket(rtp: RtpPacket): void {
+    const sender = this.transceiver.sender;
+    rtp.header.ssrc = sender.ssrc;
+    sender.dtlsTransport.sendRtp(rtp.payload, rtp.header).catch(() => undefined);
   }
 
   private watch(): void {
@@ -212,6 +319,7 @@ export class PeerTransport {
   fail(failure: PeerFailure): void {
     if (this.state === 'failed' || this.state === 'closed') return;
     this.state = 'failed';
+    this.transcoder?.close();
     this.options.onState('failed', failure);
     void this.pc.close().catch(() => undefined);
   }
@@ -223,30 +331,26 @@ export class PeerTransport {
   }
 }
 
-/**
- * The codecs werift may answer with: PCMU at the offerer's payload type (werift matches by
- * name but needs the number of a static type up front) and telephone-event when offered.
- * No Opus, no RED, no CN: the answer then lists exactly what the SIP side speaks.
- */
-function codecParameters(codec: AudioCodecChoice): RTCRtpCodecParameters[] {
-  const list = [
-    new RTCRtpCodecParameters({
-      mimeType: 'audio/PCMU',
-      clockRate: 8000,
-      channels: 1,
-      payloadType: codec.payloadType,
-    }),
-  ];
-  if (codec.telephoneEventPayloadType !== undefined)
-    list.push(
-      new RTCRtpCodecParameters({
-        mimeType: 'audio/telephone-event',
-        clockRate: 8000,
-        channels: 1,
-        payloadType: codec.telephoneEventPayloadType,
-      }),
-    );
-  return list;
+/** Where werift's received packets go: the leg, until the transport takes them. */
+interface AudioRoute {
+  receive: (packet: RtpPacket) => void;
+}
+
+/** The leg's event type, when it has one, as a transcoder format. */
+function eventsTowardsLeg(codec: AudioCodecChoice): { pcmuEvents?: number } {
+  return codec.telephoneEventPayloadType === undefined ? {} : { pcmuEvents: codec.telephoneEventPayloadType };
+}
+
+/** A werift packet of media-package fields; the payload is copied (the transcoder reuses its own). */
+function toWerift(fields: RtpPacketFields): RtpPacket {
+  const header = new RtpHeader({
+    marker: fields.marker ?? false,
+    payloadType: fields.payloadType,
+    sequenceNumber: fields.sequenceNumber,
+    timestamp: fields.timestamp,
+    ssrc: fields.ssrc,
+  });
+  return new RtpPacket(header, Buffer.from(fields.payload));
 }
 
 function iceConfig(ice: PeerIceOptions | undefined): Partial<PeerConfig> {

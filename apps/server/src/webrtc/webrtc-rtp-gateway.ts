@@ -17,7 +17,8 @@ export interface WebRtcRtpGatewayStats {
  * Plain RTP on one local UDP socket for a {@link WebRtcLeg}: the media layer's bridges,
  * conferences, recorders, players and worker threads all work on plain RTP legs, so a browser
  * softphone is given one, whose remote is this gateway. Packets cross it as they are, in the
- * law both sides negotiated (PCMU), so nothing is transcoded:
+ * law both sides negotiated (PCMU), so nothing is transcoded here; a browser that insists on
+ * Opus is transcoded before, in the leg's transport, and reaches the gateway as PCMU too:
  *
  * ```
  *   browser ⇄ DTLS-SRTP ⇄ WebRtcLeg ⇄ gateway socket ⇄ RTP leg ⇄ bridge / recorder ⇄ caller
