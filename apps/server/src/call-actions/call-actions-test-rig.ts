@@ -168,7 +168,10 @@ export async function callActionsRig(options: CallActionsRigOptions = {}) {
           }),
         },
         voicemailStore: noVoicemails,
-        signals: { beep: async () => ({ path: '/signals/beep.wav', durationMs: 400 }) },
+        signals: {
+          beep: async () => ({ path: '/signals/beep.wav', durationMs: 400 }),
+          voicemailTail: async () => ({ path: '/signals/silence.wav', durationMs: 1500 }),
+        },
         recording,
       });
       const realtime = createRealtime({ database, identity, clock, timers: clock, logger });

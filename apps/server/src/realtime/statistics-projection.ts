@@ -2,7 +2,9 @@
  * Real-time queue and agent statistics of every tenant, folded from the same stored routing
  * events the engine replays (principle 2: the wallboard is a projection of the log, so it can
  * always be recomputed and agrees with reports). Figures follow ARCHITECTURE.md's metric
- * definitions, implemented once in `@switchboard/routing`'s `RoutingStatistics`.
+ * definitions, implemented once in `@switchboard/routing`'s `RoutingStatistics`. A voicemail
+ * contact (a message queued for an agent to hear and call back) is not a new inbound call: it is
+ * counted like a callback, apart from the callers' figures ({@link asQueueFigure}).
  */
 import type { DomainEvent, TenantId } from '@switchboard/kernel';
 import {
@@ -42,7 +44,7 @@ export class StatisticsProjection implements RoutingEventListener {
     let changed = false;
     for (const event of events) {
       if (!isRoutingEvent(event)) continue;
-      tenant.statistics.apply(event as RoutingEvent);
+      tenant.statistics.apply(asQueueFigure(event as RoutingEvent));
       if (event.type === 'AgentLoggedIn') {
         const channels = tenant.agents.get(event.data.agentId) ?? new Set<string>();
         for (const c of event.data.channels) channels.add(c.channel);
@@ -80,4 +82,17 @@ export class StatisticsProjection implements RoutingEventListener {
     }
     return lines;
   }
+}
+
+/**
+ * The caller who left a voicemail was counted once already: offered where the queue overflowed
+ * to voicemail, or in no queue when the flow took the message (after hours). The message's own
+ * contact (`attributes.voicemailFor` names the call) waits for the center, not a caller on the
+ * line, as a callback does; counting it as inbound would offer the call twice and answer it
+ * within seconds. So it is seen as a callback: among the callbacks waiting, never offered.
+ */
+function asQueueFigure(event: RoutingEvent): RoutingEvent {
+  if (event.type !== 'ContactQueued' || event.data.kind !== 'inbound') return event;
+  if (typeof event.data.attributes['voicemailFor'] !== 'string') return event;
+  return { ...event, data: { ...event.data, kind: 'callback' } };
 }

@@ -2,8 +2,9 @@
  * Contacts the center owes a caller who is no longer on the line: voicemails to listen to and
  * callbacks to place (issue 6 item 8). Routing reserves an agent for them like for any contact;
  * here the agent's device is rung first, and only once the agent answers does the work start:
- * - a **voicemail** is played to the agent (`AnswerContact`), and its end hangs up and ends the
- *   contact, which puts the agent in wrap-up to call back;
+ * - a **voicemail** is played to the agent (`AnswerContact`, {@link VoicemailListening}): the
+ *   agent may replay it with a key, and the agent's hang-up, or a short tail of silence after it,
+ *   releases the leg and ends the contact, which puts the agent in wrap-up to call back;
  * - a **callback** dials the customer through the {@link OutboundDialer} while the agent hears
  *   music; when the customer answers the contact is answered and the two are bridged (recorded
  *   like any call). A customer who is busy or does not answer is `ReportCallbackFailed`, which
@@ -11,13 +12,13 @@
  *   offers the contact to the next agent.
  *
  * ```
- *  ring agent ─▶ answered ─▶ voicemail: AnswerContact ─▶ play ─▶ hang up ─▶ EndContact
+ *  ring agent ─▶ answered ─▶ voicemail: AnswerContact ─▶ play (⟲ replay) ─▶ tail or hang-up ─▶ EndContact
  *       │                └▶ callback: dial customer ─▶ answered ─▶ AnswerContact + Bridge ─▶ … ─▶ EndContact
  *       │                                           └▶ busy / no answer ─▶ ReportCallbackFailed
  *       └▶ refused / gave up ─▶ RejectOffer            StopRinging (timeout) ─▶ every leg hung up
  * ```
  */
-import type { Clock, TenantId } from '@switchboard/kernel';
+import type { Clock, TenantId, Timers } from '@switchboard/kernel';
 import type { CallEvent, LegEnded, LegId } from '../calls';
 import { anonymousProfile, type CallerProfiles } from './caller-profiles';
 import type { CallJournal } from './call-journal';
@@ -29,10 +30,12 @@ import type {
   HoldMusic,
   OutboundDialer,
   ScreenPopPublisher,
+  SignalAudio,
   StoredVoicemail,
   VoicemailStore,
 } from './voice-ports';
 import type { VoicemailContacts } from './voicemail-desk';
+import { VOICEMAIL_REPLAY_KEY, VoicemailListening } from './voicemail-listening';
 
 /** Routing's request: who is reserved for which owed contact until when. */
 export interface OwedRequest {
@@ -52,7 +55,8 @@ interface Attempt extends OwedRequest {
   phase: Phase;
   /** Routing took the offer back (timeout, rescinded): nothing is reported for it any more. */
   withdrawn: boolean;
-  playback: { cancel(): void } | undefined;
+  /** The voicemail being played to the agent, and its file (released when the attempt ends). */
+  listening: { readonly audio: StoredVoicemail; readonly on: VoicemailListening } | undefined;
 }
 
 /** Collaborators of {@link OwedContacts}. */
@@ -66,6 +70,9 @@ export interface OwedContactsOptions {
   readonly music: HoldMusic;
   readonly journal: CallJournal;
   readonly clock: Clock;
+  /** The tail after a voicemail played to an agent: its length, and the silence it plays. */
+  readonly timers: Timers;
+  readonly signals: Pick<SignalAudio, 'voicemailTail'>;
   readonly logger: VoiceLogger;
   /** Calls out for callbacks; without it callbacks fail at once (no outbound trunk). */
   readonly dialer?: OutboundDialer;
@@ -73,7 +80,7 @@ export interface OwedContactsOptions {
   readonly screenPops?: ScreenPopPublisher;
   /** Extra device ring time past routing's deadline, as for inbound calls; default 2 s. */
   readonly ringGraceMs?: number;
-  /** A voicemail's audio was played: caches may drop it. */
+  /** A voicemail's audio is done with (its contact ended): caches may drop it. */
   readonly releaseAudio?: (path: string) => void;
 }
 
@@ -118,7 +125,25 @@ export class OwedContacts implements VoicemailContacts {
     this.finish(a, 'cancelled');
   }
 
+  /**
+   * A key pressed on a leg (RFC 4733 or SIP INFO): {@link VOICEMAIL_REPLAY_KEY} on the leg of an
+   * agent listening to a voicemail plays it again. True when the key was taken.
+   */
+  digit(legId: LegId, digit: string): boolean {
+    const a = this.byLeg.get(legId);
+    if (a === undefined || legId !== a.agentLeg || a.listening === undefined) return false;
+    if (digit !== VOICEMAIL_REPLAY_KEY || !a.listening.on.replay()) return false;
+    void this.o.journal.append(this.target(a, legId), [
+      {
+        type: 'VoicemailReplayed',
+        data: { contactId: a.contactId, agentId: a.agentId, legId, at: this.o.clock.now() },
+      },
+    ]);
+    return true;
+  }
+
   onEvent(event: CallEvent): void {
+    if (event.type === 'DtmfReceived') return void this.digit(event.legId, event.digit);
     if (event.type !== 'LegAnswered' && event.type !== 'LegEnded') return;
     const a = this.byLeg.get(event.legId);
     if (a === undefined) return;
@@ -141,7 +166,7 @@ export class OwedContacts implements VoicemailContacts {
       customerLeg: undefined,
       phase: 'ringing',
       withdrawn: false,
-      playback: undefined,
+      listening: undefined,
     };
     this.byContact.set(a.contactId, a);
     const [targets, profile] = await Promise.all([
@@ -214,7 +239,13 @@ export class OwedContacts implements VoicemailContacts {
     const { o } = this;
     if (a.withdrawn || a.phase !== 'ringing') return this.hangUp(a.agentLeg, 'cancelled');
     if (a.kind === 'callback') return this.dialCustomer(a);
-    const stored = await this.storedVoicemail(a);
+    const [stored, tail] = await Promise.all([
+      this.storedVoicemail(a),
+      o.signals.voicemailTail().catch((e: unknown) => {
+        o.logger.warn({ contactId: a.contactId, err: e }, 'voicemail tail not rendered: it plays nothing');
+        return undefined;
+      }),
+    ]);
     const answered = await o.contacts.answer(a.tenantId, a.contactId, a.agentId);
     if (!answered.ok || stored === undefined || a.phase !== 'ringing') {
       if (answered.ok) o.logger.error({ contactId: a.contactId }, 'voicemail audio not found');
@@ -231,13 +262,18 @@ export class OwedContacts implements VoicemailContacts {
         data: { contactId: a.contactId, agentId: a.agentId, legId: a.agentLeg!, at: o.clock.now() },
       },
     ]);
-    const playback = o.announcements.play(a.agentLeg!, { path: stored.path, durationMs: stored.durationMs });
-    a.playback = playback;
-    const end = await playback.done;
-    a.playback = undefined;
-    o.releaseAudio?.(stored.path);
-    // Heard to the end: the agent's leg is released and the contact ends into wrap-up.
-    if (end !== 'stopped') this.hangUp(a.agentLeg, 'normal');
+    const on = new VoicemailListening({
+      announcements: o.announcements,
+      timers: o.timers,
+      legId: a.agentLeg!,
+      audio: { path: stored.path, durationMs: stored.durationMs },
+      ...(tail === undefined ? {} : { tail }),
+      // Heard to the end and the tail passed: the agent's leg is released, and its end ends the
+      // contact into wrap-up.
+      onOver: () => this.hangUp(a.agentLeg, 'normal'),
+    });
+    a.listening = { audio: stored, on };
+    on.start();
   }
 
   private async dialCustomer(a: Attempt): Promise<void> {
@@ -351,7 +387,6 @@ export class OwedContacts implements VoicemailContacts {
 
   /** The conversation (or the voicemail playback) is over: the contact ends once. */
   private async endTalk(a: Attempt): Promise<void> {
-    a.playback?.cancel();
     this.finish(a, 'normal');
     const ended = await this.o.contacts.end(a.tenantId, a.contactId);
     if (!ended.ok) this.o.logger.warn({ contactId: a.contactId, rejection: ended.error }, 'end refused');
@@ -398,8 +433,11 @@ export class OwedContacts implements VoicemailContacts {
   private finish(a: Attempt, cause: 'normal' | 'cancelled'): void {
     if (a.phase === 'done') return;
     a.phase = 'done';
-    a.playback?.cancel();
-    a.playback = undefined;
+    if (a.listening !== undefined) {
+      a.listening.on.cancel();
+      this.o.releaseAudio?.(a.listening.audio.path);
+      a.listening = undefined;
+    }
     if (a.agentLeg !== undefined && this.byLeg.has(a.agentLeg)) this.hangUp(a.agentLeg, cause);
     if (a.customerLeg !== undefined && this.byLeg.has(a.customerLeg)) this.hangUp(a.customerLeg, cause);
     this.forgetIfIdle(a);

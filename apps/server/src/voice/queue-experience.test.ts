@@ -8,6 +8,7 @@ import type { DomainEvent } from '@switchboard/kernel';
 import { VOICE_PHRASES } from '../prompts/voice-phrases';
 import { announcedMinutes, expectedWaitSeconds } from './queue-announcement';
 import { AFTER_HOURS, IDLE, voiceRig, type VoiceRig } from './voice-test-rig';
+import { VOICEMAIL_TAIL_MS } from './voicemail-listening';
 
 let rig: VoiceRig | undefined;
 afterEach(async () => {
@@ -80,9 +81,11 @@ describe('after hours', () => {
         },
       },
     });
-    await rig.advance(6000);
-    // The agent's device heard the voicemail's own file.
-    expect(rig.played.at(-1)?.text).toMatch(new RegExp(`${voicemailContact}\\.wav$`));
+    // The message plays for 5 s, then the agent's leg is kept for the quiet tail.
+    await rig.advance(6000 + VOICEMAIL_TAIL_MS);
+    // The agent's device heard the voicemail's own file, then the tail's silence.
+    expect(rig.played.at(-2)?.text).toMatch(new RegExp(`${voicemailContact}\\.wav$`));
+    expect(rig.played.at(-1)?.text).toBe('<silence>');
     expect(types(await rig.contactEvents(voicemailContact))).toEqual(
       expect.arrayContaining([
         'ContactOffered',

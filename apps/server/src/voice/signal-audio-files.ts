@@ -1,14 +1,15 @@
 /**
- * The generated hold music and beep as WAV files, written once into the prompt cache
- * (`<dataDir>/prompts/signals/`) like synthesized prompts, so the media layer's prompt library
- * loads and shares them like any prompt. A file appears by rename once complete, so a crash never
- * leaves half a file to play; the version in the name changes when the audio does.
+ * The generated hold music, beep and voicemail tail (silence) as WAV files, written once into the
+ * prompt cache (`<dataDir>/prompts/signals/`) like synthesized prompts, so the media layer's
+ * prompt library loads and shares them like any prompt. A file appears by rename once complete, so
+ * a crash never leaves half a file to play; the name changes when the audio does.
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWav } from '@switchboard/media';
 import { holdMelody, voicemailBeep } from './hold-melody';
 import type { PromptAudio, SignalAudio } from './voice-ports';
+import { VOICEMAIL_TAIL_MS } from './voicemail-listening';
 
 /** Where the files are and how long they play. */
 export interface SignalAudioFiles extends SignalAudio {
@@ -33,6 +34,8 @@ export function signalAudioFiles(dataDir: string): SignalAudioFiles {
   return {
     holdMusic: () => file('hold-music-v1.wav', holdMelody),
     beep: () => file('beep-v1.wav', voicemailBeep),
+    voicemailTail: () =>
+      file(`silence-${VOICEMAIL_TAIL_MS}ms.wav`, () => new Int16Array(VOICEMAIL_TAIL_MS * 8)),
   };
 }
 

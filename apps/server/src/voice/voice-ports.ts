@@ -177,9 +177,14 @@ export interface VoicemailStore {
   find(tenantId: TenantId, contactId: string): Promise<StoredVoicemail | undefined>;
 }
 
-/** The audio of short signals: the beep before a voicemail. */
+/** The audio of short signals: the beep before a voicemail, the quiet after one played to an agent. */
 export interface SignalAudio {
   beep(): Promise<PromptAudio>;
+  /**
+   * Digital silence as long as the tail after a voicemail played to an agent: packets keep coming,
+   * so the phone plays out its jitter buffer (the message's end) before the leg is released.
+   */
+  voicemailTail(): Promise<PromptAudio>;
 }
 
 /** Where a call to an outside number goes: a trunk's originate target and the caller ID it takes. */

@@ -4,12 +4,13 @@
  * {@link VoicemailPort} until `#`, silence, the time limit or hang-up. A message worth keeping
  * ({@link voicemailVerdict}) is filed with the recordings and becomes a voicemail contact in the
  * queue whose agents call back (`<contact>-voicemail`, carrying the caller's number); an empty or
- * too-short one is deleted. Every outcome goes on the call's timeline, and the call is hung up
- * when the message is done.
+ * too-short one is deleted. The start of the recording (the end of the beep) and every outcome go
+ * on the call's timeline, and the call is hung up when the message is done.
  *
  * ```
  *  take ─▶ greeting? ─▶ beep? ─▶ record ─▶ keep ─▶ file + VoicemailRecorded ─▶ enqueue contact
- *                                       └▶ discard ─▶ delete + VoicemailDiscarded
+ *                                  │     └▶ discard ─▶ delete + VoicemailDiscarded
+ *                                  └ VoicemailRecordingStarted
  * ```
  */
 import type { PromptLanguage } from '@switchboard/ivr';
@@ -114,6 +115,18 @@ export class VoicemailDesk {
       silenceSeconds: VOICEMAIL_SILENCE_SECONDS,
     });
     this.recording.set(call.legId, take);
+    void o.journal.append(callTarget(call, `${call.legId}/voicemail`), [
+      {
+        type: 'VoicemailRecordingStarted',
+        data: {
+          contactId: call.contactId,
+          mailbox: spec.mailbox,
+          legId: call.legId,
+          maxSeconds: spec.maxSeconds,
+          at: o.clock.now(),
+        },
+      },
+    ]);
     const recorded = await take.finished;
     this.recording.delete(call.legId);
     if (recorded.ok) await this.file(call, spec, recorded.value);

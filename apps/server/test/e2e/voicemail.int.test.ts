@@ -4,7 +4,10 @@
  * to voicemail (the beep follows) plays sip-tester's A-law speech and hangs up. The message is filed
  * with the recordings, checked by ear through the audited endpoint, and becomes a voicemail contact
  * in pre-sales; agent1, with baresip as extension 1001 answering on its own, goes ready and hears
- * the message on the phone. A caller who says nothing after the beep leaves no contact.
+ * the message on the phone to its very end, the server keeping the line for a tail of silence
+ * after it. The call record marks where the recording started and calls the call a voicemail; the
+ * queue's figures count the message as a callback owed, never as an inbound call offered. A caller
+ * who says nothing after the beep leaves no contact.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav, wavSamples } from '@switchboard/media';
@@ -19,6 +22,7 @@ import {
   rms,
   toneShare,
 } from '../support/tone-analysis';
+import { VOICEMAIL_TAIL_MS } from '../../src/voice/voicemail-listening';
 import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center';
 import {
   continueStream,
@@ -55,6 +59,13 @@ interface QueueLine {
   readonly queueId: string;
   readonly waiting: number;
   readonly ringing: number;
+  readonly callbacksWaiting: number;
+  readonly today: { readonly offered: number; readonly answered: number };
+}
+
+interface CallRecord {
+  readonly summary: { readonly outcome: string; readonly hangUp: { readonly stage: string } | null };
+  readonly timeline: readonly { readonly kind: string; readonly detail: Record<string, unknown> }[];
 }
 
 describe('voicemail after hours on the live server', () => {
@@ -65,6 +76,8 @@ describe('voicemail after hours on the live server', () => {
   let voicemailId: string;
   /** The recorded message's length. */
   let messageMs = 0;
+  /** Where the caller's speech starts in the recorded message. */
+  let speechInMessageMs = 0;
   const original = readRtpCapture(SPEECH_CAPTURE);
   /** What the caller's speech sounds like, decoded here from its A-law payloads. */
   const speech = decodeG711(original, 'pcma');
@@ -122,8 +135,30 @@ describe('voicemail after hours on the live server', () => {
     const durationMs = Number(recorded.data.durationMs);
     messageMs = durationMs;
 
+    // The mark of the recording's start (the beep's end): after the flow handed over, before the
+    // message was filed, on the caller's leg; the message runs from it to the caller's BYE.
+    const started = await center.waitForContactEvent(contactId, 'VoicemailRecordingStarted');
+    const arrived = await center.waitForContactEvent(contactId, 'CallArrived');
+    expect(started.data).toMatchObject({ mailbox: 'after-hours', legId: arrived.data.legId });
+    const ivrEnded = await center.waitForContactEvent(contactId, 'IvrEnded');
+    expect(ivrEnded.position).toBeLessThan(started.position);
+    expect(started.position).toBeLessThan(recorded.position);
+    const markToBye = Number(ended.data.at) - Number(started.data.at);
+    expect(markToBye).toBeGreaterThanOrEqual(durationMs);
+    expect(markToBye - durationMs).toBeLessThan(1000);
+    const record = await supervisor.get<CallRecord>(`/api/v1/calls/${contactId}`);
+    expect(record.status).toBe(200);
+    expect(record.body.summary).toMatchObject({ outcome: 'voicemail', hangUp: { stage: 'voicemail' } });
+    const kinds = record.body.timeline.map((t) => t.kind);
+    expect(kinds.slice(kinds.indexOf('ivr.ended')).filter((k) => k.startsWith('voicemail.'))).toEqual([
+      'voicemail.recording_started',
+      'voicemail.recorded',
+    ]);
+
     const queued = await center.waitForContactEvent(voicemailId, 'ContactQueued');
     expect(queued.data.queueId).toBe(await center.queueId('pre-sales'));
+    // An after-hours caller entered no queue: the message waits as a callback owed, not a call.
+    expect(await preSalesLine()).toMatchObject({ waiting: 0, callbacksWaiting: 1, today: { offered: 0 } });
 
     // The message as a supervisor fetches it: the caller's speech, as loud and with the same spread
     // over frequency bands as sent, and not the beep the caller heard before it.
@@ -150,6 +185,7 @@ describe('voicemail after hours on the live server', () => {
     expect(rms(heard)).toBeGreaterThan(0.5 * rms(sent));
     expect(profileSimilarity(bandProfile(heard, BANDS), bandProfile(sent, BANDS))).toBeGreaterThan(0.98);
     expect(toneShare(message, BEEP_HZ)).toBeLessThan(0.05);
+    speechInMessageMs = match.lag * 20;
 
     const admin = await center.logIn('admin', 'demo-admin');
     const audit = await admin.get<{ actor: string; targetId: string }[]>(
@@ -160,7 +196,7 @@ describe('voicemail after hours on the live server', () => {
     );
   }, 90_000);
 
-  it('offers the voicemail to agent1, whose phone plays the message, then wrap-up and ready', async () => {
+  it('offers the voicemail to agent1, whose phone plays the whole message and a tail, then wrap-up and ready', async () => {
     expect(voicemailId, 'the first test left a voicemail').toBeDefined();
     const agent = await center.logIn('agent1', 'demo-agent');
     expect((await agent.post('/api/v1/agent/login')).status).toBe(200);
@@ -171,22 +207,33 @@ describe('voicemail after hours on the live server', () => {
     await phone.established();
     const played = await center.waitForContactEvent(voicemailId, 'VoicemailPlayed');
     expect(played.data.agentId).toBe(agent.userId);
-    // Heard to the end, the server hangs up the agent's leg.
+    // Heard to the end and the tail passed, the server hangs up the agent's leg: not before.
     expect(await phone.ended(1, 40_000)).toMatch(/session closed/);
-    await center.waitForContactEvent(voicemailId, 'ContactEnded');
+    const ended = await center.waitForContactEvent(voicemailId, 'ContactEnded');
     const order = ['ContactQueued', 'ContactOffered', 'AgentDeviceRung', 'VoicemailPlayed', 'ContactEnded'];
     expect(center.contactTimeline(voicemailId).filter((t) => order.includes(t))).toEqual(order);
+    const onLineMs = Number(ended.data.at) - Number(played.data.at);
+    expect(onLineMs).toBeGreaterThanOrEqual(messageMs + VOICEMAIL_TAIL_MS - 100);
+    expect(onLineMs).toBeLessThan(messageMs + VOICEMAIL_TAIL_MS + 5000);
 
-    // The phone heard the message: the caller's speech, as loud as it was sent. The first 5 s of
-    // it, since the phone stops writing what it hears at the BYE that follows the last packet,
-    // which can cut the end short.
+    // The phone heard the whole message: the caller's speech, as loud as it was sent, from its
+    // start to the end of its last word, and the tail's silence after the message's last sample
+    // (a BYE right after the last packet would leave the phone's jitter buffer unplayed).
     const heard = await phone.heardWhenClosed();
-    expect(heard.length / 8).toBeGreaterThan(messageMs - 1000);
-    const opening = contour.subarray(0, 250);
-    const match = matchEnvelope(opening, loudnessEnvelope(heard));
-    expect(match.correlation).toBeGreaterThan(0.8);
-    const span = heard.subarray(match.lag * 160, (match.lag + opening.length) * 160);
-    expect(rms(span)).toBeGreaterThan(0.5 * rms(sentSpeech.subarray(0, opening.length * 160)));
+    const envelope = loudnessEnvelope(heard);
+    const whole = matchEnvelope(contour, envelope);
+    expect(whole.correlation).toBeGreaterThan(0.8);
+    const span = heard.subarray(whole.lag * 160, (whole.lag + contour.length) * 160);
+    expect(span.length).toBe(contour.length * 160);
+    expect(rms(span)).toBeGreaterThan(0.5 * rms(sentSpeech));
+    const ending = contour.subarray(-100);
+    const end = matchEnvelope(ending, envelope);
+    expect(end.correlation).toBeGreaterThan(0.8);
+    const lastWords = heard.subarray(end.lag * 160, (end.lag + ending.length) * 160);
+    expect(rms(lastWords)).toBeGreaterThan(0.5 * rms(sentSpeech.subarray(-ending.length * 160)));
+    const messageEndMs = whole.lag * 20 - speechInMessageMs + messageMs;
+    expect(heard.length / 8).toBeGreaterThanOrEqual(messageEndMs);
+    expect(heard.length / 8 - (end.lag + ending.length) * 20).toBeGreaterThan(VOICEMAIL_TAIL_MS / 2);
 
     const wrapUp = await agent.get<AgentState>('/api/v1/agent/state');
     expect(wrapUp.body.channels[0]).toMatchObject({
@@ -199,7 +246,13 @@ describe('voicemail after hours on the live server', () => {
     expect(done.status).toBe(200);
     expect(done.body.channels[0]).toMatchObject({ status: 'ready', contacts: [] });
     await center.waitForContactEvent(voicemailId, 'ContactDispositionRecorded', (d) => d.code === 'resolved');
-    expect(await preSalesLine()).toMatchObject({ waiting: 0, ringing: 0 });
+    // Handled, the message is no answered inbound call either.
+    expect(await preSalesLine()).toMatchObject({
+      waiting: 0,
+      ringing: 0,
+      callbacksWaiting: 0,
+      today: { offered: 0, answered: 0 },
+    });
   }, 90_000);
 
   it('discards the message of a caller who says nothing after the beep', async () => {
