@@ -56,20 +56,26 @@ describe('agent call controls over HTTP', () => {
     expect(names(rig, 'agent2')).toEqual([]);
   });
 
-  it('hangs up from the agent side: the caller gets BYE, the agent wraps up and is ready again by itself', async () => {
+  it('hangs up from the agent side: the agent wraps up and is ready again by itself, the caller gets the survey, then BYE', async () => {
     rig = await callActionsRig();
     await rig.logIn('agent1');
     const contactId = await rig.callAnsweredBy('agent1');
     const res = await rig.request('agent1', 'POST', `/api/v1/calls/${contactId}/hang-up`);
     expect(res.statusCode).toBe(200);
-    expect(rig.trunk.ended).toContain('bye-received');
     expect(await rig.agentStatus('agent1')).toBe('wrap-up');
-    const ended = (await rig.contactEvents(contactId)).find((e) => e.type === 'CallEnded');
-    expect(ended?.data).toMatchObject({ party: 'agent', cause: 'normal' });
-    expect(rig.index.size).toBe(0);
+    // The demo hotline keeps the caller on the line for its satisfaction survey, without the agent.
+    expect(rig.trunk.ended).toEqual([]);
+    const talk = (await rig.contactEvents(contactId)).find((e) => e.type === 'CallConversationEnded');
+    expect(talk?.data).toMatchObject({ party: 'agent', cause: 'normal' });
+    expect(rig.index.ofContact(rig.tenantId, contactId)?.agentId).toBeNull();
     // Auto-ready: the queue's timed wrap-up (30 s) ends by itself and the agent is offered calls again.
     await rig.advance(31_000);
     expect(await rig.agentStatus('agent1')).toBe('ready');
+    // Unanswered, the survey said goodbye and the flow hung up.
+    expect(rig.trunk.ended).toContain('bye-received');
+    const ended = (await rig.contactEvents(contactId)).find((e) => e.type === 'CallEnded');
+    expect(ended?.data).toMatchObject({ party: 'system', cause: 'normal', stage: 'after-call' });
+    expect(rig.index.size).toBe(0);
     const gone = await rig.request('agent1', 'POST', `/api/v1/calls/${contactId}/hold`);
     expect(gone.statusCode).toBe(404);
     expect(gone.json().code).toBe('CALL.NOT_FOUND');

@@ -19,6 +19,9 @@ interface Link {
 /** Answers an unanswered inbound leg (the inbound side's `answer`). */
 export type AnswerInboundFn = (legId: LegId) => Promise<Result<void, Rejection>>;
 
+/** Whether `leg` stays up when its bridged partner ended as `partnerEnded` (the inbound side's say). */
+export type KeepAfterPartnerFn = (leg: Leg, partnerEnded: LegEnded) => boolean;
+
 /**
  * Links between two legs (the Bridge command). A link may be made before both legs are answered,
  * the classic B2BUA: the caller's leg rings while the agent's device rings, and is answered when
@@ -27,8 +30,9 @@ export type AnswerInboundFn = (legId: LegId) => Promise<Result<void, Rejection>>
  *
  * Hang-up propagation: when a linked leg ends, the other is hung up with the same party, unless the
  * ended leg was an outbound attempt that never answered (an agent's device busy or not answering:
- * routing decides what the caller hears next, RONA). Transfers unlink first, so a transferring
- * agent's leg ends without taking the caller along.
+ * routing decides what the caller hears next, RONA), or the other leg is kept by `keepAfterPartner`
+ * (a caller kept on the line for a survey once the agent hung up). Transfers unlink first, so a
+ * transferring agent's leg ends without taking the caller along.
  */
 export class BridgeLinks {
   private readonly links = new Map<LegId, Link>();
@@ -36,6 +40,7 @@ export class BridgeLinks {
   constructor(
     private readonly ctx: CallContext,
     private readonly answerInbound: AnswerInboundFn,
+    private readonly keepAfterPartner: KeepAfterPartnerFn = () => false,
   ) {}
 
   /** Legs currently linked (two per link). */
@@ -117,6 +122,7 @@ export class BridgeLinks {
     if (other === undefined) return;
     link.mediaUp = false;
     if (!event.answered && link.outbound.has(event.legId)) return;
+    if (this.keepAfterPartner(other, event)) return;
     const cause = isConnected(other.state) ? 'normal' : 'cancelled';
     this.ctx.end(other, { cause, party: event.party }, 'signal');
   }

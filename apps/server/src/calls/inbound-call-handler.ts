@@ -1,5 +1,5 @@
 import type { SipRequest } from '@switchboard/sip';
-import type { HangUpCause, LegId } from './call-events';
+import type { HangUpCause, LegEnded, LegId } from './call-events';
 
 /** An inbound INVITE as the routing side sees it. */
 export interface InboundOffer {
@@ -34,6 +34,13 @@ export type InboundDecision =
  */
 export interface InboundCallHandler {
   offer(offer: InboundOffer): InboundDecision | Promise<InboundDecision>;
+  /**
+   * Asked, synchronously, when the leg bridged to the answered inbound leg `legId` has ended
+   * (`partnerEnded`): true keeps the inbound leg up, unlinked and silent, for the handler to go on
+   * with (a satisfaction survey after the agent hung up). Without it, or false, the inbound leg is
+   * hung up with its partner as usual.
+   */
+  keepAfterPartner?(legId: LegId, partnerEnded: LegEnded): boolean;
 }
 
 /** The decision refusing an unknown dialed number (RFC 3261 §21.4.5 404 Not Found). */

@@ -3,7 +3,8 @@
  * agent or contact stays stuck (issue 6, "a caller hanging up at any point"). In the IVR the
  * session ends itself on `LegEnded`; waiting in a queue or while an agent rings the contact is
  * abandoned (and the ringing device cancelled); talking to an agent ends the contact, which puts
- * the agent in wrap-up. Every end is recorded as `CallEnded` with party, cause and stage.
+ * the agent in wrap-up. After the agent hung up first (stage `after-call`, the flow's survey) the
+ * contact has already ended. Every end is recorded as `CallEnded` with party, cause and stage.
  */
 import type { Clock } from '@switchboard/kernel';
 import type { CallEvent, LegEnded } from '../calls';

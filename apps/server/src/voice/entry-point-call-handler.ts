@@ -5,7 +5,14 @@
  * is answered, after which {@link IvrLauncher} starts the flow on `LegAnswered`.
  */
 import type { Clock, IdGenerator } from '@switchboard/kernel';
-import { UNKNOWN_NUMBER, type InboundCallHandler, type InboundDecision, type InboundOffer } from '../calls';
+import {
+  UNKNOWN_NUMBER,
+  type InboundCallHandler,
+  type InboundDecision,
+  type InboundOffer,
+  type LegEnded,
+  type LegId,
+} from '../calls';
 import { anonymousProfile, type CallerProfiles } from './caller-profiles';
 import { CallJournal, UNROUTED_TENANT } from './call-journal';
 import type { VoiceCalls } from './voice-calls';
@@ -19,11 +26,17 @@ export interface EntryPointCallHandlerOptions {
   readonly journal: CallJournal;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Whether a caller stays on the line after their agent hung up (the IVR's after-call part). */
+  readonly keepAfterPartner?: (legId: LegId, partnerEnded: LegEnded) => boolean;
 }
 
 /** Decides inbound INVITEs by dialed number. */
 export class EntryPointCallHandler implements InboundCallHandler {
   constructor(private readonly o: EntryPointCallHandlerOptions) {}
+
+  keepAfterPartner(legId: LegId, partnerEnded: LegEnded): boolean {
+    return this.o.keepAfterPartner?.(legId, partnerEnded) === true;
+  }
 
   async offer(offer: InboundOffer): Promise<InboundDecision> {
     const { o } = this;

@@ -9,6 +9,8 @@
  *       DTMF, prompt end, timer, lookup answer ─▶ stepIvr ─▶ …
  *  LegEnded (caller) ─▶ CallerHungUp ─▶ FlowEnded ─▶ disposed
  * ```
+ * A flow that routed with an after-call node ends its run `parked`: the session is disposed, and a
+ * new one built from {@link IvrSession.parked} resumes it if the agent hangs up first.
  */
 import {
   INITIAL_IVR_STATE,
@@ -58,19 +60,30 @@ export interface IvrSessionDeps {
   readonly logger: PromptLogger;
 }
 
+/** A flow parked at a route with an after-call node, and the inputs its runs took so far. */
+export interface ParkedIvr {
+  readonly state: IvrState;
+  readonly inputs: number;
+}
+
 /** One call's IVR. */
 export class IvrSession {
-  private state: IvrState = INITIAL_IVR_STATE;
+  private state: IvrState;
   private readonly timers: CallTimers;
   private readonly prompts: PromptChannel;
   private readonly backlog: IvrInput[] = [];
   private stepping = false;
-  private inputs = 0;
+  private inputs: number;
 
+  /** A new call's session, or, with `parked`, one that goes on with a parked flow. */
   constructor(
     readonly call: InboundCall,
     private readonly deps: IvrSessionDeps,
+    parked?: ParkedIvr,
   ) {
+    this.state = parked?.state ?? INITIAL_IVR_STATE;
+    // Numbered on from the parked runs, so every input keeps its own causation id.
+    this.inputs = parked?.inputs ?? 0;
     this.timers = new CallTimers(deps.timers);
     this.prompts = new PromptChannel(
       call.tenantId,
@@ -82,9 +95,14 @@ export class IvrSession {
     );
   }
 
-  /** True once the flow has ended (routed, hung up, caller gone…). */
+  /** True once the flow has ended for good (hung up, caller gone…); a parked flow may resume. */
   get ended(): boolean {
     return this.state.phase === 'ended';
+  }
+
+  /** The flow, when its run ended parked: what resumes it after the agent hung up. */
+  parked(): ParkedIvr | undefined {
+    return this.state.phase === 'parked' ? { state: this.state, inputs: this.inputs } : undefined;
   }
 
   /** Timers and prompts still outstanding (zero after the end). */

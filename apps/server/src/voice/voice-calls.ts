@@ -1,6 +1,7 @@
 /**
- * The inbound calls alive on this node, found by contact id or by the caller's leg. It holds plain records; the collaborators that act on calls (IVR runner, queue, agent legs,
- * hang-up) each own their part of the record and meet here.
+ * The inbound calls alive on this node, found by contact id or by the caller's leg. It holds plain
+ * records; the collaborators that act on calls (IVR runner, queue, agent legs, hang-up) each own
+ * their part of the record and meet here.
  */
 import type { PromptLanguage } from '@switchboard/ivr';
 import type { TenantId } from '@switchboard/kernel';
@@ -29,6 +30,8 @@ export interface InboundCall {
   recorded?: boolean;
   /** The leg dialed when the flow transferred the caller to a number. */
   transferLeg?: LegId;
+  /** The agent the call was bridged to, and their leg (the one whose hang-up starts the survey). */
+  agent?: { readonly agentId: string; readonly legId: LegId };
 }
 
 /** Calls by contact and by caller leg. */

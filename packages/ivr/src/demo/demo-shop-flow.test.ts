@@ -132,6 +132,50 @@ describe('demo shop flow', () => {
     expect(routed(s)).toMatchObject([{ queue: 'pre-sales' }]);
   });
 
+  it('asks for a 1–5 rating when the agent hangs up first, then thanks and hangs up', () => {
+    const s = atMainMenu();
+    s.press('2');
+    routed(s);
+    expect(s.state.phase).toBe('parked');
+    s.agentHangsUp();
+    expect(s.path().at(-1)).toBe('survey');
+    expect(s.effectsOf('PlayPrompt').at(-1)).toMatchObject({
+      text: '请您对本次服务进行评价，非常满意请按5，满意请按4，一般请按3，不满意请按2，非常不满意请按1。',
+      language: 'zh',
+    });
+    s.press('4');
+    expect(s.eventsOf('IvrSurveyAnswered')).toMatchObject([{ data: { nodeId: 'survey', score: 4 } }]);
+    s.finishPrompt(); // "感谢您的评价，再见。"
+    expect(s.path().slice(-2)).toEqual(['survey', 'surveyThanks']);
+    expect(s.effects.slice(-2)).toEqual([
+      { type: 'HangUp', cause: 'normal' },
+      { type: 'FlowEnded', reason: 'hung-up' },
+    ]);
+  });
+
+  it('takes a wrong key once more, then says goodbye without a score', () => {
+    const s = call({ vipLevel: 1 });
+    s.finishPrompt();
+    routed(s);
+    s.agentHangsUp();
+    s.press('9');
+    expect(s.effectsOf('PlayPrompt').at(-1)?.text).toBe('请按1到5之间的数字。');
+    s.finishPrompt();
+    s.finishPrompt();
+    s.fireTimer();
+    expect(s.path().at(-1)).toBe('goodbye');
+    expect(s.eventsOf('IvrSurveyAnswered')).toEqual([]);
+  });
+
+  it('asks nothing when the caller hangs up first', () => {
+    const s = atMainMenu();
+    s.press('3');
+    routed(s);
+    expect(s.hangUp().effects).toEqual([]);
+    expect(s.state.phase).toBe('ended');
+    expect(s.path()).not.toContain('survey');
+  });
+
   it('a caller who knows the menu can press 2 during the welcome', () => {
     const s = call();
     s.press('2');

@@ -21,7 +21,12 @@ export const DEMO_VIP_PRIORITY = 10;
  *                │                └────────────┴──▶ orderApology ─▶ afterSales   └─ ─▶ goodbye
  *                ├─2─▶ preSales   ├─3─▶ afterSales   ├─0─▶ agent (pre-sales)
  *                └─ invalid / no input × 3 ─▶ agent
+ *
+ * every route ─(the agent hangs up first)─▶ survey ─1–5─▶ surveyThanks
+ *                                             └─ invalid / no input × 2 ─▶ goodbye
  * ```
+ * The satisfaction survey (满意度评价) plays only when the agent ends the conversation while the
+ * caller is still on the line; a caller who hangs up first is not asked.
  */
 export const demoShopFlow: Flow = {
   schemaVersion: 1,
@@ -62,6 +67,7 @@ export const demoShopFlow: Flow = {
       priority: DEMO_VIP_PRIORITY,
       attributes: { vipLevel: '{{caller.vipLevel}}' },
       prompt: { tts: '尊敬的会员，正在为您优先转接专属客服，请稍候。', language: 'zh', bargeIn: false },
+      afterCall: 'survey',
     },
     mainMenu: {
       type: 'menu',
@@ -121,20 +127,42 @@ export const demoShopFlow: Flow = {
       type: 'route',
       queue: 'pre-sales',
       prompt: { tts: '正在为您转接售前咨询，请稍候。', language: 'zh', bargeIn: false },
+      afterCall: 'survey',
     },
     afterSales: {
       type: 'route',
       queue: 'after-sales',
       prompt: { tts: '正在为您转接售后服务，请稍候。', language: 'zh', bargeIn: false },
+      afterCall: 'survey',
     },
     agent: {
       type: 'route',
       queue: 'pre-sales',
       prompt: { tts: '正在为您转接人工客服，请稍候。', language: 'zh', bargeIn: false },
+      afterCall: 'survey',
     },
     goodbye: {
       type: 'hangup',
       prompt: { tts: '感谢您的来电，再见。', language: 'zh' },
+      cause: 'normal',
+    },
+    survey: {
+      type: 'survey',
+      prompt: {
+        tts: '请您对本次服务进行评价，非常满意请按5，满意请按4，一般请按3，不满意请按2，非常不满意请按1。',
+        language: 'zh',
+      },
+      timeoutMs: 5000,
+      maxRetries: 1,
+      invalidPrompt: { tts: '请按1到5之间的数字。', language: 'zh' },
+      noInputPrompt: { tts: '我们没有收到您的按键。', language: 'zh' },
+      variable: 'satisfaction',
+      next: 'surveyThanks',
+      onFailure: 'goodbye',
+    },
+    surveyThanks: {
+      type: 'hangup',
+      prompt: { tts: '感谢您的评价，再见。', language: 'zh', bargeIn: false },
       cause: 'normal',
     },
   },

@@ -134,15 +134,24 @@ export class FieldReader {
     return v as T;
   }
 
-  /** A reference to another node of the same flow; remembered as a graph edge. */
-  target(key: string, required = true): string | undefined {
+  /**
+   * A reference to another node of the same flow; remembered as a graph edge. `afterInput` marks a
+   * reference followed only on a later input (see {@link FlowEdge}).
+   */
+  target(key: string, required = true, afterInput = false): string | undefined {
     const id = this.string(key, {
       required,
       max: FLOW_LIMITS.maxIdLength,
       pattern: ID_PATTERN,
       shape: 'a node id',
     });
-    if (id !== undefined) this.issues.edges.push({ from: this.nodeId, path: this.at(key), to: id });
+    if (id !== undefined)
+      this.issues.edges.push({
+        from: this.nodeId,
+        path: this.at(key),
+        to: id,
+        ...(afterInput ? { afterInput } : {}),
+      });
     return id;
   }
 

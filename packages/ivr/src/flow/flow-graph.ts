@@ -18,7 +18,7 @@ export function reachableFrom(start: string, edges: readonly FlowEdge[]): Set<st
 
 /**
  * Cycles made only of nodes that do not wait for input (`goto`, `set`, `condition`, …): such a loop
- * would spin forever within one step. Returns each as the list of node ids around it, starting at
+ * would spin forever within one step. Edges taken only on a later input do not count. Returns each as the list of node ids around it, starting at
  * its first node in document order. Iterative depth-first search, so a long chain cannot overflow
  * the stack.
  */
@@ -27,7 +27,7 @@ export function loopsWithoutInput(
   edges: readonly FlowEdge[],
   waits: (id: string) => boolean,
 ): string[][] {
-  const out = adjacency(edges.filter((e) => !waits(e.from) && !waits(e.to)));
+  const out = adjacency(edges.filter((e) => e.afterInput !== true && !waits(e.from) && !waits(e.to)));
   const state = new Map<string, 'open' | 'done'>();
   const loops: string[][] = [];
   for (const root of nodeIds) {

@@ -5,11 +5,16 @@ export interface FlowIssue {
   readonly message: string;
 }
 
-/** An edge of the flow graph: `from` leads to `to` through the field at `path`. */
+/**
+ * An edge of the flow graph: `from` leads to `to` through the field at `path`. An `afterInput`
+ * edge is only taken on a later input (a route's `afterCall`, once the agent hangs up), so it can
+ * never be part of a loop that spins within one step.
+ */
 export interface FlowEdge {
   readonly from: string;
   readonly path: string;
   readonly to: string;
+  readonly afterInput?: boolean;
 }
 
 /** Where checks put what they find; one per validation run. */

@@ -55,7 +55,10 @@ export type IvrEffect =
   | { readonly type: 'TransferExternal'; readonly number: string; readonly trunk: string | null }
   | { readonly type: 'RecordSurvey'; readonly score: number }
   | { readonly type: 'HangUp'; readonly cause: string }
-  /** Always the last effect of the flow, exactly once: the server can drop the IVR state. */
+  /**
+   * Always the last effect of a run, exactly once per run: the server can drop what it keeps for the
+   * run (prompts, timers). It keeps the state itself when it is `parked`, to resume it later.
+   */
   | { readonly type: 'FlowEnded'; readonly reason: IvrEndReason };
 
 /** Why a flow ended. */

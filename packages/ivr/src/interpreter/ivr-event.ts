@@ -69,6 +69,8 @@ export type IvrEvent =
       NodePosition & { readonly subflowId: string; readonly subflowVersion: number }
     >
   | EventDraft<'IvrSubflowReturned', NodePosition & { readonly returnTo: string }>
+  /** A parked flow resumed at `target` (the route node's `afterCall`) because the agent hung up. */
+  | EventDraft<'IvrResumed', NodePosition & { readonly target: string; readonly reason: 'agent-hung-up' }>
   | EventDraft<
       'IvrEnded',
       {

@@ -42,7 +42,12 @@ export type IvrInput =
       readonly reason?: string;
       readonly now?: number;
     }
-  | { readonly type: 'CallerHungUp'; readonly now?: number };
+  | { readonly type: 'CallerHungUp'; readonly now?: number }
+  /**
+   * The agent ended the conversation while the caller stays on the line: a parked flow (routed by a
+   * node with `afterCall`) resumes there. Transfers and forced releases are not this input.
+   */
+  | { readonly type: 'AgentHungUp'; readonly now?: number };
 
 /** The `type` of an input. */
 export type IvrInputType = IvrInput['type'];

@@ -38,6 +38,8 @@ function node(i: number, n: number, subflows: readonly string[]): fc.Arbitrary<F
       type: fc.constant('route' as const),
       queue: fc.constantFrom('pre-sales', 'after-sales'),
       prompt: fc.option(prompt, { nil: undefined }),
+      // Any node, even this one or an earlier one: the flow only resumes on a later input.
+      afterCall: fc.option(any, { nil: undefined }),
     }),
     fc.record({ type: fc.constant('voicemail' as const), prompt: fc.option(prompt, { nil: undefined }) }),
     fc.record({
@@ -128,7 +130,7 @@ function flow(id: string, subflows: readonly string[]): fc.Arbitrary<Flow> {
 }
 
 type Act =
-  | { readonly kind: 'prompt' | 'timer' | 'lookupFail' | 'stale' }
+  | { readonly kind: 'prompt' | 'timer' | 'lookupFail' | 'stale' | 'agent' }
   | { readonly kind: 'digit'; readonly digit: string }
   | { readonly kind: 'lookup'; readonly ok: boolean; readonly data: unknown }
   | { readonly kind: 'later'; readonly ms: number };
@@ -142,6 +144,7 @@ const act: fc.Arbitrary<Act> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'timer' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'lookupFail' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'stale' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'agent' as const }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -174,6 +177,8 @@ function inputFor(a: Act, s: ReturnType<typeof ivrScenario>, now: number): IvrIn
       return { type: 'TimerFired', timerId: 't1', now };
     case 'digit':
       return { type: 'DigitReceived', digit: a.digit, now };
+    case 'agent':
+      return { type: 'AgentHungUp', now };
     case 'later':
       return undefined;
   }
@@ -210,8 +215,10 @@ describe('interpreter properties', () => {
             if (end >= 0) expect(end).toBe(step.effects.length - 1);
           }
           expect(s.state.phase).toBe('ended');
-          expect(s.effectsOf('FlowEnded')).toHaveLength(1);
-          expect(s.eventsOf('IvrEnded')).toHaveLength(1);
+          // One end per run: the first, and one more for each resume of a parked flow.
+          const runs = 1 + s.eventsOf('IvrResumed').length;
+          expect(s.effectsOf('FlowEnded')).toHaveLength(runs);
+          expect(s.eventsOf('IvrEnded')).toHaveLength(runs);
           expect(s.outstanding()).toEqual({ prompt: null, timers: [], lookups: [] });
         },
       ),

@@ -106,6 +106,10 @@ export function ivrScenario(
     hangUp(): IvrStep {
       return send({ type: 'CallerHungUp' });
     },
+    /** The agent ends the conversation first: a parked flow resumes at its route's `afterCall`. */
+    agentHangsUp(): IvrStep {
+      return send({ type: 'AgentHungUp' });
+    },
     /** Node ids entered so far, in order (the IVR path of the call timeline). */
     path(): string[] {
       return events.flatMap((e) => (e.type === 'IvrNodeEntered' ? [e.data.nodeId] : []));

@@ -36,7 +36,11 @@ export type NodeWait =
  * releases all three: that is what makes "no dangling timers" hold by construction.
  */
 export interface IvrState {
-  readonly phase: 'idle' | 'running' | 'ended';
+  /**
+   * `parked`: a route node with `afterCall` handed the call to routing; the run is over (its
+   * `FlowEnded` was emitted) but `AgentHungUp` resumes the flow at `resumeAt`.
+   */
+  readonly phase: 'idle' | 'running' | 'parked' | 'ended';
   /** Call stack of flows, the running flow last. Versions are pinned at start. */
   readonly frames: readonly CallFrame[];
   readonly nodeId: string | null;
@@ -57,6 +61,8 @@ export interface IvrState {
   readonly pins: Readonly<Record<string, number>>;
   /** Counter behind prompt, timer and lookup ids. */
   readonly seq: number;
+  /** Where a parked flow resumes; null in every other phase. */
+  readonly resumeAt: string | null;
 }
 
 /** The state of a call before `Started`. */
@@ -77,4 +83,5 @@ export const INITIAL_IVR_STATE: IvrState = Object.freeze({
   utcOffsetMinutes: 0,
   pins: {},
   seq: 0,
+  resumeAt: null,
 });

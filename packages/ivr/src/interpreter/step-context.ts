@@ -249,6 +249,31 @@ export class StepContext implements NodeContext {
     this.s.wait = null;
   }
 
+  park(queue: string, resumeAt: string): void {
+    if (this.s.phase !== 'running') return;
+    this.end('routed', queue);
+    this.s.phase = 'parked';
+    this.s.resumeAt = resumeAt;
+    // Keys pressed before the conversation are no answer to what the flow asks after it.
+    this.s.typeAhead = '';
+  }
+
+  /** `AgentHungUp` on a parked flow: running again; returns the node it resumes at. */
+  resume(): string | null {
+    const target = this.s.resumeAt;
+    if (this.s.phase !== 'parked' || target === null) return null;
+    this.s.phase = 'running';
+    this.s.resumeAt = null;
+    this.record('IvrResumed', { target, reason: 'agent-hung-up' });
+    return target;
+  }
+
+  /** The caller left while the flow was parked: its run's end is already recorded, so quietly. */
+  close(): void {
+    this.s.phase = 'ended';
+    this.s.resumeAt = null;
+  }
+
   enterSubflow(
     flowId: string,
     version: number | undefined,

@@ -12,11 +12,17 @@ import { StepContext, type IvrEnvironment, type IvrStep } from './step-context';
  *
  * ```
  *  idle ──Started──▶ running ──route / voicemail / transfer / hangup / error / loop──▶ ended
- *                       │                                                            ▲
- *                       └──────────────────────── CallerHungUp ──────────────────────┘
+ *                     │  ▲  │                                                         ▲
+ *                     │  │  └───────────────────── CallerHungUp ──────────────────────┤
+ *    route (afterCall)│  │AgentHungUp                                                 │
+ *                     ▼  │                                                            │
+ *                    parked ────────────────────── CallerHungUp (quietly) ────────────┘
  * ```
- * Inputs for a prompt, timer or lookup that is no longer current are ignored (no effects), as is
- * everything after the end. Each step enters at most `maxTransitionsPerInput` nodes; beyond that the
+ * A route node with `afterCall` parks the flow: the run ends as `routed` (`IvrEnded`, `FlowEnded`)
+ * but the state keeps the flow version, subflow pins, variables and attributes, and `AgentHungUp`
+ * continues at `afterCall` (`IvrResumed`); the resumed run ends again on its own terms. Inputs for a
+ * prompt, timer or lookup that is no longer current are ignored (no effects), as is everything
+ * after the end and everything but those two inputs while parked. Each step enters at most `maxTransitionsPerInput` nodes; beyond that the
  * call is hung up with cause `flow-loop`.
  */
 export function stepIvr(state: IvrState, input: IvrInput, env: IvrEnvironment): IvrStep {
@@ -26,7 +32,10 @@ export function stepIvr(state: IvrState, input: IvrInput, env: IvrEnvironment): 
   if (input.type === 'Started') {
     if (state.phase === 'idle') startCall(cx, input, env.flows, run);
   } else if (input.type === 'CallerHungUp') {
-    cx.end('caller-hung-up', null);
+    if (state.phase === 'parked') cx.close();
+    else cx.end('caller-hung-up', null);
+  } else if (input.type === 'AgentHungUp') {
+    if (state.phase === 'parked') run(cx.resume());
   } else if (state.phase === 'running') {
     run(deliver(cx, input));
   }
@@ -45,7 +54,10 @@ function runFrom(cx: StepContext, first: Next): void {
 }
 
 /** Hands an input to the current node, after matching its id against what is outstanding. */
-function deliver(cx: StepContext, input: Exclude<IvrInput, { type: 'Started' | 'CallerHungUp' }>): Next {
+function deliver(
+  cx: StepContext,
+  input: Exclude<IvrInput, { type: 'Started' | 'CallerHungUp' | 'AgentHungUp' }>,
+): Next {
   const node = cx.currentNode();
   if (!node) return null;
   const mod = moduleOf(node);

@@ -46,6 +46,11 @@ export interface NodeContext {
   ): void;
   /** Ends the flow: releases everything, emits `HangUp` when a cause is given, then `FlowEnded`. */
   end(reason: IvrEndReason, detail: string | null, hangUpCause?: string): void;
+  /**
+   * Ends this run as `routed` to `queue` like {@link end}, but keeps the call's state so that an
+   * `AgentHungUp` input continues the flow at `resumeAt`.
+   */
+  park(queue: string, resumeAt: string): void;
   /** Pushes a frame for a subflow; returns its start node, or a problem. */
   enterSubflow(
     flowId: string,

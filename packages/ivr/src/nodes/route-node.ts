@@ -2,12 +2,14 @@ import { QUEUE_CODE } from '../flow/flow-types';
 import { checkPrompt, type Prompt } from '../flow/prompt';
 import { checkValueMap, renderValueMap, VALUE_MAP_SCHEMA, type ValueMap } from '../flow/value-map';
 import { announceThen } from './announce';
-import { nodeSchema, type NodeContext, type NodeModule } from './node-module';
+import { nodeSchema, TARGET_SCHEMA, type NodeContext, type NodeModule } from './node-module';
 
 /**
  * Hands the call to routing: queue `queue` with `priority` (higher first, default 0), required
  * `skills` (name → minimum level) and contact `attributes` (templates, added to those set by `set`
- * nodes). An optional `prompt` plays first ("正在为您转接"). The IVR flow ends here.
+ * nodes). An optional `prompt` plays first ("正在为您转接"). The IVR flow ends here, unless
+ * `afterCall` names where it resumes when the agent ends the conversation while the caller is
+ * still on the line (a post-call satisfaction survey); a caller who hangs up first hears nothing.
  */
 export interface RouteNode {
   readonly type: 'route';
@@ -16,6 +18,8 @@ export interface RouteNode {
   readonly skills?: Readonly<Record<string, number>>;
   readonly attributes?: ValueMap;
   readonly prompt?: Prompt;
+  /** Node the flow resumes at after the agent hung up (same flow version, variables and attributes). */
+  readonly afterCall?: string;
 }
 
 const SKILL = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -29,7 +33,8 @@ function route(node: RouteNode, cx: NodeContext): null {
     skills: { ...node.skills },
     attributes,
   });
-  cx.end('routed', node.queue);
+  if (node.afterCall === undefined) cx.end('routed', node.queue);
+  else cx.park(node.queue, node.afterCall);
   return null;
 }
 
@@ -46,9 +51,11 @@ export const routeNode: NodeModule<RouteNode> = {
     },
     attributes: VALUE_MAP_SCHEMA,
     prompt: { $ref: '#/$defs/prompt' },
+    afterCall: TARGET_SCHEMA,
   }),
   check(r) {
-    r.allow(['type', 'queue', 'priority', 'skills', 'attributes', 'prompt']);
+    r.allow(['type', 'queue', 'priority', 'skills', 'attributes', 'prompt', 'afterCall']);
+    r.target('afterCall', false, true);
     r.string('queue', { max: 64, pattern: QUEUE_CODE, shape: 'a queue code' });
     r.int('priority', { min: 0, max: 100 });
     checkValueMap(r, 'attributes');
