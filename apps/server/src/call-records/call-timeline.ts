@@ -2,7 +2,7 @@
  * The call-detail timeline, computed from the event log alone (ARCHITECTURE.md principle 2: a
  * view is a projection and can always be recomputed): the call's contact stream holds how it
  * arrived, the IVR path, routing's queue wait, offers, RONA and answer, the agent's device, holds,
- * transfers, supervisors and how it ended; routing contacts that transfers to queues created
+ * transfers, supervisors, silences (no audio from the caller or the agent) and how it ended; routing contacts that transfers to queues created
  * (`<contactId>.<id>`) add their queue waits and offers. Pure: the events in, the view out.
  */
 import type { StoredEvent } from '../store';
@@ -35,7 +35,10 @@ export interface CallSummary {
   readonly queueIds: readonly string[];
   /** Agents who talked to the caller, in order (transfers add more). */
   readonly agentIds: readonly string[];
-  /** From entering the first queue to the first answer (or to the hang-up when unanswered). */
+  /**
+   * From entering the first queue to the first answer; unanswered, to leaving the queue (abandon,
+   * or overflow to voicemail, a callback or a hang-up) or else to the hang-up.
+   */
   readonly waitMs: number | null;
   readonly hangUp: { readonly party: string; readonly cause: string; readonly stage: string } | null;
   readonly disposition: { readonly code: string; readonly notes: string } | null;
@@ -75,12 +78,16 @@ const STEPS: Readonly<Record<string, readonly [string, Pick]>> = {
   IvrLookupFailed: ['ivr.lookup_failed', keep('nodeId', 'reason', 'willRetry')],
   IvrSurveyAnswered: ['ivr.survey_answered', keep('nodeId', 'score')],
   IvrCallbackAccepted: ['ivr.callback_accepted', keep('nodeId', 'queue')],
+  IvrResumed: ['ivr.resumed', keep('nodeId', 'target', 'reason')],
   IvrEnded: ['ivr.ended', keep('reason', 'nodeId', 'detail')],
-  ContactQueued: ['queue.entered', keep('queueId', 'priority', 'kind')],
+  ContactQueued: ['queue.entered', keep('queueId', 'priority', 'kind', 'requiredSkills')],
   ContactRoutingStepAdvanced: ['queue.step_advanced', keep('queueId', 'step')],
   ContactOffered: ['offer.made', keep('queueId', 'expiresAt')],
   AgentDeviceRung: ['offer.device_rung', keep('targets')],
   AgentDeviceFailed: ['offer.device_failed', keep('cause', 'sipStatus')],
+  AgentDeviceRejoined: ['call.device_rejoined', keep()],
+  LegAudioLost: ['audio.lost', keep('party', 'direction', 'silentForMs')],
+  LegAudioRestored: ['audio.restored', keep('party', 'direction', 'silentForMs')],
   ContactOfferTimedOut: ['offer.timed_out', keep()],
   ContactOfferRejected: ['offer.rejected', keep()],
   ContactOfferRescinded: ['offer.rescinded', keep('reason')],
@@ -106,10 +113,13 @@ const STEPS: Readonly<Record<string, readonly [string, Pick]>> = {
   ContactOverflowed: ['queue.overflowed', keep('queueId', 'reason', 'action')],
   ContactAbandoned: ['queue.abandoned', keep('queueId')],
   ContactCallbackRequested: ['callback.requested', keep('queueId')],
-  VoicemailRecorded: ['voicemail.recorded', keep('mailbox', 'durationMs')],
+  VoicemailRecordingStarted: ['voicemail.recording_started', keep('mailbox', 'maxSeconds')],
+  VoicemailRecorded: ['voicemail.recorded', keep('mailbox', 'durationMs', 'endedBy')],
+  VoicemailDiscarded: ['voicemail.discarded', keep('mailbox', 'reason', 'durationMs')],
   VoicemailFailed: ['voicemail.failed', keep('mailbox', 'code')],
   CallTransferredOut: ['transfer.external', keep()],
   CallTransferRefused: ['transfer.refused', keep('reason')],
+  CallConversationEnded: ['call.conversation_ended', keep('party', 'cause', 'resumeAt')],
   CallEnded: ['call.ended', keep('party', 'cause', 'sipStatus', 'stage')],
   ContactEnded: ['contact.ended', keep('queueId', 'wrapUpUntil')],
   ContactDispositionRecorded: ['contact.disposition', keep('code', 'notes')],
@@ -176,7 +186,7 @@ function summarize(
     }),
   ]);
   const firstQueued = queued[0] === undefined ? undefined : ms(queued[0]);
-  const waitEnd = answered[0] ?? of('ContactAbandoned')[0] ?? ended;
+  const waitEnd = answered[0] ?? of('ContactAbandoned')[0] ?? lastOverflow(events) ?? ended;
   const disposition = of('ContactDispositionRecorded').at(-1)?.data as
     { code: string; notes: string } | undefined;
   const end = ended?.data as { party: string; cause: string; stage: string } | undefined;
@@ -201,10 +211,26 @@ function summarize(
 function outcomeOf(events: readonly StoredEvent[], ended: boolean): CallOutcome {
   const has = (type: string) => events.some((e) => e.type === type);
   if (has('ContactAnswered')) return 'answered';
-  if (has('VoicemailRecorded')) return 'voicemail';
+  // Sent to voicemail (after hours, or a queue's overflow), whether a message was kept or not.
+  if (events.some((e) => e.type.startsWith('Voicemail') || isVoicemailEnd(e))) return 'voicemail';
   if (has('ContactCallbackRequested')) return 'callback';
   if (has('ContactAbandoned')) return 'abandoned';
   return ended ? 'self-service' : 'live';
+}
+
+function isVoicemailEnd(event: StoredEvent): boolean {
+  return event.type === 'CallEnded' && (event.data as { stage?: string }).stage === 'voicemail';
+}
+
+/** The overflow that took the caller out of the queues, if the caller's last queue overflowed. */
+function lastOverflow(events: readonly StoredEvent[]): StoredEvent | undefined {
+  // A callback contact queued afterwards is the center's wait, not the caller's.
+  const last = events.findLast(
+    (e) =>
+      e.type === 'ContactOverflowed' ||
+      (e.type === 'ContactQueued' && (e.data as { kind?: string }).kind !== 'callback'),
+  );
+  return last?.type === 'ContactOverflowed' ? last : undefined;
 }
 
 function ms(event: StoredEvent): number {

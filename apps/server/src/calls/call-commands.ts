@@ -24,6 +24,12 @@ export interface OriginateTarget {
    * target is.
    */
   readonly webrtc?: boolean;
+  /**
+   * The SIP address of record whose registration this contact is (`sip:1001@switchboard`): the
+   * answered leg's peer identity, the only one allowed to take it over with an INVITE carrying
+   * Replaces (RFC 3891 §6). Absent (a trunk, an unregistered address): nobody may.
+   */
+  readonly peer?: string;
 }
 
 /**

@@ -9,9 +9,11 @@ import {
   type Timers,
 } from '@switchboard/kernel';
 import {
+  replacesOf,
   UserAgentCore,
   type Dialog,
   type DialogEndCause,
+  type DialogId,
   type LocalEndpoint,
   type ServerTransaction,
   type SessionTimerPolicy,
@@ -30,9 +32,11 @@ import { endLeg } from './end-leg';
 import { HoldControl } from './hold-control';
 import type { InboundCallHandler } from './inbound-call-handler';
 import { InboundCalls } from './inbound-calls';
+import { InviteReplaces } from './invite-replaces';
+import { LegAudio } from './leg-audio';
 import type { Leg } from './leg';
 import { LegRegistry } from './leg-registry';
-import type { LegState } from './leg-state';
+import { isConnected, type LegState } from './leg-state';
 import type { MediaPort } from './media-port';
 import { ALLOW } from './outbound-invite';
 import { SERVER_CAPABILITIES } from './capabilities';
@@ -42,6 +46,8 @@ import { ConferenceControl } from './conference-control';
 import { MonitorControl } from './monitor-control';
 import { ReferFromPhone } from './refer-from-phone';
 import { REFUSE_REFERRALS, type ReferTargetResolver } from './refer-target-resolver';
+import { RejoinGrace } from './rejoin-grace';
+import { reasonPhrase } from './sip-status';
 import { TransferControl } from './transfer-control';
 import { dispatchCommand } from './dispatch-command';
 import { handleInDialog } from './in-dialog-requests';
@@ -70,6 +76,11 @@ export interface CallControlOptions {
   readonly referTargets?: ReferTargetResolver;
   /** Out-of-dialog requests other than INVITE (REGISTER, MESSAGE, SUBSCRIBE…); default 405. */
   readonly otherRequest?: (request: SipRequest, transaction: ServerTransaction) => void;
+  /**
+   * How long an answered leg waits for a rejoin once its WebSocket closed ({@link CallControl.flowClosed});
+   * default `REJOIN_GRACE_MS` (30 s).
+   */
+  readonly rejoinGraceMs?: number;
 }
 
 /** A read-only view of a leg, for the API and tests. */
@@ -81,6 +92,8 @@ export interface LegSnapshot {
   readonly heldLocally: boolean;
   readonly heldRemotely: boolean;
   readonly bridgedTo?: LegId;
+  /** The leg's dialog (our local tag first), once a 1xx/2xx created it. */
+  readonly dialog?: DialogId;
 }
 
 /** What is alive, for leak checks: all zero once every call is over and the timers have run. */
@@ -92,6 +105,10 @@ export interface CallActivity {
   readonly exchanges: number;
   readonly dialogs: number;
   readonly transactions: number;
+  /** Legs waiting for a rejoin after their WebSocket closed, and takeovers being answered. */
+  readonly rejoins: number;
+  /** Legs whose audio is reported lost. */
+  readonly silentLegs: number;
 }
 
 /**
@@ -116,6 +133,9 @@ export class CallControl implements UserAgentHandler {
   private readonly monitors: MonitorControl;
   private readonly conferences: ConferenceControl;
   private readonly refers: ReferFromPhone;
+  private readonly replaces: InviteReplaces;
+  private readonly grace: RejoinGrace;
+  private readonly audio: LegAudio;
 
   constructor(private readonly options: CallControlOptions) {
     this.core = new UserAgentCore({ capabilities: SERVER_CAPABILITIES, ...options, handler: this });
@@ -134,13 +154,28 @@ export class CallControl implements UserAgentHandler {
     };
     this.inbound = new InboundCalls(this.ctx, options.inbound);
     this.outbound = new OutboundCalls(this.ctx, options.ringTimeoutMs);
-    this.links = new BridgeLinks(this.ctx, (id) => this.inbound.answer(id));
+    this.links = new BridgeLinks(
+      this.ctx,
+      (id) => this.inbound.answer(id),
+      // Only an answered caller off hold can be kept: held either way, our prompt or their keys
+      // would not get through (RFC 3264 §5.1, sendonly/recvonly).
+      (leg, ended) =>
+        leg.direction === 'inbound' &&
+        isConnected(leg.state) &&
+        !leg.heldLocally &&
+        !leg.heldRemotely &&
+        options.inbound.keepAfterPartner?.(leg.id, ended) === true,
+    );
     this.hold = new HoldControl(this.ctx, this.links, (leg) => this.exchangeOf(leg));
     this.transfers = new TransferControl(this.ctx, this.links, this.hold, this.outbound);
     this.dtmf = new DtmfRelay(this.ctx, this.links, options.relayDtmfInfo ?? true);
     this.monitors = new MonitorControl(this.ctx, this.links);
     this.conferences = new ConferenceControl(this.ctx, this.links);
     this.refers = new ReferFromPhone(this.ctx, this.transfers, options.referTargets ?? REFUSE_REFERRALS);
+    this.replaces = new InviteReplaces(this.ctx, (l, held) => this.hold.remoteHold(l, held));
+    this.grace = new RejoinGrace(this.ctx, options.rejoinGraceMs);
+    this.audio = new LegAudio(this.ctx);
+    options.media.onAudioReport?.((report) => this.audio.report(report));
     // Order matters: transfers unlink a transferring leg before the links propagate its hang-up.
     this.bus.onEvent((e) => this.transfers.onEvent(e));
     this.bus.onEvent((e) => this.links.onEvent(e));
@@ -149,6 +184,8 @@ export class CallControl implements UserAgentHandler {
     this.bus.onEvent((e) => this.conferences.onEvent(e));
     // After the links: a failed phone transfer bridges back only once the failed link is gone.
     this.bus.onEvent((e) => this.refers.onEvent(e));
+    this.bus.onEvent((e) => this.grace.onEvent(e));
+    this.bus.onEvent((e) => this.audio.onEvent(e));
     this.bus.onEvent((e) => {
       if (e.type !== 'LegEnded') return;
       this.exchanges.get(e.legId)?.dispose();
@@ -194,6 +231,7 @@ export class CallControl implements UserAgentHandler {
       heldLocally,
       heldRemotely,
       bridgedTo: this.links.partnerOf(leg)?.id,
+      dialog: leg.dialog?.id,
     };
   }
 
@@ -207,7 +245,31 @@ export class CallControl implements UserAgentHandler {
       exchanges: this.exchanges.size,
       dialogs: this.core.dialogs.size,
       transactions: this.core.layer.clientCount + this.core.layer.serverCount,
+      rejoins: this.grace.size + this.replaces.size,
+      silentLegs: this.audio.size,
     };
+  }
+
+  /**
+   * The connection `connectionId` (a browser's WebSocket) closed: answered legs whose dialog came
+   * over it wait {@link CallControlOptions.rejoinGraceMs} for an INVITE with Replaces before they
+   * end (see `RejoinGrace`).
+   */
+  flowClosed(connectionId: string): void {
+    this.grace.flowClosed(connectionId);
+  }
+
+  /**
+   * A new INVITE outside any dialog: a call, or, with Replaces (RFC 3891), a takeover of one of
+   * our legs. `peer` is the identity its sender proved to the admission gate (the extension's
+   * address of record), which a takeover must match; none without a gate.
+   */
+  receiveInvite(request: SipRequest, transaction: ServerTransaction, peer?: string): void {
+    const replaces = replacesOf(request);
+    // RFC 3891 §3: a malformed Replaces, or more than one, is answered 400.
+    if (!replaces.ok) this.core.respond(transaction, 400, reasonPhrase(400));
+    else if (replaces.value !== undefined) this.replaces.receive(request, transaction, replaces.value, peer);
+    else this.inbound.receiveInvite(request, transaction, peer);
   }
 
   receiveRequest(request: SipRequest, transaction: ServerTransaction, dialog: Dialog | undefined): void {
@@ -220,7 +282,7 @@ export class CallControl implements UserAgentHandler {
       });
       return;
     }
-    if (request.method === 'INVITE') this.inbound.receiveInvite(request, transaction);
+    if (request.method === 'INVITE') this.receiveInvite(request, transaction);
     else if (this.options.otherRequest !== undefined) this.options.otherRequest(request, transaction);
     else
       this.core.respond(transaction, 405, 'Method Not Allowed', {
@@ -247,6 +309,7 @@ export class CallControl implements UserAgentHandler {
   }
 
   dialogEnded(dialog: Dialog, cause: DialogEndCause): void {
+    this.replaces.dialogEnded(dialog);
     const leg = this.legs.forDialog(dialog.id);
     if (leg === undefined || leg.terminated || leg.dialog !== dialog) return;
     if (cause === 'bye-received') this.ctx.end(leg, { cause: 'normal', party: leg.remoteParty }, 'silent');

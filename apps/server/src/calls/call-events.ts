@@ -145,6 +145,38 @@ export interface DtmfReceived extends LegFact {
   readonly durationMs?: number;
 }
 
+/**
+ * No RTP has come from the leg's far end for `silentForMs` (the media layer's no-RTP watchdog): a
+ * dead microphone, a frozen or reloading browser tab, a broken path. Reported instead of a silent
+ * call; not while the leg is on hold, by either side (its far end may stop sending then).
+ */
+export interface LegAudioLost extends LegFact {
+  readonly type: 'LegAudioLost';
+  /** The direction that went quiet, seen from us: what we receive from the leg. */
+  readonly direction: 'inbound';
+  readonly silentForMs: number;
+}
+
+/** RTP from the leg's far end came back after {@link LegAudioLost}; `silentForMs` is the whole gap. */
+export interface LegAudioRestored extends LegFact {
+  readonly type: 'LegAudioRestored';
+  readonly direction: 'inbound';
+  readonly silentForMs: number;
+}
+
+/**
+ * The leg's far end moved it to a new dialog with an INVITE carrying Replaces (RFC 3891): a
+ * browser softphone back after a reload, or another device of the same SIP user taking the call.
+ * The leg, its bridge and its recording carry on; its signalling is now the new dialog's.
+ */
+export interface LegDialogReplaced extends LegFact {
+  readonly type: 'LegDialogReplaced';
+  /** The Call-ID of the new dialog. */
+  readonly callId: string;
+  /** The Call-ID of the dialog it replaced (hung up with BYE). */
+  readonly replacedCallId: string;
+}
+
 /** Everything call control reports: one union for the calls stream. */
 export type CallEvent =
   | LegOffered
@@ -159,6 +191,9 @@ export type CallEvent =
   | ConsultationStarted
   | LegEnded
   | DtmfReceived
+  | LegAudioLost
+  | LegAudioRestored
+  | LegDialogReplaced
   | MixEvent;
 
 /** The `type` of every event, for exhaustive maps (e.g. the outside names in contracts). */

@@ -9,10 +9,10 @@ import type { Capabilities } from '@switchboard/sip';
  * - Allow: REGISTER (the registrar), the call methods, INFO (DTMF relay), UPDATE (RFC 3311: hold
  *   and session refresh), REFER (a phone's transfer, RFC 3515) and NOTIFY (its progress).
  * - Accept: SDP, sipfrag (REFER progress, RFC 3420) and dtmf-relay INFO bodies.
- * - Supported: `timer` (RFC 4028: we negotiate, refresh and enforce session intervals) and
- *   `norefersub` (RFC 4488: `Refer-Sub: false` is honoured). Not `replaces`: an INVITE carrying
- *   Replaces (RFC 3891) is not matched to an existing dialog here; Replaces is understood only
- *   inside a REFER's Refer-To (attended transfer).
+ * - Supported: `timer` (RFC 4028: we negotiate, refresh and enforce session intervals),
+ *   `norefersub` (RFC 4488: `Refer-Sub: false` is honoured) and `replaces` (RFC 3891: an INVITE
+ *   carrying Replaces takes over the leg of the dialog it names, `InviteReplaces`; Replaces in a
+ *   REFER's Refer-To is an attended transfer, `ReferFromPhone`).
  */
 export const SERVER_CAPABILITIES: Capabilities = Object.freeze({
   allow: Object.freeze([
@@ -28,7 +28,7 @@ export const SERVER_CAPABILITIES: Capabilities = Object.freeze({
     'NOTIFY',
   ]),
   accept: Object.freeze(['application/sdp', 'message/sipfrag', 'application/dtmf-relay']),
-  supported: Object.freeze(['timer', 'norefersub']),
+  supported: Object.freeze(['timer', 'norefersub', 'replaces']),
 });
 
 /** The Allow header value of {@link SERVER_CAPABILITIES}. */

@@ -10,6 +10,7 @@ import {
 import type {
   ConferenceRole,
   ConnectOptions,
+  MediaAudioReport,
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
@@ -52,11 +53,14 @@ export class InMemoryMedia implements MediaPort {
   private readonly endpoints = new Map<MediaEndpointId, Endpoint>();
   /** Connected pairs, keyed `a|b` with the ids sorted. */
   readonly connections = new Set<string>();
+  /** The same connections by endpoint, so releasing one costs its own links, not every call's. */
+  private readonly peers = new Map<MediaEndpointId, Set<MediaEndpointId>>();
   readonly musicOnHold = new Set<MediaEndpointId>();
   /** Conferences by member: every member of one conference maps to the same object. */
   private readonly conferences = new Map<MediaEndpointId, InMemoryConference>();
   /** Every recording path a connection was asked to record to, in order. */
   readonly recordingPaths: string[] = [];
+  private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
   private nextPort: number;
   private seq = 0;
   private readonly address: string;
@@ -80,6 +84,27 @@ export class InMemoryMedia implements MediaPort {
   endpointOf(legId: string): MediaEndpointId | undefined {
     for (const [id, e] of this.endpoints) if (e.legId === legId) return id;
     return undefined;
+  }
+
+  /** The remote's last SDP on an endpoint (for assertions). */
+  remoteSdpOf(id: MediaEndpointId): string | undefined {
+    return this.endpoints.get(id)?.remoteSdp;
+  }
+
+  /**
+   * Tells the audio listeners what a no-RTP watchdog would on `legId`'s endpoint: `lost` after
+   * `silentForMs` without packets, `restored` when they came back. False when the leg has none.
+   */
+  reportAudio(legId: string, kind: MediaAudioReport['kind'], silentForMs: number): boolean {
+    const endpoint = this.endpointOf(legId);
+    if (endpoint === undefined) return false;
+    for (const listener of [...this.audioListeners]) listener({ endpoint, legId, kind, silentForMs });
+    return true;
+  }
+
+  onAudioReport(listener: (report: MediaAudioReport) => void): () => void {
+    this.audioListeners.add(listener);
+    return () => this.audioListeners.delete(listener);
   }
 
   /** The conference an endpoint is in (a mixed call of three or more, or with a mute). */
@@ -131,6 +156,11 @@ export class InMemoryMedia implements MediaPort {
     return this.answer(e, sdp);
   }
 
+  /** A new device's offer for the endpoint (INVITE with Replaces): answered like a re-INVITE's. */
+  async answerTakeover(id: MediaEndpointId, offer: string | undefined): Promise<Result<string, Rejection>> {
+    return offer === undefined ? this.createOffer(id, 'sendrecv') : this.answerOffer(id, offer);
+  }
+
   async connect(
     a: MediaEndpointId,
     b: MediaEndpointId,
@@ -141,12 +171,12 @@ export class InMemoryMedia implements MediaPort {
     if (options?.recordingPath !== undefined) this.recordingPaths.push(options.recordingPath);
     this.leave(a);
     this.leave(b);
-    this.connections.add(pairKey(a, b));
+    this.link(a, b);
     return ok(undefined);
   }
 
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void {
-    this.connections.delete(pairKey(a, b));
+    this.unlink(a, b);
     const shared = this.conferences.get(a);
     if (shared !== undefined && shared === this.conferences.get(b))
       for (const id of shared.keys()) this.conferences.delete(id);
@@ -188,9 +218,7 @@ export class InMemoryMedia implements MediaPort {
   }
 
   leave(id: MediaEndpointId): void {
-    // Runs on every connect and release: compare in place rather than split each key (deleting the
-    // entry being visited is safe while iterating a Set).
-    for (const key of this.connections) if (isPairOf(key, id)) this.connections.delete(key);
+    for (const peer of this.pairedWith(id)) this.unlink(id, peer);
     const conference = this.conferences.get(id);
     if (conference === undefined) return;
     conference.delete(id);
@@ -213,10 +241,33 @@ export class InMemoryMedia implements MediaPort {
   }
 
   private pairedWith(id: MediaEndpointId): MediaEndpointId[] {
-    return [...this.connections].flatMap((key) => {
-      const [a, b] = key.split('|');
-      return a === id ? [b!] : b === id ? [a!] : [];
-    });
+    const peers = this.peers.get(id);
+    return peers === undefined ? [] : [...peers];
+  }
+
+  private link(a: MediaEndpointId, b: MediaEndpointId): void {
+    this.connections.add(pairKey(a, b));
+    this.peerSet(a).add(b);
+    this.peerSet(b).add(a);
+  }
+
+  private unlink(a: MediaEndpointId, b: MediaEndpointId): void {
+    this.connections.delete(pairKey(a, b));
+    this.dropPeer(a, b);
+    this.dropPeer(b, a);
+  }
+
+  private peerSet(id: MediaEndpointId): Set<MediaEndpointId> {
+    let peers = this.peers.get(id);
+    if (peers === undefined) this.peers.set(id, (peers = new Set()));
+    return peers;
+  }
+
+  private dropPeer(id: MediaEndpointId, peer: MediaEndpointId): void {
+    const peers = this.peers.get(id);
+    if (peers === undefined) return;
+    peers.delete(peer);
+    if (peers.size === 0) this.peers.delete(id);
   }
 
   /** The conference `id` is in, made from its two-party connection (or from `id` alone). */
@@ -225,7 +276,7 @@ export class InMemoryMedia implements MediaPort {
     if (existing !== undefined) return existing;
     const conference: InMemoryConference = new Map();
     for (const member of [id, ...this.pairedWith(id)]) {
-      this.connections.delete(pairKey(id, member));
+      this.unlink(id, member);
       conference.set(member, { role: 'party', whisperTo: undefined, muted: false });
       this.conferences.set(member, conference);
     }
@@ -239,7 +290,7 @@ export class InMemoryMedia implements MediaPort {
     const plain = members.every(([, m]) => (m.role === 'party' || m.role === 'barge') && !m.muted);
     if (members.length === 2 && !plain) return;
     for (const [id] of members) this.conferences.delete(id);
-    if (members.length === 2) this.connections.add(pairKey(members[0]![0], members[1]![0]));
+    if (members.length === 2) this.link(members[0]![0], members[1]![0]);
   }
 
   private answer(e: Endpoint, offer: string): Result<string, Rejection> {
@@ -274,15 +325,6 @@ function apply(member: InMemoryMember, options: MemberOptions): void {
 
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
-}
-
-/** True when `id` is one of the two endpoints of the pair `key` (ids never contain `|`). */
-function isPairOf(key: string, id: string): boolean {
-  const n = id.length;
-  return (
-    (key.charCodeAt(n) === 0x7c && key.startsWith(id)) ||
-    (key.charCodeAt(key.length - n - 1) === 0x7c && key.endsWith(id))
-  );
 }
 
 function unknown(id: string): Result<never, Rejection> {

@@ -26,8 +26,8 @@ export class InboundCalls {
     private readonly handler: InboundCallHandler,
   ) {}
 
-  /** A new out-of-dialog INVITE. */
-  receiveInvite(request: SipRequest, transaction: ServerTransaction): void {
+  /** A new out-of-dialog INVITE; `peer` is the identity its sender proved (see `Leg.peer`). */
+  receiveInvite(request: SipRequest, transaction: ServerTransaction, peer?: string): void {
     const { ctx } = this;
     const leg = new Leg({
       id: ctx.ids.next(),
@@ -36,6 +36,7 @@ export class InboundCalls {
       callId: request.callId,
     });
     leg.invite = transaction;
+    leg.peer = peer;
     leg.remoteOffer = sdpBody(request);
     ctx.legs.add(leg);
     ctx.emit({

@@ -9,6 +9,7 @@ export { UNKNOWN_NUMBER } from './inbound-call-handler';
 export type {
   ConferenceRole,
   ConnectOptions,
+  MediaAudioReport,
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
@@ -31,3 +32,4 @@ export type {
   RegisteredExtensions,
 } from './refer-target-resolver';
 export { REFERRER_HANG_UP_GRACE_MS } from './refer-from-phone';
+export { REJOIN_GRACE_MS } from './rejoin-grace';

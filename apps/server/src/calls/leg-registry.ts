@@ -1,4 +1,4 @@
-import { dialogKey, type DialogId, type ServerTransaction } from '@switchboard/sip';
+import { dialogKey, type Dialog, type DialogId, type ServerTransaction } from '@switchboard/sip';
 import type { LegId } from './call-events';
 import type { Leg } from './leg';
 
@@ -36,6 +36,13 @@ export class LegRegistry {
   /** Indexes the leg under its dialog (set `leg.dialog` first). */
   bindDialog(leg: Leg): void {
     if (leg.dialog !== undefined) this.byDialog.set(dialogKey(leg.dialog.id), leg);
+  }
+
+  /** Moves the leg to `dialog` (INVITE with Replaces): the old dialog no longer finds it. */
+  rebindDialog(leg: Leg, dialog: Dialog): void {
+    if (leg.dialog !== undefined) this.byDialog.delete(dialogKey(leg.dialog.id));
+    leg.dialog = dialog;
+    this.byDialog.set(dialogKey(dialog.id), leg);
   }
 
   /** The INVITE got its final response: CANCEL can no longer match it. */

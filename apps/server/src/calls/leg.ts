@@ -34,6 +34,12 @@ export class Leg {
   /** Hold requested by us (re-INVITE sendonly) and by the remote (its re-INVITE), independently. */
   heldLocally = false;
   heldRemotely = false;
+  /**
+   * Who the far end proved to be, when known: the SIP address of record its device authenticated
+   * as (an extension's INVITE) or registered (the contact we rang). Only the same identity may take
+   * the leg over with an INVITE carrying Replaces (RFC 3891 §6).
+   */
+  peer: string | undefined;
   /** Outbound: stops the INVITEs still pending (CANCEL), set by the fork that sends them. */
   abortOutbound: (() => void) | undefined;
   ending: LegEnding | undefined;

@@ -50,6 +50,17 @@ export interface MediaEndpoint {
 }
 
 /**
+ * What the media layer's no-RTP watchdog saw on an endpoint: nothing received for `silentForMs`
+ * (`lost`), or packets again after that (`restored`, with the whole gap).
+ */
+export interface MediaAudioReport {
+  readonly endpoint: MediaEndpointId;
+  readonly legId: LegId;
+  readonly kind: 'lost' | 'restored';
+  readonly silentForMs: number;
+}
+
+/**
  * What call control needs from the media layer (implemented over the RTP legs, player and bridge of
  * `apps/server/src/media`; {@link InMemoryMedia} stands in for tests). Call control never touches
  * RTP: it asks for SDP and tells the media layer which endpoints talk to which (RFC 3264 offer/answer
@@ -67,6 +78,16 @@ export interface MediaPort {
   acceptAnswer(endpoint: MediaEndpointId, sdp: string): Result<void, Rejection>;
   /** A new offer from the remote (re-INVITE, UPDATE): our answer. */
   answerOffer(endpoint: MediaEndpointId, sdp: string): Result<string, Rejection>;
+  /**
+   * A new dialog takes the endpoint over (INVITE with Replaces, RFC 3891): our answer to its
+   * offer, the endpoint's connections, recording and players untouched. For a browser leg the
+   * answer is a new ICE/DTLS transport, hence asynchronous; without an offer, a plain RTP endpoint
+   * makes one (its answer comes in the ACK) and a browser leg refuses (488). Absent: call control
+   * uses {@link answerOffer}.
+   */
+  answerTakeover?(endpoint: MediaEndpointId, offer: string | undefined): Promise<Result<string, Rejection>>;
+  /** Subscribes to the endpoints' no-RTP reports; returns the unsubscribe function. Optional. */
+  onAudioReport?(listener: (report: MediaAudioReport) => void): () => void;
   /** Relays audio (and RFC 4733 events) between two endpoints; the recorder hangs off here. */
   connect(a: MediaEndpointId, b: MediaEndpointId, options?: ConnectOptions): Promise<Result<void, Rejection>>;
   /**

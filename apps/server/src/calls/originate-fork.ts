@@ -163,6 +163,7 @@ export class OriginateFork {
     const leg = this.leg;
     leg.abortOutbound = undefined;
     leg.dialog = dialog;
+    leg.peer = b.target.peer;
     this.ctx.legs.bindDialog(leg);
     const sdp = sdpBody(response);
     const media =

@@ -16,6 +16,8 @@ export interface BackendLeg {
   /** Closes the leg: it leaves its call, its ports go back to the pool. */
   close(): void;
   on(event: 'dtmf', listener: (e: MediaLegEvents['dtmf']) => void): unknown;
+  /** The no-RTP watchdog: nothing received for a while, then packets again. */
+  on(event: 'rtp-timeout' | 'rtp-resumed', listener: (e: MediaLegEvents['rtp-timeout']) => void): unknown;
 }
 
 /**

@@ -36,14 +36,20 @@ export interface AttachCallControlOptions {
   readonly admission?: InviteGate;
   /** Where phones' REFERs send their partner (blind transfer); none declines them (603). */
   readonly referTargets?: CallControlOptions['referTargets'];
+  /** How long a browser's call outlives its WebSocket, waiting for a rejoin; default 30 s. */
+  readonly rejoinGraceMs?: number;
 }
 
-/** Builds call control, attaches its core to `telephony` and returns it. */
+/**
+ * Builds call control, attaches its core to `telephony` and returns it. A browser's WebSocket that
+ * closes is reported to call control (`flowClosed`): its calls wait a while for a rejoin.
+ */
 export function attachCallControl(
   telephony: Pick<
     Telephony,
     'outboundTransport' | 'local' | 'otherRequest' | 'attachCore' | 'serverTransactionLimit'
-  >,
+  > &
+    Partial<Pick<Telephony, 'onWebSocketClosed'>>,
   o: AttachCallControlOptions,
 ): CallControl {
   const timers = o.timers ?? systemTimers;
@@ -72,6 +78,7 @@ export function attachCallControl(
     otherRequest: telephony.otherRequest,
     inbound,
     ...(o.referTargets === undefined ? {} : { referTargets: o.referTargets }),
+    ...(o.rejoinGraceMs === undefined ? {} : { rejoinGraceMs: o.rejoinGraceMs }),
     // Not a CallControlOptions field yet, but its core takes every option it is given.
     maxServerTransactionsPerSource: o.maxServerTransactionsPerSource ?? telephony.serverTransactionLimit,
   };
@@ -84,6 +91,7 @@ export function attachCallControl(
           (request) => dialedUser(request) === answerTest?.number,
         );
   telephony.attachCore(control.core);
+  telephony.onWebSocketClosed?.((connectionId) => control.flowClosed(connectionId));
   return control;
 }
 
@@ -127,7 +135,10 @@ class AdmittedCallControl extends CallControl {
     }
     if (transaction.state !== 'proceeding') return;
     if (verdict === undefined) this.core.respond(transaction, 500, 'Server Internal Error');
-    else if (verdict.kind === 'admit') super.receiveRequest(request, transaction, undefined);
+    // An extension's INVITE carries who it proved to be: only that extension may take its calls
+    // over with Replaces (RFC 3891 §6).
+    else if (verdict.kind === 'admit')
+      this.receiveInvite(request, transaction, verdict.via === 'extension' ? verdict.aor : undefined);
     else
       this.core.respond(transaction, verdict.status, verdict.reasonPhrase, {
         headers: verdict.headers ?? [],

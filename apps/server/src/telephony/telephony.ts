@@ -96,6 +96,12 @@ export interface Telephony {
   readonly outboundTransport: Transport;
   /** Answers out-of-dialog requests other than INVITE (REGISTER, OPTIONS, …) for an attached core. */
   readonly otherRequest: (request: SipRequest, transaction: ServerTransaction) => void;
+  /**
+   * Subscribes to the end of browsers' SIP WebSocket connections (RFC 7118), by the connection id
+   * their flows carry: call control keeps their calls up a while for a rejoin. Returns the
+   * unsubscribe function.
+   */
+  onWebSocketClosed(listener: (connectionId: string) => void): () => void;
   /** Binds UDP and TCP (and TLS when configured); resolves with the bound ports. */
   start(): Promise<{ udp: number; tcp: number; tls?: number }>;
   /** Closes every transport; idempotent. */
@@ -131,12 +137,16 @@ export function createTelephony(options: TelephonyOptions): Telephony {
   const limits = { ...DEFAULT_TRANSPORT_LIMITS, ...options.limits };
   const bindings = new InMemoryBindingRepository();
   let transports: SipTransports | undefined;
+  const webSocketClosed = new Set<(connectionId: string) => void>();
   const webSocket = new WebSocketTransport({
     protocol: options.webSocketProtocol ?? 'WS',
     maxConnections: limits.maxConnections,
     maxPendingWrite: limits.maxPendingWrite,
     receive: (bytes, source) => intake.receive(bytes, source),
-    onConnectionClosed: (id) => void bindings.removeByConnection(id),
+    onConnectionClosed: (id) => {
+      void bindings.removeByConnection(id);
+      for (const listener of [...webSocketClosed]) listener(id);
+    },
     onConnectionRefused: () => metrics.connectionRefused('WS'),
   });
   const protection = new SipProtection(
@@ -224,6 +234,10 @@ export function createTelephony(options: TelephonyOptions): Telephony {
     attachCore: (core) => userAgent.attachCore(core),
     outboundTransport: outbound,
     otherRequest: userAgent.otherRequest,
+    onWebSocketClosed: (listener) => {
+      webSocketClosed.add(listener);
+      return () => void webSocketClosed.delete(listener);
+    },
     async start() {
       transports = await SipTransports.open({
         host: sip.host,

@@ -59,6 +59,12 @@ export class AgentLegs {
     return this.byLeg.size;
   }
 
+  /** The call and agent a live agent leg serves. */
+  ofLeg(legId: LegId): { readonly call: InboundCall; readonly agentId: string } | undefined {
+    const attempt = this.byLeg.get(legId);
+    return attempt === undefined ? undefined : { call: attempt.call, agentId: attempt.agentId };
+  }
+
   /** Routing's `RingAgent` for a call of this node. */
   async ring(call: InboundCall, agentId: string, until: number): Promise<void> {
     const { o } = this;
@@ -138,6 +144,7 @@ export class AgentLegs {
     }
     attempt.answered = true;
     call.stage = 'bridged';
+    call.agent = { agentId: attempt.agentId, legId: attempt.legId! };
     const answered = await o.contacts.answer(call.tenantId, call.contactId, attempt.agentId, call.callId);
     if (!answered.ok) {
       // Routing took the offer back at the same instant (ring timeout): the caller keeps waiting.

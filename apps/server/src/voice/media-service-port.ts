@@ -13,6 +13,7 @@ import { createOffer, parseSdp, serializeSdp, type LocalAudio, type MediaDirecti
 import type {
   ConnectOptions,
   LegId,
+  MediaAudioReport,
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
@@ -33,7 +34,7 @@ import {
   type RecordingSummary,
   type TappableLeg,
 } from '../media';
-import { WebRtcEndpoint, type WebRtcEndpointOptions } from '../webrtc';
+import { WebRtcEndpoint, type WebRtcEndpointEvent, type WebRtcEndpointOptions } from '../webrtc';
 import { LegPlayback } from './leg-playback';
 import { codecOf, negotiate, remoteOf } from './media-service-sdp';
 import type { HoldMusic, PromptPlayer } from './voice-ports';
@@ -89,9 +90,20 @@ export class MediaServicePort implements MediaPort {
   private readonly endpoints = new Map<MediaEndpointId, Endpoint>();
   private readonly byLeg = new Map<LegId, Endpoint>();
   private readonly backend: MediaBackend;
+  private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
+  /** The browser legs' options, their events seen here first (no-audio reports) and then by `o`. */
+  private readonly webrtc: WebRtcEndpointOptions;
   private seq = 0;
 
   constructor(private readonly o: MediaServicePortOptions) {
+    const onEvent = o.webrtc?.onEvent;
+    this.webrtc = {
+      ...o.webrtc,
+      onEvent: (legId, event) => {
+        this.webRtcEvent(legId, event);
+        onEvent?.(legId, event);
+      },
+    };
     const onRecordingClosed = o.onRecordingClosed;
     const recordings = onRecordingClosed === undefined ? {} : { onRecordingClosed };
     const musicPath = o.musicOnHoldPath;
@@ -199,6 +211,30 @@ export class MediaServicePort implements MediaPort {
     e.version += 1;
     const answer = this.answer(e, sdp);
     return typeof answer === 'string' ? ok(answer) : answer;
+  }
+
+  /**
+   * A new dialog takes the endpoint over (INVITE with Replaces): a browser's new offer is answered
+   * on a new transport of its WebRTC leg (`WebRtcEndpoint.rejoin`); a plain RTP endpoint answers
+   * like a re-INVITE, its remote re-pointed to the new device, or offers when there is no offer.
+   * The connections, recording and players of the endpoint are not touched.
+   */
+  async answerTakeover(id: MediaEndpointId, offer: string | undefined): Promise<Result<string, Rejection>> {
+    const e = this.endpoints.get(id);
+    if (e === undefined) return unknown(id);
+    if (e.webrtc === undefined)
+      return offer === undefined ? this.createOffer(id, 'sendrecv') : this.answerOffer(id, offer);
+    if (offer === undefined)
+      return reject('MEDIA.WEBRTC_OFFER_REQUIRED', 'A browser takes a call over with an offer of its own', {
+        status: 488,
+      });
+    return e.webrtc.rejoin(offer);
+  }
+
+  /** Subscribes to the no-RTP reports of every endpoint (call control turns them into call events). */
+  onAudioReport(listener: (report: MediaAudioReport) => void): () => void {
+    this.audioListeners.add(listener);
+    return () => this.audioListeners.delete(listener);
   }
 
   async connect(
@@ -365,7 +401,7 @@ export class MediaServicePort implements MediaPort {
         const { status } = sipStatusOfMediaRejection(leg.error);
         return reject(leg.error.code, leg.error.message, { ...leg.error.details, status });
       },
-      this.o.webrtc ?? {},
+      this.webrtc,
     );
     if (!opened.ok) return opened;
     const e = this.track(request.legId, opened.value.rtp, opened.value.endpoint);
@@ -384,9 +420,28 @@ export class MediaServicePort implements MediaPort {
     };
     const onDigit = this.o.onDigit;
     if (onDigit !== undefined) leg.on('dtmf', ({ digit }) => onDigit(legId, digit));
+    // A browser's silence is its WebRTC leg's to report; the RTP leg behind it only hears the gateway.
+    if (webrtc === undefined) {
+      leg.on('rtp-timeout', ({ silentMs }) => this.reportAudio(e, 'lost', silentMs));
+      leg.on('rtp-resumed', ({ silentMs }) => this.reportAudio(e, 'restored', silentMs));
+    }
     this.endpoints.set(e.id, e);
     this.byLeg.set(legId, e);
     return e;
+  }
+
+  /** The no-RTP watchdog of a browser's WebRTC leg, reported like an RTP leg's. */
+  private webRtcEvent(legId: LegId, event: WebRtcEndpointEvent): void {
+    if (event.type !== 'rtp-timeout' && event.type !== 'rtp-resumed') return;
+    const e = this.byLeg.get(legId);
+    if (e?.webrtc !== undefined)
+      this.reportAudio(e, event.type === 'rtp-timeout' ? 'lost' : 'restored', event.silentMs);
+  }
+
+  private reportAudio(e: Endpoint, kind: MediaAudioReport['kind'], silentForMs: number): void {
+    if (!this.endpoints.has(e.id)) return;
+    for (const listener of [...this.audioListeners])
+      listener({ endpoint: e.id, legId: e.legId, kind, silentForMs });
   }
 
   /** Our answer to `offer`, in the leg's fixed law (a re-INVITE cannot switch codecs here). */

@@ -8,6 +8,7 @@ import type { MediaDirection } from '@switchboard/sip';
 import type {
   ConnectOptions,
   LegId,
+  MediaAudioReport,
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
@@ -51,6 +52,20 @@ export class TrackedMedia implements MediaPort {
 
   answerOffer(endpoint: MediaEndpointId, sdp: string): Result<string, Rejection> {
     return this.inner.answerOffer(endpoint, sdp);
+  }
+
+  async answerTakeover(
+    endpoint: MediaEndpointId,
+    offer: string | undefined,
+  ): Promise<Result<string, Rejection>> {
+    if (this.inner.answerTakeover !== undefined) return this.inner.answerTakeover(endpoint, offer);
+    return offer === undefined
+      ? this.inner.createOffer(endpoint, 'sendrecv')
+      : this.inner.answerOffer(endpoint, offer);
+  }
+
+  onAudioReport(listener: (report: MediaAudioReport) => void): () => void {
+    return this.inner.onAudioReport?.(listener) ?? (() => undefined);
   }
 
   connect(

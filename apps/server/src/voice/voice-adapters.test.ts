@@ -69,7 +69,12 @@ describe('registrarAgentDevices', () => {
         ]),
     });
     expect(await devices.targetsFor(tenant, 'u1')).toEqual([
-      { uri: 'sip:u1@10.0.0.5:5062', destination: { host: '203.0.113.7', port: 40000 } },
+      // The contact's address of record: the only SIP user who may take the call over (RFC 3891 §6).
+      {
+        uri: 'sip:u1@10.0.0.5:5062',
+        destination: { host: '203.0.113.7', port: 40000 },
+        peer: `sip:${tenant}`,
+      },
     ]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Facts of an inbound call that neither the IVR interpreter nor routing records: how the call
- * arrived, what happened on the agent's device, the bridge, voicemail, and how the call ended.
+ * arrived, what happened on the agent's device, the bridge, voicemail, an agent ending the
+ * conversation while the caller stays for the survey, and how the call ended.
  * With the IVR events and routing's contact events on the same `contact-<id>` stream, they make
  * the call-detail timeline (IVR path, queue wait, offers, answer, hang-up party and cause).
  */
@@ -76,6 +77,16 @@ export type VoiceEvent =
       }
     >
   | EventDraft<
+      'VoicemailRecordingStarted',
+      At & {
+        readonly contactId: string;
+        readonly mailbox: string;
+        /** The caller's leg being recorded, from the end of the beep on. */
+        readonly legId: string;
+        readonly maxSeconds: number;
+      }
+    >
+  | EventDraft<
       'VoicemailRecorded',
       At & {
         readonly contactId: string;
@@ -106,6 +117,10 @@ export type VoiceEvent =
       At & { readonly contactId: string; readonly agentId: string; readonly legId: string }
     >
   | EventDraft<
+      'VoicemailReplayed',
+      At & { readonly contactId: string; readonly agentId: string; readonly legId: string }
+    >
+  | EventDraft<
       'CallbackDialed',
       At & {
         readonly contactId: string;
@@ -132,6 +147,31 @@ export type VoiceEvent =
       At & { readonly contactId: string; readonly number: string; readonly reason: string }
     >
   | EventDraft<
+      'CallConversationEnded',
+      At & {
+        readonly contactId: string;
+        readonly agentId: string;
+        readonly agentLegId: string;
+        /** Always the agent: a caller hanging up ends the call itself (`CallEnded`). */
+        readonly party: HangUpParty;
+        readonly cause: HangUpCause;
+        /** The flow node the caller is taken to (the post-call survey). */
+        readonly resumeAt: string;
+      }
+    >
+  | EventDraft<'LegAudioLost', At & LegAudioFact>
+  | EventDraft<'LegAudioRestored', At & LegAudioFact>
+  | EventDraft<
+      'AgentDeviceRejoined',
+      At & {
+        readonly contactId: string;
+        readonly agentId: string;
+        readonly legId: string;
+        /** The Call-ID of the device's new dialog (INVITE with Replaces, RFC 3891). */
+        readonly sipCallId: string;
+      }
+    >
+  | EventDraft<
       'CallEnded',
       At & {
         readonly contactId: string;
@@ -144,8 +184,27 @@ export type VoiceEvent =
       }
     >;
 
-/** Where an inbound call is in its life. */
-export type CallStage = 'ivr' | 'queued' | 'ringing' | 'bridged' | 'voicemail' | 'transferred' | 'done';
+/**
+ * No RTP from one side of the call for `silentForMs` (`LegAudioLost`), or RTP back after it
+ * (`LegAudioRestored`, the whole gap): the caller's or the agent's leg, by the media watchdog.
+ */
+export interface LegAudioFact {
+  readonly contactId: string;
+  readonly legId: string;
+  readonly party: 'caller' | 'agent';
+  /** The agent whose device went quiet, for the agent's leg. */
+  readonly agentId?: string;
+  /** What we stopped receiving: the leg's far end sends nothing. */
+  readonly direction: 'inbound';
+  readonly silentForMs: number;
+}
+
+/**
+ * Where an inbound call is in its life. `after-call`: the agent hung up and the caller stayed on the
+ * line for the rest of the flow (a satisfaction survey); the contact has already ended.
+ */
+export type CallStage =
+  'ivr' | 'queued' | 'ringing' | 'bridged' | 'after-call' | 'voicemail' | 'transferred' | 'done';
 
 /** What the voice context appends: its own facts and the IVR's. */
 export type CallTimelineEvent = VoiceEvent | IvrEvent;

@@ -46,6 +46,7 @@ import { routingQueueStandings } from './routing-queue-standings';
 import { tableCalendars, tableEntryPoints, tableQueues } from './table-directories';
 import { TrackedMedia } from './tracked-media';
 import type { InboundCall } from './voice-calls';
+import { VOICEMAIL_TAIL_MS } from './voicemail-listening';
 import { createVoice, type Voice } from './voice';
 import type {
   CalendarSource,
@@ -72,6 +73,7 @@ export const IDLE = {
   calls: 0,
   ivrSessions: 0,
   ivrOutstanding: 0,
+  ivrParked: 0,
   agentLegs: 0,
   waiting: 0,
   voicemails: 0,
@@ -128,7 +130,10 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
     userIds.set(name, (await users.findForLogin(tenantId, name))!.user.id);
   const played: { legId: string; text: string }[] = [];
   const heard: HeardSound[] = [];
-  const texts = new Map<string, string>([['/signals/beep.wav', '<beep>']]);
+  const texts = new Map<string, string>([
+    ['/signals/beep.wav', '<beep>'],
+    ['/signals/silence.wav', '<silence>'],
+  ]);
   const prompts: PromptSource = {
     async audioFor(_tenant, p) {
       const path = `/prompts/${texts.size + 1}.wav`;
@@ -239,7 +244,10 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
       },
     },
     voicemailStore: recordingsVoicemailStore(recordings, recordingIndex),
-    signals: { beep: async () => ({ path: '/signals/beep.wav', durationMs: 400 }) },
+    signals: {
+      beep: async () => ({ path: '/signals/beep.wav', durationMs: 400 }),
+      voicemailTail: async () => ({ path: '/signals/silence.wav', durationMs: VOICEMAIL_TAIL_MS }),
+    },
     dialer: {
       async route(_tenantId, number) {
         dialed.push(number);

@@ -21,6 +21,7 @@ import { callOutcomes } from './ivr-outcomes';
 import { IvrLauncher } from './ivr-launcher';
 import type { IvrLookups } from './ivr-session';
 import { LegAnnouncements } from './leg-announcements';
+import { LegFacts } from './leg-facts';
 import { OwedContacts } from './owed-contacts';
 import { QueueAnnouncer } from './queue-announcer';
 import { VoiceCalls } from './voice-calls';
@@ -104,6 +105,8 @@ export interface VoiceActivity {
   readonly calls: number;
   readonly ivrSessions: number;
   readonly ivrOutstanding: number;
+  /** Flows parked until their caller's conversation ends (after-call survey), and kept callers. */
+  readonly ivrParked: number;
   readonly agentLegs: number;
   /** Queued callers with music or announcements. */
   readonly waiting: number;
@@ -159,6 +162,8 @@ export function createVoice(o: VoiceOptions): Voice {
   });
   const owed = new OwedContacts({
     ...shared,
+    timers: o.timers,
+    signals: o.signals,
     devices: o.devices,
     profiles: o.profiles,
     store: o.voicemailStore,
@@ -178,6 +183,7 @@ export function createVoice(o: VoiceOptions): Voice {
     offers: owed,
   });
   const queue = new CallQueue({ ...shared, queues: o.queues, announcer });
+  const legFacts = new LegFacts({ calls, agents, journal, clock: o.clock });
   const ending = new CallEnding({ ...shared, calls, agents });
   const keypad = new CallKeypad({ calls, voicemail, contacts, logger: o.logger });
   const outcomes = callOutcomes({
@@ -199,6 +205,7 @@ export function createVoice(o: VoiceOptions): Voice {
     journal,
     clock: o.clock,
     ids: o.ids,
+    keepAfterPartner: (legId, partnerEnded) => ivr.keepsCaller(legId, partnerEnded),
   });
   const telephony = new VoiceTelephony({
     calls,
@@ -221,10 +228,13 @@ export function createVoice(o: VoiceOptions): Voice {
       contactService = contactsService;
       if (extras?.standings !== undefined) standings = extras.standings;
       return callControl.onEvent((event: CallEvent) => {
-        // The IVR sees a hang-up before the call's record is dropped by the ending.
-        ivr.onEvent(event);
+        // The agent legs end the contact of an agent who hung up before the IVR resumes the kept
+        // caller's flow (the survey), and the IVR sees a hang-up before the ending drops the call.
         agents.onEvent(event);
+        ivr.onEvent(event);
         owed.onEvent(event);
+        // Before the ending: a leg's last facts name its call while the call is still known.
+        legFacts.onEvent(event);
         ending.onEvent(event);
         if (event.type === 'DtmfReceived') keypad.digit(event.legId, event.digit);
       });
@@ -232,11 +242,13 @@ export function createVoice(o: VoiceOptions): Voice {
     digit: (legId, digit) => {
       ivr.digit(legId, digit);
       keypad.digit(legId, digit);
+      owed.digit(legId, digit);
     },
     activity: () => ({
       calls: calls.size,
       ivrSessions: ivr.size,
       ivrOutstanding: ivr.outstanding,
+      ivrParked: ivr.parkedSize,
       agentLegs: agents.size,
       waiting: announcer.size,
       voicemails: voicemail.size,

@@ -176,6 +176,32 @@ export class SipSoftphonePage {
   }
 
   /**
+   * Reloads the tab, as an agent pressing F5 mid-call: the peer connection and the WebSocket are
+   * gone, the dialog kept in sessionStorage stays.
+   */
+  async reload(): Promise<void> {
+    await this.page.reload();
+  }
+
+  /**
+   * After a reload: registers again over a new WebSocket and takes the kept call back with an
+   * INVITE carrying Replaces and a fresh offer; resolves with the INVITE's final status.
+   */
+  rejoin(password: string): Promise<number | string> {
+    return this.page.evaluate(`sipphone.rejoin(${JSON.stringify(password)})`) as Promise<number | string>;
+  }
+
+  /** The dialog the page keeps for a rejoin (sessionStorage), null before it answered a call. */
+  keptDialog(): Promise<{ callId: string; localTag: string; remoteTag: string; target: string } | null> {
+    return this.page.evaluate('sipphone.kept()') as Promise<{
+      callId: string;
+      localTag: string;
+      remoteTag: string;
+      target: string;
+    } | null>;
+  }
+
+  /**
    * Closes the call and the WebSocket, then the tab. Chromium keeps a closed tab's WebSocket up
    * for a while, and the server waits for it when it shuts down.
    */

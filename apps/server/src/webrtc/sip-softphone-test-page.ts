@@ -5,6 +5,11 @@
  * then 200 with its answer to the server's WebRTC offer, candidates gathered first), answers BYE
  * and OPTIONS, and measures what it hears with a WebAudio AnalyserNode.
  *
+ * It keeps its call's dialog (Call-ID, both tags, the server's Contact, its account) in
+ * sessionStorage, which outlives a reload of the tab: after one, `rejoin` registers again over a
+ * new WebSocket and takes the call back with an INVITE carrying Replaces (RFC 3891) and a fresh
+ * WebRTC offer of its own, answering the server's 407 with Proxy-Authorization.
+ *
  * Test code drives it through `page.evaluate('sipphone.…')`.
  */
 export const SIP_SOFTPHONE_TEST_PAGE = `<!doctype html>
@@ -13,10 +18,12 @@ export const SIP_SOFTPHONE_TEST_PAGE = `<!doctype html>
 <script>
 const CRLF = '\\r\\n';
 const COMPACT = { v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type' };
+const DIALOG_KEY = 'sipphone.dialog';
 const host = Math.random().toString(36).slice(2, 10) + '.invalid';
 const tag = Math.random().toString(36).slice(2, 12);
 let ws;
 let user;
+let account;
 let pc;
 let media;
 let analyser;
@@ -48,6 +55,16 @@ function parse(text) {
 }
 
 function contact() { return '<sip:' + user + '@' + host + ';transport=ws>'; }
+
+/** The URI of a name-addr (<sip:…>;tag=…) and its tag parameter. */
+function uriOf(value) { const m = /<([^>]*)>/.exec(value); return m ? m[1] : value.split(';')[0].trim(); }
+function tagOf(value) { const m = /;\\s*tag=([^;\\s]+)/i.exec(value.slice(value.lastIndexOf('>') + 1)); return m ? m[1] : undefined; }
+
+/** The call's dialog as this page holds it, kept across a reload of the tab. */
+function keepDialog(callId, remoteTag, target) {
+  const dialog = { callId, localTag: tag, remoteTag, target, user, url: account.url, realm: account.realm };
+  sessionStorage.setItem(DIALOG_KEY, JSON.stringify(dialog));
+}
 
 function send(lines, body) {
   ws.send([...lines, 'Content-Length: ' + bytes(body || ''), '', body || ''].join(CRLF));
@@ -138,15 +155,77 @@ function loopbackOnly(sdp) {
 /** The INVITE's offer answered by a fresh peer connection with the fake microphone. */
 async function answerInvite(invite) {
   respond(invite, 180, 'Ringing', ['Contact: ' + contact()]);
-  media = await navigator.mediaDevices.getUserMedia({ audio: true });
-  pc = new RTCPeerConnection({ iceServers: [] });
-  pc.addEventListener('track', (event) => listen(event.track));
-  for (const track of media.getAudioTracks()) pc.addTrack(track, media);
+  await newPeer();
   await pc.setRemoteDescription({ type: 'offer', sdp: invite.body });
   await pc.setLocalDescription(await pc.createAnswer());
   await gathered(pc, 5000);
   respond(invite, 200, 'OK', ['Contact: ' + contact(), 'Content-Type: application/sdp'], loopbackOnly(pc.localDescription.sdp));
+  keepDialog(invite.get('call-id'), tagOf(invite.get('from')), uriOf(invite.get('contact')));
   log.push('answered');
+}
+
+/** A new peer connection with the fake microphone, listening to what it receives. */
+async function newPeer() {
+  media = await navigator.mediaDevices.getUserMedia({ audio: true });
+  pc = new RTCPeerConnection({ iceServers: [] });
+  pc.addEventListener('track', (event) => listen(event.track));
+  for (const track of media.getAudioTracks()) pc.addTrack(track, media);
+}
+
+/** Sends an INVITE (CSeq one higher each time) and ACKs a failure (RFC 3261 §17.1.1.3). */
+async function sendInvite(target, callId, extra, sdp) {
+  cseq++;
+  const via = 'Via: SIP/2.0/WS ' + host + ';branch=z9hG4bK' + rand() + ';rport';
+  const base = [
+    via,
+    'Max-Forwards: 70',
+    'From: <sip:' + user + '@' + account.realm + '>;tag=' + tag,
+    'To: <' + target + '>',
+    'Call-ID: ' + callId,
+  ];
+  send(['INVITE ' + target + ' SIP/2.0', ...base, 'CSeq: ' + cseq + ' INVITE', 'Contact: ' + contact(), ...extra, 'Content-Type: application/sdp'], sdp);
+  const response = await next((m) => m.status >= 200 && m.get('call-id') === callId && /INVITE$/.test(m.get('cseq')), 15000);
+  if (response.status >= 300) send(['ACK ' + target + ' SIP/2.0', via, ...base.slice(1, 3), 'To: ' + response.get('to'), base[4], 'CSeq: ' + cseq + ' ACK']);
+  return response;
+}
+
+/**
+ * After a reload: registers again and takes the kept call back with an INVITE carrying Replaces
+ * (RFC 3891 §6.1: to-tag the server's side of the old dialog, from-tag ours) and a new offer.
+ */
+async function rejoin(password) {
+  const kept = JSON.parse(sessionStorage.getItem(DIALOG_KEY) || 'null');
+  if (!kept) return 'no dialog kept';
+  const registered = await register(kept.url, kept.user, password, kept.realm);
+  if (registered !== 200) return 'register ' + registered;
+  await newPeer();
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered(pc, 5000);
+  const sdp = loopbackOnly(pc.localDescription.sdp);
+  const callId = rand() + '@' + host;
+  const extra = ['Replaces: ' + kept.callId + ';to-tag=' + kept.remoteTag + ';from-tag=' + kept.localTag, 'Require: replaces', 'Supported: replaces'];
+  let response = await sendInvite(kept.target, callId, extra, sdp);
+  if (response.status === 407) {
+    const challenge = response.all('proxy-authenticate').find((c) => /algorithm=SHA-256(,|\\s|$)/i.test(c));
+    if (challenge === undefined) return 'no SHA-256 challenge';
+    const credentials = 'Proxy-Authorization: ' + await authorization(challenge, 'INVITE', kept.target, password);
+    response = await sendInvite(kept.target, callId, [...extra, credentials], sdp);
+  }
+  if (response.status !== 200) return response.status;
+  await pc.setRemoteDescription({ type: 'answer', sdp: response.body });
+  const target = uriOf(response.get('contact'));
+  send([
+    'ACK ' + target + ' SIP/2.0',
+    'Via: SIP/2.0/WS ' + host + ';branch=z9hG4bK' + rand() + ';rport',
+    'Max-Forwards: 70',
+    'From: <sip:' + user + '@' + account.realm + '>;tag=' + tag,
+    'To: ' + response.get('to'),
+    'Call-ID: ' + callId,
+    'CSeq: ' + cseq + ' ACK',
+  ]);
+  keepDialog(callId, tagOf(response.get('to')), target);
+  log.push('rejoined');
+  return 200;
 }
 
 async function receive(text) {
@@ -170,6 +249,7 @@ async function receive(text) {
 
 async function register(url, username, password, realm) {
   user = username;
+  account = { url, realm };
   ws = new WebSocket(url, 'sip');
   ws.onmessage = (event) => receive(event.data);
   await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error('WebSocket failed')); });
@@ -202,6 +282,8 @@ async function register(url, username, password, realm) {
 
 window.sipphone = {
   register,
+  rejoin,
+  kept() { return JSON.parse(sessionStorage.getItem(DIALOG_KEY) || 'null'); },
   log() { return log.slice(); },
   state() { return pc ? pc.connectionState : 'none'; },
   codec() {

@@ -48,11 +48,15 @@ export class WebRtcEndpoint {
     private readonly leg: WebRtcLeg,
     private readonly gateway: WebRtcRtpGateway,
     private readonly options: WebRtcEndpointOptions,
-    /** Our last SDP, candidates included. */
-    readonly localSdp: string,
+    private lastSdp: string,
     /** The browser's description is applied: it offered, or it answered our offer. */
     private answered: boolean,
   ) {}
+
+  /** Our last SDP (offer, answer, or the answer of the last rejoin), candidates included. */
+  get localSdp(): string {
+    return this.lastSdp;
+  }
 
   /**
    * Answers the browser's offer, or makes ours, then opens the RTP leg in the same law and
@@ -122,6 +126,23 @@ export class WebRtcEndpoint {
         });
     });
     return ok(undefined);
+  }
+
+  /**
+   * A new offer from the browser for the same call (a reloaded page's INVITE with Replaces,
+   * RFC 3891): answered by the same {@link WebRtcLeg} on a new ICE/DTLS transport, so the
+   * gateway, the RTP leg and the bridge, recording and players on it carry on untouched. A
+   * refusal carries the SIP status (488 for an offer without PCMU) and keeps the old transport.
+   */
+  async rejoin(offerSdp: string): Promise<Result<string, Rejection>> {
+    const answered = await this.leg.answer(offerSdp);
+    if (!answered.ok) {
+      const { status } = sipStatusOfWebRtcRejection(answered.error);
+      return reject(answered.error.code, answered.error.message, { ...answered.error.details, status });
+    }
+    this.answered = true;
+    this.lastSdp = answered.value;
+    return answered;
   }
 
   /** Where the leg stands (`connected` once ICE and DTLS are up). */

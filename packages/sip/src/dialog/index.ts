@@ -32,7 +32,13 @@ export {
   wantsReferSubscription,
 } from './refer';
 export type { NotifyContent, ReferOptions, ReferTo } from './refer';
-export { parseReplaces, replacedDialogId, replacesForDialog, serializeReplaces } from './replaces';
+export {
+  parseReplaces,
+  replacedDialogId,
+  replacesForDialog,
+  replacesOf,
+  serializeReplaces,
+} from './replaces';
 export type { Replaces } from './replaces';
 export {
   DEFAULT_SESSION_TIMER_POLICY,

@@ -10,11 +10,16 @@ export interface Capabilities {
   readonly supported: readonly string[];
 }
 
-/** The B2BUA's capabilities: the methods its dialogs handle, SDP and sipfrag bodies, replaces/timer. */
+/**
+ * What a user-agent core announces when its application names nothing: the methods its dialogs
+ * handle, SDP and sipfrag bodies, and `timer` (RFC 4028), which the core honours by itself. Not
+ * `replaces`: matching an INVITE with Replaces to a dialog and taking its call over (RFC 3891 §3) is
+ * the application's work, so an application that does it lists the tag in its own capabilities.
+ */
 export const DEFAULT_CAPABILITIES: Capabilities = Object.freeze({
   allow: ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'REFER', 'NOTIFY'],
   accept: ['application/sdp', 'message/sipfrag', 'application/dtmf-relay'],
-  supported: ['replaces', 'timer'],
+  supported: ['timer'],
 });
 
 /** Allow, Accept and Supported header fields for `c` (also useful on 405 and 415 responses). */

@@ -1,6 +1,7 @@
 import { err, ok, rejection, type Rejection, type Result } from '@switchboard/kernel';
 import { scanHeaderParams } from '../header/params';
 import { trimWhitespace, unquote } from '../header/scanner';
+import { getHeaderLines, type SipRequest } from '../message/sip-message';
 import type { DialogId } from './dialog-id';
 
 /** The Replaces header (RFC 3891 §6.1): which dialog a new INVITE replaces (attended transfer). */
@@ -25,6 +26,23 @@ export function parseReplaces(value: string): Result<Replaces, Rejection> {
   const fromTag = p['from-tag'];
   if (typeof toTag !== 'string' || typeof fromTag !== 'string') return bad;
   return ok({ callId, toTag: tagValue(toTag), fromTag: tagValue(fromTag), earlyOnly: 'early-only' in p });
+}
+
+/**
+ * The Replaces of a received request (RFC 3891 §3): undefined when it has none. More than one
+ * Replaces, or one on a method other than INVITE, or a malformed value is `SIP.BAD_REPLACES`,
+ * which the UAS answers 400 Bad Request (§3).
+ */
+export function replacesOf(
+  request: Pick<SipRequest, 'method' | 'headers'>,
+): Result<Replaces | undefined, Rejection> {
+  const lines = getHeaderLines(request, 'Replaces');
+  if (lines.length === 0) return ok(undefined);
+  if (lines.length > 1)
+    return err(rejection('SIP.BAD_REPLACES', 'More than one Replaces header', { count: lines.length }));
+  if (request.method !== 'INVITE')
+    return err(rejection('SIP.BAD_REPLACES', 'Replaces outside an INVITE', { method: request.method }));
+  return parseReplaces(lines[0]!);
 }
 
 /** Parameter values keep their quotes when scanned; a quoted tag is legal (gen-value). */

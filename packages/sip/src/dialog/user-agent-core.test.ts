@@ -115,7 +115,7 @@ describe('UserAgentCore as UAS (RFC 3261 §12.1.1, §13.3.1.4)', () => {
     const r = s.transport.responses(200)[0]!;
     expect(getHeader(r, 'Allow')).toContain('INVITE');
     expect(getHeader(r, 'Accept')).toContain('application/sdp');
-    expect(getHeader(r, 'Supported')).toBe('replaces, timer');
+    expect(getHeader(r, 'Supported')).toBe('timer');
     expect(tagOf(r.to)).toBeDefined();
     expect(s.incoming).toEqual([]);
   });

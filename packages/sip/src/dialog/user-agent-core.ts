@@ -291,8 +291,9 @@ export class UserAgentCore implements TransactionLayerUser {
   }
 
   /**
-   * RFC 3261 §8.2.2.3: a request requiring an option tag we do not list in Supported (`replaces`,
-   * `100rel`…) is answered 420 naming them in Unsupported, rather than half-honoured. ACK and CANCEL
+   * RFC 3261 §8.2.2.3: a request requiring an option tag we do not list in Supported (`100rel`, or
+   * `replaces` when the application does not take INVITEs with Replaces) is answered 420 naming them
+   * in Unsupported, rather than half-honoured. ACK and CANCEL
    * are never refused, nor is BYE: a call must always be able to end.
    */
   private refuseExtensions(request: SipRequest, transaction: ServerTransaction): boolean {

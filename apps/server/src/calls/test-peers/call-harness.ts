@@ -1,5 +1,5 @@
 import { seededRandom, sequentialIds } from '@switchboard/kernel';
-import { sipUri } from '@switchboard/sip';
+import { sipUri, type Dialog, type ServerTransaction, type SipRequest } from '@switchboard/sip';
 import { CallControl, type CallControlOptions } from '../call-control';
 import type { OriginateRequest } from '../call-commands';
 import type { CallEvent, LegId } from '../call-events';
@@ -50,9 +50,11 @@ export function b2buaOnWire(
     readonly inbound: InboundCallHandler;
     readonly ringTimeoutMs?: CallControlOptions['ringTimeoutMs'];
     readonly referTargets?: CallControlOptions['referTargets'];
+    readonly rejoinGraceMs?: CallControlOptions['rejoinGraceMs'];
+    readonly identify?: PeerIdentifier;
   },
 ): CallControl {
-  const control = new CallControl({
+  const options: CallControlOptions = {
     transport: wire.transport(B2BUA.host, B2BUA.port),
     local: {
       contact: { uri: sipUri({ host: B2BUA.host, port: B2BUA.port }), params: {} },
@@ -67,9 +69,39 @@ export function b2buaOnWire(
     inbound: parts.inbound,
     ringTimeoutMs: parts.ringTimeoutMs,
     referTargets: parts.referTargets,
-  });
+    rejoinGraceMs: parts.rejoinGraceMs,
+  };
+  const identify = parts.identify;
+  const control =
+    identify === undefined ? new CallControl(options) : new IdentifiedCallControl(options, identify);
   wire.listen(B2BUA.host, B2BUA.port, (m, s) => control.core.layer.receive(m, s));
   return control;
+}
+
+/**
+ * Who sent an out-of-dialog INVITE, as the server's admission gate would say after digest: the
+ * address of record of the extension, or undefined. Stands in for the gate, not for a phone.
+ */
+export type PeerIdentifier = (request: SipRequest) => string | undefined;
+
+/** Call control whose new INVITEs carry the identity {@link PeerIdentifier} gives them. */
+class IdentifiedCallControl extends CallControl {
+  constructor(
+    options: CallControlOptions,
+    private readonly identify: PeerIdentifier,
+  ) {
+    super(options);
+  }
+
+  override receiveRequest(
+    request: SipRequest,
+    transaction: ServerTransaction,
+    dialog: Dialog | undefined,
+  ): void {
+    if (dialog === undefined && request.method === 'INVITE')
+      this.receiveInvite(request, transaction, this.identify(request));
+    else super.receiveRequest(request, transaction, dialog);
+  }
 }
 
 /** The trunk phone at {@link TRUNK_HOST}. */
@@ -98,6 +130,9 @@ export interface HarnessOptions {
   readonly ringTimeoutMs?: number;
   /** Where phones' REFERs go; none declines them. */
   readonly referTargets?: CallControlOptions['referTargets'];
+  readonly rejoinGraceMs?: number;
+  /** The identity each new INVITE proved (the admission gate's digest); none without it. */
+  readonly identify?: PeerIdentifier;
 }
 
 /**
@@ -114,6 +149,8 @@ export function callHarness(options: HarnessOptions = {}) {
     inbound: options.inbound ?? numberPlan({ [HOTLINE]: { action: 'answer' } }),
     ringTimeoutMs: options.ringTimeoutMs,
     referTargets: options.referTargets,
+    rejoinGraceMs: options.rejoinGraceMs,
+    identify: options.identify,
   });
   const events: CallEvent[] = [];
   control.onEvent((e) => events.push(e));
@@ -178,6 +215,8 @@ export const NOTHING_LEFT = {
   exchanges: 0,
   dialogs: 0,
   transactions: 0,
+  rejoins: 0,
+  silentLegs: 0,
   media: 0,
   timers: 0,
 };

@@ -6,6 +6,7 @@ import {
   type Destination,
   type Dialog,
   type DialogEndCause,
+  type HeaderField,
   type InviteClientTransaction,
   type LocalEndpoint,
   type ServerTransaction,
@@ -84,8 +85,13 @@ export class TestPhone {
     return this.received.map((r) => r.method);
   }
 
-  /** Places a call to `uri` at `to` with an SDP offer. */
-  async dial(uri: string, to: Destination, from = '13912345678'): Promise<void> {
+  /** Places a call to `uri` at `to` with an SDP offer and any extra `headers` (Replaces…). */
+  async dial(
+    uri: string,
+    to: Destination,
+    from = '13912345678',
+    headers: readonly HeaderField[] = [],
+  ): Promise<void> {
     const opened = await this.media.open({ legId: 'call' });
     if (!opened.ok) throw new Error(opened.error.message);
     this.endpoint = opened.value.id;
@@ -94,6 +100,7 @@ export class TestPhone {
       callId: newCallId(this.core.layer, this.localEndpoint()),
       callerId: { number: from, host: this.host },
       sdp: opened.value.localSdp,
+      headers,
     });
     if (!built.ok) throw new Error(built.error.message);
     const sent = this.core.sendInvite(built.value.request, built.value.destination, {

@@ -10,13 +10,15 @@ import type { RegisteredContact } from './registrar';
 /**
  * How a registered contact is rung: over its flow, and with a WebRTC offer when it registered
  * over SIP/WebSocket, which only browsers speak (RFC 7118 §1; their media is ICE and DTLS-SRTP,
- * RFC 8827).
+ * RFC 8827). Its address of record is the answered leg's peer: that SIP user alone may take the
+ * call over later with an INVITE carrying Replaces (a reloaded browser, RFC 3891 §6).
  */
-export function deviceTarget(contact: Pick<RegisteredContact, 'uri' | 'flow'>): OriginateTarget {
+export function deviceTarget(contact: Pick<RegisteredContact, 'uri' | 'flow' | 'aor'>): OriginateTarget {
   const destination = flowDestination(contact);
+  const peer = contact.aor;
   return isWebSocket(contact.flow.protocol)
-    ? { uri: contact.uri, destination, webrtc: true }
-    : { uri: contact.uri, destination };
+    ? { uri: contact.uri, destination, webrtc: true, peer }
+    : { uri: contact.uri, destination, peer };
 }
 
 function isWebSocket(protocol: string): boolean {

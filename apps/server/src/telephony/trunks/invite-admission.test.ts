@@ -106,7 +106,13 @@ function invite(dialed: string, extra: string[] = []): SipRequest {
 }
 
 /** The INVITE again with Proxy-Authorization answering `challenge` (what a phone does, RFC 3261 §22.3). */
-function withCredentials(dialed: string, challenge: string, username: string, password: string): SipRequest {
+function withCredentials(
+  dialed: string,
+  challenge: string,
+  username: string,
+  password: string,
+  extra: string[] = [],
+): SipRequest {
   const parsed = parseDigestChallenge(challenge);
   if (!parsed.ok) throw new Error('bad challenge');
   const value = createDigestAuthorization({
@@ -118,7 +124,7 @@ function withCredentials(dialed: string, challenge: string, username: string, pa
     nc: 1,
     cnonce: '0a4f113b',
   });
-  return invite(dialed, [`Proxy-Authorization: ${value}`]);
+  return invite(dialed, [`Proxy-Authorization: ${value}`, ...extra]);
 }
 
 describe('matching a source address to trunks', () => {
@@ -189,6 +195,7 @@ describe('admission of new INVITEs', () => {
         via: 'extension',
         tenantId: SHOP,
         username: '1001',
+        aor: 'sip:1001@switchboard',
       });
     }
   });
@@ -219,6 +226,29 @@ describe('admission of new INVITEs', () => {
     expect(wrong).toEqual({ kind: 'refuse', status: 403, reasonPhrase: 'Forbidden', why: 'auth-failed' });
     expect(nobody).toEqual(wrong);
     expect(failures).toEqual(['192.0.2.50', '192.0.2.50']);
+  });
+
+  it('admits an authenticated INVITE with Replaces that dials no number, naming the extension (RFC 3891)', async () => {
+    const { admission } = setup();
+    const replaces = 'Replaces: b2bua-call@203.0.113.10;to-tag=ours;from-tag=theirs';
+    const first = await admission.decide(invite('switchboard', [replaces]), '192.0.2.50');
+    if (first.kind !== 'refuse' || first.headers === undefined) throw new Error('expected a challenge');
+    const retry = withCredentials('switchboard', first.headers[0]!.value, '1001', 'demo-phone', [replaces]);
+    expect(await admission.decide(retry, '192.0.2.50')).toEqual({
+      kind: 'admit',
+      via: 'extension',
+      tenantId: SHOP,
+      username: '1001',
+      aor: 'sip:1001@switchboard',
+    });
+    // From a trunk's address too: a trunk takes no call over, so the digest is asked for.
+    const fromTrunk = await admission.decide(invite('switchboard', [replaces]), '198.51.100.23');
+    expect(fromTrunk).toMatchObject({ kind: 'refuse', status: 407 });
+    // Without Replaces the same Request-URI is no number of the tenant's.
+    const plain = await admission.decide(invite('switchboard'), '192.0.2.50');
+    if (plain.kind !== 'refuse' || plain.headers === undefined) throw new Error('expected a challenge');
+    const dialed = withCredentials('switchboard', plain.headers[0]!.value, '1001', 'demo-phone');
+    expect(await admission.decide(dialed, '192.0.2.50')).toMatchObject({ status: 404 });
   });
 
   it("keeps an authenticated extension to its own tenant's numbers", async () => {

@@ -1,5 +1,6 @@
 import type { TenantId } from '@switchboard/kernel';
-import type { HeaderField, SipRequest } from '@switchboard/sip';
+import { getHeader, type HeaderField, type SipRequest } from '@switchboard/sip';
+import { aorOf } from '../registrar/binding';
 import type { SipAuthenticator } from '../registrar/sip-authenticator';
 import { admittingTrunk, trunksFrom, type InboundRule } from './trunk-matching';
 
@@ -24,6 +25,8 @@ export type AdmissionVerdict =
       readonly via: 'extension';
       readonly tenantId: TenantId;
       readonly username: string;
+      /** The extension's address of record (`sip:1001@switchboard`): who the caller proved to be. */
+      readonly aor: string;
     }
   | {
       readonly kind: 'refuse';
@@ -55,6 +58,9 @@ const NOT_FOUND = { kind: 'refuse', status: 404, reasonPhrase: 'Not Found' } as 
  *    Proxy-Authenticate, SHA-256 and MD5 as for REGISTER); wrong password and unknown user alike get
  *    `403` and count towards the source's ban; an authenticated extension reaches only its own
  *    tenant's numbers (404 otherwise).
+ * An INVITE carrying Replaces (RFC 3891) dials no number but names a dialog of ours: it is always an
+ * extension's (digest, whatever its source, a trunk's address included), and call control then checks
+ * that the dialog's peer is this very extension (§6).
  * The challenge comes before any number lookup, so an unauthenticated caller learns nothing about
  * which numbers exist.
  */
@@ -64,7 +70,9 @@ export class InviteAdmission {
   async decide(request: SipRequest, sourceAddress: string): Promise<AdmissionVerdict> {
     const { deps } = this;
     const rules = deps.rules();
-    if (trunksFrom(rules, sourceAddress).length > 0) {
+    // A takeover names one of our dialogs, not a number: only an extension proving itself may.
+    const replaces = getHeader(request, 'Replaces') !== undefined;
+    if (!replaces && trunksFrom(rules, sourceAddress).length > 0) {
       const owner = await deps.numberOwner(dialedNumber(request));
       const trunk = owner === undefined ? undefined : admittingTrunk(rules, sourceAddress, owner);
       if (trunk === undefined) return { ...NOT_FOUND, why: 'trunk-number-unknown' };
@@ -86,9 +94,18 @@ export class InviteAdmission {
       deps.onAuthFailure(sourceAddress);
       return { kind: 'refuse', status: 403, reasonPhrase: 'Forbidden', why: 'auth-failed' };
     }
+    const { credential } = auth;
+    const admitted = {
+      kind: 'admit',
+      via: 'extension',
+      tenantId: credential.tenantId as TenantId,
+      username: credential.username,
+      aor: aorOf(credential.username, credential.realm),
+    } as const;
+    if (replaces) return admitted;
     const owner = await deps.numberOwner(dialedNumber(request));
-    if (owner !== auth.credential.tenantId) return { ...NOT_FOUND, why: 'extension-number-unknown' };
-    return { kind: 'admit', via: 'extension', tenantId: owner, username: auth.credential.username };
+    if (owner !== credential.tenantId) return { ...NOT_FOUND, why: 'extension-number-unknown' };
+    return admitted;
   }
 }
 

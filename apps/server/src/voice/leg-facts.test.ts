@@ -1,0 +1,116 @@
+import { ok, sequentialIds, type DomainEvent, type TenantId } from '@switchboard/kernel';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildCallTimeline } from '../call-records/call-timeline';
+import type { InMemoryMedia } from '../calls';
+import { CallJournal } from './call-journal';
+import { LegFacts } from './leg-facts';
+import { VoiceCalls, type InboundCall } from './voice-calls';
+import { voiceRig, type VoiceRig } from './voice-test-rig';
+
+let rig: VoiceRig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+/** The in-memory media layer behind the rig's leg → endpoint decorator, whose watchdog tests drive. */
+function mediaOf(r: VoiceRig): InMemoryMedia {
+  return (r.media as unknown as { inner: InMemoryMedia }).inner;
+}
+
+describe('no audio on a call is on its timeline', () => {
+  it("records the agent's and the caller's silences on the contact stream and shows them in the call record", async () => {
+    rig = await voiceRig({ agents: { agent1: { answerAfterMs: 500 } } });
+    await rig.logIn('agent1');
+    await rig.dial('4008001234', '13800138000');
+    await rig.advance(3000);
+    await rig.press('2');
+    await rig.advance(3000);
+    expect(await rig.agentStatus('agent1')).toBe('busy');
+    const [call] = rig.liveCalls();
+    if (call === undefined) throw new Error('no live call');
+    const agentLeg = rig.control.leg(call.legId)?.bridgedTo;
+    if (agentLeg === undefined) throw new Error('the caller is not bridged');
+
+    // The agent's browser freezes for 10 s, then comes back; the caller goes quiet for good.
+    const media = mediaOf(rig);
+    expect(media.reportAudio(agentLeg, 'lost', 10_000)).toBe(true);
+    await rig.advance(2_000);
+    expect(media.reportAudio(agentLeg, 'restored', 12_000)).toBe(true);
+    expect(media.reportAudio(call.legId, 'lost', 10_000)).toBe(true);
+    await rig.advance(500);
+    rig.trunk.hangUp();
+    await rig.advance(500);
+
+    const stream = await rig.contactEvents(call.contactId);
+    const agentId = rig.agentId('agent1');
+    expect(stream.filter((e) => e.type.startsWith('LegAudio')).map((e) => [e.type, e.data])).toEqual([
+      [
+        'LegAudioLost',
+        expect.objectContaining({ legId: agentLeg, party: 'agent', agentId, silentForMs: 10_000 }),
+      ],
+      [
+        'LegAudioRestored',
+        expect.objectContaining({ legId: agentLeg, party: 'agent', agentId, silentForMs: 12_000 }),
+      ],
+      ['LegAudioLost', expect.objectContaining({ legId: call.legId, party: 'caller', silentForMs: 10_000 })],
+    ]);
+
+    const timeline = buildCallTimeline(call.contactId, await rig.store.readAll({ limit: 10_000 }), {
+      manager: false,
+    });
+    const silences = timeline?.entries.filter((e) => e.kind.startsWith('audio.'));
+    expect(silences?.map((e) => [e.kind, e.agentId, e.detail])).toEqual([
+      ['audio.lost', agentId, { party: 'agent', direction: 'inbound', silentForMs: 10_000 }],
+      ['audio.restored', agentId, { party: 'agent', direction: 'inbound', silentForMs: 12_000 }],
+      ['audio.lost', null, { party: 'caller', direction: 'inbound', silentForMs: 10_000 }],
+    ]);
+    // Still one call: the silences did not end or split it.
+    expect(timeline?.summary.agentIds).toEqual([agentId]);
+    expect(timeline?.entries.filter((e) => e.kind === 'call.ended')).toHaveLength(1);
+  });
+});
+
+describe('a rejoined agent device is on the timeline', () => {
+  it("journals an agent leg's new dialog as AgentDeviceRejoined on the call's stream, and nothing for unknown legs", async () => {
+    const appended: DomainEvent[] = [];
+    const clock = { now: () => Date.UTC(2026, 10, 23, 2, 0) };
+    const journal = new CallJournal(
+      {
+        append: async (_stream, events) => {
+          appended.push(...events);
+          return ok({ nextExpectedVersion: appended.length, positions: events.map((_, k) => k) });
+        },
+      },
+      sequentialIds('ev'),
+      clock,
+      { error: () => undefined },
+    );
+    const call = { contactId: 'c-1', tenantId: 'tenant-1' as TenantId, legId: 'caller', callId: 'sip-1' };
+    const facts = new LegFacts({
+      calls: new VoiceCalls(),
+      agents: {
+        ofLeg: (legId) => (legId === 'agent' ? { call: call as InboundCall, agentId: 'u-7' } : undefined),
+      },
+      journal,
+      clock,
+    });
+    const at = clock.now();
+    facts.onEvent({
+      type: 'LegDialogReplaced',
+      legId: 'agent',
+      at,
+      callId: 'new-dialog',
+      replacedCallId: 'old',
+    });
+    facts.onEvent({ type: 'LegDialogReplaced', legId: 'stranger', at, callId: 'x', replacedCallId: 'y' });
+    await journal.settle();
+    expect(appended.map((e) => [e.type, e.metadata.streamId, e.data])).toEqual([
+      [
+        'AgentDeviceRejoined',
+        'contact-c-1',
+        { contactId: 'c-1', agentId: 'u-7', legId: 'agent', sipCallId: 'new-dialog', at },
+      ],
+    ]);
+  });
+});
