@@ -30,6 +30,7 @@ export * from './rtcp-session';
 export * from './rtp-destination';
 export * from './rtp-port-pool';
 export * from './rtp-sender';
+export * from './sendable-address';
 export * from './source-latch';
 export * from './typed-emitter';
 export * from './worker-media-backend';

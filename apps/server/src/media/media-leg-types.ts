@@ -77,7 +77,25 @@ export interface MediaLegEvents {
   'rtcp-report': RemoteReport;
   /** The remote said goodbye (RFC 3550 §6.6). */
   'rtcp-bye': { readonly ssrc: number | undefined };
+  /** Part of the leg's media path failed; the call goes on, see {@link MediaFault}. */
+  'media-fault': MediaFault;
   closed: { readonly stats: MediaLegStats };
+}
+
+/**
+ * A failure on a leg's media path, reported once per kind (a send failure again after the remote
+ * changed) and counted every time (`sendErrors`, `receiveErrors`), instead of a thrown error that
+ * would end the process or the media worker with every call on it:
+ * - `send`: the socket refused a datagram at once (`code` is Node's, e.g. `ERR_SOCKET_BAD_PORT`,
+ *   `ERR_SOCKET_DGRAM_NOT_RUNNING`); the leg sends nothing more until signalling or latching
+ *   gives it another remote, so the far end hears silence and its own watchdog applies;
+ * - `receive`: handling a received packet threw (a bug); that packet is dropped, the next ones
+ *   are handled as usual.
+ */
+export interface MediaFault {
+  readonly kind: 'send' | 'receive';
+  readonly code: string;
+  readonly message: string;
 }
 
 /** Receive-side counters beyond the media package's: latching and RTCP. */
@@ -87,6 +105,12 @@ export interface LegExtraCounters {
   /** Valid RTP from a candidate source while learning, before it latched. */
   learning: number;
   latches: number;
+  /** RTP or RTCP from a source nothing can be sent to (UDP source port 0), dropped. */
+  unusableSource: number;
+  /** Datagrams (RTP or RTCP) the socket refused to send (see {@link MediaFault}). */
+  sendErrors: number;
+  /** Received datagrams whose handling threw (see {@link MediaFault}). */
+  receiveErrors: number;
   rtcpReceived: number;
   rtcpMalformed: number;
   socketErrors: number;

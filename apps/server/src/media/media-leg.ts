@@ -16,6 +16,7 @@ import {
 import type {
   LegCodec,
   LegExtraCounters,
+  MediaFault,
   MediaLegEvents,
   MediaLegOptions,
   MediaLegStats,
@@ -27,6 +28,7 @@ import { InBandDtmf } from './in-band-dtmf';
 import { RtcpSession, type RemoteReport } from './rtcp-session';
 import { RtpDestination } from './rtp-destination';
 import { RtpSender } from './rtp-sender';
+import { isSendable } from './sendable-address';
 import { SourceLatch } from './source-latch';
 import { TypedEmitter } from './typed-emitter';
 
@@ -49,6 +51,11 @@ const IN_BAND_CONFIRM_MS = 51;
  * (or signalled) remote, through a socket connected to it once latching closed
  * ({@link RtpDestination}), from reused buffers. RTCP SR/RR go out on the §6.3 interval; a
  * no-RTP watchdog emits `rtp-timeout` and `rtp-resumed`.
+ *
+ * Nothing a peer sends makes the leg throw: RTP or RTCP from a source media cannot go back to
+ * (UDP source port 0) is counted and dropped, a send the socket refuses and a packet whose handling
+ * throws are counted and reported as `media-fault` ({@link MediaFault}), so one leg's trouble
+ * never ends the process or the media worker with the other calls on it.
  */
 export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscriber {
   readonly id: string;
@@ -72,6 +79,9 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     stray: 0,
     learning: 0,
     latches: 0,
+    unusableSource: 0,
+    sendErrors: 0,
+    receiveErrors: 0,
     rtcpReceived: 0,
     rtcpMalformed: 0,
     socketErrors: 0,
@@ -88,6 +98,8 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   /** SSRC of the last accepted packet; the statistics adopt a source before it is accepted. */
   private acceptedSsrc: number | undefined;
   private closed = false;
+  /** Faults reported since the remote last changed: each kind is reported once. */
+  private readonly faults = new Set<MediaFault['kind']>();
 
   constructor(options: MediaLegOptions) {
     super();
@@ -103,7 +115,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.latch = new SourceLatch(options.latch);
     this.latch.open(options.remote);
     const { rtp, rtcp } = options.sockets;
-    this.destination = new RtpDestination(rtp);
+    this.destination = new RtpDestination(rtp, (error) => this.fault('send', error));
     this.destination.point(this.latch.remote);
     this.connectWhenLatched = options.latch?.relatchAfterSilenceMs === undefined;
     this.sender = new RtpSender(options.runtime.random, (packet) => this.destination.send(packet), 160, {
@@ -116,10 +128,23 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
       statistics: this.receiver.statistics,
       send: (bytes) => this.sendRtcp(bytes),
     });
-    this.rtcpRemote = rtcpAddressOf(options.remote);
+    this.rtcpRemote = this.latch.remote && rtcpAddressOf(options.remote);
     this.lastRtpMs = options.runtime.clock.now();
-    rtp.on('message', (msg, rinfo) => this.onRtp(msg, rinfo));
-    rtcp.on('message', (msg, rinfo) => this.onRtcp(msg, rinfo));
+    // A throw out of a socket's message handler would be uncaught: count it and go on instead.
+    rtp.on('message', (msg, rinfo) => {
+      try {
+        this.onRtp(msg, rinfo);
+      } catch (error) {
+        this.fault('receive', error);
+      }
+    });
+    rtcp.on('message', (msg, rinfo) => {
+      try {
+        this.onRtcp(msg, rinfo);
+      } catch (error) {
+        this.fault('receive', error);
+      }
+    });
     const onError = () => void this.extra.socketErrors++;
     rtp.on('error', onError);
     rtcp.on('error', onError);
@@ -142,7 +167,8 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   setRemote(remote: RemoteMedia): void {
     this.latch.open(remote);
     this.destination.point(this.latch.remote);
-    this.rtcpRemote = rtcpAddressOf(remote);
+    this.rtcpRemote = this.latch.remote && rtcpAddressOf(remote);
+    this.faults.delete('send');
   }
 
   /** Delivers accepted packets to `sink` (the bridge or conference), or to nobody. */
@@ -253,6 +279,10 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
       this.extra[verdict]++;
       return;
     }
+    if (verdict === 'unusable') {
+      this.extra.unusableSource++;
+      return;
+    }
     if (verdict === 'latched') this.onLatched(rinfo, before);
     if (this.connectWhenLatched && !this.destination.isLocked && !this.latch.isLearning)
       this.destination.lock(this.latch.remote!);
@@ -277,6 +307,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
 
   private onLatched(rinfo: RemoteInfo, previous: RemoteMedia | undefined): void {
     this.extra.latches++;
+    this.faults.delete('send');
     // Symmetric RTCP follows the RTP source until RTCP itself arrives from somewhere (onRtcp).
     this.rtcpRemote = { address: rinfo.address, port: rinfo.port + 1 };
     this.emit('latched', { remote: { address: rinfo.address, port: rinfo.port }, previous });
@@ -333,6 +364,10 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
 
   private onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
     if (this.closed) return;
+    if (!isSendable(rinfo.address, rinfo.port)) {
+      this.extra.unusableSource++;
+      return;
+    }
     const result = this.rtcp.receive(msg, this.o.runtime.clock.now());
     if (!result.ok) {
       this.extra.rtcpMalformed++;
@@ -350,7 +385,31 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
 
   private sendRtcp(bytes: Uint8Array): void {
     const remote = this.rtcpRemote;
-    if (remote) this.o.sockets.rtcp.send(bytes, remote.port, remote.address);
+    // RTP + 1 from RTP port 65535 is no port: RTCP then stays unsent, as for no remote at all.
+    if (remote === undefined || !isSendable(remote.address, remote.port)) return;
+    try {
+      this.o.sockets.rtcp.send(bytes, remote.port, remote.address);
+    } catch (error) {
+      this.fault('send', error);
+    }
+  }
+
+  /** Counts a refused send or a failed receive and reports the first of its kind. */
+  private fault(kind: MediaFault['kind'], error: unknown): void {
+    this.extra[kind === 'send' ? 'sendErrors' : 'receiveErrors']++;
+    if (this.closed || this.faults.has(kind)) return;
+    this.faults.add(kind);
+    const code = (error as { code?: unknown } | undefined)?.code;
+    const fault: MediaFault = {
+      kind,
+      code: typeof code === 'string' ? code : 'ERR_UNKNOWN',
+      message: error instanceof Error ? error.message : String(error),
+    };
+    try {
+      this.emit('media-fault', fault);
+    } catch {
+      // Reported from inside packet handlers and ticks: a listener's own bug must not escape here.
+    }
   }
 }
 

@@ -29,6 +29,7 @@ const FORWARDED: readonly Exclude<keyof MediaLegEvents, 'closed' | 'rtcp-report'
   'rtp-timeout',
   'rtp-resumed',
   'rtcp-bye',
+  'media-fault',
 ];
 const PLAYER_EVENTS: readonly (keyof PlayerEvents)[] = ['started', 'finished', 'barged-in', 'idle'];
 

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:dgram';
+import { isSendable } from './sendable-address';
 import type { TransportAddress } from './source-latch';
 
 /**
@@ -12,6 +13,12 @@ import type { TransportAddress } from './source-latch';
  * arrives. So the leg connects only after latching closed, and disconnects as soon as learning
  * reopens (re-INVITE), or never connects when relatching after silence is allowed, since a NAT
  * rebinding would otherwise be invisible. While connected, strays are no longer counted.
+ *
+ * Sending never throws out of here: it runs inside packet handlers and ticker callbacks, where a
+ * throw would end the process or the media worker with every call on it. `dgram` throws
+ * synchronously only for a destination it can never send to (port 0, a port past 65535) or a
+ * socket that is gone, so an address that is not {@link isSendable} is never a target, and a send
+ * refused anyway stops sending until the destination changes, reported once through `onRefused`.
  */
 export class RtpDestination {
   private target: TransportAddress | undefined;
@@ -19,7 +26,10 @@ export class RtpDestination {
   /** A connect attempt failed for this target: do not retry on every packet. */
   private refused = false;
 
-  constructor(private readonly socket: Socket) {}
+  constructor(
+    private readonly socket: Socket,
+    private readonly onRefused: (error: unknown) => void = () => undefined,
+  ) {}
 
   /** True while the socket is connected to the target. */
   get isConnected(): boolean {
@@ -34,13 +44,14 @@ export class RtpDestination {
   /** Sends to `remote` from now on, unconnected (learning, or an address from signalling). */
   point(remote: TransportAddress | undefined): void {
     this.disconnect();
-    this.target = remote;
+    this.target = remote !== undefined && isSendable(remote.address, remote.port) ? remote : undefined;
     this.refused = false;
   }
 
   /** Latching closed on `remote`: connect the socket to it. */
   lock(remote: TransportAddress): void {
     this.point(remote);
+    if (this.target === undefined) return void (this.refused = true);
     try {
       this.socket.connect(remote.port, remote.address);
       // With IP literals (the pool's lookup answers them inline) the connect completes inside
@@ -56,8 +67,16 @@ export class RtpDestination {
 
   /** Sends one datagram to the destination, if there is one. */
   send(packet: Buffer): void {
-    if (this.connected) this.socket.send(packet);
-    else if (this.target) this.socket.send(packet, this.target.port, this.target.address);
+    try {
+      if (this.connected) this.socket.send(packet);
+      else if (this.target) this.socket.send(packet, this.target.port, this.target.address);
+    } catch (error) {
+      // Nothing more goes out, and the leg does not try to connect again, until `point`/`lock`.
+      this.disconnect();
+      this.target = undefined;
+      this.refused = true;
+      this.onRefused(error);
+    }
   }
 
   private disconnect(): void {

@@ -1,3 +1,5 @@
+import { isSendable } from './sendable-address';
+
 /** A UDP transport address. */
 export interface TransportAddress {
   readonly address: string;
@@ -9,9 +11,12 @@ export interface TransportAddress {
  * - `accept`: from the current remote, deliver it;
  * - `latched`: this packet moved the remote to its source (deliver it, and announce the move);
  * - `learning`: from a candidate source that has not yet sent enough packets in sequence;
- * - `stray`: from an address that is not the remote while latching is closed (dropped).
+ * - `stray`: from an address that is not the remote while latching is closed (dropped);
+ * - `unusable`: from a source nothing can be sent back to (UDP source port 0, the unspecified
+ *   address; see {@link isSendable}): never latched, and dropped, since symmetric RTP cannot
+ *   answer it and no signalled remote has such an address.
  */
-export type LatchVerdict = 'accept' | 'latched' | 'learning' | 'stray';
+export type LatchVerdict = 'accept' | 'latched' | 'learning' | 'stray' | 'unusable';
 
 export interface SourceLatchOptions {
   /** Packets in sequence a new source must send before the leg moves to it (RFC 3550 §A.1's 2). */
@@ -32,6 +37,10 @@ export interface SourceLatchOptions {
  * stray packet cannot take the stream. Once latched, other sources are dropped until signalling
  * reopens learning (re-INVITE), which is what stops "RTP bleed" style hijacking.
  *
+ * The remote is always an address media can be sent to: a source that is not (port 0) is
+ * `unusable`, and a signalled address that is not (a disabled stream, RFC 3264 §6, or a `c=`
+ * hold, §8.4) leaves the leg with no remote and latching closed until signalling names another.
+ *
  * ```
  *   open(remote) ──▶ learning ──(signalled address, or N in sequence)──▶ latched
  *        ▲                                                                 │
@@ -42,6 +51,8 @@ export class SourceLatch {
   private current: TransportAddress | undefined;
   private signalled: TransportAddress | undefined;
   private learning = true;
+  /** Signalling named an address media must not go to: nothing latches until it names another. */
+  private disabled = false;
   private candidate: { address: string; port: number; ssrc: number; seq: number; count: number } | undefined;
   private lastAcceptedMs = 0;
   private readonly latchPackets: number;
@@ -62,12 +73,23 @@ export class SourceLatch {
     return this.learning;
   }
 
-  /** Signalling set or changed the remote address (or offered none yet): learn again. */
+  /**
+   * Signalling set or changed the remote address (or offered none yet): learn again. An address
+   * media cannot go to stops sending instead: no remote, nothing learnt from what arrives.
+   */
   open(remote: TransportAddress | undefined): void {
+    this.candidate = undefined;
+    if (remote !== undefined && !isSendable(remote.address, remote.port)) {
+      this.signalled = undefined;
+      this.current = undefined;
+      this.learning = false;
+      this.disabled = true;
+      return;
+    }
     this.signalled = remote;
     this.current = remote ?? this.current;
     this.learning = true;
-    this.candidate = undefined;
+    this.disabled = false;
   }
 
   /** Classifies a packet that parsed and carries a negotiated payload type. */
@@ -78,6 +100,9 @@ export class SourceLatch {
       this.lastAcceptedMs = nowMs;
       return 'accept';
     }
+    // Never the remote (see the class comment), so checked only off the fast path.
+    if (!isSendable(address, port)) return 'unusable';
+    if (this.disabled) return 'stray';
     if (!this.learning) {
       const silence = this.relatchAfterSilenceMs;
       if (silence === undefined || nowMs - this.lastAcceptedMs < silence) return 'stray';
