@@ -53,6 +53,12 @@ const SETTLED: InviteUser = { receiveResponse: () => undefined };
 
 class InviteResponseHandler {
   private confirmedTag: string | undefined;
+  /**
+   * The ACK of the confirmed 2xx, kept here as well as on the dialog: a 2xx retransmitted after the
+   * dialog ended (our BYE crossed the callee's retransmission) is ACKed again from it, where looking
+   * the dialog up would find nothing and build a new one that nothing would ever end.
+   */
+  private confirmedAck: { readonly ack: SipRequest; readonly destination: Destination } | undefined;
 
   constructor(
     private readonly context: InviteContext,
@@ -90,6 +96,10 @@ class InviteResponseHandler {
     const seq = this.request.cseq.seq;
     if (found?.lastAck !== undefined && found.lastAck.seq === seq) {
       this.context.sendAck(found.lastAck.ack, found.lastAck.destination);
+      return;
+    }
+    if (found === undefined && remoteTag === this.confirmedTag && this.confirmedAck !== undefined) {
+      this.context.sendAck(this.confirmedAck.ack, this.confirmedAck.destination);
       return;
     }
     const entry = found ?? this.create(response);
@@ -131,6 +141,7 @@ class InviteResponseHandler {
     if (!ack.ok) return;
     const destination = entry.dialog.nextHop() ?? this.fallback;
     entry.lastAck = { seq, ack: ack.value, destination };
+    if (this.confirmedTag === undefined) this.confirmedAck = { ack: ack.value, destination };
     this.context.sendAck(ack.value, destination);
   }
 }

@@ -226,6 +226,24 @@ describe('UserAgentCore as UAC (RFC 3261 §12.1.2, §13.2.2.4)', () => {
     expect(ended).toEqual(['bye-sent']);
   });
 
+  it('ACKs a 2xx retransmitted after our BYE again without bringing the dialog back', () => {
+    // A callee that missed our ACK retransmits its 2xx (§13.3.1.4) even after the BYE went out; the
+    // dialog is gone, so the ACK is the one already sent and no dialog may be created for it.
+    const { core, transport, source, invite, ended } = call();
+    const ok = testResponse(invite, 200, 'OK', {
+      toTag: 'far',
+      headers: [{ name: 'Contact', value: '<sip:far@192.0.2.3>' }],
+    });
+    core.layer.receive(ok, source);
+    core.bye(core.dialogs.get({ callId: invite.callId, localTag: 'from1', remoteTag: 'far' })!.dialog);
+    core.layer.receive(ok, source);
+    const acks = transport.requests('ACK');
+    expect(acks).toHaveLength(2);
+    expect(acks[1]).toBe(acks[0]);
+    expect(core.dialogs.size).toBe(0);
+    expect(ended).toEqual(['bye-sent']);
+  });
+
   it('ends early dialogs when the INVITE is rejected', () => {
     const { core, source, invite, ended } = call();
     core.layer.receive(
