@@ -259,7 +259,7 @@ async function start(
   await app.listen({ host: config.http.host, port: config.http.port });
   logger.info({ sip: await telephony.start() }, 'SIP listening');
   // Registrations and keepalives go through call control's transaction layer, which gets the answers.
-  await trunks.attach({ sender: control.core.layer, local: telephony.local });
+  await trunks.attach({ sender: control.core.layer, local: telephony.local, tlsPeers: telephony.tlsPeers });
   shutdown.add('trunks', () => trunks.stop());
   readiness.markReady();
   const baseUrl = `${https === undefined ? 'http' : 'https'}://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${config.http.port}`;

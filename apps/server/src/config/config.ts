@@ -60,6 +60,11 @@ export interface SipConfig {
   readonly tlsPort: number;
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
+  /**
+   * PEM CA certificates trusted, besides the system's roots, for TLS connections the server opens
+   * (phones reached again at their Contact, trunks without a CA of their own).
+   */
+  readonly tlsCa?: string | undefined;
   /** Digest realm of the phones' SIP credentials (HA1 covers it: changing it needs new passwords). */
   readonly realm: string;
   /**
@@ -214,6 +219,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sip.tlsPort', flag: '--sip-tls-port', env: 'SIP_TLS_PORT', defaultValue: '5061', parse: port, help: 'SIP over TLS (with --sip-tls-cert and --sip-tls-key)' },
   { path: 'sip.tlsCert', flag: '--sip-tls-cert', env: 'SIP_TLS_CERT', parse: text(), help: 'PEM certificate chain file for SIP over TLS' },
   { path: 'sip.tlsKey', flag: '--sip-tls-key', env: 'SIP_TLS_KEY', parse: text(), help: 'PEM private key file for SIP over TLS' },
+  { path: 'sip.tlsCa', flag: '--sip-tls-ca', env: 'SIP_TLS_CA', parse: text(), help: 'PEM CA file trusted besides the system roots for outgoing SIP over TLS' },
   { path: 'sip.realm', flag: '--sip-realm', env: 'SIP_REALM', defaultValue: 'switchboard', parse: text(), help: 'digest realm of phone credentials' },
   { path: 'sip.digestAlgorithms', flag: '--sip-digest-algorithms', env: 'SIP_DIGEST_ALGORITHMS', defaultValue: 'SHA-256,MD5', parse: digestAlgorithms, help: 'digest algorithms offered, preferred first (SHA-256, MD5)' },
   { path: 'sip.nonceSecret', flag: '--sip-nonce-secret', env: 'SIP_NONCE_SECRET', parse: text(16), help: 'secret signing digest nonces, shared by nodes (unset: random per process)' },
@@ -306,6 +312,7 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       tlsPort: get('sip.tlsPort'),
       tlsCert: get('sip.tlsCert'),
       tlsKey: get('sip.tlsKey'),
+      tlsCa: get('sip.tlsCa'),
       realm: get('sip.realm'),
       digestAlgorithms: get('sip.digestAlgorithms'),
       nonceSecret: get('sip.nonceSecret'),

@@ -69,4 +69,18 @@ export const telephonyMigrations: Record<string, Migration> = {
       await db.schema.dropTable('sip_trunks').ifExists().execute();
     },
   },
+  // SIP over TLS to providers (RFC 5922): whether their certificate is checked, and against which CA.
+  '2026-11-24-035-sip-trunk-tls': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('sip_trunks')
+        .addColumn('provider_tls_verify', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.alterTable('sip_trunks').addColumn('provider_tls_ca', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('sip_trunks').dropColumn('provider_tls_ca').execute();
+      await db.schema.alterTable('sip_trunks').dropColumn('provider_tls_verify').execute();
+    },
+  },
 };

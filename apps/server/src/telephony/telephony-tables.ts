@@ -34,8 +34,12 @@ export interface SipTrunksTable {
   allowed_addresses: string;
   provider_host: string | null;
   provider_port: number | null;
-  /** `udp` or `tcp`. */
+  /** `udp`, `tcp` or `tls`. */
   provider_transport: string;
+  /** 1: the provider's TLS certificate is checked (the default); 0: any is accepted (labs). */
+  provider_tls_verify: number;
+  /** PEM CA certificates the provider's TLS certificate is checked against instead of the system's. */
+  provider_tls_ca: string | null;
   /** `host:port` requests leave through instead of the provider's address, when set. */
   outbound_proxy: string | null;
   auth_username: string | null;

@@ -36,6 +36,8 @@ import { SipUserAgent } from './sip-user-agent';
 import { StatelessResponder } from './stateless-responder';
 import { OutboundTransport } from './transaction-transport';
 import type { TelephonyTables } from './telephony-tables';
+import { remoteKey } from './transport/sip-transport';
+import { TlsPeers } from './transport/tls-peers';
 import { WebSocketTransport } from './transport/websocket-transport';
 
 /** The log calls the SIP layers make (pino's Logger fits). */
@@ -102,6 +104,11 @@ export interface Telephony {
    * unsubscribe function.
    */
   onWebSocketClosed(listener: (connectionId: string) => void): () => void;
+  /**
+   * Who the TLS servers we connect to must be (RFC 5922 §7): the trunks configure their providers
+   * here; other peers are checked against the system's roots and `--sip-tls-ca`.
+   */
+  readonly tlsPeers: TlsPeers;
   /** Binds UDP and TCP (and TLS when configured); resolves with the bound ports. */
   start(): Promise<{ udp: number; tcp: number; tls?: number }>;
   /** Closes every transport; idempotent. */
@@ -112,6 +119,7 @@ export interface Telephony {
 export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = {
   maxMessageSize: 65_535,
   idleTimeoutMs: 15 * 60_000,
+  connectTimeoutMs: 10_000,
   maxConnections: 2_000,
   maxPendingWrite: 1 << 20,
   maxInFlightPerSource: 32,
@@ -221,6 +229,7 @@ export function createTelephony(options: TelephonyOptions): Telephony {
     onError,
   });
   let sweeper: NodeJS.Timeout | undefined;
+  const tlsPeers = new TlsPeers();
   return {
     registrar,
     authenticator,
@@ -234,29 +243,48 @@ export function createTelephony(options: TelephonyOptions): Telephony {
     attachCore: (core) => userAgent.attachCore(core),
     outboundTransport: outbound,
     otherRequest: userAgent.otherRequest,
+    tlsPeers,
     onWebSocketClosed: (listener) => {
       webSocketClosed.add(listener);
       return () => void webSocketClosed.delete(listener);
     },
     async start() {
+      const tlsFiles =
+        sip.tlsCert !== undefined && sip.tlsKey !== undefined
+          ? { cert: readFileSync(sip.tlsCert), key: readFileSync(sip.tlsKey) }
+          : undefined;
+      // Our certificate is presented to servers that ask for one (mutual TLS between servers).
+      tlsPeers.setDefaults({
+        ...tlsFiles,
+        ...(sip.tlsCa === undefined ? {} : { ca: readFileSync(sip.tlsCa) }),
+      });
       transports = await SipTransports.open({
         host: sip.host,
         port: sip.port,
-        ...(sip.tlsCert !== undefined && sip.tlsKey !== undefined
-          ? { tls: { port: sip.tlsPort, cert: readFileSync(sip.tlsCert), key: readFileSync(sip.tlsKey) } }
-          : {}),
+        ...(tlsFiles === undefined ? {} : { tls: { port: sip.tlsPort, ...tlsFiles } }),
+        tlsPeers,
         limits,
         intake,
         metrics,
         onError: (error) => logger.warn({ err: error }, 'SIP socket error'),
         // Bindings live as long as the flow they came over: requests never take another way.
         onConnectionClosed: (id) => void bindings.removeByConnection(id),
-        // A refused connection fails the INVITE in milliseconds, not at Timer B (RFC 3261 §18.4).
-        onConnectFailed: (remote, protocol) =>
+        // A refused connection or an untrusted certificate fails the INVITE in milliseconds, not at
+        // Timer B (RFC 3261 §18.4, §17.1.4: a transport error, which callers see as 503).
+        onConnectFailed: (remote, protocol, reason) => {
+          const to = remoteKey(remote.address, remote.port);
+          logger.warn(
+            { remote: to, protocol, reason: reason?.message },
+            'SIP connection could not be opened',
+          );
           userAgent.connectionFailed(
             { host: remote.address, port: remote.port, flow: { transport: protocol } },
-            rejection('SIP.CONNECT_FAILED', `No ${protocol} connection could be opened to the destination`),
-          ),
+            rejection(
+              'SIP.CONNECT_FAILED',
+              `No ${protocol} connection could be opened to ${to}${reason === undefined ? '' : `: ${reason.message}`}`,
+            ),
+          );
+        },
       });
       local.bind(transports.ports());
       // Requests leave over the flow's transport: UDP, TCP, TLS or the client's WebSocket.

@@ -13,6 +13,7 @@ class FakeSockets implements SipTransport {
   constructor(
     readonly protocol: SipProtocol,
     readonly reliable = protocol !== 'UDP',
+    readonly opensConnections = false,
   ) {}
 
   send(_message: SipMessage, destination: SipDestination): Result<void, Rejection> {
@@ -66,6 +67,25 @@ describe('OutboundTransport', () => {
     );
     outbound.bind(undefined);
     expect(code(outbound.send(message, { host: 'x', port: 1 }))).toBe('SIP.TRANSPORT_CLOSED');
+  });
+});
+
+describe('OutboundTransport over transports that open connections', () => {
+  it('leaves a TCP or TLS flow whose connection is gone to the socket transport; WS fails at once', () => {
+    const [tcp, tls, ws] = [
+      new FakeSockets('TCP', true, true),
+      new FakeSockets('TLS', true, true),
+      new FakeSockets('WS'),
+    ];
+    const outbound = new OutboundTransport();
+    outbound.bind([new FakeSockets('UDP'), tcp, tls, ws]);
+    // A dialog's next hop: the Contact, over the flow whose connection closed (RFC 3261 §12.2.1.1).
+    const contact = { host: '192.0.2.5', port: 5061, flow: { transport: 'TLS', connectionId: 'tls-3' } };
+    expect(outbound.send(message, contact).ok).toBe(true);
+    expect(tls.sent).toEqual([{ address: '192.0.2.5', port: 5061, connectionId: 'tls-3' }]);
+    expect(outbound.select({ ...contact, flow: { transport: 'TCP', connectionId: 'tcp-3' } }).ok).toBe(true);
+    const browser = outbound.select({ host: 'x', port: 1, flow: { transport: 'WS', connectionId: 'ws-3' } });
+    expect(browser.ok ? undefined : browser.error.code).toBe('SIP.FLOW_FAILED');
   });
 });
 

@@ -86,10 +86,12 @@ function socketDestination(destination: Destination): SipDestination {
  * The transport requests we originate leave on (the layer's default). It stands for every socket
  * transport once they are bound, and selects per destination (RFC 3261 §18.1.1): the flow's
  * transport, UDP when the destination names none (§18.1.1 lets a UA pick UDP for requests below the
- * path MTU). A flow whose connection is gone fails at once rather than after Timer B: the peer (a
- * browser, a phone behind NAT) is reachable only over the connection it opened. Before `bind` and
- * after the sockets closed, sending fails as a value so the client transaction reports a transport
- * error.
+ * path MTU). A WebSocket flow whose connection is gone fails at once rather than after Timer B: a
+ * browser is reachable only over the connection it opened (RFC 7118 §5). Over TCP and TLS the socket
+ * transport decides (`StreamTransport`): a registration's flow fails the same way (RFC 5626
+ * §5.3), a dialog's requests go over a new connection to its remote target (§12.2.1.1, §18.1.1).
+ * Before `bind` and after the sockets closed, sending fails as a value so the client transaction
+ * reports a transport error.
  */
 export class OutboundTransport implements Transport {
   readonly protocol = 'UDP';
@@ -121,7 +123,12 @@ export class OutboundTransport implements Transport {
         : err(rejection('SIP.UNSUPPORTED_TRANSPORT', `This server does not send over ${protocol}`));
     }
     const connectionId = destination.flow?.connectionId;
-    if (connectionId !== undefined && this.live.get(protocol)?.hasConnection?.(connectionId) === false) {
+    const socket = this.live.get(protocol);
+    if (
+      connectionId !== undefined &&
+      socket?.hasConnection?.(connectionId) === false &&
+      socket.opensConnections !== true
+    ) {
       return err(
         rejection('SIP.FLOW_FAILED', `The ${protocol} connection of this flow is closed`, { connectionId }),
       );

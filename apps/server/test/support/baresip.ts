@@ -38,6 +38,16 @@ export interface BaresipOptions {
   readonly source?: BaresipAudioSource;
   /** PEM file of the CA (or self-signed certificate) the phone trusts over TLS (`sip_cafile`). */
   readonly caFile?: string;
+  /**
+   * PEM file with the phone's own certificate and key (`sip_certificate`): without it baresip's TLS
+   * listener cannot complete a handshake, so nothing can connect to it over TLS.
+   */
+  readonly certificateFile?: string;
+  /**
+   * The phone's SIP port on 127.0.0.1 (UDP and TCP; TLS listens on the port above it). Default 0:
+   * the kernel picks free ports.
+   */
+  readonly listenPort?: number;
   /** Print every SIP message sent and received (`-s`), to assert what arrived over which transport. */
   readonly sipTrace?: boolean;
   /**
@@ -87,8 +97,14 @@ export function startBaresip(options: BaresipOptions): BaresipPhone {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-baresip-'));
   const dumps = join(dir, 'audio');
   mkdirSync(dumps);
-  const tls = options.caFile === undefined ? '' : `sip_cafile ${options.caFile}\n`;
-  writeFileSync(join(dir, 'config'), configText(options.source ?? { sineHz: 440 }, dumps) + tls);
+  const tls = [
+    ...(options.caFile === undefined ? [] : [`sip_cafile ${options.caFile}`]),
+    ...(options.certificateFile === undefined ? [] : [`sip_certificate ${options.certificateFile}`]),
+  ]
+    .map((line) => `${line}\n`)
+    .join('');
+  const config = configText(options.source ?? { sineHz: 440 }, dumps, options.listenPort ?? 0);
+  writeFileSync(join(dir, 'config'), config + tls);
   const server = `127.0.0.1:${options.serverPort};transport=${options.transport}`;
   const params = [
     `auth_pass=${options.password}`,
@@ -146,7 +162,7 @@ export function startBaresip(options: BaresipOptions): BaresipPhone {
   };
 }
 
-function configText(source: BaresipAudioSource, dumps: string): string {
+function configText(source: BaresipAudioSource, dumps: string, listenPort: number): string {
   // ausine makes 48 kHz stereo only; aufile reads the WAV at the source rate it is told.
   const audioSource =
     'sineHz' in source
@@ -155,7 +171,7 @@ function configText(source: BaresipAudioSource, dumps: string): string {
   return [
     'module_path /usr/lib/baresip/modules',
     // Port 0: the kernel picks a free port, so parallel tests never collide.
-    'sip_listen 127.0.0.1:0',
+    `sip_listen 127.0.0.1:${listenPort}`,
     'module g711.so',
     'module ausine.so',
     'module aufile.so',

@@ -20,7 +20,7 @@ import type { RegisterPolicy } from '../../src/telephony/registrar/apply-registe
 import { DEFAULT_REGISTER_POLICY } from '../../src/telephony/registrar/registrar';
 import { nodeDigestHash } from '../../src/telephony/sip-node-ports';
 import type { TransportLimits } from '../../src/telephony/sip-transports';
-import { createTelephony, type Telephony } from '../../src/telephony/telephony';
+import { createTelephony, type Telephony, type TelephonyLogger } from '../../src/telephony/telephony';
 import { telephonyMigrations } from '../../src/telephony/telephony-migrations';
 import { selectSipSubprotocol, sipWebSocketRoutes } from '../../src/telephony/transport/sip-websocket-route';
 import { uuidV7Ids } from '../../src/uuid-v7';
@@ -74,6 +74,8 @@ export interface SipTestStackOptions {
   readonly realTime?: boolean;
   /** Server transactions alive at once per source (the 503 limit). */
   readonly maxServerTransactionsPerSource?: number;
+  /** Telephony's log; by default only errors, on the console. */
+  readonly logger?: TelephonyLogger;
 }
 
 /** Starts the stack; call `close()` in `afterAll`. */
@@ -97,7 +99,11 @@ export async function startSipTestStack(options: SipTestStackOptions = {}): Prom
     sip,
     database,
     clock,
-    logger: { info: () => undefined, warn: () => undefined, error: (o, m) => console.error(m, o) },
+    logger: options.logger ?? {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (o, m) => console.error(m, o),
+    },
     metricsRegistry: metrics,
     ...(options.limits ? { limits: options.limits } : {}),
     registerPolicy: { ...DEFAULT_REGISTER_POLICY, ...options.policy },

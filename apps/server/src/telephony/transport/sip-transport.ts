@@ -37,6 +37,11 @@ export interface SipTransport {
   sendBytes(bytes: Uint8Array, destination: SipDestination): Result<void, Rejection>;
   /** Connection-oriented transports: whether the connection is still open (a flow's liveness). */
   hasConnection?(connectionId: string): boolean;
+  /**
+   * True for transports that open connections (TCP, TLS): a message whose named connection is gone
+   * is still theirs to send, and they decide by the message whether a new connection may carry it.
+   */
+  readonly opensConnections?: boolean;
   /** Stops receiving and closes every socket; idempotent. */
   close(): Promise<void>;
 }

@@ -1,8 +1,12 @@
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { StreamFramer, type SipParseRejection } from '@switchboard/sip';
 import { plainAddress, type SipSource } from './sip-transport';
 
 const CRLF = new Uint8Array([0x0d, 0x0a]);
+
+/** See {@link StreamConnectionLimits.connectTimeoutMs}. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** What a {@link StreamConnection} reports to its transport. */
 export interface StreamConnectionEvents {
@@ -18,6 +22,12 @@ export interface StreamConnectionLimits {
   readonly maxMessageSize: number;
   /** A connection with no traffic for this long is closed (peers keep it alive with CRLF pings). */
   readonly idleTimeoutMs: number;
+  /**
+   * A connection this side opens that is not connected (TCP and, over TLS, the handshake) within
+   * this long is given up, failing what waits on it: less than Timer B, so callers get a transport
+   * error (503) rather than a timeout, and later requests are not queued behind a dead attempt.
+   */
+  readonly connectTimeoutMs?: number;
   /** Octets queued for a peer that does not read; beyond it the connection is dropped. */
   readonly maxPendingWrite: number;
 }
@@ -30,12 +40,15 @@ export interface StreamConnectionLimits {
 export class StreamConnection {
   readonly address: string;
   readonly port: number;
+  /** True when the peer connected to us, false for a connection this side opened. */
+  readonly accepted: boolean;
   private readonly framer: StreamFramer;
   /** Chunks covering the octets the framer holds (an incomplete message), kept for error responses. */
   private readonly held: Uint8Array[] = [];
   private heldLength = 0;
   private ended = false;
   private established: boolean;
+  private lastError: Error | undefined;
 
   constructor(
     readonly id: string,
@@ -48,19 +61,35 @@ export class StreamConnection {
   ) {
     this.address = plainAddress(socket.remoteAddress ?? peer?.address ?? '');
     this.port = socket.remotePort ?? peer?.port ?? 0;
-    // An accepted socket is connected; one this side opens is once it says so.
-    this.established = peer === undefined;
+    this.accepted = peer === undefined;
+    // An accepted socket is connected; one this side opens is once it says so: over TLS only after
+    // the handshake, which includes the check of the server's certificate (RFC 5922 §7).
+    this.established = this.accepted;
     if (!this.established) {
-      socket.once('connect', () => {
+      // A timer of its own: a socket's inactivity timeout counts the handshake's first write as
+      // traffic, and a TLS socket applies it late.
+      const connectTimeoutMs = limits.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+      const giveUp = setTimeout(() => {
+        this.lastError ??= new Error(`not connected within ${connectTimeoutMs} ms`);
+        socket.destroy();
+      }, connectTimeoutMs);
+      giveUp.unref();
+      socket.once('close', () => clearTimeout(giveUp));
+      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
         this.established = true;
+        clearTimeout(giveUp);
       });
     }
     this.framer = new StreamFramer({ maxMessageSize: limits.maxMessageSize });
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    // Errors (reset by peer, TLS alerts) end the connection; 'close' follows and reports it.
-    socket.on('error', () => socket.destroy());
+    // Errors (reset by peer, TLS alerts, a certificate refused) end the connection; 'close' follows
+    // and reports it, with the error saying why a connection this side opened never connected.
+    socket.on('error', (error) => {
+      this.lastError ??= error;
+      socket.destroy();
+    });
     socket.on('close', () => {
       this.ended = true;
       events.closed(this);
@@ -70,6 +99,11 @@ export class StreamConnection {
   /** False for a connection this side opened that closed before it was ever connected. */
   get wasEstablished(): boolean {
     return this.established;
+  }
+
+  /** The first socket error (refused, unreachable, certificate not trusted), if any. */
+  get failure(): Error | undefined {
+    return this.lastError;
   }
 
   /** Whether the connection can still carry messages. */

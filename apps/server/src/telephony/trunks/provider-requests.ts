@@ -10,7 +10,8 @@ import {
   type SipUri,
 } from '@switchboard/sip';
 import { SERVER_HEADER } from '../stateless-responder';
-import type { HostPort, Trunk, TrunkProvider } from './trunk';
+import type { TlsPeer } from '../transport/tls-peers';
+import { defaultProviderPort, type HostPort, type Trunk, type TrunkProvider } from './trunk';
 
 /** Creates branches and tags (the transaction layer does). */
 export interface TagSource {
@@ -20,7 +21,11 @@ export interface TagSource {
 
 /** Where requests to a trunk's provider go: the provider's URI, the next hop and our endpoint over it. */
 export interface ProviderHop {
-  /** `sip:<host>[:port][;transport=tcp]`: the Request-URI of REGISTER and OPTIONS (RFC 3261 §10.2). */
+  /**
+   * `sip:<host>[:port][;transport=tcp|tls]`: the Request-URI of REGISTER and OPTIONS (RFC 3261
+   * §10.2). TLS is asked for with the transport parameter, hop by hop, as carriers expect, rather
+   * than with a `sips:` URI, which would promise TLS up to the callee (RFC 5630 §3.1.3).
+   */
   readonly uri: SipUri;
   readonly destination: Destination;
   /** Our Via sent-by and Contact over the trunk's transport. */
@@ -29,7 +34,9 @@ export interface ProviderHop {
 
 /**
  * The hop towards `provider`: its own address, or the outbound proxy's when one is set (RFC 3261
- * §8.1.2). `resolve` turns a host name into the address to send to (the last one DNS gave).
+ * §8.1.2). `resolve` turns a host name into the address to send to (the last one DNS gave). Over
+ * TCP and TLS the destination names the transport only, so a connection to that address is reused
+ * or opened (§18.1.1); see {@link providerTlsPeer} for who must answer over TLS.
  */
 export function providerHop(
   trunk: Pick<Trunk, 'provider' | 'outboundProxy'> & { readonly provider: TrunkProvider },
@@ -42,7 +49,7 @@ export function providerHop(
   return {
     uri: sipUri({
       host: provider.host,
-      ...(provider.port === 5060 ? {} : { port: provider.port }),
+      ...(provider.port === defaultProviderPort(provider.transport) ? {} : { port: provider.port }),
       ...(provider.transport === 'udp' ? {} : { params: { transport: provider.transport } }),
     }),
     destination: {
@@ -52,6 +59,26 @@ export function providerHop(
     },
     local: transport === local.transport.toUpperCase() ? local : (local.over?.(transport) ?? local),
   };
+}
+
+/**
+ * Who must answer at the hop of a trunk over TLS (RFC 5922 §7.2): a certificate for the host the
+ * trunk names (the outbound proxy's when set, since that is who we connect to), at every address
+ * the host resolved to; undefined for other transports.
+ */
+export function providerTlsPeer(
+  trunk: Pick<Trunk, 'provider' | 'outboundProxy'> & { readonly provider: TrunkProvider },
+  addresses: readonly string[],
+): TlsPeer[] | undefined {
+  const { provider } = trunk;
+  if (provider.transport !== 'tls') return undefined;
+  const next: HostPort = trunk.outboundProxy ?? provider;
+  const settings = {
+    serverName: next.host,
+    verify: provider.tls?.verify ?? true,
+    ...(provider.tls?.ca === undefined ? {} : { ca: provider.tls.ca }),
+  };
+  return [...new Set(addresses)].map((address) => ({ address, port: next.port, settings }));
 }
 
 /** What one out-of-dialog request to the provider says. */

@@ -4,7 +4,13 @@ import type { AuditLog } from '../../identity/audit-log';
 import type { Actor } from '../../identity/identity-model';
 import type { IdentityTables } from '../../identity/identity-tables';
 import type { TelephonyTables } from '../telephony-tables';
-import { TRUNK_DEFAULTS, type Trunk, type TrunkInput } from './trunk';
+import {
+  defaultProviderPort,
+  TRUNK_DEFAULTS,
+  type Trunk,
+  type TrunkInput,
+  type TrunkProvider,
+} from './trunk';
 import { TrunkRepository } from './trunk-repository';
 import type { TrunkStatus } from './trunk-runtime';
 import type { CreateTrunkBody } from './trunk-schemas';
@@ -141,15 +147,7 @@ export function inputOf(body: CreateTrunkBody): TrunkInput {
     enabled: body.enabled ?? true,
     admission: body.admission,
     allowedAddresses: body.allowedAddresses ?? [],
-    ...(body.provider === undefined
-      ? {}
-      : {
-          provider: {
-            host: body.provider.host,
-            port: body.provider.port ?? TRUNK_DEFAULTS.port,
-            transport: body.provider.transport ?? TRUNK_DEFAULTS.transport,
-          },
-        }),
+    ...(body.provider === undefined ? {} : { provider: providerOf(body.provider) }),
     ...(body.outboundProxy === undefined ? {} : { outboundProxy: body.outboundProxy }),
     ...(body.account === undefined ? {} : { account: body.account }),
     registerExpires: body.registerExpires ?? TRUNK_DEFAULTS.registerExpires,
@@ -164,6 +162,19 @@ export function inputOf(body: CreateTrunkBody): TrunkInput {
     },
     keepaliveSeconds: body.keepaliveSeconds ?? TRUNK_DEFAULTS.keepaliveSeconds,
   };
+}
+
+/**
+ * A provider as a request writes it, with the defaults filled in: UDP, port 5060 (5061 over TLS,
+ * RFC 3261 §19.1.2), and over TLS a checked certificate. TLS settings given for another transport
+ * are kept, for validation to refuse.
+ */
+export function providerOf(body: NonNullable<CreateTrunkBody['provider']>): TrunkProvider {
+  const transport = body.transport ?? TRUNK_DEFAULTS.transport;
+  const base = { host: body.host, port: body.port ?? defaultProviderPort(transport), transport };
+  if (transport !== 'tls' && body.tls === undefined) return base;
+  const { verify, ca } = body.tls ?? {};
+  return { ...base, tls: { verify: verify ?? true, ...(ca === undefined ? {} : { ca }) } };
 }
 
 function notFound(id: string): Result<never, Rejection> {

@@ -83,6 +83,17 @@ describe.each(ENGINES)('SIP trunks stored on %s', (engine) => {
     });
     expect((await trunks.listEnabled()).map((t) => t.name)).toEqual([demo!.name]);
 
+    // Over TLS: whether the certificate is checked, and the CA it is checked against.
+    const tls = {
+      ...CARRIER,
+      provider: { host: 'sip.cloud.example', port: 5061, transport: 'tls' as const },
+    };
+    const withCa = { ...tls.provider, tls: { verify: true, ca: '-----BEGIN CERTIFICATE-----…' } };
+    for (const provider of [withCa, { ...tls.provider, tls: { verify: false } }]) {
+      expect(await trunks.update(shop, 'trunk-1', { ...tls, provider }, later)).toBe(true);
+      expect((await trunks.find(shop, 'trunk-1'))?.provider).toEqual(provider);
+    }
+
     expect(await trunks.delete(acme, 'trunk-1')).toBe(false);
     expect(await trunks.delete(shop, 'trunk-1')).toBe(true);
     expect((await trunks.list(shop)).map((t) => t.id)).toEqual([demo!.id]);

@@ -1,7 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TenantId } from '@switchboard/kernel';
 import type { SipTrunksTable, TelephonyTables } from '../telephony-tables';
-import type { DialFormat, HostPort, Trunk, TrunkAdmission, TrunkInput, TrunkTransport } from './trunk';
+import type {
+  DialFormat,
+  HostPort,
+  Trunk,
+  TrunkAdmission,
+  TrunkInput,
+  TrunkTls,
+  TrunkTransport,
+} from './trunk';
 
 type TrunkRow = Selectable<SipTrunksTable>;
 
@@ -88,6 +96,8 @@ function toColumns(input: TrunkInput, now: string): Omit<SipTrunksTable, 'id' | 
     provider_host: input.provider?.host ?? null,
     provider_port: input.provider?.port ?? null,
     provider_transport: input.provider?.transport ?? 'udp',
+    provider_tls_verify: input.provider?.tls?.verify === false ? 0 : 1,
+    provider_tls_ca: input.provider?.tls?.ca ?? null,
     outbound_proxy:
       input.outboundProxy === undefined ? null : `${input.outboundProxy.host} ${input.outboundProxy.port}`,
     auth_username: input.account?.username ?? null,
@@ -120,6 +130,7 @@ function toTrunk(row: TrunkRow): Trunk {
             host: row.provider_host,
             port: Number(row.provider_port ?? 5060),
             transport: row.provider_transport as TrunkTransport,
+            ...(row.provider_transport === 'tls' ? { tls: tlsOf(row) } : {}),
           },
         }),
     ...(proxy === undefined ? {} : { outboundProxy: proxy }),
@@ -138,6 +149,12 @@ function toTrunk(row: TrunkRow): Trunk {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The TLS settings of a provider over TLS. */
+function tlsOf(row: TrunkRow): TrunkTls {
+  const verify = Number(row.provider_tls_verify) !== 0;
+  return row.provider_tls_ca === null ? { verify } : { verify, ca: row.provider_tls_ca };
 }
 
 /** `host port` as stored (a space, since IPv6 literals hold colons). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TenantId } from '@switchboard/kernel';
 import { createParams, sipUri, type LocalEndpoint } from '@switchboard/sip';
-import { providerHop } from './provider-requests';
+import { providerHop, providerTlsPeer } from './provider-requests';
 import type { Trunk } from './trunk';
 import { routeThroughTrunk, type TrunkRouteContext } from './trunk-route';
 
@@ -97,6 +97,33 @@ describe('routing an outbound call through a trunk', () => {
       flow: { transport: 'TCP' },
     });
     expect(r.value.callerId.withheld).toBe(true);
+  });
+
+  it('goes over TLS to the default port 5061, naming the transport, the certificate held to the host', () => {
+    const tls = trunk('t', {
+      provider: { host: 'sip.carrier.example', port: 5061, transport: 'tls', tls: { verify: true } },
+    });
+    const r = routeThroughTrunk(context([tls]), '13800138000');
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.target.uri).toBe('sip:13800138000@sip.carrier.example;transport=tls');
+    expect(r.value.target.destination).toEqual({
+      host: '192.0.2.80',
+      port: 5061,
+      flow: { transport: 'TLS' },
+    });
+    const { provider } = tls;
+    if (provider === undefined) throw new Error('no provider');
+    // RFC 5922 §7.2: the name the trunk was configured with, at every address it resolved to.
+    expect(providerTlsPeer({ provider }, ['192.0.2.80', '192.0.2.81'])).toEqual([
+      { address: '192.0.2.80', port: 5061, settings: { serverName: 'sip.carrier.example', verify: true } },
+      { address: '192.0.2.81', port: 5061, settings: { serverName: 'sip.carrier.example', verify: true } },
+    ]);
+    // Through an outbound proxy, the proxy is who answers.
+    const proxied = { provider, outboundProxy: { host: 'sbc.carrier.example', port: 5071 } };
+    expect(providerTlsPeer(proxied, ['198.51.100.5'])).toEqual([
+      { address: '198.51.100.5', port: 5071, settings: { serverName: 'sbc.carrier.example', verify: true } },
+    ]);
+    expect(providerTlsPeer({ provider: { ...provider, transport: 'tcp' } }, ['192.0.2.80'])).toBeUndefined();
   });
 
   it('presents the default DID instead of a number the trunk may not send, and says so', () => {

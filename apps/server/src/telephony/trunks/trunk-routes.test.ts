@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../../test/support/self-signed-certificate';
 import { addTenantWithAdmin, startTestServer, type TestServer } from '../../../test/support/test-server';
 
 let server: TestServer;
@@ -180,5 +181,71 @@ describe('SIP trunk administration', () => {
     expect(Object.keys(doc.paths['/api/v1/trunks']!).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/api/v1/trunks/{trunkId}']!).sort()).toEqual(['delete', 'get', 'patch']);
     expect(Object.keys(doc.paths['/api/v1/trunks/{trunkId}/status']!)).toEqual(['get']);
+  });
+});
+
+describe('SIP trunks over TLS', () => {
+  const carrier = { name: 'cloud carrier', admission: 'ip', allowedAddresses: ['203.0.113.10'] };
+
+  it('defaults to port 5061 and a checked certificate, and keeps a CA of its own', async () => {
+    const cert = selfSignedCertificate();
+    try {
+      const ca = cert.cert.toString();
+      const res = await call(admin, 'POST', '/api/v1/trunks', {
+        ...carrier,
+        provider: { host: 'sip.cloud.example', transport: 'tls', tls: { ca } },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().provider).toEqual({
+        host: 'sip.cloud.example',
+        port: 5061,
+        transport: 'tls',
+        tls: { verify: true, ca },
+      });
+      const id = res.json().id as string;
+      const lab = await call(admin, 'PATCH', `/api/v1/trunks/${id}`, {
+        provider: { host: '192.0.2.7', transport: 'tls', tls: { verify: false } },
+      });
+      expect(lab.statusCode, lab.body).toBe(200);
+      expect(lab.json().provider).toEqual({
+        host: '192.0.2.7',
+        port: 5061,
+        transport: 'tls',
+        tls: { verify: false },
+      });
+      expect((await call(admin, 'GET', `/api/v1/trunks/${id}`)).json().provider.tls).toEqual({
+        verify: false,
+      });
+    } finally {
+      cert.remove();
+    }
+  });
+
+  it('refuses a CA that is no certificate, and TLS settings for another transport', async () => {
+    const bad = await call(admin, 'POST', '/api/v1/trunks', {
+      ...carrier,
+      name: 'bad tls',
+      provider: { host: 'sip.cloud.example', transport: 'tls', tls: { ca: 'not a certificate' } },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().errors.map((e: { field: string }) => e.field)).toEqual(['provider.tls.ca']);
+    const garbled = await call(admin, 'POST', '/api/v1/trunks', {
+      ...carrier,
+      name: 'garbled tls',
+      provider: {
+        host: 'sip.cloud.example',
+        transport: 'tls',
+        tls: { ca: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' },
+      },
+    });
+    expect(garbled.statusCode).toBe(422);
+    expect(garbled.json().errors[0].message).toMatch(/certificate 1 cannot be read/);
+    const udp = await call(admin, 'POST', '/api/v1/trunks', {
+      ...carrier,
+      name: 'udp with tls',
+      provider: { host: 'sip.cloud.example', transport: 'udp', tls: { verify: false } },
+    });
+    expect(udp.statusCode).toBe(422);
+    expect(udp.json().errors.map((e: { field: string }) => e.field)).toEqual(['provider.tls']);
   });
 });

@@ -3,8 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import { problemResponses, sendProblem } from '../../http/problem-details';
 import { actorOf } from '../../identity/access-control';
-import { TRUNK_DEFAULTS, trunkView } from './trunk';
-import type { TrunkAdmin } from './trunk-admin';
+import { trunkView } from './trunk';
+import { providerOf, type TrunkAdmin } from './trunk-admin';
 import type { TrunkStatus } from './trunk-runtime';
 import {
   CreateTrunkBody,
@@ -130,14 +130,7 @@ function patchOf(body: UpdateTrunkBody): TrunkPatch {
   const { provider, ...rest } = body;
   if (provider === undefined || provider === null)
     return { ...rest, ...(provider === null ? { provider } : {}) };
-  return {
-    ...rest,
-    provider: {
-      host: provider.host,
-      port: provider.port ?? TRUNK_DEFAULTS.port,
-      transport: provider.transport ?? TRUNK_DEFAULTS.transport,
-    },
-  };
+  return { ...rest, provider: providerOf(provider) };
 }
 
 /** Times as ISO strings, as the rest of the API writes them (undefined members are left out). */

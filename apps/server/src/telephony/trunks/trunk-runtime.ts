@@ -5,12 +5,16 @@ import type { TelephonyLogger } from '../telephony';
 import type { CallerIdRequest } from './caller-id-rules';
 import type { KeepaliveStatus } from './options-keepalive';
 import { ProviderAddresses, type HostLookup } from './provider-addresses';
-import { providerHop } from './provider-requests';
+import { providerHop, providerTlsPeer } from './provider-requests';
 import type { RegistrationStatus, RetryPolicy } from './provider-registration';
+import type { TlsPeer } from '../transport/tls-peers';
 import type { Trunk, TrunkProvider } from './trunk';
 import { inboundRule, type InboundRule } from './trunk-matching';
 import { routeThroughTrunk, type TrunkRoute } from './trunk-route';
 import { TrunkSession, sessionKey, type SipSide } from './trunk-sessions';
+
+/** The name the trunks' entries go by in telephony's {@link TlsPeers}. */
+const TLS_OWNER = 'trunks';
 
 /** The live state of one trunk, for the admin API and `/metrics`. */
 export interface TrunkStatus {
@@ -161,6 +165,10 @@ export class TrunkRuntime {
     this.trunks = trunks;
     this.rules = trunks.map((t) => inboundRule(t, this.providerAddresses(t)));
     this.sources = new AddressList(this.rules.flatMap((r) => r.sources.entries));
+    this.side?.tlsPeers?.configure(
+      TLS_OWNER,
+      trunks.flatMap((t) => this.tlsPeers(t)),
+    );
     if (this.side !== undefined && !this.stopped) await this.reconcile(this.side);
   }
 
@@ -197,6 +205,14 @@ export class TrunkRuntime {
       this.sessions.set(trunk.id, session);
       session.start();
     }
+  }
+
+  /** The TLS identity of a trunk's next hop at every address requests to it may go to. */
+  private tlsPeers(trunk: Trunk): TlsPeer[] {
+    if (trunk.provider === undefined) return [];
+    const next = trunk.outboundProxy ?? trunk.provider;
+    const addresses = [...this.addresses.addresses(next.host), this.addresses.sendTo(next.host)];
+    return providerTlsPeer({ ...trunk, provider: trunk.provider }, addresses) ?? [];
   }
 
   private providerAddresses(trunk: Trunk): string[] {

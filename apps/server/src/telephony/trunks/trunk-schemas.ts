@@ -12,7 +12,27 @@ const Number_ = Type.String({
 const Admission = Type.Union([Type.Literal('ip'), Type.Literal('registration')], {
   description: 'ip: INVITEs from allowedAddresses are the trunk; registration: we register with the provider',
 });
-const Transport = Type.Union([Type.Literal('udp'), Type.Literal('tcp')]);
+const Transport = Type.Union([Type.Literal('udp'), Type.Literal('tcp'), Type.Literal('tls')], {
+  description: 'tls: SIP over TLS (sip:…;transport=tls, default port 5061)',
+});
+const TlsCa = Type.String({
+  minLength: 1,
+  maxLength: 65536,
+  description:
+    "PEM certificate(s) of the CA that signs the provider's certificate (default: the system's CAs)",
+});
+const TlsBody = Type.Object(
+  {
+    verify: Type.Optional(
+      Type.Boolean({
+        description:
+          "check the provider's certificate against its host name and the CAs (default true; false for labs only)",
+      }),
+    ),
+    ca: Type.Optional(TlsCa),
+  },
+  { additionalProperties: false, description: 'transport tls only' },
+);
 const DialFormat = Type.Union([Type.Literal('e164'), Type.Literal('national')], {
   description: 'e164: +8613800138000; national: 13800138000, 01012345678',
 });
@@ -23,6 +43,7 @@ const ProviderBody = Type.Object(
     host: Host,
     port: Type.Optional(Port),
     transport: Type.Optional(Transport),
+    tls: Type.Optional(TlsBody),
   },
   { additionalProperties: false },
 );
@@ -106,7 +127,14 @@ export const TrunkSchema = Type.Object({
   enabled: Type.Boolean(),
   admission: Admission,
   allowedAddresses: Type.Array(Type.String()),
-  provider: Type.Optional(Type.Object({ host: Type.String(), port: Port, transport: Transport })),
+  provider: Type.Optional(
+    Type.Object({
+      host: Type.String(),
+      port: Port,
+      transport: Transport,
+      tls: Type.Optional(Type.Object({ verify: Type.Boolean(), ca: Type.Optional(Type.String()) })),
+    }),
+  ),
   outboundProxy: Type.Optional(Type.Object({ host: Type.String(), port: Port })),
   account: Type.Optional(
     Type.Object({

@@ -8,12 +8,18 @@ import {
   type RequestSender,
   type RetryPolicy,
 } from './provider-registration';
+import type { TlsPeers } from '../transport/tls-peers';
 import type { Trunk, TrunkProvider } from './trunk';
 
 /** Where the sessions send from: the transaction layer that receives the answers, and our endpoint. */
 export interface SipSide {
   readonly sender: RequestSender;
   readonly local: LocalEndpoint;
+  /**
+   * Where trunks over TLS say who their providers are (telephony's); without it a provider's
+   * certificate is checked against its address alone.
+   */
+  readonly tlsPeers?: Pick<TlsPeers, 'configure'>;
 }
 
 /** What {@link TrunkSession}s are built with. */

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { err, ok, rejection, type Rejection, type Result } from '@switchboard/kernel';
 import type { HostPort, Trunk, TrunkInput, TrunkOutbound, TrunkProvider } from './trunk';
@@ -84,6 +85,13 @@ export function validateTrunk(input: TrunkInput): Result<TrunkInput, Rejection> 
   }
   if (input.provider !== undefined && !isHost(input.provider.host))
     problem('provider.host', `"${input.provider.host}" is not a host name or IP address`);
+  const tls = input.provider?.tls;
+  if (tls !== undefined && input.provider?.transport !== 'tls')
+    problem('provider.tls', 'applies to transport tls only');
+  if (tls?.ca !== undefined) {
+    const why = certificateProblem(tls.ca);
+    if (why !== undefined) problem('provider.tls.ca', why);
+  }
   if (input.outboundProxy !== undefined && !isHost(input.outboundProxy.host))
     problem('outboundProxy.host', `"${input.outboundProxy.host}" is not a host name or IP address`);
   if (input.outboundProxy !== undefined && input.provider === undefined)
@@ -119,6 +127,20 @@ export function isHost(host: string): boolean {
   if (isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 0) return true;
   if (host.length > 253) return false;
   return host.split('.').every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+}
+
+/** Why `pem` is not a list of PEM certificates (a CA bundle), or undefined when it is one. */
+export function certificateProblem(pem: string): string | undefined {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return 'must hold PEM certificates (-----BEGIN CERTIFICATE-----)';
+  for (const [i, block] of blocks.entries()) {
+    try {
+      void new X509Certificate(block);
+    } catch (error) {
+      return `certificate ${i + 1} cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return undefined;
 }
 
 /** Digits with an optional leading `+`: the E.164 or national form of a caller-ID number. */

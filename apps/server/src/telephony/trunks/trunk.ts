@@ -8,8 +8,8 @@ import type { TenantId } from '@switchboard/kernel';
 /** How the trunk's inbound INVITEs are recognised. */
 export type TrunkAdmission = 'ip' | 'registration';
 
-/** The transport towards the provider (RFC 3261 §18). */
-export type TrunkTransport = 'udp' | 'tcp';
+/** The transport towards the provider (RFC 3261 §18, §26.2: `tls` for `sip:…;transport=tls`). */
+export type TrunkTransport = 'udp' | 'tcp' | 'tls';
 
 /**
  * How numbers are written in the Request-URI and caller ID: E.164 (`+8613800138000`, RFC 3966 §5.1.4)
@@ -23,9 +23,22 @@ export interface HostPort {
   readonly port: number;
 }
 
+/**
+ * How the provider's TLS certificate is checked (RFC 5922 §7): it must name the provider's host (or
+ * the outbound proxy's, when one is set) and be signed by `ca`, or by a CA the system trusts.
+ */
+export interface TrunkTls {
+  /** False accepts any certificate (labs); the connection is still encrypted. */
+  readonly verify: boolean;
+  /** PEM certificates of the CA(s) that sign the carrier's certificate, instead of the system's. */
+  readonly ca?: string;
+}
+
 /** The carrier's SIP server. */
 export interface TrunkProvider extends HostPort {
   readonly transport: TrunkTransport;
+  /** Over `tls` only; absent means verify against the system's CAs. */
+  readonly tls?: TrunkTls;
 }
 
 /** The account we hold at the provider: REGISTER and challenged INVITEs answer with it (RFC 3261 §22.2). */
@@ -89,8 +102,15 @@ export const TRUNK_DEFAULTS = {
   registerExpires: 3600,
   keepaliveSeconds: 30,
   port: 5060,
+  /** The default port of SIP over TLS (RFC 3261 §19.1.2). */
+  tlsPort: 5061,
   transport: 'udp',
 } as const;
+
+/** The provider port when none is given: 5061 over TLS, 5060 otherwise. */
+export function defaultProviderPort(transport: TrunkTransport): number {
+  return transport === 'tls' ? TRUNK_DEFAULTS.tlsPort : TRUNK_DEFAULTS.port;
+}
 
 /** A trunk as the API shows it: the account's password is replaced by whether one is set. */
 export interface TrunkView extends Omit<Trunk, 'account' | 'tenantId' | 'allowedAddresses' | 'outbound'> {
