@@ -4,6 +4,11 @@
  * caller's `LegEnded` ends the flow as `caller-hung-up`. RFC 4733 key presses seen by the media
  * layer come in through {@link IvrLauncher.digit}.
  *
+ * Type-ahead: keys pressed on a caller's leg before its session exists (the media is open while our
+ * 200 OK is on its way) are kept, at most `MAX_TYPE_AHEAD`, and fed to the session when it is
+ * created; keys pressed before the flow has started (the caller's profile is still being read)
+ * are kept by the interpreter. Either way the flow gets them, in order, once it listens.
+ *
  * After-call (post-call survey): a flow that routed its caller with an after-call node is kept
  * parked while the caller waits and talks. When the agent ends the conversation first, call
  * control asks {@link IvrLauncher.keepsCaller} whether to keep the caller's leg; once routing has
@@ -15,6 +20,7 @@
  *  parked ─▶ LegEnded (caller) ─▶ forgotten: a caller who hangs up first is asked nothing
  * ```
  */
+import { MAX_TYPE_AHEAD } from '@switchboard/ivr';
 import type { CallEvent, LegEnded, LegId } from '../calls';
 import { IvrSession, type IvrSessionDeps, type ParkedIvr } from './ivr-session';
 import { callTarget } from './voice-deps';
@@ -27,15 +33,17 @@ export class IvrLauncher {
   private readonly parked = new Map<LegId, ParkedIvr>();
   /** Callers kept on the line after their agent hung up, by the agent's leg, until it is reported. */
   private readonly kept = new Map<LegId, InboundCall>();
+  /** Keys pressed before the caller's session existed, by caller leg. */
+  private readonly early = new Map<LegId, string>();
 
   constructor(
     private readonly calls: VoiceCalls,
     private readonly deps: IvrSessionDeps,
   ) {}
 
-  /** Sessions running (zero once every call has left the IVR). */
+  /** Sessions running, and calls whose keys wait for their session (zero once every call left the IVR). */
   get size(): number {
-    return this.sessions.size;
+    return this.sessions.size + this.early.size;
   }
 
   /** Parked flows and kept callers (zero once every call is over). */
@@ -60,9 +68,14 @@ export class IvrLauncher {
     else if (event.type === 'LegEnded') this.ended(event);
   }
 
-  /** A key the caller pressed on `legId`. */
+  /** A key the caller pressed on `legId`; kept when the caller's IVR is not running yet. */
   digit(legId: LegId, digit: string): void {
-    this.sessions.get(legId)?.send({ type: 'DigitReceived', digit });
+    const session = this.sessions.get(legId);
+    if (session !== undefined) return session.send({ type: 'DigitReceived', digit });
+    const call = this.calls.ofLeg(legId);
+    if (call?.legId !== legId || call.stage !== 'ivr') return;
+    const keys = this.early.get(legId) ?? '';
+    if (keys.length < MAX_TYPE_AHEAD) this.early.set(legId, keys + digit);
   }
 
   /** The session's run has ended: forget it, keeping its flow if it parked for the after-call. */
@@ -89,6 +102,7 @@ export class IvrLauncher {
   }
 
   private ended(event: LegEnded): void {
+    this.early.delete(event.legId);
     this.sessions.get(event.legId)?.send({ type: 'CallerHungUp' });
     this.parked.delete(event.legId);
     const call = this.kept.get(event.legId);
@@ -132,6 +146,9 @@ export class IvrLauncher {
       return;
     const session = new IvrSession(call, this.deps);
     this.sessions.set(legId, session);
+    // Keys pressed before the answer was reported: the interpreter keeps them until the start.
+    for (const digit of this.early.get(legId) ?? '') session.send({ type: 'DigitReceived', digit });
+    this.early.delete(legId);
     // A caller who hangs up while the CRM answers has already ended the session (CallerHungUp on an
     // idle session ends it), so this start is then ignored by the interpreter.
     session.start(await call.profile);

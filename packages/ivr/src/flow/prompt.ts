@@ -9,7 +9,9 @@ export type PromptLanguage = (typeof PROMPT_LANGUAGES)[number];
 /**
  * What the caller hears: synthesized text (a template, see `renderTemplate`) or a recorded file
  * from the tenant's prompt library. `bargeIn` (default true) lets a key press cut the prompt short;
- * the key then counts as input. With `bargeIn: false` keys pressed during the prompt are dropped.
+ * the key then counts as input. With `bargeIn: false` the prompt plays to its end and keys pressed
+ * meanwhile are typed ahead: the node that reads keys next gets them, unless it sets
+ * `typeAhead: false`.
  */
 export type Prompt =
   | { readonly tts: string; readonly language: PromptLanguage; readonly bargeIn?: boolean }

@@ -48,7 +48,10 @@ export interface IvrState {
   readonly playing: { readonly promptId: string; readonly bargeIn: boolean } | null;
   readonly timerId: string | null;
   readonly lookupId: string | null;
-  /** Keys pressed ahead of the node that will read them. */
+  /**
+   * Keys pressed ahead of the node that will read them (before the flow started, during a lookup,
+   * during a prompt that may not be cut), at most {@link MAX_TYPE_AHEAD}.
+   */
   readonly typeAhead: string;
   readonly vars: Readonly<Record<string, Scalar>>;
   /** Contact attributes handed to routing with `RouteToQueue`. */
@@ -64,6 +67,9 @@ export interface IvrState {
   /** Where a parked flow resumes; null in every other phase. */
   readonly resumeAt: string | null;
 }
+
+/** Keys kept ahead of a node; more are dropped rather than letting a stuck key grow the state. */
+export const MAX_TYPE_AHEAD = 32;
 
 /** The state of a call before `Started`. */
 export const INITIAL_IVR_STATE: IvrState = Object.freeze({

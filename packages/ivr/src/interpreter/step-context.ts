@@ -7,7 +7,7 @@ import { renderTemplate, type ValueScope } from '../flow/template';
 import type { NodeContext } from '../nodes/node-module';
 import type { IvrEffect, IvrEndReason } from './ivr-effect';
 import type { IvrEvent, IvrEventData, IvrEventType, NodePosition } from './ivr-event';
-import type { IvrState, NodeWait } from './ivr-state';
+import { MAX_TYPE_AHEAD, type IvrState, type NodeWait } from './ivr-state';
 
 /** What the interpreter needs from the server besides inputs. */
 export interface IvrEnvironment {
@@ -26,9 +26,6 @@ export interface IvrStep {
 }
 
 type Draft = { -readonly [K in keyof IvrState]: IvrState[K] };
-
-/** Keys kept ahead of a node; more are dropped rather than letting a stuck key grow the state. */
-const MAX_TYPE_AHEAD = 32;
 
 /**
  * One step in progress: a private copy of the state plus the effects and events so far. Mutation
@@ -144,9 +141,17 @@ export class StepContext implements NodeContext {
     this.s.playing = null;
   }
 
+  /**
+   * Stops the prompt playing. One started in this very step (a key typed ahead cut it at once) is
+   * taken back instead: the server never renders a prompt nobody hears.
+   */
   stopPrompt(): void {
-    if (this.s.playing) this.effect({ type: 'StopPrompt', promptId: this.s.playing.promptId });
+    const playing = this.s.playing;
     this.s.playing = null;
+    if (!playing) return;
+    const started = this.out.findIndex((e) => e.type === 'PlayPrompt' && e.promptId === playing.promptId);
+    if (started >= 0) this.out.splice(started, 1);
+    else this.effect({ type: 'StopPrompt', promptId: playing.promptId });
   }
 
   startTimer(ms: number): void {
@@ -197,6 +202,7 @@ export class StepContext implements NodeContext {
     this.s.lookupId = null;
   }
 
+  /** Keeps a key for the next node that reads keys (type-ahead), up to {@link MAX_TYPE_AHEAD}. */
   bufferKey(digit: string): void {
     if (this.s.typeAhead.length < MAX_TYPE_AHEAD) this.s.typeAhead += digit;
   }

@@ -22,15 +22,19 @@ import { StepContext, type IvrEnvironment, type IvrStep } from './step-context';
  * but the state keeps the flow version, subflow pins, variables and attributes, and `AgentHungUp`
  * continues at `afterCall` (`IvrResumed`); the resumed run ends again on its own terms. Inputs for a
  * prompt, timer or lookup that is no longer current are ignored (no effects), as is everything
- * after the end and everything but those two inputs while parked. Each step enters at most `maxTransitionsPerInput` nodes; beyond that the
- * call is hung up with cause `flow-loop`.
+ * after the end and everything but those two inputs while parked. Keys pressed while idle are
+ * kept and handed to the flow right after `Started`. Each step enters at most
+ * `maxTransitionsPerInput` nodes; beyond that the call is hung up with cause `flow-loop`.
  */
 export function stepIvr(state: IvrState, input: IvrInput, env: IvrEnvironment): IvrStep {
   if (state.phase === 'ended') return { state, effects: [], events: [] };
   const cx = new StepContext(state, env, input.now);
   const run = (next: Next): void => runFrom(cx, next);
   if (input.type === 'Started') {
-    if (state.phase === 'idle') startCall(cx, input, env.flows, run);
+    if (state.phase === 'idle') start(cx, input, env, run);
+  } else if (input.type === 'DigitReceived' && state.phase === 'idle') {
+    // Pressed between the answer and the start (the server was still getting ready): kept.
+    if (isDtmfKey(input.digit)) cx.bufferKey(input.digit);
   } else if (input.type === 'CallerHungUp') {
     if (state.phase === 'parked') cx.close();
     else cx.end('caller-hung-up', null);
@@ -40,6 +44,22 @@ export function stepIvr(state: IvrState, input: IvrInput, env: IvrEnvironment): 
     run(deliver(cx, input));
   }
   return cx.finish();
+}
+
+/**
+ * Starts the flow, then hands it the keys pressed before it started as if they were pressed the
+ * moment it did: the first barge-in prompt is cut at once and the first node that reads keys gets
+ * them in order.
+ */
+function start(
+  cx: StepContext,
+  input: Extract<IvrInput, { type: 'Started' }>,
+  env: IvrEnvironment,
+  run: (next: Next) => void,
+): void {
+  const early = cx.takeTypeAhead();
+  startCall(cx, input, env.flows, run);
+  for (const key of early) if (cx.running) run(deliverDigit(cx, key));
 }
 
 /** Enters nodes until one waits or the flow ends. */
@@ -85,16 +105,21 @@ function deliver(
 }
 
 /**
- * A key: during a prompt without barge-in it is dropped; during a barge-in prompt it stops the
- * prompt. Then a node that reads keys gets it; any other node keeps it for the next one that does.
+ * A key: a prompt without barge-in plays on, and the key waits for the next node that reads keys
+ * (type-ahead); a barge-in prompt is stopped. Then a node that reads keys gets it; any other node
+ * keeps it for the next one that does.
  */
 function deliverDigit(cx: StepContext, digit: string): Next {
   if (!isDtmfKey(digit)) return null;
-  const node = cx.currentNode()!;
+  const node = cx.currentNode();
+  if (!node) return null;
   const mod = moduleOf(node);
   const wasPlaying = cx.isPlaying();
   if (wasPlaying) {
-    if (!cx.bargeIn) return null;
+    if (!cx.bargeIn) {
+      cx.bufferKey(digit);
+      return null;
+    }
     cx.stopPrompt();
   }
   if (mod.onDigit) return mod.onDigit(node, cx, digit);

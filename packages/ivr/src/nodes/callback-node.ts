@@ -2,14 +2,15 @@ import { DIALABLE_NUMBER, QUEUE_CODE } from '../flow/flow-types';
 import { checkPrompt, type Prompt } from '../flow/prompt';
 import { checkTemplate } from '../flow/template';
 import { isDtmfKey } from '../interpreter/ivr-input';
-import { digitBehaviour } from './digit-input';
+import { digitBehaviour, TYPE_AHEAD_SCHEMA } from './digit-input';
 import { nodeSchema, TARGET_SCHEMA, TIMEOUT_SCHEMA, type NodeModule } from './node-module';
 
 /**
  * Offers a callback ("press 1 to be called back"). On `acceptKey` (default `1`) the server is asked
  * to create a callback contact in `queue` for `number` (default the caller's number) and the call
  * continues at `next` (typically a thank-you and hang-up); any other key or silence continues at
- * `onDeclined`. A caller without a usable number is treated as declining.
+ * `onDeclined`. A caller without a usable number is treated as declining. A key typed ahead
+ * answers the offer unless `typeAhead` is false.
  */
 export interface CallbackNode {
   readonly type: 'callback';
@@ -24,6 +25,8 @@ export interface CallbackNode {
   readonly timeoutMs?: number;
   readonly next: string;
   readonly onDeclined: string;
+  /** Whether a key typed before the offer listened answers it; default true. */
+  readonly typeAhead?: boolean;
 }
 
 export const callbackNode: NodeModule<CallbackNode> = {
@@ -37,6 +40,7 @@ export const callbackNode: NodeModule<CallbackNode> = {
     timeoutMs: { ...TIMEOUT_SCHEMA, default: 5000 },
     next: TARGET_SCHEMA,
     onDeclined: TARGET_SCHEMA,
+    typeAhead: TYPE_AHEAD_SCHEMA,
   }),
   check(r) {
     r.allow([
@@ -49,6 +53,7 @@ export const callbackNode: NodeModule<CallbackNode> = {
       'timeoutMs',
       'next',
       'onDeclined',
+      'typeAhead',
     ]);
     checkPrompt(r, 'prompt');
     r.string('queue', { max: 64, pattern: QUEUE_CODE, shape: 'a queue code' });
@@ -60,6 +65,7 @@ export const callbackNode: NodeModule<CallbackNode> = {
     r.timeout('timeoutMs');
     r.target('next');
     r.target('onDeclined');
+    r.boolean('typeAhead');
   },
   waitsForInput: () => true,
   ...digitBehaviour<CallbackNode>({
@@ -68,6 +74,7 @@ export const callbackNode: NodeModule<CallbackNode> = {
       timeoutMs: n.timeoutMs ?? 5000,
       interDigitTimeoutMs: n.timeoutMs ?? 5000,
       maxRetries: 0,
+      typeAhead: n.typeAhead ?? true,
     }),
     read: (n, _collected, digit) => ({ done: digit === (n.acceptKey ?? '1') ? 'accept' : 'decline' }),
     silence: () => ({ done: 'decline' }),

@@ -1,7 +1,7 @@
 import { FLOW_LIMITS } from '../flow/flow-types';
 import { checkPrompt, type Prompt } from '../flow/prompt';
 import { checkSafePattern } from '../flow/safe-pattern';
-import { digitBehaviour, type DigitVerdict } from './digit-input';
+import { digitBehaviour, TYPE_AHEAD_SCHEMA, type DigitVerdict } from './digit-input';
 import {
   nodeSchema,
   RETRIES_SCHEMA,
@@ -16,7 +16,8 @@ import {
  * `terminator` key (default `#`, `null` for none), on reaching `maxLength`, or after
  * `interDigitTimeoutMs` of silence once typing started. It is valid when its length is within
  * `minLength`..`maxLength` and it matches `pattern` (whole input). Invalid input and silence retry
- * like a menu, then go to `onFailure`. With `sensitive` the value is masked in events.
+ * like a menu, then go to `onFailure`. With `sensitive` the value is masked in events. Keys typed
+ * ahead (before the node listened) are read first unless `typeAhead` is false.
  */
 export interface CollectNode {
   readonly type: 'collect';
@@ -38,6 +39,8 @@ export interface CollectNode {
   readonly sensitive?: boolean;
   readonly next: string;
   readonly onFailure: string;
+  /** Whether keys typed before the node listened count; default true. */
+  readonly typeAhead?: boolean;
 }
 
 export const COLLECT_DEFAULTS = {
@@ -78,6 +81,7 @@ export const collectNode: NodeModule<CollectNode> = {
     sensitive: { type: 'boolean', default: false },
     next: TARGET_SCHEMA,
     onFailure: TARGET_SCHEMA,
+    typeAhead: TYPE_AHEAD_SCHEMA,
   }),
   check(r) {
     r.allow([
@@ -92,6 +96,7 @@ export const collectNode: NodeModule<CollectNode> = {
         'interDigitTimeoutMs',
       ],
       ...['pattern', 'maxRetries', 'invalidPrompt', 'noInputPrompt', 'sensitive', 'next', 'onFailure'],
+      'typeAhead',
     ]);
     checkPrompt(r, 'prompt');
     checkPrompt(r, 'invalidPrompt', false);
@@ -107,6 +112,7 @@ export const collectNode: NodeModule<CollectNode> = {
     r.timeout('interDigitTimeoutMs');
     r.retries('maxRetries');
     r.boolean('sensitive');
+    r.boolean('typeAhead');
     const pattern = r.string('pattern', { required: false, max: 10 * FLOW_LIMITS.maxPatternLength });
     const problem = pattern === undefined ? undefined : checkSafePattern(pattern);
     if (problem !== undefined) r.error('pattern', problem);
@@ -122,6 +128,7 @@ export const collectNode: NodeModule<CollectNode> = {
       timeoutMs: n.timeoutMs ?? COLLECT_DEFAULTS.timeoutMs,
       interDigitTimeoutMs: n.interDigitTimeoutMs ?? COLLECT_DEFAULTS.interDigitTimeoutMs,
       maxRetries: n.maxRetries ?? COLLECT_DEFAULTS.maxRetries,
+      typeAhead: n.typeAhead ?? true,
     }),
     read(n, collected, digit) {
       if (digit === terminatorOf(n)) return verdict(n, collected, collected + digit);

@@ -15,7 +15,16 @@ export interface DigitSettings {
   readonly interDigitTimeoutMs: number;
   /** Further tries after an invalid or missing input; then the node's failure path. */
   readonly maxRetries: number;
+  /**
+   * Whether keys pressed before the node listens count (type-ahead): keys typed during earlier
+   * prompts, a lookup, before the flow started, or during this node's own prompts that may not be
+   * cut. Without it only keys pressed while the node listens count (a barge-in prompt listens).
+   */
+  readonly typeAhead: boolean;
 }
+
+/** Schema fragment of the `typeAhead` option of nodes that read keys. */
+export const TYPE_AHEAD_SCHEMA = { type: 'boolean', default: true } as const;
 
 /** The fields of a node that reads one key and retries (menu, survey). */
 export interface SingleKeyFields {
@@ -24,6 +33,7 @@ export interface SingleKeyFields {
   readonly noInputPrompt?: Prompt;
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
+  readonly typeAhead?: boolean;
 }
 
 /**
@@ -41,6 +51,7 @@ export function singleKeySettings(
     timeoutMs: node.timeoutMs ?? defaults.timeoutMs,
     interDigitTimeoutMs: node.timeoutMs ?? defaults.timeoutMs,
     maxRetries: node.maxRetries ?? defaults.maxRetries,
+    typeAhead: node.typeAhead ?? true,
   };
 }
 
@@ -76,12 +87,15 @@ function waiting(cx: NodeContext) {
  *
  * ```
  *  enter ─ keys typed ahead? ─yes─▶ read them ─▶ done / invalid / more (inter-key timer)
- *     │no
- *     ▼
- *  prompt(s) ──end──▶ listen (timer) ──key──▶ read ──done──▶ accept ─▶ next
- *     ▲  key (barge-in) ────────────────────┘     │invalid / silence
- *     └──── retry: invalid/no-input prompt, then the prompt ◀──┘ (until maxRetries, then failTarget)
+ *     │no                   ▲
+ *     ▼                     │yes (keys pressed during a prompt without barge-in)
+ *  prompt(s) ──end──▶ keys typed ahead? ─no─▶ listen (timer) ──key──▶ read ──done──▶ accept ─▶ next
+ *     ▲  key (barge-in) ─────────────────────────────────────────────┘     │invalid / silence
+ *     └──── retry: invalid/no-input prompt, then the prompt ◀──────────────┘ (until maxRetries,
+ *                                                                            then failTarget)
  * ```
+ * With `typeAhead: false` the keys typed ahead are dropped instead of read, at entry and when a
+ * prompt ends: only keys pressed while the node listens count.
  */
 export function digitBehaviour<N>(rules: DigitRules<N>): DigitBehaviour<N> {
   const m = new DigitMachine(rules);
@@ -98,25 +112,19 @@ class DigitMachine<N> {
 
   enter(node: N, cx: NodeContext): Next {
     cx.wait = { kind: 'digits', attempt: 0, collected: '', queued: [] };
-    const ahead = cx.takeTypeAhead();
-    for (let i = 0; i < ahead.length; i++) {
-      const w = waiting(cx);
-      const v = this.rules.read(node, w.collected, ahead[i]!);
-      if ('more' in v) {
-        cx.wait = { ...w, collected: w.collected + ahead[i]! };
-        continue;
-      }
-      // Keys after a decision were meant for the next node; after a wrong key they are dropped.
-      if ('done' in v) cx.returnTypeAhead(ahead.slice(i + 1));
-      return this.settle(node, cx, v);
-    }
-    if (waiting(cx).collected === '') return playSequence(cx, 0, [this.rules.settings(node).prompt]);
-    cx.startTimer(this.rules.settings(node).interDigitTimeoutMs);
-    return null;
+    const ahead = this.typedAhead(node, cx);
+    if (ahead !== '') return this.readAhead(node, cx, ahead);
+    return playSequence(cx, 0, [this.rules.settings(node).prompt]);
   }
 
   onPromptEnded(node: N, cx: NodeContext): Next {
     const w = waiting(cx);
+    const ahead = this.typedAhead(node, cx);
+    // Keys pressed during a prompt that could not be cut: the caller is already answering.
+    if (ahead !== '') {
+      cx.wait = { ...w, queued: [] };
+      return this.readAhead(node, cx, ahead);
+    }
     if (w.queued.length > 0) return playSequence(cx, w.attempt, w.queued);
     const s = this.rules.settings(node);
     cx.startTimer(w.collected === '' ? s.timeoutMs : s.interDigitTimeoutMs);
@@ -139,6 +147,29 @@ class DigitMachine<N> {
     if (v !== 'no-input') return this.settle(node, cx, v);
     cx.record('IvrInputTimedOut', { attempt: w.attempt + 1 });
     return this.retry(node, cx, 'no-input');
+  }
+
+  /** The keys typed ahead, taken from the buffer; none when the node does not take type-ahead. */
+  private typedAhead(node: N, cx: NodeContext): string {
+    const ahead = cx.takeTypeAhead();
+    return this.rules.settings(node).typeAhead ? ahead : '';
+  }
+
+  /** Reads keys typed ahead as if pressed now; waits for more (inter-key timer) if they are not enough. */
+  private readAhead(node: N, cx: NodeContext, ahead: string): Next {
+    for (let i = 0; i < ahead.length; i++) {
+      const w = waiting(cx);
+      const v = this.rules.read(node, w.collected, ahead[i]!);
+      if ('more' in v) {
+        cx.wait = { ...w, collected: w.collected + ahead[i]! };
+        continue;
+      }
+      // Keys after a decision were meant for the next node; after a wrong key they are dropped.
+      if ('done' in v) cx.returnTypeAhead(ahead.slice(i + 1));
+      return this.settle(node, cx, v);
+    }
+    cx.startTimer(this.rules.settings(node).interDigitTimeoutMs);
+    return null;
   }
 
   private settle(node: N, cx: NodeContext, v: DigitVerdict): Next {

@@ -63,13 +63,35 @@ describe('menu node', () => {
     ]);
   });
 
-  it('keys during a prompt without barge-in are dropped', () => {
+  it('a key during a prompt without barge-in waits for the prompt to end, then counts', () => {
     const s = start({ menu: { ...menu, prompt: tts('请听完', false) } as FlowNode });
     s.press('1');
     expect(s.state.nodeId).toBe('menu');
+    expect(s.effectsOf('StopPrompt')).toEqual([]);
     expect(s.outstanding().prompt).not.toBeNull();
     s.finishPrompt();
+    expect(s.path()).toEqual(['menu', 'one']);
+    expect(s.effectsOf('StartTimer')).toEqual([]);
+  });
+
+  it('with typeAhead false, keys during a prompt without barge-in are dropped', () => {
+    const s = start({ menu: { ...menu, prompt: tts('请听完', false), typeAhead: false } as FlowNode });
+    s.press('1');
+    s.finishPrompt();
+    expect(s.state).toMatchObject({ nodeId: 'menu', typeAhead: '' });
+    expect(s.outstanding().timers).toHaveLength(1);
     s.press('2');
+    expect(s.path()).toEqual(['menu', 'two']);
+  });
+
+  it('a key during a non-barge-in invalid-input prompt skips the repeated menu prompt', () => {
+    const s = start({ menu: { ...menu, invalidPrompt: tts('输入有误', false) } as FlowNode });
+    s.finishPrompt();
+    s.press('9');
+    s.press('2'); // during 输入有误, which may not be cut
+    expect(s.state.nodeId).toBe('menu');
+    s.finishPrompt();
+    expect(prompts(s)).toEqual(['主菜单', '输入有误']);
     expect(s.path()).toEqual(['menu', 'two']);
   });
 

@@ -1,7 +1,7 @@
 import { FLOW_LIMITS } from '../flow/flow-types';
 import { checkPrompt, type Prompt } from '../flow/prompt';
 import { isDtmfKey } from '../interpreter/ivr-input';
-import { digitBehaviour, singleKeySettings } from './digit-input';
+import { digitBehaviour, singleKeySettings, TYPE_AHEAD_SCHEMA } from './digit-input';
 import {
   nodeSchema,
   RETRIES_SCHEMA,
@@ -15,7 +15,8 @@ import {
  * A DTMF menu: plays `prompt`, and the key pressed picks the next node from `choices`. A key that
  * is not a choice plays `invalidPrompt`, silence for `timeoutMs` plays `noInputPrompt`, each then
  * repeats the prompt; after `maxRetries` further tries the call goes to `onFailure`. A key pressed
- * during a barge-in prompt, or typed ahead during an earlier prompt, counts as the choice.
+ * during a barge-in prompt, or typed ahead (before the menu listened: during an earlier prompt, a
+ * lookup, a prompt without barge-in), counts as the choice unless `typeAhead` is false.
  * `variable` stores the key chosen.
  */
 export interface MenuNode {
@@ -31,6 +32,8 @@ export interface MenuNode {
   readonly noInputPrompt?: Prompt;
   readonly onFailure: string;
   readonly variable?: string;
+  /** Whether keys typed before the menu listened count; default true. */
+  readonly typeAhead?: boolean;
 }
 
 export const MENU_DEFAULTS = { timeoutMs: 5000, maxRetries: 2 } as const;
@@ -52,6 +55,7 @@ export const menuNode: NodeModule<MenuNode> = {
     noInputPrompt: { $ref: '#/$defs/prompt' },
     onFailure: TARGET_SCHEMA,
     variable: VARIABLE_SCHEMA,
+    typeAhead: TYPE_AHEAD_SCHEMA,
   }),
   check(r) {
     r.allow([
@@ -64,6 +68,7 @@ export const menuNode: NodeModule<MenuNode> = {
       'noInputPrompt',
       'onFailure',
       'variable',
+      'typeAhead',
     ]);
     checkPrompt(r, 'prompt');
     checkPrompt(r, 'invalidPrompt', false);
@@ -72,6 +77,7 @@ export const menuNode: NodeModule<MenuNode> = {
     r.retries('maxRetries');
     r.target('onFailure');
     r.variable('variable', false);
+    r.boolean('typeAhead');
     const choices = r.object('choices');
     if (!choices) return;
     const keys = Object.keys(choices.value);

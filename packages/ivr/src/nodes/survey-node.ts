@@ -1,5 +1,5 @@
 import { checkPrompt, type Prompt } from '../flow/prompt';
-import { digitBehaviour, singleKeySettings } from './digit-input';
+import { digitBehaviour, singleKeySettings, TYPE_AHEAD_SCHEMA } from './digit-input';
 import {
   nodeSchema,
   RETRIES_SCHEMA,
@@ -15,7 +15,9 @@ export const SURVEY_SCALE = { min: 1, max: 5 } as const;
 /**
  * Post-call satisfaction survey (CSAT): the caller rates 1–5 on the keypad. The score is recorded
  * (`RecordSurvey`), optionally stored in `variable`, and the call continues at `next`. Other keys
- * and silence retry like a menu; then the call goes to `onFailure` (default `next`).
+ * and silence retry like a menu; then the call goes to `onFailure` (default `next`). Keys typed
+ * ahead count unless `typeAhead` is false; keys from before the conversation never do (a parked
+ * flow forgets them).
  */
 export interface SurveyNode {
   readonly type: 'survey';
@@ -29,6 +31,8 @@ export interface SurveyNode {
   readonly variable?: string;
   readonly next: string;
   readonly onFailure?: string;
+  /** Whether keys typed before the survey listened count; default true. */
+  readonly typeAhead?: boolean;
 }
 
 export const SURVEY_DEFAULTS = { timeoutMs: 5000, maxRetries: 1 } as const;
@@ -44,6 +48,7 @@ export const surveyNode: NodeModule<SurveyNode> = {
     variable: VARIABLE_SCHEMA,
     next: TARGET_SCHEMA,
     onFailure: TARGET_SCHEMA,
+    typeAhead: TYPE_AHEAD_SCHEMA,
   }),
   check(r) {
     r.allow([
@@ -56,6 +61,7 @@ export const surveyNode: NodeModule<SurveyNode> = {
       'variable',
       'next',
       'onFailure',
+      'typeAhead',
     ]);
     checkPrompt(r, 'prompt');
     checkPrompt(r, 'invalidPrompt', false);
@@ -65,6 +71,7 @@ export const surveyNode: NodeModule<SurveyNode> = {
     r.variable('variable', false);
     r.target('next');
     r.target('onFailure', false);
+    r.boolean('typeAhead');
   },
   waitsForInput: () => true,
   ...digitBehaviour<SurveyNode>({
