@@ -13,7 +13,8 @@ export interface InDialogHandlers {
 }
 
 /**
- * Requests inside a leg's dialog after the core's §12.2.2 checks (BYE and OPTIONS never get here):
+ * Requests inside a leg's dialog after the core's §12.2.2 checks (BYE and OPTIONS never get here; a
+ * BYE that crosses ours is answered 200 there, RFC 5407 §3.1.1):
  * re-INVITE and UPDATE go to the offer/answer exchange, INFO to DTMF, REFER (a phone's transfer key,
  * RFC 3515) to {@link ReferFromPhone}; NOTIFY without a subscription gets 481 (RFC 6665 §4.1.3);
  * anything else 405 with Allow (RFC 3261 §8.2.1).

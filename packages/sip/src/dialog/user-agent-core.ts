@@ -13,10 +13,11 @@ import {
 } from '../transaction/transaction-layer';
 import { flowProtocol, type Destination, type Source } from '../transaction/transport';
 import { localOver, type Dialog, type LocalEndpoint } from './dialog';
-import { incomingRequestDialogId, responseDialogId, type DialogId } from './dialog-id';
+import { dialogKey, incomingRequestDialogId, responseDialogId, type DialogId } from './dialog-id';
 import { DialogRegistry, type DialogEndCause, type DialogEntry } from './dialog-registry';
 import { createOptionsResponse, DEFAULT_CAPABILITIES, type Capabilities } from './options-response';
 import { SessionRefresher } from './session-refresh';
+import { TerminatingDialogs } from './terminating-dialogs';
 import {
   negotiateSessionTimer,
   parseSessionExpires,
@@ -72,6 +73,7 @@ export class UserAgentCore implements TransactionLayerUser {
   private readonly options: UserAgentCoreOptions;
   private readonly uas: UasContext;
   private readonly refresher: SessionRefresher;
+  private readonly terminating = new TerminatingDialogs();
 
   constructor(options: UserAgentCoreOptions) {
     this.options = options;
@@ -186,11 +188,12 @@ export class UserAgentCore implements TransactionLayerUser {
             },
             transportError: (e) => user.transportError?.(e),
           };
-    const sent = this.layer.sendRequest(built.value, destination, txUser);
-    if (method === 'BYE') {
-      const entry = this.dialogs.get(dialog.id);
-      if (entry !== undefined) this.dialogs.end(entry, 'bye-sent');
-    }
+    if (method !== 'BYE') return this.layer.sendRequest(built.value, destination, txUser);
+    const key = dialogKey(dialog.id);
+    const sent = this.layer.sendRequest(built.value, destination, this.terminating.track(key, txUser));
+    if (!sent.ok) this.terminating.forget(key);
+    const entry = this.dialogs.get(dialog.id);
+    if (entry !== undefined) this.dialogs.end(entry, 'bye-sent');
     return sent;
   }
 
@@ -218,7 +221,10 @@ export class UserAgentCore implements TransactionLayerUser {
     }
     const entry = this.dialogs.get(id);
     if (entry === undefined) {
-      this.respond(transaction, 481, 'Call/Transaction Does Not Exist');
+      // Both ends hung up at once: our BYE is still out (RFC 5407 §3.1.1).
+      if (request.method === 'BYE' && this.terminating.has(dialogKey(id)))
+        this.respond(transaction, 200, 'OK');
+      else this.respond(transaction, 481, 'Call/Transaction Does Not Exist');
       return;
     }
     const checked = entry.dialog.receiveRequest(request);
@@ -373,7 +379,11 @@ export class UserAgentCore implements TransactionLayerUser {
     if (entry.dialog.state === 'confirmed') {
       const bye = entry.dialog.createRequest('BYE', { branch: this.layer.createBranch() });
       const destination = entry.dialog.nextHop();
-      if (bye.ok && destination !== undefined) this.layer.sendRequest(bye.value, destination, NO_USER);
+      if (bye.ok && destination !== undefined) {
+        const key = dialogKey(entry.dialog.id);
+        const sent = this.layer.sendRequest(bye.value, destination, this.terminating.track(key, NO_USER));
+        if (!sent.ok) this.terminating.forget(key);
+      }
     }
     this.dialogs.end(entry, cause);
   }
