@@ -2,8 +2,9 @@
  * The call-detail timeline, computed from the event log alone (ARCHITECTURE.md principle 2: a
  * view is a projection and can always be recomputed): the call's contact stream holds how it
  * arrived, the IVR path, routing's queue wait, offers, RONA and answer, the agent's device, holds,
- * transfers, supervisors, silences (no audio from the caller or the agent) and how it ended; routing contacts that transfers to queues created
- * (`<contactId>.<id>`) add their queue waits and offers. Pure: the events in, the view out.
+ * transfers, supervisors, silences (no audio from the caller or the agent), media faults and how it
+ * ended; routing contacts that transfers to queues created (`<contactId>.<id>`) add their queue
+ * waits and offers. Pure: the events in, the view out.
  */
 import type { StoredEvent } from '../store';
 import { maskPhoneNumber } from '../customers/caller-identity';
@@ -88,6 +89,7 @@ const STEPS: Readonly<Record<string, readonly [string, Pick]>> = {
   AgentDeviceRejoined: ['call.device_rejoined', keep()],
   LegAudioLost: ['audio.lost', keep('party', 'direction', 'silentForMs')],
   LegAudioRestored: ['audio.restored', keep('party', 'direction', 'silentForMs')],
+  LegMediaFault: ['media.fault', keep('party', 'kind', 'code')],
   ContactOfferTimedOut: ['offer.timed_out', keep()],
   ContactOfferRejected: ['offer.rejected', keep()],
   ContactOfferRescinded: ['offer.rescinded', keep('reason')],

@@ -34,6 +34,7 @@ import type { InboundCallHandler } from './inbound-call-handler';
 import { InboundCalls } from './inbound-calls';
 import { InviteReplaces } from './invite-replaces';
 import { LegAudio } from './leg-audio';
+import { LegFault } from './leg-fault';
 import type { Leg } from './leg';
 import { LegRegistry } from './leg-registry';
 import { isConnected, type LegState } from './leg-state';
@@ -136,6 +137,7 @@ export class CallControl implements UserAgentHandler {
   private readonly replaces: InviteReplaces;
   private readonly grace: RejoinGrace;
   private readonly audio: LegAudio;
+  private readonly faults: LegFault;
 
   constructor(private readonly options: CallControlOptions) {
     this.core = new UserAgentCore({ capabilities: SERVER_CAPABILITIES, ...options, handler: this });
@@ -176,6 +178,8 @@ export class CallControl implements UserAgentHandler {
     this.grace = new RejoinGrace(this.ctx, options.rejoinGraceMs);
     this.audio = new LegAudio(this.ctx);
     options.media.onAudioReport?.((report) => this.audio.report(report));
+    this.faults = new LegFault(this.ctx, this.links);
+    options.media.onMediaFault?.((report) => this.faults.report(report));
     // Order matters: transfers unlink a transferring leg before the links propagate its hang-up.
     this.bus.onEvent((e) => this.transfers.onEvent(e));
     this.bus.onEvent((e) => this.links.onEvent(e));

@@ -165,6 +165,20 @@ export interface LegAudioRestored extends LegFact {
 }
 
 /**
+ * The media layer could not carry the leg's audio: its socket refused to send (`send`: the far
+ * end hears nothing from us) or handling a packet from it threw (`receive`: that packet was lost).
+ * Reported once per kind until the leg's remote changes. A send fault ends the leg's call
+ * (`media-failed`, see `leg-fault.ts`); a receive fault does not.
+ */
+export interface LegMediaFault extends LegFact {
+  readonly type: 'LegMediaFault';
+  readonly kind: 'send' | 'receive';
+  /** Stable error code (Node's, e.g. `ERR_SOCKET_DGRAM_NOT_RUNNING`). */
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
  * The leg's far end moved it to a new dialog with an INVITE carrying Replaces (RFC 3891): a
  * browser softphone back after a reload, or another device of the same SIP user taking the call.
  * The leg, its bridge and its recording carry on; its signalling is now the new dialog's.
@@ -193,6 +207,7 @@ export type CallEvent =
   | DtmfReceived
   | LegAudioLost
   | LegAudioRestored
+  | LegMediaFault
   | LegDialogReplaced
   | MixEvent;
 

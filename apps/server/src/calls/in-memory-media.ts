@@ -11,6 +11,7 @@ import type {
   ConferenceRole,
   ConnectOptions,
   MediaAudioReport,
+  MediaFaultReport,
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
@@ -61,6 +62,7 @@ export class InMemoryMedia implements MediaPort {
   /** Every recording path a connection was asked to record to, in order. */
   readonly recordingPaths: string[] = [];
   private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
+  private readonly faultListeners = new Set<(report: MediaFaultReport) => void>();
   private nextPort: number;
   private seq = 0;
   private readonly address: string;
@@ -105,6 +107,22 @@ export class InMemoryMedia implements MediaPort {
   onAudioReport(listener: (report: MediaAudioReport) => void): () => void {
     this.audioListeners.add(listener);
     return () => this.audioListeners.delete(listener);
+  }
+
+  /**
+   * Tells the fault listeners what a media leg would on `legId`'s endpoint when its socket refused
+   * a send or a packet handler threw. False when the leg has no endpoint.
+   */
+  reportFault(legId: string, fault: Pick<MediaFaultReport, 'kind' | 'code' | 'message'>): boolean {
+    const endpoint = this.endpointOf(legId);
+    if (endpoint === undefined) return false;
+    for (const listener of [...this.faultListeners]) listener({ endpoint, legId, ...fault });
+    return true;
+  }
+
+  onMediaFault(listener: (report: MediaFaultReport) => void): () => void {
+    this.faultListeners.add(listener);
+    return () => this.faultListeners.delete(listener);
   }
 
   /** The conference an endpoint is in (a mixed call of three or more, or with a mute). */

@@ -12,6 +12,7 @@ export type {
   MediaAudioReport,
   MediaEndpoint,
   MediaEndpointId,
+  MediaFaultReport,
   MediaPort,
   MemberOptions,
   OpenEndpointRequest,

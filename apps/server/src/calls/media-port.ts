@@ -61,6 +61,19 @@ export interface MediaAudioReport {
 }
 
 /**
+ * A failure on an endpoint's media path (the media layer's `media-fault`): `send`, its socket
+ * refused a packet and it sends nothing more until its remote changes; `receive`, handling a
+ * received packet threw and that packet was dropped. `code` is stable (Node's error code).
+ */
+export interface MediaFaultReport {
+  readonly endpoint: MediaEndpointId;
+  readonly legId: LegId;
+  readonly kind: 'send' | 'receive';
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
  * What call control needs from the media layer (implemented over the RTP legs, player and bridge of
  * `apps/server/src/media`; {@link InMemoryMedia} stands in for tests). Call control never touches
  * RTP: it asks for SDP and tells the media layer which endpoints talk to which (RFC 3264 offer/answer
@@ -88,6 +101,8 @@ export interface MediaPort {
   answerTakeover?(endpoint: MediaEndpointId, offer: string | undefined): Promise<Result<string, Rejection>>;
   /** Subscribes to the endpoints' no-RTP reports; returns the unsubscribe function. Optional. */
   onAudioReport?(listener: (report: MediaAudioReport) => void): () => void;
+  /** Subscribes to the endpoints' media faults; returns the unsubscribe function. Optional. */
+  onMediaFault?(listener: (report: MediaFaultReport) => void): () => void;
   /** Relays audio (and RFC 4733 events) between two endpoints; the recorder hangs off here. */
   connect(a: MediaEndpointId, b: MediaEndpointId, options?: ConnectOptions): Promise<Result<void, Rejection>>;
   /**

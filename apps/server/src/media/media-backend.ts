@@ -18,6 +18,8 @@ export interface BackendLeg {
   on(event: 'dtmf', listener: (e: MediaLegEvents['dtmf']) => void): unknown;
   /** The no-RTP watchdog: nothing received for a while, then packets again. */
   on(event: 'rtp-timeout' | 'rtp-resumed', listener: (e: MediaLegEvents['rtp-timeout']) => void): unknown;
+  /** A refused send or a failed receive, once per kind until the remote changes (`MediaFault`). */
+  on(event: 'media-fault', listener: (e: MediaLegEvents['media-fault']) => void): unknown;
 }
 
 /**

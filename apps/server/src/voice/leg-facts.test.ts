@@ -5,7 +5,7 @@ import type { InMemoryMedia } from '../calls';
 import { CallJournal } from './call-journal';
 import { LegFacts } from './leg-facts';
 import { VoiceCalls, type InboundCall } from './voice-calls';
-import { voiceRig, type VoiceRig } from './voice-test-rig';
+import { IDLE, voiceRig, type VoiceRig } from './voice-test-rig';
 
 let rig: VoiceRig | undefined;
 afterEach(async () => {
@@ -94,6 +94,7 @@ describe('a rejoined agent device is on the timeline', () => {
       },
       journal,
       clock,
+      logger: { warn: () => undefined },
     });
     const at = clock.now();
     facts.onEvent({
@@ -110,6 +111,154 @@ describe('a rejoined agent device is on the timeline', () => {
         'AgentDeviceRejoined',
         'contact-c-1',
         { contactId: 'c-1', agentId: 'u-7', legId: 'agent', sipCallId: 'new-dialog', at },
+      ],
+    ]);
+  });
+});
+
+/** A bridged call of agent1 on a fresh rig: the caller's leg, the agent's, and the contact. */
+async function bridgedCall(r: VoiceRig) {
+  await r.logIn('agent1');
+  await r.dial('4008001234', '13800138000');
+  await r.advance(3000);
+  await r.press('2');
+  await r.advance(3000);
+  expect(await r.agentStatus('agent1')).toBe('busy');
+  const [call] = r.liveCalls();
+  if (call === undefined) throw new Error('no live call');
+  const agentLeg = r.control.leg(call.legId)?.bridgedTo;
+  if (agentLeg === undefined) throw new Error('the caller is not bridged');
+  return { ...call, agentLeg };
+}
+
+const REFUSED = { kind: 'send', code: 'ERR_SOCKET_DGRAM_NOT_RUNNING', message: 'Not running' } as const;
+
+describe('a media fault on a call is on its timeline', () => {
+  it("ends a call the server cannot send to the agent's leg: the fault and media-failed are recorded, the agent wraps up", async () => {
+    rig = await voiceRig({ agents: { agent1: { answerAfterMs: 500 } } });
+    const call = await bridgedCall(rig);
+    expect(mediaOf(rig).reportFault(call.agentLeg, REFUSED)).toBe(true);
+    await rig.advance(1000);
+
+    const agentId = rig.agentId('agent1');
+    // Not left one-way: both ends were hung up and the agent is out of the call, in wrap-up.
+    expect(rig.liveCalls()).toEqual([]);
+    expect(rig.trunk.ended).toEqual(['bye-received']);
+    expect(rig.agentPhones['agent1']!.ended).toEqual(['bye-received']);
+    expect(await rig.agentStatus('agent1')).toBe('wrap-up');
+
+    const stream = await rig.contactEvents(call.contactId);
+    const fault = stream.findIndex((e) => e.type === 'LegMediaFault');
+    const ended = stream.findIndex((e) => e.type === 'CallEnded');
+    expect(stream[fault]?.data).toEqual({
+      contactId: call.contactId,
+      legId: call.agentLeg,
+      party: 'agent',
+      agentId,
+      kind: 'send',
+      code: 'ERR_SOCKET_DGRAM_NOT_RUNNING',
+      at: expect.any(Number),
+    });
+    expect(fault).toBeLessThan(ended);
+    expect(stream[ended]?.data).toMatchObject({ party: 'system', cause: 'media-failed', stage: 'bridged' });
+
+    const timeline = buildCallTimeline(call.contactId, await rig.store.readAll({ limit: 10_000 }), {
+      manager: false,
+    });
+    expect(
+      timeline?.entries.filter((e) => e.kind === 'media.fault').map((e) => [e.agentId, e.detail]),
+    ).toEqual([[agentId, { party: 'agent', kind: 'send', code: 'ERR_SOCKET_DGRAM_NOT_RUNNING' }]]);
+    expect(timeline?.summary.hangUp).toEqual({ party: 'system', cause: 'media-failed', stage: 'bridged' });
+    await rig.advance(60_000);
+    expect(rig.voice.activity()).toEqual(IDLE);
+  });
+
+  it("keeps a call whose caller's packet could not be handled, and records that once", async () => {
+    rig = await voiceRig({ agents: { agent1: { answerAfterMs: 500 } } });
+    const call = await bridgedCall(rig);
+    mediaOf(rig).reportFault(call.legId, { kind: 'receive', code: 'ERR_UNKNOWN', message: 'a bug' });
+    await rig.advance(1000);
+    expect(rig.liveCalls()).toEqual([{ contactId: call.contactId, legId: call.legId }]);
+    expect(await rig.agentStatus('agent1')).toBe('busy');
+    rig.trunk.hangUp();
+    await rig.advance(500);
+
+    const stream = await rig.contactEvents(call.contactId);
+    expect(stream.filter((e) => e.type === 'LegMediaFault').map((e) => e.data)).toEqual([
+      expect.objectContaining({ legId: call.legId, party: 'caller', kind: 'receive', code: 'ERR_UNKNOWN' }),
+    ]);
+    expect(stream.find((e) => e.type === 'CallEnded')?.data).toMatchObject({
+      party: 'caller',
+      cause: 'normal',
+    });
+  });
+
+  it('logs a fault as a warning with the call ids, and a leg of no call with its own id only', async () => {
+    const warnings: [object, string][] = [];
+    const appended: DomainEvent[] = [];
+    const clock = { now: () => Date.UTC(2026, 10, 23, 2, 0) };
+    const journal = new CallJournal(
+      {
+        append: async (_stream, events) => {
+          appended.push(...events);
+          return ok({ nextExpectedVersion: appended.length, positions: events.map((_, k) => k) });
+        },
+      },
+      sequentialIds('ev'),
+      clock,
+      { error: () => undefined },
+    );
+    const call = { contactId: 'c-1', tenantId: 'tenant-1' as TenantId, legId: 'caller', callId: 'sip-1' };
+    const facts = new LegFacts({
+      calls: new VoiceCalls(),
+      agents: {
+        ofLeg: (legId) => (legId === 'agent' ? { call: call as InboundCall, agentId: 'u-7' } : undefined),
+      },
+      journal,
+      clock,
+      logger: { warn: (obj, msg) => warnings.push([obj, msg]) },
+    });
+    const at = clock.now();
+    facts.onEvent({ type: 'LegMediaFault', legId: 'agent', at, ...REFUSED });
+    facts.onEvent({
+      type: 'LegMediaFault',
+      legId: 'supervisor',
+      at,
+      kind: 'receive',
+      code: 'E',
+      message: 'm',
+    });
+    await journal.settle();
+    expect(warnings).toEqual([
+      [
+        {
+          tenantId: 'tenant-1',
+          sipCallId: 'sip-1',
+          contactId: 'c-1',
+          party: 'agent',
+          agentId: 'u-7',
+          legId: 'agent',
+          kind: 'send',
+          code: 'ERR_SOCKET_DGRAM_NOT_RUNNING',
+          detail: 'Not running',
+        },
+        expect.stringContaining('call ended'),
+      ],
+      [{ legId: 'supervisor', kind: 'receive', code: 'E', detail: 'm' }, expect.any(String)],
+    ]);
+    expect(appended.map((e) => [e.type, e.metadata.streamId, e.data])).toEqual([
+      [
+        'LegMediaFault',
+        'contact-c-1',
+        {
+          contactId: 'c-1',
+          party: 'agent',
+          agentId: 'u-7',
+          legId: 'agent',
+          kind: 'send',
+          code: 'ERR_SOCKET_DGRAM_NOT_RUNNING',
+          at,
+        },
       ],
     ]);
   });

@@ -1,14 +1,16 @@
 /**
  * Call control's facts about a call's legs that belong on the call's timeline: no audio from the
- * caller or the agent (`LegAudioLost`, `LegAudioRestored`, from the media watchdog), and the
+ * caller or the agent (`LegAudioLost`, `LegAudioRestored`, from the media watchdog), a leg whose
+ * media path failed (`LegMediaFault`: call control ends the call on a send fault), and the
  * agent's device taking the call back after a browser reload (`AgentDeviceRejoined`, an INVITE
- * with Replaces). Each is appended to the call's contact stream, naming whose leg it was.
+ * with Replaces). Each is appended to the call's contact stream, naming whose leg it was; a media
+ * fault is also logged as a warning, on any leg.
  */
 import type { Clock } from '@switchboard/kernel';
-import type { CallEvent, LegId } from '../calls';
+import type { CallEvent, LegId, LegMediaFault } from '../calls';
 import type { AgentLegs } from './agent-legs';
 import type { CallJournal } from './call-journal';
-import { callTarget } from './voice-deps';
+import { callTarget, type VoiceLogger } from './voice-deps';
 import type { InboundCall, VoiceCalls } from './voice-calls';
 
 /** What {@link LegFacts} reads. */
@@ -17,6 +19,7 @@ export interface LegFactsOptions {
   readonly agents: Pick<AgentLegs, 'ofLeg'>;
   readonly journal: CallJournal;
   readonly clock: Clock;
+  readonly logger: Pick<VoiceLogger, 'warn'>;
 }
 
 /** Journals leg facts on the contact stream of the call the leg belongs to. */
@@ -42,6 +45,8 @@ export class LegFacts {
           },
         },
       ]);
+    } else if (event.type === 'LegMediaFault') {
+      this.mediaFault(event);
     } else if (event.type === 'LegDialogReplaced') {
       const agent = this.o.agents.ofLeg(event.legId);
       if (agent === undefined) return;
@@ -60,8 +65,35 @@ export class LegFacts {
     }
   }
 
+  /**
+   * Logged for every leg, with the call's ids when the leg is a caller's or an agent's (it may be a
+   * supervisor's, a consultation's or a callback's), and journalled on the call's stream then.
+   */
+  private mediaFault(event: LegMediaFault): void {
+    const { legId, kind, code, message } = event;
+    const side = this.sideOf(legId);
+    const whose = side === undefined ? undefined : partyOf(side);
+    const call = side === undefined ? {} : { tenantId: side.call.tenantId, sipCallId: side.call.callId };
+    this.o.logger.warn(
+      { ...call, ...whose, legId, kind, code, detail: message },
+      kind === 'send' ? 'media cannot be sent on a leg: call ended' : 'a media packet could not be handled',
+    );
+    if (side === undefined || whose === undefined) return;
+    void this.o.journal.append(callTarget(side.call, legId), [
+      { type: 'LegMediaFault', data: { ...whose, legId, kind, code, at: event.at } },
+    ]);
+  }
+
   private sideOf(legId: LegId): { readonly call: InboundCall; readonly agentId?: string } | undefined {
     const caller = this.o.calls.ofLeg(legId);
     return caller === undefined ? this.o.agents.ofLeg(legId) : { call: caller };
   }
+}
+
+/** Whose leg it is, as the contact stream names it. */
+function partyOf(side: { readonly call: InboundCall; readonly agentId?: string }) {
+  const { contactId } = side.call;
+  return side.agentId === undefined
+    ? { contactId, party: 'caller' as const }
+    : { contactId, party: 'agent' as const, agentId: side.agentId };
 }

@@ -16,6 +16,7 @@ import type {
   MediaAudioReport,
   MediaEndpoint,
   MediaEndpointId,
+  MediaFaultReport,
   MediaPort,
   MemberOptions,
   OpenEndpointRequest,
@@ -91,6 +92,7 @@ export class MediaServicePort implements MediaPort {
   private readonly byLeg = new Map<LegId, Endpoint>();
   private readonly backend: MediaBackend;
   private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
+  private readonly faultListeners = new Set<(report: MediaFaultReport) => void>();
   /** The browser legs' options, their events seen here first (no-audio reports) and then by `o`. */
   private readonly webrtc: WebRtcEndpointOptions;
   private seq = 0;
@@ -235,6 +237,12 @@ export class MediaServicePort implements MediaPort {
   onAudioReport(listener: (report: MediaAudioReport) => void): () => void {
     this.audioListeners.add(listener);
     return () => this.audioListeners.delete(listener);
+  }
+
+  /** Subscribes to the media faults of every endpoint's RTP leg (call control decides the call's fate). */
+  onMediaFault(listener: (report: MediaFaultReport) => void): () => void {
+    this.faultListeners.add(listener);
+    return () => this.faultListeners.delete(listener);
   }
 
   async connect(
@@ -425,6 +433,8 @@ export class MediaServicePort implements MediaPort {
       leg.on('rtp-timeout', ({ silentMs }) => this.reportAudio(e, 'lost', silentMs));
       leg.on('rtp-resumed', ({ silentMs }) => this.reportAudio(e, 'restored', silentMs));
     }
+    // A browser's RTP leg faults too: what it cannot send to the gateway never reaches the browser.
+    leg.on('media-fault', (fault) => this.reportFault(e, fault));
     this.endpoints.set(e.id, e);
     this.byLeg.set(legId, e);
     return e;
@@ -442,6 +452,13 @@ export class MediaServicePort implements MediaPort {
     if (!this.endpoints.has(e.id)) return;
     for (const listener of [...this.audioListeners])
       listener({ endpoint: e.id, legId: e.legId, kind, silentForMs });
+  }
+
+  private reportFault(e: Endpoint, fault: Pick<MediaFaultReport, 'kind' | 'code' | 'message'>): void {
+    if (!this.endpoints.has(e.id)) return;
+    const { kind, code, message } = fault;
+    for (const listener of [...this.faultListeners])
+      listener({ endpoint: e.id, legId: e.legId, kind, code, message });
   }
 
   /** Our answer to `offer`, in the leg's fixed law (a re-INVITE cannot switch codecs here). */

@@ -11,6 +11,7 @@ import type {
   MediaAudioReport,
   MediaEndpoint,
   MediaEndpointId,
+  MediaFaultReport,
   MediaPort,
   OpenEndpointRequest,
 } from '../calls';
@@ -66,6 +67,10 @@ export class TrackedMedia implements MediaPort {
 
   onAudioReport(listener: (report: MediaAudioReport) => void): () => void {
     return this.inner.onAudioReport?.(listener) ?? (() => undefined);
+  }
+
+  onMediaFault(listener: (report: MediaFaultReport) => void): () => void {
+    return this.inner.onMediaFault?.(listener) ?? (() => undefined);
   }
 
   connect(

@@ -162,6 +162,23 @@ export type VoiceEvent =
   | EventDraft<'LegAudioLost', At & LegAudioFact>
   | EventDraft<'LegAudioRestored', At & LegAudioFact>
   | EventDraft<
+      'LegMediaFault',
+      At & {
+        readonly contactId: string;
+        readonly legId: string;
+        readonly party: 'caller' | 'agent';
+        /** The agent whose leg it was, for the agent's leg. */
+        readonly agentId?: string;
+        /**
+         * `send`: the server could not send to the party, and the call was ended (`media-failed`);
+         * `receive`: a packet from the party was lost, the call went on.
+         */
+        readonly kind: 'send' | 'receive';
+        /** Stable error code (e.g. `ERR_SOCKET_DGRAM_NOT_RUNNING`). */
+        readonly code: string;
+      }
+    >
+  | EventDraft<
       'AgentDeviceRejoined',
       At & {
         readonly contactId: string;

@@ -183,7 +183,7 @@ export function createVoice(o: VoiceOptions): Voice {
     offers: owed,
   });
   const queue = new CallQueue({ ...shared, queues: o.queues, announcer });
-  const legFacts = new LegFacts({ calls, agents, journal, clock: o.clock });
+  const legFacts = new LegFacts({ calls, agents, journal, clock: o.clock, logger: o.logger });
   const ending = new CallEnding({ ...shared, calls, agents });
   const keypad = new CallKeypad({ calls, voicemail, contacts, logger: o.logger });
   const outcomes = callOutcomes({

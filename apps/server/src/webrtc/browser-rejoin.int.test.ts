@@ -5,7 +5,9 @@
  * rung with a WebRTC offer and bridged, recorded. Then the tab reloads: the call stays up while
  * the browser is gone (no audio is reported as `LegAudioLost`), the page registers again and
  * sends an INVITE with Replaces and a new offer, and audio flows both ways again in the same leg,
- * bridge and recording. Without a rejoin the call ends once the grace period is over.
+ * bridge and recording; a key the rejoined page presses (RFC 4733, under Chromium's own number for
+ * telephone-event, not the one the agent's RTP leg was opened with) is heard on the agent's leg.
+ * Without a rejoin the call ends once the grace period is over.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -49,6 +51,8 @@ let control: CallControl;
 let browser: ChromiumSoftphone;
 const events: CallEvent[] = [];
 const recordings: RecordingSummary[] = [];
+/** Key presses the media layer detected, by call leg. */
+const digits: { readonly legId: LegId; readonly digit: string }[] = [];
 const stops: (() => void)[] = [];
 
 beforeAll(async () => {
@@ -85,6 +89,7 @@ afterAll(async () => {
 async function startCenter(onWorker: boolean, rejoinGraceMs?: number): Promise<void> {
   events.length = 0;
   recordings.length = 0;
+  digits.length = 0;
   stack = await startSipTestStack({ http: true });
   const minPort = 34000 + 2 * Math.floor(Math.random() * 3000);
   const ports = { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 99 };
@@ -96,6 +101,7 @@ async function startCenter(onWorker: boolean, rejoinGraceMs?: number): Promise<v
     // A reloading tab sends nothing for a second or two: reported after 1.5 s.
     webrtc: { ice: { bindAddress: '127.0.0.1' }, noRtpTimeoutMs: 1500 },
     onRecordingClosed: (summary) => recordings.push(summary),
+    onDigit: (legId, digit) => digits.push({ legId, digit }),
   });
   const entryPoints = new RoutingConfigRepository(stack.database.db);
   const admission = new InviteAdmission({
@@ -339,6 +345,25 @@ describe('a browser softphone that reloads mid-call', () => {
         () => callerHearsBrowser(callerRtp, heardBefore),
         10_000,
         `the caller to hear ${BROWSER_HZ} Hz again`,
+      );
+
+      // A key pressed on the rejoined page: Chromium's offer numbered telephone-event/8000 itself
+      // (126), the agent's RTP leg still expects our 101; the press must reach the agent's leg
+      // and, relayed as an event, the caller.
+      expect(await phone.offeredEventType()).not.toBe(101);
+      const eventsBefore = callerRtp.rtp.length;
+      expect(await phone.dtmf('7')).toBe(true);
+      await until(
+        () => digits.find((d) => d.legId === agentLeg && d.digit === '7'),
+        10_000,
+        'key 7 on the agent leg',
+      );
+      expect(digits).toEqual([{ legId: agentLeg, digit: '7' }]);
+      // RFC 4733 §2.3.1: the first payload octet is the event, 7 for the digit 7.
+      await until(
+        () => callerRtp.rtp.slice(eventsBefore).some((p) => p.payloadType === 101 && p.payload[0] === 7),
+        5_000,
+        'key 7 relayed to the caller as telephone-event 101',
       );
 
       // Still one call: the same two legs, one bridge; the old dialog was hung up (BYE) and only

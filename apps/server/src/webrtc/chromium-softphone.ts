@@ -175,6 +175,19 @@ export class SipSoftphonePage {
     await this.page.evaluate('sipphone.stopSending()');
   }
 
+  /** The payload type the page's own description gives `telephone-event/8000`, null without one. */
+  offeredEventType(): Promise<number | null> {
+    return this.page.evaluate('sipphone.offeredEventType()') as Promise<number | null>;
+  }
+
+  /**
+   * Presses keys through RTCDTMFSender (RFC 4733 events at the type the page's SDP negotiated);
+   * false when the call negotiated no telephone-event.
+   */
+  dtmf(tones: string): Promise<boolean> {
+    return this.page.evaluate(`sipphone.dtmf(${JSON.stringify(tones)})`) as Promise<boolean>;
+  }
+
   /**
    * Reloads the tab, as an agent pressing F5 mid-call: the peer connection and the WebSocket are
    * gone, the dialog kept in sessionStorage stays.

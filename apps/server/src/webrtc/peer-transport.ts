@@ -9,8 +9,9 @@ import {
   type PeerConfig,
   type RTCRtpTransceiver,
 } from 'werift';
-import type { AudioCodecChoice } from './offer-codecs';
+import { chooseAudioCodec, type AudioCodecChoice } from './offer-codecs';
 import { OpusTranscoder, type OpusTranscoderFormats } from './opus-transcoder';
+import { PayloadTypeMap, type PcmuPayloadTypes } from './payload-type-map';
 import { answerCodecParameters, isCodec, offerCodecParameters, withOpusFmtp } from './peer-codecs';
 import { WebRtcCode, webRtcRejection } from './webrtc-rejection';
 
@@ -34,14 +35,21 @@ export interface PeerIceOptions {
 
 /** What {@link PeerTransport.answer} needs. */
 export interface PeerTransportOptions {
+  /** What the browser's SDP negotiated (or what our offer proposes). */
   readonly codec: AudioCodecChoice;
+  /**
+   * The payload types of the leg behind the transport, when they are not `codec`'s: a rejoined
+   * browser numbers its formats its own way, while the leg keeps those it was opened with.
+   */
+  readonly leg?: PcmuPayloadTypes;
   readonly timers: Timers;
   readonly ice?: PeerIceOptions;
   /** Bound on gathering our candidates before the answer goes out; default 5 s. */
   readonly gatheringTimeoutMs?: number;
   /**
    * Receives every RTP packet of the browser's audio stream, already SRTP-decrypted, as PCMU and
-   * `telephone-event/8000` at the leg's payload types (transcoded when the browser sends Opus).
+   * `telephone-event/8000` at the leg's payload types (transcoded when the browser sends Opus,
+   * renumbered when the browser's numbers are not the leg's).
    */
   readonly onRtp: (packet: RtpPacket) => void;
   readonly onState: (state: PeerTransportState, failure?: PeerFailure) => void;
@@ -58,12 +66,17 @@ export interface PeerTransportOptions {
  *
  * Towards the leg the transport always speaks PCMU, at the leg's payload types. When the browser
  * insists on Opus (it offered nothing else, or put Opus first in its answer to our offer) an
- * {@link OpusTranscoder} sits between werift and the leg, so this is the one module that knows which codec is on the wire: the leg, the
- * gateway, the bridge, recorders and DTMF detection see the same PCMU stream either way.
+ * {@link OpusTranscoder} sits between werift and the leg; when the browser speaks PCMU under
+ * other numbers than the leg's (a rejoin: Chromium's `telephone-event/8000` is 126, the leg's
+ * 101) a {@link PayloadTypeMap} renumbers each packet. So this is the one module that knows what
+ * is on the wire: the leg, the gateway, the bridge, recorders and DTMF detection see the same
+ * PCMU stream, at the same numbers, whatever the browser negotiated.
  */
 export class PeerTransport {
   private state: PeerTransportState = 'connecting';
   private transcoder: OpusTranscoder | undefined;
+  /** Browser ⇄ leg numbers of PCMU and its events, when nothing is transcoded. */
+  private types: PayloadTypeMap;
 
   private constructor(
     private readonly pc: RTCPeerConnection,
@@ -74,6 +87,9 @@ export class PeerTransport {
     receiving: AudioRoute,
   ) {
     receiving.receive = (packet) => this.receive(packet);
+    const leg = legTypesOf(options);
+    // Behind a transcoder the browser's side is Opus; the map then only sees what passes through.
+    this.types = new PayloadTypeMap(leg, options.codec.encoding === 'pcmu' ? options.codec : leg);
   }
 
   /** Answers `offerSdp`; the transport starts connecting as soon as this resolves. */
@@ -129,10 +145,9 @@ export class PeerTransport {
         this.transcode({
           opus: sent.payloadType,
           ...(events === undefined ? {} : { opusEvents: events.payloadType }),
-          pcmu: this.options.codec.payloadType,
-          ...eventsTowardsLeg(this.options.codec),
+          ...formatsTowardsLeg(legTypesOf(this.options)),
         });
-      }
+      } else this.renumber(answerSdp);
       this.watch();
       return ok(undefined);
     } catch (cause) {
@@ -193,8 +208,7 @@ export class PeerTransport {
           ...(opus.telephoneEventPayloadType === undefined
             ? {}
             : { opusEvents: opus.telephoneEventPayloadType }),
-          pcmu: options.codec.payloadType,
-          ...eventsTowardsLeg(options.codec),
+          ...formatsTowardsLeg(legTypesOf(options)),
         });
       // An answering transport connects at once; an offering one once the answer is applied.
       if (pc.remoteDescription) transport.watch();
@@ -231,8 +245,16 @@ export class PeerTransport {
    */
   sendEvent(packet: Buffer): void {
     if (this.state !== 'connected') return;
-    if (this.transcoder !== undefined) this.transcoder.eventFromLeg(packet);
-    else this.sendEventPacket(RtpPacket.deSerialize(packet));
+    if (this.transcoder !== undefined) {
+      this.transcoder.eventFromLeg(packet);
+      return;
+    }
+    const rtp = RtpPacket.deSerialize(packet);
+    // RFC 4733 §7.1.1: events go under the browser's number, and not at all if it has none.
+    const type = this.types.towardsBrowser(rtp.header.payloadType);
+    if (type === undefined) return;
+    rtp.header.payloadType = type;
+    this.sendEventPacket(rtp);
   }
 
   /** Closes the peer connection (DTLS close_notify, RFC 5246 §7.2.1). Idempotent. */
@@ -274,9 +296,22 @@ export class PeerTransport {
     );
   }
 
+  /**
+   * The browser's numbers from its answer to our offer. RFC 3264 §6.1 has it keep ours, but it
+   * may leave `telephone-event` out: the leg's events then have nowhere to go.
+   */
+  private renumber(answerSdp: string): void {
+    const answered = chooseAudioCodec(answerSdp);
+    if (answered.ok && answered.value.encoding === 'pcmu')
+      this.types = new PayloadTypeMap(legTypesOf(this.options), answered.value);
+  }
+
   private receive(packet: RtpPacket): void {
     const transcoder = this.transcoder;
     if (transcoder === undefined) {
+      const type = this.types.towardsLeg(packet.header.payloadType);
+      if (type === undefined) return;
+      packet.header.payloadType = type;
       this.options.onRtp(packet);
       return;
     }
@@ -336,9 +371,15 @@ interface AudioRoute {
   receive: (packet: RtpPacket) => void;
 }
 
-/** The leg's event type, when it has one, as a transcoder format. */
-function eventsTowardsLeg(codec: AudioCodecChoice): { pcmuEvents?: number } {
-  return codec.telephoneEventPayloadType === undefined ? {} : { pcmuEvents: codec.telephoneEventPayloadType };
+/** The leg's numbers: given, or else those the browser's SDP gave (a leg's first session). */
+function legTypesOf(options: PeerTransportOptions): PcmuPayloadTypes {
+  return options.leg ?? options.codec;
+}
+
+/** The leg's PCMU and event types as a transcoder's formats. */
+function formatsTowardsLeg(leg: PcmuPayloadTypes): { pcmu: number; pcmuEvents?: number } {
+  const events = leg.telephoneEventPayloadType;
+  return { pcmu: leg.payloadType, ...(events === undefined ? {} : { pcmuEvents: events }) };
 }
 
 /** A werift packet of media-package fields; the payload is copied (the transcoder reuses its own). */

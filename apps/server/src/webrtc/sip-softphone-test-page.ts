@@ -308,5 +308,15 @@ window.sipphone = {
       await sender.replaceTrack(null);
     }
   },
+  offeredEventType() {
+    const m = /a=rtpmap:(\\d+) telephone-event\\/8000/i.exec(pc.localDescription.sdp);
+    return m ? Number(m[1]) : null;
+  },
+  dtmf(tones) {
+    const sender = pc.getSenders()[0];
+    if (!sender.dtmf || !sender.dtmf.canInsertDTMF) return false;
+    sender.dtmf.insertDTMF(tones, 120, 70);
+    return true;
+  },
 };
 </script></body></html>`;

@@ -109,7 +109,10 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
     });
   }
 
-  /** The negotiated codec: PCMU at the browser's payload type, plus telephone-event if offered. */
+  /**
+   * The leg's codec: PCMU, plus telephone-event if negotiated, at the payload types of its first
+   * session (the browser's offer, or ours). A rejoin keeps them: its transport renumbers.
+   */
   get codec(): LegCodec {
     return this.negotiated;
   }
@@ -180,11 +183,15 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
 
   private async answerNow(offerSdp: string): Promise<Result<string, Rejection>> {
     if (this.legState === 'closed') return err(webRtcRejection(WebRtcCode.LegClosed, 'leg is closed'));
-    const choice = chooseAudioCodec(offerSdp);
-    if (!choice.ok) return err(choice.error);
+    const chosen = chooseAudioCodec(offerSdp);
+    if (!chosen.ok) return err(chosen.error);
     const generation = this.generationCount + 1;
+    // A rejoin keeps the leg's numbers (the RTP leg behind the gateway was opened with them); the
+    // transport renumbers the browser's. Events the leg cannot take are left out of the answer.
+    const leg = generation === 1 ? undefined : this.negotiated;
+    const choice = leg === undefined ? chosen.value : fitToLeg(chosen.value, leg);
     const slot: TransportSlot = {};
-    const result = await PeerTransport.answer(offerSdp, this.transportOptions(choice.value, slot));
+    const result = await PeerTransport.answer(offerSdp, this.transportOptions(choice, slot, leg));
     if (!result.ok) return err(result.error);
     const created = result.value;
     // close() may have run while werift gathered candidates.
@@ -193,7 +200,7 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
       return err(webRtcRejection(WebRtcCode.LegClosed, 'leg closed while answering'));
     }
     slot.transport = created;
-    this.adopt(created, generation, choice.value);
+    this.adopt(created, generation, choice);
     return ok(created.answerSdp);
   }
 
@@ -254,12 +261,9 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
       return err(webRtcRejection(WebRtcCode.LegClosed, 'leg closed while applying the answer'));
     }
     offered.slot.transport = offered.transport;
-    const te = choice.value.telephoneEventPayloadType;
-    this.adopt(offered.transport, this.generationCount + 1, {
-      encoding: 'pcmu',
-      payloadType: OFFER_CODEC.payloadType,
-      ...(te === undefined ? {} : { telephoneEventPayloadType: OFFER_CODEC.telephoneEventPayloadType }),
-    });
+    // The leg keeps our offer's numbers, those of the RTP leg opened for it; an answer without
+    // events leaves the transport nowhere to send the leg's, and it drops them.
+    this.adopt(offered.transport, this.generationCount + 1, OFFER_CODEC);
     return ok(undefined);
   }
 
@@ -267,10 +271,15 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
    * What a new transport is built with. Events of a transport that is not (or no longer) the
    * leg's are ignored: a retired one may still report its own closing after a rejoin.
    */
-  private transportOptions(codec: AudioCodecChoice, slot: TransportSlot): PeerTransportOptions {
+  private transportOptions(
+    codec: AudioCodecChoice,
+    slot: TransportSlot,
+    leg?: LegCodec,
+  ): PeerTransportOptions {
     const current = (): boolean => slot.transport !== undefined && slot.transport === this.transport;
     return {
       codec,
+      ...(leg === undefined ? {} : { leg }),
       timers: this.runtime.timers,
       ...(this.o.ice ? { ice: this.o.ice } : {}),
       ...(this.o.gatheringTimeoutMs !== undefined ? { gatheringTimeoutMs: this.o.gatheringTimeoutMs } : {}),
@@ -283,17 +292,21 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
     };
   }
 
-  /** Puts a freshly answered transport under the leg, retiring the previous one. */
+  /**
+   * Puts a freshly answered transport under the leg, retiring the previous one. The first one
+   * fixes the leg's codec; later ones (rejoins) renumber theirs to it.
+   */
   private adopt(transport: PeerTransport, generation: number, choice: AudioCodecChoice): void {
     const previous = this.transport;
     this.transport = transport;
     this.generationCount = generation;
     const te = choice.telephoneEventPayloadType;
-    this.negotiated = {
-      law: 'pcmu',
-      payloadType: choice.payloadType,
-      ...(te !== undefined ? { telephoneEventPayloadType: te } : {}),
-    };
+    if (generation === 1)
+      this.negotiated = {
+        law: 'pcmu',
+        payloadType: choice.payloadType,
+        ...(te !== undefined ? { telephoneEventPayloadType: te } : {}),
+      };
     void previous?.close();
     this.setState('connecting');
     this.watchdog.start();
@@ -384,4 +397,19 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
   private now(): number {
     return this.runtime.clock.now();
   }
+}
+
+/**
+ * A rejoining browser's choice as the leg can take it: without events when the leg has none, so
+ * the answer does not promise key presses that would go nowhere (RFC 4733 §7.1.1).
+ */
+function fitToLeg(choice: AudioCodecChoice, leg: LegCodec): AudioCodecChoice {
+  if (leg.telephoneEventPayloadType !== undefined || choice.telephoneEventPayloadType === undefined)
+    return choice;
+  return {
+    encoding: choice.encoding,
+    payloadType: choice.payloadType,
+    ...(choice.opus === undefined ? {} : { opus: { payloadType: choice.opus.payloadType } }),
+    ...(choice.mid === undefined ? {} : { mid: choice.mid }),
+  };
 }
