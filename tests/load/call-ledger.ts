@@ -24,6 +24,11 @@ export interface CallRecord {
   readonly arrivedAt: number;
   /** `CallEnded` events of the call (exactly one when all is well). */
   readonly ends: readonly LoggedEvent[];
+  /**
+   * Who hung up the conversation: the agent when they ended it and the caller stayed for the
+   * post-call survey (`CallConversationEnded`), else the party of the call's end.
+   */
+  readonly hungUpBy: string | undefined;
   /** Routing outcomes of the contact (answered, abandoned, overflowed, callback): at most one. */
   readonly queueOutcomes: readonly LoggedEvent[];
   readonly queuedTo: readonly string[];
@@ -66,6 +71,7 @@ export function callLedger(events: readonly LoggedEvent[]): CallRecord[] {
         callId: String(arrived.data.callId),
         arrivedAt: Number(arrived.data.at),
         ends,
+        hungUpBy: partyOf(stream.find((e) => e.type === 'CallConversationEnded') ?? ends[0]),
         queueOutcomes,
         queuedTo: queued.map((e) => String(e.data.queueId)),
         priority: queued[0] === undefined ? undefined : Number(queued[0].data.priority),
@@ -73,6 +79,10 @@ export function callLedger(events: readonly LoggedEvent[]): CallRecord[] {
         outcome: outcomeOf(stream, queueOutcomes, ends, calledBack.has(String(arrived.data.contactId))),
       };
     });
+}
+
+function partyOf(event: LoggedEvent | undefined): string | undefined {
+  return event === undefined ? undefined : String(event.data.party);
 }
 
 function outcomeOf(

@@ -286,7 +286,7 @@ describe('the demo hotline with 200 concurrent callers and 20 agents', () => {
     const callerLog = callsByLogKind(callersLog);
     const endedBy = (party: string) =>
       outcome.calls
-        .filter((c) => c.ends[0]?.data.party === party)
+        .filter((c) => c.hungUpBy === party)
         .map((c) => c.callId)
         .sort();
     expect([...(callerLog.get('server-hung-up') ?? [])].sort()).toEqual(endedBy('agent'));
@@ -302,7 +302,7 @@ describe('the demo hotline with 200 concurrent callers and 20 agents', () => {
     const agentHungUp = (phoneLog.get('agent-hung-up') ?? []).length;
     expect(agentHungUp).toBeGreaterThanOrEqual(endedBy('agent').length);
     expect(agentHungUp).toBeLessThanOrEqual(endedBy('agent').length + callbacks);
-    const callerEndedTalk = answered.filter((c) => c.ends[0]?.data.party === 'caller').length;
+    const callerEndedTalk = answered.filter((c) => c.hungUpBy === 'caller').length;
     const farEndHungUp = (phoneLog.get('caller-hung-up') ?? []).length;
     expect(farEndHungUp).toBeGreaterThanOrEqual(callerEndedTalk);
     expect(farEndHungUp).toBeLessThanOrEqual(callerEndedTalk + callbacks);
