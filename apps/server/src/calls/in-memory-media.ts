@@ -7,8 +7,8 @@ import {
   type LocalAudio,
   type MediaDirection,
 } from '@switchboard/sip';
+import { InMemoryConnections, type InMemoryMember } from './in-memory-connections';
 import type {
-  ConferenceRole,
   ConnectOptions,
   MediaAudioReport,
   MediaFaultReport,
@@ -19,15 +19,8 @@ import type {
   OpenEndpointRequest,
 } from './media-port';
 
-/** How a conference member takes part, as {@link InMemoryMedia} keeps it. */
-export interface InMemoryMember {
-  role: ConferenceRole;
-  whisperTo: MediaEndpointId | undefined;
-  muted: boolean;
-}
-
-/** A conference: its members by endpoint. */
-export type InMemoryConference = Map<MediaEndpointId, InMemoryMember>;
+// The connection bookkeeping has a file of its own; its types are part of this stand-in's face.
+export type { InMemoryConference, InMemoryMember } from './in-memory-connections';
 
 interface Endpoint {
   readonly legId: string;
@@ -47,18 +40,16 @@ export interface InMemoryMediaOptions {
 
 /**
  * A {@link MediaPort} without sockets: real SDP offer/answer (PCMU/PCMA + telephone-event through the
- * `sip` package's negotiation), endpoints, connections and music on hold kept as inspectable state.
- * It stands in for the RTP media layer in call-control tests and until the two are wired.
+ * `sip` package's negotiation), endpoints, connections ({@link InMemoryConnections}) and music on
+ * hold kept as inspectable state. It stands in for the RTP media layer in call-control tests and
+ * until the two are wired.
  */
 export class InMemoryMedia implements MediaPort {
   private readonly endpoints = new Map<MediaEndpointId, Endpoint>();
+  private readonly links = new InMemoryConnections();
   /** Connected pairs, keyed `a|b` with the ids sorted. */
-  readonly connections = new Set<string>();
-  /** The same connections by endpoint, so releasing one costs its own links, not every call's. */
-  private readonly peers = new Map<MediaEndpointId, Set<MediaEndpointId>>();
+  readonly connections: Set<string> = this.links.pairs;
   readonly musicOnHold = new Set<MediaEndpointId>();
-  /** Conferences by member: every member of one conference maps to the same object. */
-  private readonly conferences = new Map<MediaEndpointId, InMemoryConference>();
   /** Every recording path a connection was asked to record to, in order. */
   readonly recordingPaths: string[] = [];
   private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
@@ -127,12 +118,12 @@ export class InMemoryMedia implements MediaPort {
 
   /** The conference an endpoint is in (a mixed call of three or more, or with a mute). */
   conferenceOf(id: MediaEndpointId): ReadonlyMap<MediaEndpointId, Readonly<InMemoryMember>> | undefined {
-    return this.conferences.get(id);
+    return this.links.conferenceOf(id);
   }
 
   /** True when the two endpoints are connected. */
   areConnected(a: MediaEndpointId, b: MediaEndpointId): boolean {
-    return this.connections.has(pairKey(a, b));
+    return this.links.areConnected(a, b);
   }
 
   async open(request: OpenEndpointRequest): Promise<Result<MediaEndpoint, Rejection>> {
@@ -187,17 +178,12 @@ export class InMemoryMedia implements MediaPort {
     if (!this.endpoints.has(a)) return unknown(a);
     if (!this.endpoints.has(b)) return unknown(b);
     if (options?.recordingPath !== undefined) this.recordingPaths.push(options.recordingPath);
-    this.leave(a);
-    this.leave(b);
-    this.link(a, b);
+    this.links.connect(a, b);
     return ok(undefined);
   }
 
   disconnect(a: MediaEndpointId, b: MediaEndpointId): void {
-    this.unlink(a, b);
-    const shared = this.conferences.get(a);
-    if (shared !== undefined && shared === this.conferences.get(b))
-      for (const id of shared.keys()) this.conferences.delete(id);
+    this.links.disconnect(a, b);
   }
 
   async join(
@@ -208,40 +194,17 @@ export class InMemoryMedia implements MediaPort {
     if (!this.endpoints.has(id)) return unknown(id);
     if (!this.endpoints.has(to)) return unknown(to);
     if (id === to) return reject('MEDIA.SAME_LEG', 'An endpoint cannot join itself');
-    const current = this.conferences.get(to);
-    if (current !== undefined && current === this.conferences.get(id)) return this.updateMember(id, options);
-    const members = new Set([to, ...(current?.keys() ?? []), ...this.pairedWith(to)]);
-    if (options.role === 'whisper' && (options.whisperTo === undefined || !members.has(options.whisperTo)))
-      return reject('MEDIA.BAD_WHISPER_TARGET', 'whisper needs a member of the same call to whisper to');
-    this.leave(id);
-    const conference = this.conferenceFor(to);
-    conference.set(id, { role: 'party', whisperTo: undefined, muted: false });
-    this.conferences.set(id, conference);
-    apply(conference.get(id)!, options);
-    this.settle(conference);
-    return ok(undefined);
+    if (this.links.shareConference(id, to)) return this.updateMember(id, options);
+    return this.links.join(id, to, options);
   }
 
   async updateMember(id: MediaEndpointId, options: MemberOptions): Promise<Result<void, Rejection>> {
     if (!this.endpoints.has(id)) return unknown(id);
-    const paired = this.pairedWith(id);
-    if (!this.conferences.has(id) && paired.length === 0)
-      return reject('MEDIA.NOT_CONNECTED', 'The endpoint is not connected', { endpoint: id });
-    const conference = this.conferenceFor(id);
-    if (options.role === 'whisper' && (options.whisperTo === undefined || !conference.has(options.whisperTo)))
-      return reject('MEDIA.BAD_WHISPER_TARGET', 'whisper needs a member of the same call to whisper to');
-    apply(conference.get(id)!, options);
-    this.settle(conference);
-    return ok(undefined);
+    return this.links.updateMember(id, options);
   }
 
   leave(id: MediaEndpointId): void {
-    for (const peer of this.pairedWith(id)) this.unlink(id, peer);
-    const conference = this.conferences.get(id);
-    if (conference === undefined) return;
-    conference.delete(id);
-    this.conferences.delete(id);
-    this.settle(conference);
+    this.links.leave(id);
   }
 
   startMusicOnHold(id: MediaEndpointId): void {
@@ -256,59 +219,6 @@ export class InMemoryMedia implements MediaPort {
     this.leave(id);
     this.endpoints.delete(id);
     this.musicOnHold.delete(id);
-  }
-
-  private pairedWith(id: MediaEndpointId): MediaEndpointId[] {
-    const peers = this.peers.get(id);
-    return peers === undefined ? [] : [...peers];
-  }
-
-  private link(a: MediaEndpointId, b: MediaEndpointId): void {
-    this.connections.add(pairKey(a, b));
-    this.peerSet(a).add(b);
-    this.peerSet(b).add(a);
-  }
-
-  private unlink(a: MediaEndpointId, b: MediaEndpointId): void {
-    this.connections.delete(pairKey(a, b));
-    this.dropPeer(a, b);
-    this.dropPeer(b, a);
-  }
-
-  private peerSet(id: MediaEndpointId): Set<MediaEndpointId> {
-    let peers = this.peers.get(id);
-    if (peers === undefined) this.peers.set(id, (peers = new Set()));
-    return peers;
-  }
-
-  private dropPeer(id: MediaEndpointId, peer: MediaEndpointId): void {
-    const peers = this.peers.get(id);
-    if (peers === undefined) return;
-    peers.delete(peer);
-    if (peers.size === 0) this.peers.delete(id);
-  }
-
-  /** The conference `id` is in, made from its two-party connection (or from `id` alone). */
-  private conferenceFor(id: MediaEndpointId): InMemoryConference {
-    const existing = this.conferences.get(id);
-    if (existing !== undefined) return existing;
-    const conference: InMemoryConference = new Map();
-    for (const member of [id, ...this.pairedWith(id)]) {
-      this.unlink(id, member);
-      conference.set(member, { role: 'party', whisperTo: undefined, muted: false });
-      this.conferences.set(member, conference);
-    }
-    return conference;
-  }
-
-  /** Two unmuted parties are a plain connection again; one member is no conference at all. */
-  private settle(conference: InMemoryConference): void {
-    if (conference.size > 2) return;
-    const members = [...conference.entries()];
-    const plain = members.every(([, m]) => (m.role === 'party' || m.role === 'barge') && !m.muted);
-    if (members.length === 2 && !plain) return;
-    for (const [id] of members) this.conferences.delete(id);
-    if (members.length === 2) this.link(members[0]![0], members[1]![0]);
   }
 
   private answer(e: Endpoint, offer: string): Result<string, Rejection> {
@@ -331,18 +241,6 @@ export class InMemoryMedia implements MediaPort {
       origin: { username: '-', sessionId: String(e.port), sessionVersion: String(e.version) },
     };
   }
-}
-
-function apply(member: InMemoryMember, options: MemberOptions): void {
-  if (options.role !== undefined) {
-    member.role = options.role;
-    member.whisperTo = options.whisperTo;
-  } else if (options.whisperTo !== undefined) member.whisperTo = options.whisperTo;
-  if (options.muted !== undefined) member.muted = options.muted;
-}
-
-function pairKey(a: string, b: string): string {
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
 
 function unknown(id: string): Result<never, Rejection> {

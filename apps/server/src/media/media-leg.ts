@@ -1,22 +1,16 @@
 import type { RemoteInfo } from 'node:dgram';
 import {
-  DtmfArbiter,
   FRAME_SAMPLES,
   RtpLegReceiver,
   RtpPacketView,
-  TelephoneEventReceiver,
   encodeG711,
   readRtpPacket,
-  telephoneEventPackets,
-  type DtmfNotice,
   type RtpPayloadKind,
   type TelephoneEventName,
-  type TelephoneEventPacket,
 } from '@switchboard/media';
 import type {
   LegCodec,
   LegExtraCounters,
-  MediaFault,
   MediaLegEvents,
   MediaLegOptions,
   MediaLegStats,
@@ -24,18 +18,15 @@ import type {
   RtpSink,
 } from './media-leg-types';
 import type { TickSubscriber } from './media-ticker';
-import { InBandDtmf } from './in-band-dtmf';
-import { RtcpSession, type RemoteReport } from './rtcp-session';
+import { LegDtmfReceiver } from './leg-dtmf-receiver';
+import { LegDtmfSender } from './leg-dtmf-sender';
+import { LegFaults } from './leg-faults';
+import { LegRtcp } from './leg-rtcp';
+import { LegSilenceWatchdog } from './leg-silence-watchdog';
 import { RtpDestination } from './rtp-destination';
 import { RtpSender } from './rtp-sender';
-import { isSendable } from './sendable-address';
 import { SourceLatch } from './source-latch';
 import { TypedEmitter } from './typed-emitter';
-
-/** The watchdog looks at the receive side once a second (every 50 ticks), not every frame. */
-const WATCHDOG_EVERY_FRAMES = 50;
-/** How much tone the detector confirms before it reports: two 205-sample Goertzel blocks. */
-const IN_BAND_CONFIRM_MS = 51;
 
 /**
  * One RTP endpoint of a call: a bound RTP/RTCP port pair talking to one remote.
@@ -43,18 +34,20 @@ const IN_BAND_CONFIRM_MS = 51;
  * Receive path, per datagram: parse (RFC 3550 §5.1) and check the payload type against the
  * negotiated codec, where garbage and unknown types are counted and dropped, never thrown; then
  * symmetric-RTP latching ({@link SourceLatch}); then source validation and statistics (§A.1, §A.3,
- * §A.8) with SSRC change detection (§8.2); then RFC 4733 events to the DTMF receiver (emitting
- * `dtmf-started` / `dtmf`) and every accepted packet to the {@link RtpSink} (the bridge).
+ * §A.8) with SSRC change detection (§8.2); then RFC 4733 events (and, while it matters, the audio)
+ * to the {@link LegDtmfReceiver} (emitting `dtmf-started` / `dtmf`) and every accepted packet to the
+ * {@link RtpSink} (the bridge).
  *
  * Send path: {@link sendFrame}/{@link sendLinear} for generated audio, {@link relay} for bridged
- * packets, {@link sendDtmf} for RFC 4733 digits paced on the shared ticker; always to the latched
- * (or signalled) remote, through a socket connected to it once latching closed
- * ({@link RtpDestination}), from reused buffers. RTCP SR/RR go out on the §6.3 interval; a
- * no-RTP watchdog emits `rtp-timeout` and `rtp-resumed`.
+ * packets, {@link sendDtmf} for RFC 4733 digits paced on the shared ticker ({@link LegDtmfSender});
+ * always to the latched (or signalled) remote, through a socket connected to it once latching
+ * closed ({@link RtpDestination}), from reused buffers. RTCP SR/RR go out on the §6.3 interval
+ * ({@link LegRtcp}); a no-RTP watchdog ({@link LegSilenceWatchdog}) emits `rtp-timeout` and
+ * `rtp-resumed`.
  *
  * Nothing a peer sends makes the leg throw: RTP or RTCP from a source media cannot go back to
  * (UDP source port 0) is counted and dropped, a send the socket refuses and a packet whose handling
- * throws are counted and reported as `media-fault` ({@link MediaFault}), so one leg's trouble
+ * throws are counted and reported as `media-fault` ({@link LegFaults}), so one leg's trouble
  * never ends the process or the media worker with the other calls on it.
  */
 export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscriber {
@@ -63,13 +56,10 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   readonly sender: RtpSender;
   private readonly o: MediaLegOptions;
   private readonly receiver: RtpLegReceiver;
-  private dtmfReceiver = new TelephoneEventReceiver();
-  private readonly arbiter = new DtmfArbiter();
-  private readonly inBand: InBandDtmf | undefined;
-  /** The current RFC 4733 press duplicated an in-band one: its end is not reported either. */
-  private eventSuppressed = false;
+  private readonly dtmfIn: LegDtmfReceiver;
+  private readonly dtmfOut: LegDtmfSender;
   private readonly latch: SourceLatch;
-  private readonly rtcp: RtcpSession;
+  private readonly rtcp: LegRtcp;
   private readonly destination: RtpDestination;
   /** Connect the RTP socket once latched: only when nothing may move the remote but signalling. */
   private readonly connectWhenLatched: boolean;
@@ -88,18 +78,11 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   };
   private readonly encoded = new Uint8Array(FRAME_SAMPLES);
   private sink: RtpSink | undefined;
-  private rtcpRemote: { address: string; port: number } | undefined;
-  private dtmfActive = false;
-  private dtmfQueue: { dueMs: number; packet: TelephoneEventPacket }[] = [];
-  private lastRtpMs: number;
-  private timedOut = false;
-  private framesSinceCheck = 0;
-  private lastRemoteReport: RemoteReport | undefined;
+  private readonly watchdog: LegSilenceWatchdog;
   /** SSRC of the last accepted packet; the statistics adopt a source before it is accepted. */
   private acceptedSsrc: number | undefined;
   private closed = false;
-  /** Faults reported since the remote last changed: each kind is reported once. */
-  private readonly faults = new Set<MediaFault['kind']>();
+  private readonly faults = new LegFaults(this.extra, (fault) => this.emit('media-fault', fault));
 
   constructor(options: MediaLegOptions) {
     super();
@@ -111,38 +94,48 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     if (te !== undefined) payloadTypes[te] = 'telephone-event';
     for (const [pt, kind] of Object.entries(payloadTypes)) this.kinds[Number(pt)] = kind;
     this.receiver = new RtpLegReceiver({ payloadTypes });
-    this.inBand = options.inBandDtmf === false ? undefined : new InBandDtmf(law);
+    this.dtmfIn = new LegDtmfReceiver(law, options.inBandDtmf !== false, (event, payload) =>
+      this.emit(event, payload),
+    );
     this.latch = new SourceLatch(options.latch);
     this.latch.open(options.remote);
     const { rtp, rtcp } = options.sockets;
-    this.destination = new RtpDestination(rtp, (error) => this.fault('send', error));
+    this.destination = new RtpDestination(rtp, (error) => this.faults.fault('send', error));
     this.destination.point(this.latch.remote);
     this.connectWhenLatched = options.latch?.relatchAfterSilenceMs === undefined;
     this.sender = new RtpSender(options.runtime.random, (packet) => this.destination.send(packet), 160, {
       reuseBuffers: true,
     });
-    this.rtcp = new RtcpSession({
+    this.dtmfOut = new LegDtmfSender(this.sender, options.runtime, te);
+    this.rtcp = new LegRtcp({
       runtime: options.runtime,
       cname: options.cname ?? `${options.id}@switchboard`,
       sender: this.sender,
       statistics: this.receiver.statistics,
-      send: (bytes) => this.sendRtcp(bytes),
+      socket: rtcp,
+      counters: this.extra,
+      onSendError: (error) => this.faults.fault('send', error),
+      onReport: (report) => this.emit('rtcp-report', report),
+      onBye: (ssrc) => this.emit('rtcp-bye', { ssrc }),
     });
-    this.rtcpRemote = this.latch.remote && rtcpAddressOf(options.remote);
-    this.lastRtpMs = options.runtime.clock.now();
+    this.rtcp.pointAt(this.latch.remote, options.remote);
+    this.watchdog = new LegSilenceWatchdog(options.runtime.clock.now(), options.noRtpTimeoutMs ?? 10_000, {
+      onTimeout: (silentMs) => this.emit('rtp-timeout', { silentMs }),
+      onResumed: (silentMs) => this.emit('rtp-resumed', { silentMs }),
+    });
     // A throw out of a socket's message handler would be uncaught: count it and go on instead.
     rtp.on('message', (msg, rinfo) => {
       try {
         this.onRtp(msg, rinfo);
       } catch (error) {
-        this.fault('receive', error);
+        this.faults.fault('receive', error);
       }
     });
     rtcp.on('message', (msg, rinfo) => {
       try {
         this.onRtcp(msg, rinfo);
       } catch (error) {
-        this.fault('receive', error);
+        this.faults.fault('receive', error);
       }
     });
     const onError = () => void this.extra.socketErrors++;
@@ -167,8 +160,8 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   setRemote(remote: RemoteMedia): void {
     this.latch.open(remote);
     this.destination.point(this.latch.remote);
-    this.rtcpRemote = this.latch.remote && rtcpAddressOf(remote);
-    this.faults.delete('send');
+    this.rtcp.pointAt(this.latch.remote, remote);
+    this.faults.remoteChanged();
   }
 
   /** Delivers accepted packets to `sink` (the bridge or conference), or to nobody. */
@@ -206,17 +199,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
    * packets), paced by the ticker. Returns false when no telephone-event type was negotiated.
    */
   sendDtmf(digit: TelephoneEventName, durationMs = 100): boolean {
-    const pt = this.codec.telephoneEventPayloadType;
-    if (pt === undefined || this.closed) return false;
-    const now = this.o.runtime.clock.now();
-    const packets = telephoneEventPackets({
-      event: digit,
-      durationMs,
-      timestamp: this.sender.nextTimestamp(),
-      sequenceNumber: 0,
-    });
-    for (const packet of packets) this.dtmfQueue.push({ dueMs: now + packet.sendAtMs, packet });
-    return true;
+    return !this.closed && this.dtmfOut.send(digit, durationMs);
   }
 
   /** Current figures (allocates; for statistics and tests, not per packet). */
@@ -225,11 +208,11 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     return {
       receive: this.receiver.statistics.snapshot(),
       counters: { ...this.receiver.counters, ...this.extra },
-      dtmf: this.dtmfReceiver.counters,
+      dtmf: this.dtmfIn.counters,
       sentPackets: sent.packets,
       sentOctets: sent.octets,
       rtcpSent: this.rtcp.packetsSent,
-      lastRemoteReport: this.lastRemoteReport,
+      lastRemoteReport: this.rtcp.lastRemoteReport,
       remote: this.latch.remote,
     };
   }
@@ -239,6 +222,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     if (this.closed) return;
     this.rtcp.stop();
     this.closed = true;
+    this.faults.close();
     this.sink = undefined;
     this.o.ticker.unsubscribe(this);
     if (this.o.release) this.o.release(this.o.sockets);
@@ -252,16 +236,9 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
 
   /** Ticker hook: pending DTMF packets, DTMF end timeouts and the no-RTP watchdog. */
   onTick(frames: number, nowMs: number): void {
-    if (this.dtmfQueue.length > 0) this.flushDtmf(nowMs);
-    if (this.dtmfActive) this.handleNotices(this.dtmfReceiver.expire(nowMs), nowMs);
-    this.framesSinceCheck += frames;
-    if (this.framesSinceCheck < WATCHDOG_EVERY_FRAMES) return;
-    this.framesSinceCheck = 0;
-    const silentMs = nowMs - this.lastRtpMs;
-    if (!this.timedOut && silentMs >= (this.o.noRtpTimeoutMs ?? 10_000)) {
-      this.timedOut = true;
-      this.emit('rtp-timeout', { silentMs });
-    }
+    this.dtmfOut.flush(nowMs);
+    this.dtmfIn.expire(nowMs);
+    this.watchdog.tick(frames, nowMs);
   }
 
   private onRtp(msg: Buffer, rinfo: RemoteInfo): void {
@@ -290,129 +267,32 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     if (kind === 'dropped') return;
     const ssrc = this.receiver.packet.ssrc;
     if (ssrc !== this.acceptedSsrc) this.onSsrcChanged(ssrc);
-    this.markAlive(now);
+    this.watchdog.alive(now);
     const packet = this.receiver.packet;
-    if (kind === 'telephone-event')
-      this.handleNotices(
-        this.dtmfReceiver.receive(packet.timestamp, packet.marker, packet.payload(), now),
-        now,
-      );
+    if (kind === 'telephone-event') this.dtmfIn.receiveEvent(packet, now);
     else if (
-      this.inBand !== undefined &&
+      this.dtmfIn.hearsTones &&
       (this.sink === undefined || this.codec.telephoneEventPayloadType === undefined)
     )
-      this.detectInBand(this.inBand, packet, now);
+      this.dtmfIn.receiveAudio(packet, now);
     this.sink?.receiveRtp(packet, kind, now);
   }
 
   private onLatched(rinfo: RemoteInfo, previous: RemoteMedia | undefined): void {
     this.extra.latches++;
-    this.faults.delete('send');
-    // Symmetric RTCP follows the RTP source until RTCP itself arrives from somewhere (onRtcp).
-    this.rtcpRemote = { address: rinfo.address, port: rinfo.port + 1 };
+    this.faults.remoteChanged();
+    this.rtcp.followRtp(rinfo);
     this.emit('latched', { remote: { address: rinfo.address, port: rinfo.port }, previous });
   }
 
   private onSsrcChanged(ssrc: number): void {
     const previous = this.acceptedSsrc;
     this.acceptedSsrc = ssrc;
-    // Event timestamps of the old source mean nothing for the new one.
-    if (previous !== undefined) this.dtmfReceiver = new TelephoneEventReceiver();
-    this.inBand?.reset();
-    this.dtmfActive = false;
+    this.dtmfIn.sourceChanged(previous !== undefined);
     this.emit('ssrc-changed', { ssrc, previous });
   }
 
-  private markAlive(now: number): void {
-    if (this.timedOut) {
-      this.timedOut = false;
-      this.emit('rtp-resumed', { silentMs: now - this.lastRtpMs });
-    }
-    this.lastRtpMs = now;
-  }
-
-  private handleNotices(notices: readonly DtmfNotice[], nowMs: number): void {
-    for (const n of notices) {
-      this.dtmfActive = n.type === 'started';
-      if (n.type === 'started') {
-        this.eventSuppressed = !this.arbiter.started('rfc4733', n.event, nowMs, true);
-        if (!this.eventSuppressed) this.emit('dtmf-started', { digit: n.event, source: 'rfc4733' });
-      } else if (!this.eventSuppressed) {
-        this.arbiter.ended('rfc4733', nowMs);
-        this.emit('dtmf', { digit: n.event, durationMs: (n.duration * 1000) / 8000, source: 'rfc4733' });
-      } else this.eventSuppressed = false;
-    }
-  }
-
-  private detectInBand(detector: InBandDtmf, packet: RtpPacketView, nowMs: number): void {
-    const digits = detector.process(packet);
-    for (let i = 0; i < digits.length; i++) {
-      const digit = digits[i]!.digit;
-      if (!this.arbiter.started('in-band', digit, nowMs)) continue;
-      this.emit('dtmf-started', { digit, source: 'in-band' });
-      this.emit('dtmf', { digit, durationMs: IN_BAND_CONFIRM_MS, source: 'in-band' });
-    }
-  }
-
-  private flushDtmf(nowMs: number): void {
-    const pt = this.codec.telephoneEventPayloadType!;
-    while (this.dtmfQueue.length > 0 && this.dtmfQueue[0]!.dueMs <= nowMs) {
-      const { packet } = this.dtmfQueue.shift()!;
-      this.sender.sendEvent(pt, packet.payload, packet.timestamp, packet.marker, nowMs);
-    }
-  }
-
   private onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
-    if (this.closed) return;
-    if (!isSendable(rinfo.address, rinfo.port)) {
-      this.extra.unusableSource++;
-      return;
-    }
-    const result = this.rtcp.receive(msg, this.o.runtime.clock.now());
-    if (!result.ok) {
-      this.extra.rtcpMalformed++;
-      return;
-    }
-    this.extra.rtcpReceived++;
-    if (this.latch.remote?.address === rinfo.address)
-      this.rtcpRemote = { address: rinfo.address, port: rinfo.port };
-    for (const report of result.reports) {
-      this.lastRemoteReport = report;
-      this.emit('rtcp-report', report);
-    }
-    if (result.bye) this.emit('rtcp-bye', { ssrc: this.receiver.statistics.ssrc });
+    if (!this.closed) this.rtcp.receive(msg, rinfo, this.latch.remote);
   }
-
-  private sendRtcp(bytes: Uint8Array): void {
-    const remote = this.rtcpRemote;
-    // RTP + 1 from RTP port 65535 is no port: RTCP then stays unsent, as for no remote at all.
-    if (remote === undefined || !isSendable(remote.address, remote.port)) return;
-    try {
-      this.o.sockets.rtcp.send(bytes, remote.port, remote.address);
-    } catch (error) {
-      this.fault('send', error);
-    }
-  }
-
-  /** Counts a refused send or a failed receive and reports the first of its kind. */
-  private fault(kind: MediaFault['kind'], error: unknown): void {
-    this.extra[kind === 'send' ? 'sendErrors' : 'receiveErrors']++;
-    if (this.closed || this.faults.has(kind)) return;
-    this.faults.add(kind);
-    const code = (error as { code?: unknown } | undefined)?.code;
-    const fault: MediaFault = {
-      kind,
-      code: typeof code === 'string' ? code : 'ERR_UNKNOWN',
-      message: error instanceof Error ? error.message : String(error),
-    };
-    try {
-      this.emit('media-fault', fault);
-    } catch {
-      // Reported from inside packet handlers and ticks: a listener's own bug must not escape here.
-    }
-  }
-}
-
-function rtcpAddressOf(remote: RemoteMedia | undefined): { address: string; port: number } | undefined {
-  return remote && { address: remote.address, port: remote.rtcpPort ?? remote.port + 1 };
 }
