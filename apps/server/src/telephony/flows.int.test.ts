@@ -1,34 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getHeader, serializeUri, type SipResponse } from '@switchboard/sip';
+import { getHeader, serializeUri } from '@switchboard/sip';
 import type { LegOffered } from '../calls';
 import { startBaresip } from '../../test/support/baresip';
 import { callControlRig, type CallControlRig } from '../../test/support/call-control-rig';
 import { peerSdp, RawSipPeer } from '../../test/support/raw-sip-peer';
 import { freePort } from '../../test/support/server-process';
 import { DEMO_SIP_PASSWORD, startSipTestStack, type SipTestStack } from '../../test/support/sip-test-stack';
-
-/** Calls 4008001234 from `phone` and ACKs the 200 (RFC 3261 §13.2.2.4: to the 2xx's Contact). */
-async function callIn(phone: RawSipPeer, user: string): Promise<SipResponse> {
-  const callId = `inbound-${Math.random()}@${phone.host}`;
-  const from = `<sip:${user}@switchboard>;tag=caller`;
-  const base = { from, callId, cseq: 1 };
-  phone.send(
-    phone.requestText({
-      ...base,
-      method: 'INVITE',
-      uri: 'sip:4008001234@127.0.0.1',
-      to: '<sip:4008001234@127.0.0.1>',
-      extra: [`Contact: ${phone.contactOf(user)}`, 'Content-Type: application/sdp'],
-      body: peerSdp(),
-    }),
-  );
-  const ok = await phone.next<SipResponse>(
-    (m) => m.kind === 'response' && m.status === 200 && m.callId === callId,
-  );
-  const contact = (getHeader(ok, 'Contact') ?? '').replace(/^<|>$/g, '');
-  phone.send(phone.requestText({ ...base, method: 'ACK', uri: contact, to: getHeader(ok, 'To') ?? '' }));
-  return ok;
-}
 
 describe('requests to a softphone over its WebSocket (RFC 7118 §5)', () => {
   let stack: SipTestStack;
@@ -78,7 +55,7 @@ describe('requests to a softphone over its WebSocket (RFC 7118 §5)', () => {
   it('sends the re-INVITE and BYE of a call from the softphone back over its WebSocket', async () => {
     const phone = await RawSipPeer.websocket(`ws://127.0.0.1:${stack.httpPort}/sip`);
     try {
-      const ok = await callIn(phone, '1002');
+      const ok = await phone.call('1002', '4008001234', peerSdp());
       // Our Contact names the transport the call came over, so the phone targets us there too.
       expect(getHeader(ok, 'Contact')).toMatch(/transport=ws>$/);
       const callId = ok.callId;

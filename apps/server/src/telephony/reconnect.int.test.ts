@@ -97,6 +97,23 @@ async function hangUpAfterTheConnectionClosed(
   expect(trace).toMatch(new RegExp(`Via: SIP/2\\.0/${transport} 127\\.0\\.0\\.1:${port};branch=`));
 }
 
+/**
+ * baresip as extension `user`, not registered (it only calls in), its SIP traced; over TLS it
+ * trusts our certificate and presents `certificateFile` (certificate and key in one file).
+ */
+function unregisteredPhone(user: string, transport: 'tcp' | 'tls', certificateFile?: string): BaresipPhone {
+  return startBaresip({
+    user,
+    password: DEMO_SIP_PASSWORD,
+    serverPort: transport === 'tcp' ? stack.ports.tcp : (stack.ports.tls ?? 0),
+    transport,
+    ...(transport === 'tls' ? { caFile: serverCert.certFile } : {}),
+    ...(certificateFile === undefined ? {} : { certificateFile }),
+    register: false,
+    sipTrace: true,
+  });
+}
+
 /** Resolves with what `find` returns once it returns something (within 10 s). */
 async function waitFor<T>(find: () => T | undefined): Promise<T> {
   let found: T | undefined;
@@ -106,14 +123,7 @@ async function waitFor<T>(find: () => T | undefined): Promise<T> {
 
 describe('a call whose phone connection closed', () => {
   it('sends the BYE over a new TCP connection to the Contact', async () => {
-    const phone = startBaresip({
-      user: '1001',
-      password: DEMO_SIP_PASSWORD,
-      serverPort: stack.ports.tcp,
-      transport: 'tcp',
-      register: false,
-      sipTrace: true,
-    });
+    const phone = unregisteredPhone('1001', 'tcp');
     try {
       await hangUpAfterTheConnectionClosed(phone, 'TCP', stack.ports.tcp);
     } finally {
@@ -122,16 +132,7 @@ describe('a call whose phone connection closed', () => {
   });
 
   it('sends the BYE over a new TLS connection to the Contact, checking the phone certificate', async () => {
-    const phone = startBaresip({
-      user: '1002',
-      password: DEMO_SIP_PASSWORD,
-      serverPort: stack.ports.tls ?? 0,
-      transport: 'tls',
-      caFile: serverCert.certFile,
-      certificateFile: phoneCertAndKey,
-      register: false,
-      sipTrace: true,
-    });
+    const phone = unregisteredPhone('1002', 'tls', phoneCertAndKey);
     try {
       await hangUpAfterTheConnectionClosed(phone, 'TLS', stack.ports.tls ?? 0);
       expect(warnings.filter((w) => w.msg === 'SIP connection could not be opened')).toEqual([]);
@@ -144,16 +145,7 @@ describe('a call whose phone connection closed', () => {
     const stranger = selfSignedCertificate();
     const strangerCertAndKey = join(stranger.certFile, '..', 'phone.pem');
     writeFileSync(strangerCertAndKey, Buffer.concat([stranger.cert, stranger.key]));
-    const phone = startBaresip({
-      user: '1003',
-      password: DEMO_SIP_PASSWORD,
-      serverPort: stack.ports.tls ?? 0,
-      transport: 'tls',
-      caFile: serverCert.certFile,
-      certificateFile: strangerCertAndKey,
-      register: false,
-      sipTrace: true,
-    });
+    const phone = unregisteredPhone('1003', 'tls', strangerCertAndKey);
     try {
       const legId = await callWhoseConnectionCloses(phone, 'TLS', stack.ports.tls ?? 0);
       await rig.run({ type: 'HangUp', legId });

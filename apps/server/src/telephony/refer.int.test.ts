@@ -6,17 +6,16 @@
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemoryMedia, registeredExtensionReferTargets, type OriginateTarget } from '../calls';
+import { callControlRig, type CallControlRig } from '../../test/support/call-control-rig';
 import {
-  InMemoryMedia,
-  registeredExtensionReferTargets,
-  type CallControl,
-  type CallEvent,
-  type OriginateTarget,
-} from '../calls';
-import { uuidV7Ids } from '../uuid-v7';
-import { freeRtpPort, freeUdpPort, runSipp, startSipp, type SippCall } from '../../test/support/sipp';
+  freeRtpPort,
+  freeUdpPort,
+  registerFromPort,
+  startSipp,
+  type SippCall,
+} from '../../test/support/sipp';
 import { DEMO_SIP_PASSWORD, startSipTestStack, type SipTestStack } from '../../test/support/sip-test-stack';
-import { attachCallControl } from './attach-call-control';
 import { SipCredentialRepository } from './registrar/sip-credential-repository';
 import { nodeDigestHash } from './sip-node-ports';
 import type { TelephonyTables } from './telephony-tables';
@@ -24,9 +23,8 @@ import type { TelephonyTables } from './telephony-tables';
 const HOTLINE = '4008001234';
 
 let stack: SipTestStack;
-let control: CallControl;
+let rig: CallControlRig;
 let media: InMemoryMedia;
-const events: CallEvent[] = [];
 let agentPort: number;
 
 beforeAll(async () => {
@@ -39,10 +37,8 @@ beforeAll(async () => {
   );
   const { registrar } = stack.telephony;
   media = new InMemoryMedia({ address: '127.0.0.1' });
-  control = attachCallControl(stack.telephony, {
+  rig = callControlRig(stack, {
     media,
-    ids: uuidV7Ids(stack.clock),
-    clock: stack.clock,
     // The hotline rings the agent's phone and bridges, answering the customer when the agent does.
     inbound: {
       offer: (offer) => {
@@ -64,11 +60,11 @@ beforeAll(async () => {
       },
     }),
   });
-  control.onEvent((e) => void events.push(e));
 });
 afterAll(() => stack.close());
 
 async function ringAgent(customer: string): Promise<void> {
+  const { control } = rig;
   const out = await control.execute({
     type: 'Originate',
     request: {
@@ -79,32 +75,11 @@ async function ringAgent(customer: string): Promise<void> {
   if (out.ok) await control.execute({ type: 'Bridge', legIds: [customer, out.value.legId!] });
 }
 
-/** Polls the recorded events until `found` sees what it waits for, or the deadline passes. */
-async function eventually<T>(found: () => T | undefined, deadlineMs = 15_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = found();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`not seen: ${events.map((e) => e.type).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const first = <T extends CallEvent['type']>(type: T, legId?: string) =>
-  events.find((e) => e.type === type && (legId === undefined || ('legId' in e && e.legId === legId))) as
-    Extract<CallEvent, { type: T }> | undefined;
-
 describe('a phone transfers its caller with REFER (sipp as every party)', () => {
   it('answers 202, NOTIFYs 100 and 200 in sipfrag, bridges the customer to 1002 and ends the phone', async () => {
     const targetPort = await freeUdpPort();
     // 1002's phone registers from the port its UAS then listens on: the registrar rings that flow.
-    const registered = await runSipp({
-      scenario: 'refer-register.xml',
-      port: stack.ports.udp,
-      transport: 'udp',
-      localPort: targetPort,
-      args: ['-s', '1002', '-au', '1002', '-ap', DEMO_SIP_PASSWORD],
-    });
+    const registered = await registerFromPort(stack.ports.udp, '1002', DEMO_SIP_PASSWORD, targetPort);
     expect(registered.exitCode, registered.output).toBe(0);
     const peers: SippCall[] = [];
     try {
@@ -138,10 +113,10 @@ describe('a phone transfers its caller with REFER (sipp as every party)', () => 
       peers.push(customer);
 
       // The customer is bridged to 1002's leg while 1002 is still on the line.
-      const moved = await eventually(() => first('LegTransferred'));
+      const moved = await rig.event('LegTransferred', undefined, 15_000);
       const customerLeg = moved.legId;
-      expect(control.leg(customerLeg)?.bridgedTo).toBe(moved.toLegId);
-      expect(first('TransferRequested')).toMatchObject({
+      expect(rig.control.leg(customerLeg)?.bridgedTo).toBe(moved.toLegId);
+      expect(rig.seen('TransferRequested')).toMatchObject({
         legId: moved.fromLegId,
         kind: 'blind',
         transfereeLegId: customerLeg,
@@ -159,15 +134,17 @@ describe('a phone transfers its caller with REFER (sipp as every party)', () => 
         expect(r.failed, name).toBe(0);
       }
       // The customer's leg stayed up after the transfer and ended only when 1002 hung up.
-      const ended = await eventually(() => first('LegEnded', customerLeg));
-      const order = events.filter((e) => e.type === 'LegEnded').map((e) => (e as { legId: string }).legId);
+      const ended = await rig.event('LegEnded', customerLeg, 15_000);
+      const order = rig.events
+        .filter((e) => e.type === 'LegEnded')
+        .map((e) => (e as { legId: string }).legId);
       expect(order).toHaveLength(3);
       expect(order.indexOf(moved.toLegId)).toBeLessThan(order.indexOf(customerLeg));
-      expect(first('LegEnded', moved.fromLegId)).toMatchObject({ cause: 'transferred', party: 'agent' });
+      expect(rig.seen('LegEnded', moved.fromLegId)).toMatchObject({ cause: 'transferred', party: 'agent' });
       expect(ended).toMatchObject({ answered: true, party: 'agent' });
-      expect(first('TransferFailed')).toBeUndefined();
+      expect(rig.seen('TransferFailed')).toBeUndefined();
       // Server transactions linger for Timer J (§17.2.2); everything of the calls themselves is gone.
-      expect(control.activity()).toMatchObject({ legs: 0, forks: 0, links: 0, transfers: 0, dialogs: 0 });
+      expect(rig.control.activity()).toMatchObject({ legs: 0, forks: 0, links: 0, transfers: 0, dialogs: 0 });
       expect(media.openCount).toBe(0);
     } finally {
       for (const p of peers) await p.stop();

@@ -7,58 +7,35 @@
  * - from another device of 1001: 200 with our media for the same leg, the old phone gets BYE, and
  *   the end of the call is signalled to the new device.
  */
-import type { TenantId } from '@switchboard/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryMedia, type CallControl, type CallEvent } from '../calls';
-import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
-import { uuidV7Ids } from '../uuid-v7';
-import { freeRtpPort, freeUdpPort, runSipp, startSipp, type SippCall } from '../../test/support/sipp';
+import { InMemoryMedia } from '../calls';
+import { callControlRig, digestAdmission, type CallControlRig } from '../../test/support/call-control-rig';
+import {
+  freeRtpPort,
+  freeUdpPort,
+  registerFromPort,
+  runSipp,
+  startSipp,
+  type SippCall,
+} from '../../test/support/sipp';
 import { DEMO_SIP_PASSWORD, startSipTestStack, type SipTestStack } from '../../test/support/sip-test-stack';
-import { attachCallControl } from './attach-call-control';
-import { deviceTarget } from './registrar/contact-targets';
-import { InviteAdmission } from './trunks/invite-admission';
 
 let stack: SipTestStack;
-let control: CallControl;
+let rig: CallControlRig;
 let media: InMemoryMedia;
-const events: CallEvent[] = [];
 
 beforeAll(async () => {
   // sipp 3.6 answers only the first challenge it reads, and handles MD5 best: offer MD5 first here.
   stack = await startSipTestStack({ sip: { digestAlgorithms: ['MD5', 'SHA-256'] } });
-  const entryPoints = new RoutingConfigRepository(stack.database.db);
-  // No trunk: every new INVITE must prove an extension with digest, as phones do.
-  const admission = new InviteAdmission({
-    rules: () => [],
-    numberOwner: async (dialed) => (await entryPoints.findEntryPointByNumber(dialed))?.tenantId,
-    authenticator: stack.telephony.authenticator,
-    onAuthFailure: () => undefined,
-  });
   media = new InMemoryMedia({ address: '127.0.0.1' });
-  control = attachCallControl(stack.telephony, {
+  rig = callControlRig(stack, {
     media,
-    ids: uuidV7Ids(stack.clock),
-    clock: stack.clock,
     inbound: { offer: () => ({ action: 'reject', status: 404, cause: 'unknown-number' }) },
-    admission: { admit: (request, source) => admission.decide(request, source) },
+    // No trunk: every new INVITE must prove an extension with digest, as phones do.
+    admission: digestAdmission(stack),
   });
-  control.onEvent((e) => void events.push(e));
 });
 afterAll(() => stack.close());
-
-async function eventually<T>(found: () => T | undefined, deadlineMs = 15_000): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = found();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`not seen: ${events.map((e) => e.type).join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const first = <T extends CallEvent['type']>(type: T, legId?: string) =>
-  events.find((e) => e.type === type && (legId === undefined || ('legId' in e && e.legId === legId))) as
-    Extract<CallEvent, { type: T }> | undefined;
 
 /** sipp's arguments for an INVITE with Replaces naming `dialog`, authenticated as `extension`. */
 function replacing(extension: string, dialog: { callId: string; localTag: string; remoteTag: string }) {
@@ -74,17 +51,9 @@ function replacing(extension: string, dialog: { callId: string; localTag: string
 describe('an INVITE with Replaces from a SIP phone (sipp)', () => {
   it("refuses an unknown dialog and another user, and lets the agent's other device take the call", async () => {
     const agentPort = await freeUdpPort();
-    const registered = await runSipp({
-      scenario: 'refer-register.xml',
-      port: stack.ports.udp,
-      transport: 'udp',
-      localPort: agentPort,
-      args: ['-s', '1001', '-au', '1001', '-ap', DEMO_SIP_PASSWORD],
-    });
+    const registered = await registerFromPort(stack.ports.udp, '1001', DEMO_SIP_PASSWORD, agentPort);
     expect(registered.exitCode, registered.output).toBe(0);
-    const agent = await stack.agent('agent1');
-    const contacts = await stack.telephony.registrar.contactsFor(agent.tenantId as TenantId, agent.userId);
-    const targets = contacts.map(deviceTarget);
+    const targets = await rig.targetsOf('agent1');
     expect(targets).toEqual([expect.objectContaining({ peer: 'sip:1001@switchboard' })]);
 
     const peers: SippCall[] = [];
@@ -98,13 +67,14 @@ describe('an INVITE with Replaces from a SIP phone (sipp)', () => {
         timeoutMs: 40_000,
       });
       peers.push(phone);
+      const { control } = rig;
       const out = await control.execute({
         type: 'Originate',
         request: { targets, callerId: { number: '13912345678' } },
       });
       if (!out.ok || out.value.legId === undefined) throw new Error('originate refused');
       const legId = out.value.legId;
-      await eventually(() => first('LegAnswered', legId));
+      await rig.event('LegAnswered', legId, 15_000);
       const dialog = control.leg(legId)?.dialog;
       if (dialog === undefined) throw new Error('the answered leg has no dialog');
       const endpoint = media.endpointOf(legId)!;
@@ -123,7 +93,7 @@ describe('an INVITE with Replaces from a SIP phone (sipp)', () => {
         args: replacing('1002', dialog),
       });
       expect(forbidden.exitCode, forbidden.output).toBe(0);
-      expect(first('LegDialogReplaced')).toBeUndefined();
+      expect(rig.seen('LegDialogReplaced')).toBeUndefined();
 
       const devicePort = await freeRtpPort();
       const device = startSipp({
@@ -135,7 +105,7 @@ describe('an INVITE with Replaces from a SIP phone (sipp)', () => {
         timeoutMs: 30_000,
       });
       peers.push(device);
-      const replaced = await eventually(() => first('LegDialogReplaced', legId));
+      const replaced = await rig.event('LegDialogReplaced', legId, 15_000);
       expect(replaced).toMatchObject({ callId: device.callId, replacedCallId: dialog.callId });
       // The old phone got its BYE: its scenario ends only after one.
       const old = await phone.result;
@@ -144,13 +114,13 @@ describe('an INVITE with Replaces from a SIP phone (sipp)', () => {
       expect(control.leg(legId)).toMatchObject({ state: 'answered', dialog: { callId: device.callId } });
       expect(media.endpointOf(legId)).toBe(endpoint);
       expect(media.remoteSdpOf(endpoint)).toContain(`m=audio ${devicePort} RTP/AVP 0`);
-      expect(first('LegEnded', legId)).toBeUndefined();
+      expect(rig.seen('LegEnded', legId)).toBeUndefined();
 
       // Our hang-up reaches the new device, not the replaced phone.
       await control.execute({ type: 'HangUp', legId });
       const taken = await device.result;
       expect(taken.exitCode, taken.output).toBe(0);
-      expect(await eventually(() => first('LegEnded', legId))).toMatchObject({ answered: true });
+      expect(await rig.event('LegEnded', legId, 15_000)).toMatchObject({ answered: true });
       expect(control.activity()).toMatchObject({ legs: 0, links: 0, dialogs: 0, rejoins: 0 });
       expect(media.openCount).toBe(0);
     } finally {

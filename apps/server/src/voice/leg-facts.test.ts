@@ -18,19 +18,57 @@ function mediaOf(r: VoiceRig): InMemoryMedia {
   return (r.media as unknown as { inner: InMemoryMedia }).inner;
 }
 
+/** A bridged call of agent1 on a fresh rig: the caller's leg, the agent's, and the contact. */
+async function bridgedCall(r: VoiceRig) {
+  await r.logIn('agent1');
+  await r.dial('4008001234', '13800138000');
+  await r.advance(3000);
+  await r.press('2');
+  await r.advance(3000);
+  expect(await r.agentStatus('agent1')).toBe('busy');
+  const [call] = r.liveCalls();
+  if (call === undefined) throw new Error('no live call');
+  const agentLeg = r.control.leg(call.legId)?.bridgedTo;
+  if (agentLeg === undefined) throw new Error('the caller is not bridged');
+  return { ...call, agentLeg };
+}
+
+/**
+ * `LegFacts` journaling into memory on a fixed clock: leg `agent` is agent u-7's leg in the call of
+ * contact c-1 (caller leg `caller`, SIP call sip-1); no other leg belongs to a call.
+ */
+function factsOfOneCall(warn: (obj: object, msg: string) => void = () => undefined) {
+  const appended: DomainEvent[] = [];
+  const clock = { now: () => Date.UTC(2026, 10, 23, 2, 0) };
+  const journal = new CallJournal(
+    {
+      append: async (_stream, events) => {
+        appended.push(...events);
+        return ok({ nextExpectedVersion: appended.length, positions: events.map((_, k) => k) });
+      },
+    },
+    sequentialIds('ev'),
+    clock,
+    { error: () => undefined },
+  );
+  const call = { contactId: 'c-1', tenantId: 'tenant-1' as TenantId, legId: 'caller', callId: 'sip-1' };
+  const facts = new LegFacts({
+    calls: new VoiceCalls(),
+    agents: {
+      ofLeg: (legId) => (legId === 'agent' ? { call: call as InboundCall, agentId: 'u-7' } : undefined),
+    },
+    journal,
+    clock,
+    logger: { warn },
+  });
+  return { facts, journal, appended, at: clock.now() };
+}
+
 describe('no audio on a call is on its timeline', () => {
   it("records the agent's and the caller's silences on the contact stream and shows them in the call record", async () => {
     rig = await voiceRig({ agents: { agent1: { answerAfterMs: 500 } } });
-    await rig.logIn('agent1');
-    await rig.dial('4008001234', '13800138000');
-    await rig.advance(3000);
-    await rig.press('2');
-    await rig.advance(3000);
-    expect(await rig.agentStatus('agent1')).toBe('busy');
-    const [call] = rig.liveCalls();
-    if (call === undefined) throw new Error('no live call');
-    const agentLeg = rig.control.leg(call.legId)?.bridgedTo;
-    if (agentLeg === undefined) throw new Error('the caller is not bridged');
+    const call = await bridgedCall(rig);
+    const { agentLeg } = call;
 
     // The agent's browser freezes for 10 s, then comes back; the caller goes quiet for good.
     const media = mediaOf(rig);
@@ -73,30 +111,7 @@ describe('no audio on a call is on its timeline', () => {
 
 describe('a rejoined agent device is on the timeline', () => {
   it("journals an agent leg's new dialog as AgentDeviceRejoined on the call's stream, and nothing for unknown legs", async () => {
-    const appended: DomainEvent[] = [];
-    const clock = { now: () => Date.UTC(2026, 10, 23, 2, 0) };
-    const journal = new CallJournal(
-      {
-        append: async (_stream, events) => {
-          appended.push(...events);
-          return ok({ nextExpectedVersion: appended.length, positions: events.map((_, k) => k) });
-        },
-      },
-      sequentialIds('ev'),
-      clock,
-      { error: () => undefined },
-    );
-    const call = { contactId: 'c-1', tenantId: 'tenant-1' as TenantId, legId: 'caller', callId: 'sip-1' };
-    const facts = new LegFacts({
-      calls: new VoiceCalls(),
-      agents: {
-        ofLeg: (legId) => (legId === 'agent' ? { call: call as InboundCall, agentId: 'u-7' } : undefined),
-      },
-      journal,
-      clock,
-      logger: { warn: () => undefined },
-    });
-    const at = clock.now();
+    const { facts, journal, appended, at } = factsOfOneCall();
     facts.onEvent({
       type: 'LegDialogReplaced',
       legId: 'agent',
@@ -115,21 +130,6 @@ describe('a rejoined agent device is on the timeline', () => {
     ]);
   });
 });
-
-/** A bridged call of agent1 on a fresh rig: the caller's leg, the agent's, and the contact. */
-async function bridgedCall(r: VoiceRig) {
-  await r.logIn('agent1');
-  await r.dial('4008001234', '13800138000');
-  await r.advance(3000);
-  await r.press('2');
-  await r.advance(3000);
-  expect(await r.agentStatus('agent1')).toBe('busy');
-  const [call] = r.liveCalls();
-  if (call === undefined) throw new Error('no live call');
-  const agentLeg = r.control.leg(call.legId)?.bridgedTo;
-  if (agentLeg === undefined) throw new Error('the caller is not bridged');
-  return { ...call, agentLeg };
-}
 
 const REFUSED = { kind: 'send', code: 'ERR_SOCKET_DGRAM_NOT_RUNNING', message: 'Not running' } as const;
 
@@ -195,30 +195,7 @@ describe('a media fault on a call is on its timeline', () => {
 
   it('logs a fault as a warning with the call ids, and a leg of no call with its own id only', async () => {
     const warnings: [object, string][] = [];
-    const appended: DomainEvent[] = [];
-    const clock = { now: () => Date.UTC(2026, 10, 23, 2, 0) };
-    const journal = new CallJournal(
-      {
-        append: async (_stream, events) => {
-          appended.push(...events);
-          return ok({ nextExpectedVersion: appended.length, positions: events.map((_, k) => k) });
-        },
-      },
-      sequentialIds('ev'),
-      clock,
-      { error: () => undefined },
-    );
-    const call = { contactId: 'c-1', tenantId: 'tenant-1' as TenantId, legId: 'caller', callId: 'sip-1' };
-    const facts = new LegFacts({
-      calls: new VoiceCalls(),
-      agents: {
-        ofLeg: (legId) => (legId === 'agent' ? { call: call as InboundCall, agentId: 'u-7' } : undefined),
-      },
-      journal,
-      clock,
-      logger: { warn: (obj, msg) => warnings.push([obj, msg]) },
-    });
-    const at = clock.now();
+    const { facts, journal, appended, at } = factsOfOneCall((obj, msg) => warnings.push([obj, msg]));
     facts.onEvent({ type: 'LegMediaFault', legId: 'agent', at, ...REFUSED });
     facts.onEvent({
       type: 'LegMediaFault',

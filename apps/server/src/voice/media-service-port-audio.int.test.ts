@@ -3,35 +3,16 @@
  * sockets on 127.0.0.1, the media clock virtual, so the silence is measured in virtual time and
  * the test never waits for it.
  */
-import { seededRandom } from '@switchboard/kernel';
-import { VirtualClock } from '@switchboard/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MediaAudioReport } from '../calls';
-import { MediaService } from '../media';
-import { eventually, RtpTestPeer } from '../media/rtp-test-peer';
-import { MediaServicePort } from './media-service-port';
+import { eventually, type RtpTestPeer } from '../media/rtp-test-peer';
+import { mediaPortTestRig, type MediaPortTestRig } from './media-port-test-rig';
 
-const clock = new VirtualClock(1_000_000);
-let port: MediaServicePort | undefined;
-let media: MediaService | undefined;
-let caller: RtpTestPeer | undefined;
+let rig: MediaPortTestRig | undefined;
 
 afterEach(async () => {
-  await port?.closeAll();
-  media?.closeAll();
-  caller?.close();
+  await rig?.close();
 });
-
-/** Moves the media clock in 20 ms steps, as the media loop ticks. */
-function advance(ms: number): void {
-  for (let t = 0; t < ms; t += 20) clock.advance(Math.min(20, ms - t));
-}
-
-function offerFrom(peer: RtpTestPeer): string {
-  return ['v=0', 'o=caller 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0']
-    .concat([`m=audio ${peer.address.port} RTP/AVP 0`, 'a=rtpmap:0 PCMU/8000', 'a=sendrecv', ''])
-    .join('\r\n');
-}
 
 function sendFrames(
   peer: RtpTestPeer,
@@ -46,28 +27,21 @@ function sendFrames(
 
 describe('no audio on a plain RTP leg', () => {
   it('is reported by call leg and endpoint when the peer stops sending, and again when it comes back', async () => {
-    const minPort = 36000 + 2 * Math.floor(Math.random() * 2000);
-    media = new MediaService({
-      ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 19 },
-      runtime: { clock, timers: clock, random: seededRandom(3) },
-      noRtpTimeoutMs: 3000,
-    });
-    port = new MediaServicePort({ media });
+    rig = await mediaPortTestRig(36000, { seed: 3, noRtpTimeoutMs: 3000 });
+    const { port, caller, advance } = rig;
     const reports: MediaAudioReport[] = [];
     port.onAudioReport((r) => reports.push(r));
-    caller = await RtpTestPeer.open();
-    const opened = await port.open({ legId: 'caller-leg', remoteOffer: offerFrom(caller) });
-    if (!opened.ok) throw new Error(opened.error.message);
+    const endpoint = await rig.openCallerLeg();
     const ours = {
       address: '127.0.0.1',
-      port: Number(/m=audio (\d+)/.exec(opened.value.localSdp)?.[1]),
+      port: Number(/m=audio (\d+)/.exec(endpoint.localSdp)?.[1]),
     };
 
     advance(2900);
     expect(reports).toEqual([]);
     advance(200);
     expect(reports).toEqual([
-      { endpoint: opened.value.id, legId: 'caller-leg', kind: 'lost', silentForMs: expect.any(Number) },
+      { endpoint: endpoint.id, legId: 'caller-leg', kind: 'lost', silentForMs: expect.any(Number) },
     ]);
     expect(reports[0]!.silentForMs).toBeGreaterThanOrEqual(3000);
 
@@ -84,7 +58,7 @@ describe('no audio on a plain RTP leg', () => {
     expect(reports[2]).toMatchObject({ kind: 'lost', legId: 'caller-leg' });
 
     // A released endpoint reports nothing more.
-    port.release(opened.value.id);
+    port.release(endpoint.id);
     advance(10_000);
     expect(reports).toHaveLength(3);
   });

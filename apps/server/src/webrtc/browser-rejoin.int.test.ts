@@ -9,261 +9,50 @@
  * telephone-event, not the one the agent's RTP leg was opened with) is heard on the agent's leg.
  * Without a rejoin the call ends once the grace period is over.
  */
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TenantId } from '@switchboard/kernel';
-import { decodeG711, encodeG711, parseWav, ToneGenerator, wavSamples } from '@switchboard/media';
-import {
-  createDigestAuthorization,
-  getHeader,
-  getHeaderLines,
-  selectDigestChallenge,
-  type SipResponse,
-} from '@switchboard/sip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallControl, CallEvent, LegId } from '../calls';
-import { MediaService, MediaWorkerPool, type RecordingSummary } from '../media';
 import { RtpTestPeer } from '../media/rtp-test-peer';
-import { RoutingConfigRepository } from '../routing-config/routing-config-repository';
-import { attachCallControl } from '../telephony/attach-call-control';
-import { InviteAdmission } from '../telephony/trunks/invite-admission';
-import { uuidV7Ids } from '../uuid-v7';
-import { MediaServicePort } from '../voice/media-service-port';
-import { registrarAgentDevices } from '../voice/registrar-agent-devices';
-import { RawSipPeer, peerSdp } from '../../test/support/raw-sip-peer';
-import { DEMO_SIP_PASSWORD, startSipTestStack, type SipTestStack } from '../../test/support/sip-test-stack';
-import { ChromiumSoftphone, type SipSoftphonePage } from './chromium-softphone';
+import { RawSipPeer } from '../../test/support/raw-sip-peer';
+import { DEMO_SIP_PASSWORD } from '../../test/support/sip-test-stack';
+import { startBrowserCallCenter, type BrowserCallCenter } from './test-support/browser-call-center';
+import {
+  BROWSER_HZ,
+  fakeMicrophone,
+  pageHears,
+  until,
+  type FakeMicrophone,
+} from './test-support/chromium-call';
+import { callerHearsTone, readStereoRecording } from './test-support/pcmu-caller';
 import { peakFrequency } from './tone-probe';
 
-const BROWSER_HZ = 440;
 const CALLER_HZ = 1000;
-const HOTLINE = '4008001234';
 
-let dir: string;
-let wavPath: string;
-let stack: SipTestStack;
-let media: MediaService;
-let port: MediaServicePort;
-let control: CallControl;
-let browser: ChromiumSoftphone;
-const events: CallEvent[] = [];
-const recordings: RecordingSummary[] = [];
-/** Key presses the media layer detected, by call leg. */
-const digits: { readonly legId: LegId; readonly digit: string }[] = [];
+let mic: FakeMicrophone;
+let center: BrowserCallCenter;
 const stops: (() => void)[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sb-browser-rejoin-'));
-  wavPath = join(dir, 'mic-440.wav');
-  // The agent's fake microphone: a 440 Hz sine, looped by Chromium while the track lives.
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    wavPath,
-    'synth',
-    '4',
-    'sine',
-    '440',
-    'vol',
-    '0.5',
-  ]);
+  mic = await fakeMicrophone('sb-browser-rejoin-');
 });
 
 afterAll(async () => {
   for (const stop of stops.splice(0)) stop();
-  await rm(dir, { recursive: true, force: true });
+  await mic?.remove();
 });
 
 /**
- * SIP on loopback with `/sip` over WebSocket, admission by digest (no trunk), call control over
- * the real media layer, and Chromium; `rejoinGraceMs` is how long a browser's call waits for it.
+ * The center with admission by digest (no trunk); `rejoinGraceMs` is how long a browser's call
+ * waits for it.
  */
 async function startCenter(onWorker: boolean, rejoinGraceMs?: number): Promise<void> {
-  events.length = 0;
-  recordings.length = 0;
-  digits.length = 0;
-  stack = await startSipTestStack({ http: true });
-  const minPort = 34000 + 2 * Math.floor(Math.random() * 3000);
-  const ports = { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 99 };
-  media = new MediaService({ ports });
-  const workers = onWorker ? new MediaWorkerPool({ workers: 1, ports }) : undefined;
-  port = new MediaServicePort({
-    media,
-    ...(workers === undefined ? {} : { workers }),
+  center = await startBrowserCallCenter({
+    microphone: mic.wav,
+    onWorker,
     // A reloading tab sends nothing for a second or two: reported after 1.5 s.
-    webrtc: { ice: { bindAddress: '127.0.0.1' }, noRtpTimeoutMs: 1500 },
-    onRecordingClosed: (summary) => recordings.push(summary),
-    onDigit: (legId, digit) => digits.push({ legId, digit }),
-  });
-  const entryPoints = new RoutingConfigRepository(stack.database.db);
-  const admission = new InviteAdmission({
-    rules: () => [],
-    numberOwner: async (dialed) => (await entryPoints.findEntryPointByNumber(dialed))?.tenantId,
-    authenticator: stack.telephony.authenticator,
-    onAuthFailure: () => undefined,
-  });
-  control = attachCallControl(stack.telephony, {
-    media: port,
-    inbound: { offer: () => ({ action: 'answer' }) },
-    ids: uuidV7Ids(stack.clock),
-    clock: stack.clock,
-    admission: { admit: (request, source) => admission.decide(request, source) },
+    webrtc: { noRtpTimeoutMs: 1500 },
+    digestAdmission: true,
     ...(rejoinGraceMs === undefined ? {} : { rejoinGraceMs }),
   });
-  control.onEvent((e) => events.push(e));
-  browser = await ChromiumSoftphone.launch(wavPath);
-}
-
-async function stopCenter(): Promise<void> {
-  await browser?.close();
-  await port?.closeAll();
-  media?.closeAll();
-  await stack?.close();
-}
-
-/** Polls `check` every 20 ms until it holds; fails after `timeoutMs` naming `what`. */
-async function until<T>(
-  check: () => T | Promise<T>,
-  timeoutMs: number,
-  what: string,
-): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function event<T extends CallEvent['type']>(
-  type: T,
-  legId?: LegId,
-  timeoutMs = 15_000,
-): Promise<Extract<CallEvent, { type: T }>> {
-  const found = (): Extract<CallEvent, { type: T }> | undefined =>
-    events.find(
-      (e): e is Extract<CallEvent, { type: T }> =>
-        e.type === type && (legId === undefined || ('legId' in e && e.legId === legId)),
-    );
-  return until(found, timeoutMs, `${type}${legId === undefined ? '' : ` of ${legId}`}`);
-}
-
-/**
- * The caller, extension `user`, calls the hotline with `sdp`: challenged with 407, it sends the
- * INVITE again with Proxy-Authorization (RFC 3261 §22.3), then ACKs the 200.
- */
-async function callIn(phone: RawSipPeer, user: string, sdp: string): Promise<SipResponse> {
-  const callId = `caller-${randomUUID()}`;
-  const uri = `sip:${HOTLINE}@127.0.0.1`;
-  const from = `<sip:${user}@switchboard>;tag=caller`;
-  const invite = (cseq: number, extra: string[]): string =>
-    phone.requestText({
-      method: 'INVITE',
-      uri,
-      from,
-      to: `<${uri}>`,
-      callId,
-      cseq,
-      extra: [`Contact: ${phone.contactOf(user)}`, ...extra, 'Content-Type: application/sdp'],
-      body: sdp,
-    });
-  phone.send(invite(1, []));
-  const challenged = await phone.next<SipResponse>((m) => m.kind === 'response' && m.status === 407);
-  // The ACK of a final failure reuses the INVITE's branch (RFC 3261 §17.1.1.3).
-  phone.send(
-    [
-      `ACK ${uri} SIP/2.0`,
-      `Via: ${getHeader(challenged, 'Via')}`,
-      'Max-Forwards: 70',
-      `From: ${from}`,
-      `To: ${getHeader(challenged, 'To')}`,
-      `Call-ID: ${callId}`,
-      'CSeq: 1 ACK',
-      'Content-Length: 0',
-      '',
-      '',
-    ].join('\r\n'),
-  );
-  const challenge = selectDigestChallenge(getHeaderLines(challenged, 'Proxy-Authenticate'));
-  if (challenge === undefined) throw new Error('no digest challenge');
-  const credentials = createDigestAuthorization({
-    challenge,
-    username: user,
-    password: DEMO_SIP_PASSWORD,
-    method: 'INVITE',
-    uri,
-    nc: 1,
-    cnonce: randomUUID().slice(0, 8),
-  });
-  phone.send(invite(2, [`Proxy-Authorization: ${credentials}`]));
-  const ok = await phone.next<SipResponse>(
-    (m) => m.kind === 'response' && m.status === 200 && m.callId === callId,
-  );
-  const contact = (getHeader(ok, 'Contact') ?? '').replace(/^<|>$/g, '');
-  phone.send(
-    phone.requestText({ method: 'ACK', uri: contact, from, to: getHeader(ok, 'To') ?? '', callId, cseq: 2 }),
-  );
-  return ok;
-}
-
-/** Our RTP address in an SDP body. */
-function rtpAddressOf(sdp: string): { address: string; port: number } {
-  return { address: /c=IN IP4 (\S+)/.exec(sdp)?.[1] ?? '', port: Number(/m=audio (\d+)/.exec(sdp)?.[1]) };
-}
-
-/** The caller's microphone: a continuous PCMU tone every 20 ms to `to`. */
-function callerTone(peer: RtpTestPeer, to: { address: string; port: number }, hz: number): void {
-  const tone = new ToneGenerator({ name: `${hz} Hz`, components: [{ hz, levelDbm0: -6 }], cadence: [] });
-  const frame = new Int16Array(160);
-  let seq = 0;
-  const timer = setInterval(() => {
-    tone.fill(frame);
-    const payload = new Uint8Array(160);
-    encodeG711('pcmu', frame, payload);
-    seq++;
-    peer.sendRtp(
-      { payloadType: 0, sequenceNumber: seq & 0xffff, timestamp: seq * 160, ssrc: 0xca11, payload },
-      to,
-    );
-  }, 20);
-  stops.push(() => clearInterval(timer));
-}
-
-/** Whether the last second the caller received, among packets after `from`, is the browser's tone. */
-function callerHearsBrowser(peer: RtpTestPeer, from: number): boolean {
-  const packets = peer.rtp.slice(from).slice(-50);
-  if (packets.length < 25) return false;
-  const samples = new Int16Array(packets.length * 160);
-  packets.forEach((p, i) =>
-    decodeG711('pcmu', p.payload, samples.subarray(i * 160), Math.min(160, p.payload.length)),
-  );
-  const peak = peakFrequency(samples);
-  return Math.abs(peak.hz - BROWSER_HZ) <= 10 && peak.share > 0.5;
-}
-
-function pageHearsCaller(phone: SipSoftphonePage): Promise<unknown> {
-  return until(
-    async () => {
-      const peak = await phone.peak();
-      return Math.abs(peak.hz - CALLER_HZ) <= 15 && peak.db > -40;
-    },
-    10_000,
-    `the browser to hear ${CALLER_HZ} Hz`,
-  );
-}
-
-/** One channel of an interleaved stereo recording. */
-function channel(samples: Int16Array, index: 0 | 1): Int16Array {
-  return Int16Array.from({ length: samples.length >> 1 }, (_, i) => samples[2 * i + index]!);
 }
 
 /**
@@ -271,32 +60,20 @@ function channel(samples: Int16Array, index: 0 | 1): Int16Array {
  * bridged to the caller, recorded to `recordingPath`; resolves once audio flows both ways.
  */
 async function bridgedCall(recordingPath: string) {
-  const phone = await browser.openSipPhone(`http://127.0.0.1:${stack.httpPort}`);
+  const { stack } = center;
+  const phone = await center.browser.openSipPhone(`http://127.0.0.1:${stack.httpPort}`);
   expect(await phone.register(`ws://127.0.0.1:${stack.httpPort}/sip`, '1001', DEMO_SIP_PASSWORD)).toBe(200);
   const caller = await RawSipPeer.stream(stack.ports.tcp);
   const callerRtp = await RtpTestPeer.open();
-  const answered = await callIn(caller, '1002', peerSdp(callerRtp.address.port));
-  const callerLeg = (await event('LegAnswered')).legId;
-  callerTone(callerRtp, rtpAddressOf(Buffer.from(answered.body).toString()), CALLER_HZ);
-  const agent = await stack.agent('agent1');
-  const targets = await registrarAgentDevices(stack.telephony.registrar).targetsFor(
-    agent.tenantId as TenantId,
-    agent.userId,
-  );
+  const answered = await center.answeredCaller(caller, callerRtp, CALLER_HZ);
+  stops.push(answered.stopTone);
+  const callerLeg = answered.legId;
+  const targets = await center.agentTargets('agent1');
   expect(targets).toEqual([expect.objectContaining({ webrtc: true, peer: 'sip:1001@switchboard' })]);
-  const originated = await control.execute({
-    type: 'Originate',
-    request: { targets, callerId: { number: HOTLINE }, timeoutMs: 30_000, near: callerLeg },
-  });
-  if (!originated.ok || originated.value.legId === undefined) throw new Error('Originate refused');
-  const agentLeg = originated.value.legId;
-  expect((await control.execute({ type: 'Bridge', legIds: [callerLeg, agentLeg], recordingPath })).ok).toBe(
-    true,
-  );
-  await event('LegAnswered', agentLeg);
+  const agentLeg = await center.ringAndBridge(targets, callerLeg, recordingPath);
   await until(async () => (await phone.state()) === 'connected', 10_000, 'the browser to connect');
-  await pageHearsCaller(phone);
-  await until(() => callerHearsBrowser(callerRtp, 0), 10_000, `the caller to hear ${BROWSER_HZ} Hz`);
+  await pageHears(phone, CALLER_HZ);
+  await until(() => callerHearsTone(callerRtp, BROWSER_HZ), 10_000, `the caller to hear ${BROWSER_HZ} Hz`);
   const close = async (): Promise<void> => {
     for (const stop of stops.splice(0)) stop();
     await caller.close();
@@ -308,10 +85,11 @@ async function bridgedCall(recordingPath: string) {
 
 describe('a browser softphone that reloads mid-call', () => {
   beforeAll(() => startCenter(true), 60_000);
-  afterAll(() => stopCenter());
+  afterAll(() => center?.close());
 
   it('rejoins the same call with INVITE and Replaces: audio both ways again, one leg, one recording', async () => {
-    const recordingPath = join(dir, 'rejoined.wav');
+    const { control, port, events, digits, recordings, event } = center;
+    const recordingPath = join(mic.dir, 'rejoined.wav');
     const call = await bridgedCall(recordingPath);
     const { phone, callerRtp, callerLeg, agentLeg } = call;
     try {
@@ -340,9 +118,9 @@ describe('a browser softphone that reloads mid-call', () => {
       await event('LegAudioRestored', agentLeg);
 
       // Audio both ways again, measured on what arrived after the rejoin only.
-      await pageHearsCaller(phone);
+      await pageHears(phone, CALLER_HZ);
       await until(
-        () => callerHearsBrowser(callerRtp, heardBefore),
+        () => callerHearsTone(callerRtp, BROWSER_HZ, heardBefore),
         10_000,
         `the caller to hear ${BROWSER_HZ} Hz again`,
       );
@@ -393,9 +171,7 @@ describe('a browser softphone that reloads mid-call', () => {
       );
       expect(recordings.filter((r) => r.path === recordingPath)).toHaveLength(1);
       expect(summary.error).toBeUndefined();
-      const wav = parseWav(new Uint8Array(await readFile(recordingPath)));
-      if (!wav.ok) throw new Error(wav.error.message);
-      const agentSide = channel(wavSamples(wav.value), 1);
+      const agentSide = (await readStereoRecording(recordingPath)).right;
       const lastSecond = agentSide.subarray(agentSide.length - 8000);
       expect(Math.abs(peakFrequency(lastSecond).hz - BROWSER_HZ)).toBeLessThanOrEqual(10);
       expect(Math.abs(peakFrequency(agentSide.subarray(0, 16000)).hz - BROWSER_HZ)).toBeLessThanOrEqual(10);
@@ -409,10 +185,11 @@ describe('a browser softphone that reloads mid-call', () => {
 describe('a browser softphone that does not come back', () => {
   const GRACE_MS = 3000;
   beforeAll(() => startCenter(false, GRACE_MS), 60_000);
-  afterAll(() => stopCenter());
+  afterAll(() => center?.close());
 
   it('keeps the call for the grace period, then ends it and hangs up the caller', async () => {
-    const call = await bridgedCall(join(dir, 'abandoned.wav'));
+    const { stack, control, port, event } = center;
+    const call = await bridgedCall(join(mic.dir, 'abandoned.wav'));
     const { phone, caller, callerLeg, agentLeg } = call;
     try {
       const closedAt = stack.clock.now();

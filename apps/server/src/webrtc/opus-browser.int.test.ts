@@ -6,61 +6,40 @@
  * end to end: a SIP caller rung through to the WebSocket-registered agent, whose page answers our
  * offer with Opus only, bridged and recorded.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TenantId } from '@switchboard/kernel';
-import { decodeG711, encodeG711, parseWav, ToneGenerator, wavSamples } from '@switchboard/media';
-import { getHeader, type SipResponse } from '@switchboard/sip';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallControl, CallEvent, LegId } from '../calls';
-import { MediaService, type RecordingSummary } from '../media';
 import { RtpTestPeer } from '../media/rtp-test-peer';
-import { attachCallControl } from '../telephony/attach-call-control';
-import { uuidV7Ids } from '../uuid-v7';
-import { MediaServicePort } from '../voice/media-service-port';
-import { registrarAgentDevices } from '../voice/registrar-agent-devices';
-import { RawSipPeer, peerSdp } from '../../test/support/raw-sip-peer';
-import { DEMO_SIP_PASSWORD, startSipTestStack, type SipTestStack } from '../../test/support/sip-test-stack';
-import { ChromiumSoftphone, type HeardPeak } from './chromium-softphone';
+import { RawSipPeer } from '../../test/support/raw-sip-peer';
+import { DEMO_SIP_PASSWORD } from '../../test/support/sip-test-stack';
+import { ChromiumSoftphone } from './chromium-softphone';
+import { startBrowserCallCenter, type BrowserCallCenter } from './test-support/browser-call-center';
+import {
+  BROWSER_HZ,
+  fakeMicrophone,
+  loopbackOnly,
+  pageHears,
+  sendToneToBrowser,
+  serverHears,
+  until,
+  type FakeMicrophone,
+} from './test-support/chromium-call';
+import { callerHearsTone, readStereoRecording } from './test-support/pcmu-caller';
 import { PcmuCollector, peakFrequency } from './tone-probe';
 import { WebRtcLeg } from './webrtc-leg';
 
-const BROWSER_HZ = 440;
 const SERVER_HZ = 1000;
 
-let dir: string;
-let browser: ChromiumSoftphone;
+let mic: FakeMicrophone;
 const stops: (() => void)[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sb-opus-'));
-  const wav = join(dir, 'mic-440.wav');
-  // The fake microphone: a 440 Hz sine, looped by Chromium for as long as the track lives.
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    wav,
-    'synth',
-    '4',
-    'sine',
-    '440',
-    'vol',
-    '0.5',
-  ]);
-  browser = await ChromiumSoftphone.launch(wav);
-}, 60_000);
+  mic = await fakeMicrophone('sb-opus-');
+});
 
 afterAll(async () => {
   for (const stop of stops.splice(0)) stop();
-  await rm(dir, { recursive: true, force: true });
+  await mic?.remove();
 });
 
 /** How a page insists on Opus: which of its own descriptions, or the server's offer, it rewrites. */
@@ -124,41 +103,6 @@ async function pageCodecs(page: Page, variable: string): Promise<string[]> {
     .map((l) => l.split(' ')[1]!);
 }
 
-/** Polls `check` every 20 ms until it holds; fails after `timeoutMs` naming `what`. */
-async function until<T>(
-  check: () => T | Promise<T>,
-  timeoutMs: number,
-  what: string,
-): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Waits until the page hears `hz` (±15 Hz, above -40 dBFS); `peak` reads the page's analyser. */
-function pageHears(peak: () => Promise<HeardPeak>, hz: number): Promise<HeardPeak> {
-  return until(
-    async () => {
-      const p = await peak();
-      return Math.abs(p.hz - hz) <= 15 && p.db > -40 ? p : undefined;
-    },
-    10_000,
-    `the browser to hear ${hz} Hz`,
-  );
-}
-
-/** Keeps the page's loopback candidates only, so the test's media never leaves 127.0.0.1. */
-function loopbackOnly(sdp: string): string {
-  return sdp
-    .split('\r\n')
-    .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === '127.0.0.1')
-    .join('\r\n');
-}
-
 /** RFC 4733 packets for `digit` seen on a leg: event code, end bit and duration (8 kHz units). */
 interface SeenEvent {
   readonly event: number;
@@ -167,6 +111,12 @@ interface SeenEvent {
 }
 
 describe('a browser that offers Opus only, answered by a WebRtcLeg', () => {
+  let browser: ChromiumSoftphone;
+  beforeAll(async () => {
+    browser = await ChromiumSoftphone.launch(mic.wav);
+  }, 60_000);
+  afterAll(() => browser?.close());
+
   it('transcodes Opus to PCMU and back, and delivers its key presses at 8 kHz', async () => {
     const leg = new WebRtcLeg({ id: 'opus-call/agent', ice: { bindAddress: '127.0.0.1' } });
     stops.push(() => leg.close());
@@ -198,9 +148,7 @@ describe('a browser that offers Opus only, answered by a WebRtcLeg', () => {
       // The leg and everything behind it still see PCMU, with the server's event type.
       expect(leg.codec).toEqual({ law: 'pcmu', payloadType: 0, telephoneEventPayloadType: 101 });
 
-      audio.clear();
-      await until(() => audio.samples >= 8000, 8000, 'one second of PCMU from the browser');
-      const fromBrowser = peakFrequency(audio.last(8000));
+      const fromBrowser = await serverHears(audio);
       console.log(`server heard ${fromBrowser.hz} Hz (share ${fromBrowser.share.toFixed(2)}) from Opus`);
       expect(Math.abs(fromBrowser.hz - BROWSER_HZ)).toBeLessThanOrEqual(10);
       expect(fromBrowser.share).toBeGreaterThan(0.5);
@@ -215,18 +163,8 @@ describe('a browser that offers Opus only, answered by a WebRtcLeg', () => {
       expect(end.duration).toBeGreaterThanOrEqual(800);
       expect(end.duration).toBeLessThanOrEqual(1600);
 
-      const tone = new ToneGenerator({
-        name: '1 kHz',
-        components: [{ hz: SERVER_HZ, levelDbm0: -6 }],
-        cadence: [],
-      });
-      const frame = new Int16Array(160);
-      const timer = setInterval(() => {
-        tone.fill(frame);
-        leg.sendLinear(frame);
-      }, 20);
-      stops.push(() => clearInterval(timer));
-      const heard = await pageHears(() => tab.peak(), SERVER_HZ);
+      stops.push(sendToneToBrowser(leg, SERVER_HZ));
+      const heard = await pageHears(tab, SERVER_HZ);
       console.log(`browser heard ${heard.hz.toFixed(1)} Hz at ${heard.db.toFixed(1)} dBFS over Opus`);
       expect(await codecsInUse(tab.page, 'pc')).toEqual({ sent: 'audio/opus', received: 'audio/opus' });
     } finally {
@@ -237,106 +175,11 @@ describe('a browser that offers Opus only, answered by a WebRtcLeg', () => {
 });
 
 describe('a browser agent that insists on Opus, end to end', () => {
-  let stack: SipTestStack;
-  let media: MediaService;
-  let port: MediaServicePort;
-  let control: CallControl;
-  const events: CallEvent[] = [];
-  const digits: { legId: string; digit: string }[] = [];
-  const recordings: RecordingSummary[] = [];
-
+  let center: BrowserCallCenter;
   beforeAll(async () => {
-    stack = await startSipTestStack({ http: true });
-    const minPort = 38000 + 2 * Math.floor(Math.random() * 1500);
-    media = new MediaService({ ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 49 } });
-    port = new MediaServicePort({
-      media,
-      webrtc: { ice: { bindAddress: '127.0.0.1' } },
-      onRecordingClosed: (summary) => recordings.push(summary),
-      onDigit: (legId, digit) => digits.push({ legId, digit }),
-    });
-    control = attachCallControl(stack.telephony, {
-      media: port,
-      inbound: { offer: () => ({ action: 'answer' }) },
-      ids: uuidV7Ids(stack.clock),
-      clock: stack.clock,
-    });
-    control.onEvent((e) => events.push(e));
+    center = await startBrowserCallCenter({ microphone: mic.wav });
   }, 60_000);
-
-  afterAll(async () => {
-    // The browser first: a socket it keeps open to the HTTP server would hold the server's close.
-    await browser?.close();
-    await port?.closeAll();
-    media?.closeAll();
-    await stack?.close();
-  });
-
-  function event<T extends CallEvent['type']>(
-    type: T,
-    legId?: LegId,
-  ): Promise<Extract<CallEvent, { type: T }>> {
-    const found = (): Extract<CallEvent, { type: T }> | undefined =>
-      events.find(
-        (e): e is Extract<CallEvent, { type: T }> =>
-          e.type === type && (legId === undefined || ('legId' in e && e.legId === legId)),
-      );
-    return until(found, 15_000, `${type}${legId === undefined ? '' : ` of ${legId}`}`);
-  }
-
-  /** Calls 4008001234 from `phone` with `sdp` and ACKs the 200; resolves with the 200. */
-  async function callIn(phone: RawSipPeer, user: string, sdp: string): Promise<SipResponse> {
-    const callId = `caller-${Math.random()}@${phone.host}`;
-    const base = { from: `<sip:${user}@switchboard>;tag=caller`, callId, cseq: 1 };
-    phone.send(
-      phone.requestText({
-        ...base,
-        method: 'INVITE',
-        uri: 'sip:4008001234@127.0.0.1',
-        to: '<sip:4008001234@127.0.0.1>',
-        extra: [`Contact: ${phone.contactOf(user)}`, 'Content-Type: application/sdp'],
-        body: sdp,
-      }),
-    );
-    const ok = await phone.next<SipResponse>(
-      (m) => m.kind === 'response' && m.status === 200 && m.callId === callId,
-    );
-    const contact = (getHeader(ok, 'Contact') ?? '').replace(/^<|>$/g, '');
-    phone.send(phone.requestText({ ...base, method: 'ACK', uri: contact, to: getHeader(ok, 'To') ?? '' }));
-    return ok;
-  }
-
-  /** The caller's microphone: a continuous PCMU tone every 20 ms to `to`. */
-  function callerTone(peer: RtpTestPeer, to: { address: string; port: number }): void {
-    const tone = new ToneGenerator({
-      name: '1 kHz',
-      components: [{ hz: SERVER_HZ, levelDbm0: -6 }],
-      cadence: [],
-    });
-    const frame = new Int16Array(160);
-    let seq = 0;
-    const timer = setInterval(() => {
-      tone.fill(frame);
-      const payload = new Uint8Array(160);
-      encodeG711('pcmu', frame, payload);
-      seq++;
-      peer.sendRtp(
-        { payloadType: 0, sequenceNumber: seq & 0xffff, timestamp: seq * 160, ssrc: 0xca11, payload },
-        to,
-      );
-    }, 20);
-    stops.push(() => clearInterval(timer));
-  }
-
-  /** The strongest frequency in the last second of PCMU the caller received. */
-  function callerHears(peer: RtpTestPeer): { hz: number; share: number } {
-    const packets = peer.rtp.filter((p) => p.payloadType === 0).slice(-50);
-    const samples = new Int16Array(packets.length * 160);
-    packets.forEach((p, i) =>
-      decodeG711('pcmu', p.payload, samples.subarray(i * 160), Math.min(160, p.payload.length)),
-    );
-    return peakFrequency(samples);
-  }
+  afterAll(() => center?.close());
 
   it.each([
     {
@@ -357,9 +200,10 @@ describe('a browser agent that insists on Opus, end to end', () => {
   ])(
     'rings an agent whose browser $how: Opus to it, bridged, recorded, its keys heard',
     async (c) => {
+      const { stack, control, events, digits, recordings } = center;
       events.length = 0;
       digits.length = 0;
-      const phone = await browser.openSipPhone(`http://127.0.0.1:${stack.httpPort}`);
+      const phone = await center.browser.openSipPhone(`http://127.0.0.1:${stack.httpPort}`);
       const caller = await RawSipPeer.stream(stack.ports.tcp);
       const callerRtp = await RtpTestPeer.open();
       try {
@@ -367,47 +211,24 @@ describe('a browser agent that insists on Opus, end to end', () => {
         expect(
           await phone.register(`ws://127.0.0.1:${stack.httpPort}/sip`, c.extension, DEMO_SIP_PASSWORD),
         ).toBe(200);
-        const agent = await stack.agent(c.agent);
-        const targets = await registrarAgentDevices(stack.telephony.registrar).targetsFor(
-          agent.tenantId as TenantId,
-          agent.userId,
-        );
+        const targets = await center.agentTargets(c.agent);
         expect(targets).toMatchObject([{ webrtc: true }]);
 
         expect((await caller.register('1002', DEMO_SIP_PASSWORD)).status).toBe(200);
-        const answered = await callIn(caller, '1002', peerSdp(callerRtp.address.port));
-        const callerLeg = (await event('LegAnswered')).legId;
-        const body = Buffer.from(answered.body).toString();
-        callerTone(callerRtp, {
-          address: /c=IN IP4 (\S+)/.exec(body)?.[1] ?? '',
-          port: Number(/m=audio (\d+)/.exec(body)?.[1]),
-        });
+        const answered = await center.answeredCaller(caller, callerRtp, SERVER_HZ);
+        stops.push(answered.stopTone);
+        const callerLeg = answered.legId;
 
-        const originated = await control.execute({
-          type: 'Originate',
-          request: { targets, callerId: { number: '4008001234' }, timeoutMs: 30_000, near: callerLeg },
-        });
-        if (!originated.ok || originated.value.legId === undefined) throw new Error('Originate refused');
-        const agentLeg = originated.value.legId;
-        const recordingPath = join(dir, `opus-call-${c.extension}.wav`);
-        const bridged = await control.execute({
-          type: 'Bridge',
-          legIds: [callerLeg, agentLeg],
-          recordingPath,
-        });
-        expect(bridged.ok).toBe(true);
-        await event('LegAnswered', agentLeg);
+        const recordingPath = join(mic.dir, `opus-call-${c.extension}.wav`);
+        const agentLeg = await center.ringAndBridge(targets, callerLeg, recordingPath);
         await until(async () => (await phone.state()) === 'connected', 10_000, 'the browser to connect');
         // Our offer put PCMU first, then Opus; the page answered with Opus and its events only.
         expect(await pageCodecs(phone.page, 'pc')).toEqual(['opus/48000/2', 'telephone-event/48000']);
 
-        const heard = await pageHears(() => phone.peak(), SERVER_HZ);
+        const heard = await pageHears(phone, SERVER_HZ);
         console.log(`browser heard the caller's ${heard.hz.toFixed(0)} Hz at ${heard.db.toFixed(1)} dBFS`);
         await until(
-          () => {
-            const peak = callerHears(callerRtp);
-            return Math.abs(peak.hz - BROWSER_HZ) <= 10 && peak.share > 0.5;
-          },
+          () => callerHearsTone(callerRtp, BROWSER_HZ),
           10_000,
           `the caller to hear ${BROWSER_HZ} Hz`,
         );
@@ -423,20 +244,16 @@ describe('a browser agent that insists on Opus, end to end', () => {
         expect(digits.filter((d) => d.legId === agentLeg).map((d) => d.digit)).toEqual(['5', '#']);
 
         await control.execute({ type: 'HangUp', legId: callerLeg });
-        await event('LegEnded', agentLeg);
+        await center.event('LegEnded', agentLeg);
         const summary = await until(
           () => recordings.find((r) => r.path === recordingPath),
           5_000,
           'the recording',
         );
         expect(summary.error).toBeUndefined();
-        const wav = parseWav(new Uint8Array(await readFile(recordingPath)));
-        if (!wav.ok) throw new Error(wav.error.message);
-        const samples = wavSamples(wav.value);
-        const channel = (i: 0 | 1) =>
-          Int16Array.from({ length: samples.length >> 1 }, (_, k) => samples[2 * k + i]!);
-        const left = peakFrequency(channel(0));
-        const right = peakFrequency(channel(1));
+        const recording = await readStereoRecording(recordingPath);
+        const left = peakFrequency(recording.left);
+        const right = peakFrequency(recording.right);
         console.log(`recording: caller ${left.hz} Hz, agent ${right.hz} Hz`);
         expect(Math.abs(left.hz - SERVER_HZ)).toBeLessThanOrEqual(10);
         expect(Math.abs(right.hz - BROWSER_HZ)).toBeLessThanOrEqual(10);

@@ -1,68 +1,40 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ToneGenerator, decodeG711, encodeG711 } from '@switchboard/media';
 import type { MediaLeg } from '../media/media-leg';
 import { MediaService } from '../media/media-service';
 import { RtpTestPeer } from '../media/rtp-test-peer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChromiumSoftphone, type HeardPeak, type SoftphonePage } from './chromium-softphone';
-import { PcmuCollector, peakFrequency } from './tone-probe';
+import { ChromiumSoftphone, type SoftphonePage } from './chromium-softphone';
+import {
+  fakeMicrophone,
+  loopbackOnly,
+  pageHears,
+  sendToneToBrowser,
+  serverHears,
+  until,
+  type FakeMicrophone,
+} from './test-support/chromium-call';
+import { callerHears, sendPcmuTone } from './test-support/pcmu-caller';
+import { PcmuCollector } from './tone-probe';
 import { WebRtcLeg, type WebRtcLegEvents, type WebRtcLegOptions } from './webrtc-leg';
 
-let dir: string;
+let mic: FakeMicrophone;
 let browser: ChromiumSoftphone;
 const legs: WebRtcLeg[] = [];
 const stops: (() => void)[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sb-webrtc-'));
-  const wav = join(dir, 'mic-440.wav');
-  // The fake microphone: a 440 Hz sine, looped by Chromium for as long as the track lives.
-  execFileSync('sox', [
-    '-n',
-    '-r',
-    '48000',
-    '-c',
-    '1',
-    '-b',
-    '16',
-    wav,
-    'synth',
-    '4',
-    'sine',
-    '440',
-    'vol',
-    '0.5',
-  ]);
-  browser = await ChromiumSoftphone.launch(wav);
+  mic = await fakeMicrophone('sb-webrtc-');
+  browser = await ChromiumSoftphone.launch(mic.wav);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await rm(dir, { recursive: true, force: true });
+  await mic?.remove();
 });
 
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
   for (const leg of legs.splice(0)) leg.close();
 });
-
-/** Polls `check` every 20 ms until it holds; fails after `timeoutMs` naming `what`. */
-async function until<T>(
-  check: () => T | Promise<T>,
-  timeoutMs: number,
-  what: string,
-): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function openLeg(id: string, extra: Partial<WebRtcLegOptions> = {}): WebRtcLeg {
   const leg = new WebRtcLeg({ id, ice: { bindAddress: '127.0.0.1' }, ...extra });
@@ -77,37 +49,6 @@ async function connect(leg: WebRtcLeg, tab: SoftphonePage): Promise<void> {
   await tab.answer(answer.value);
   await until(() => leg.state === 'connected', 10_000, 'the leg to connect');
   await until(async () => (await tab.state()) === 'connected', 5_000, 'the page to connect');
-}
-
-/** Keeps the browser's loopback candidates only, so the test's media never leaves 127.0.0.1. */
-function loopbackOnly(sdp: string): string {
-  return sdp
-    .split('\r\n')
-    .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === '127.0.0.1')
-    .join('\r\n');
-}
-
-/** Plays a continuous tone into the leg every 20 ms until the test ends. */
-function playTone(leg: WebRtcLeg, hz: number): void {
-  const tone = new ToneGenerator({ name: `${hz} Hz`, components: [{ hz, levelDbm0: -6 }], cadence: [] });
-  const frame = new Int16Array(160);
-  const timer = setInterval(() => {
-    tone.fill(frame);
-    leg.sendLinear(frame);
-  }, 20);
-  stops.push(() => clearInterval(timer));
-}
-
-/** Waits until the page hears `hz` (±15 Hz, above -40 dBFS) and returns what it measured. */
-function heard(tab: SoftphonePage, hz: number, timeoutMs = 8000): Promise<HeardPeak> {
-  return until(
-    async () => {
-      const peak = await tab.peak();
-      return Math.abs(peak.hz - hz) <= 15 && peak.db > -40 ? peak : undefined;
-    },
-    timeoutMs,
-    `the page to hear ${hz} Hz`,
-  );
 }
 
 /** Resolves with the next `event` of `leg`; fails after `timeoutMs`. */
@@ -140,41 +81,6 @@ function journal(leg: WebRtcLeg): string[] {
   return seen;
 }
 
-/** A SIP-side caller: an RTP peer sending a continuous `hz` tone in PCMU every 20 ms to `to`. */
-function callerTone(peer: RtpTestPeer, to: { address: string; port: number }, hz: number): void {
-  const tone = new ToneGenerator({ name: `${hz} Hz`, components: [{ hz, levelDbm0: -6 }], cadence: [] });
-  const frame = new Int16Array(160);
-  let seq = 0;
-  const timer = setInterval(() => {
-    tone.fill(frame);
-    const payload = new Uint8Array(160);
-    encodeG711('pcmu', frame, payload);
-    seq++;
-    peer.sendRtp(
-      { payloadType: 0, sequenceNumber: seq & 0xffff, timestamp: seq * 160, ssrc: 0x5eed, payload },
-      to,
-    );
-  }, 20);
-  stops.push(() => clearInterval(timer));
-}
-
-/** The strongest frequency in the last second the caller's RTP peer received. */
-function callerHears(peer: RtpTestPeer): { hz: number; share: number } {
-  const packets = peer.rtp.slice(-50);
-  const samples = new Int16Array(packets.length * 160);
-  packets.forEach((p, i) =>
-    decodeG711('pcmu', p.payload, samples.subarray(i * 160), Math.min(160, p.payload.length)),
-  );
-  return peakFrequency(samples);
-}
-
-/** Waits for one second of audio from the browser and returns its strongest frequency. */
-async function serverHears(audio: PcmuCollector): Promise<{ hz: number; share: number }> {
-  audio.clear();
-  await until(() => audio.samples >= 8000, 8000, 'one second of PCMU from the browser');
-  return peakFrequency(audio.last(8000));
-}
-
 describe('WebRtcLeg with a real headless Chromium', () => {
   it('answers with PCMU and carries audio both ways', async () => {
     const leg = openLeg('call-1/agent');
@@ -202,8 +108,8 @@ describe('WebRtcLeg with a real headless Chromium', () => {
     console.log(`server got ${events.length} telephone-event packets for digit 5 on payload type 126`);
     expect(leg.codec.telephoneEventPayloadType).toBe(126);
 
-    playTone(leg, 1000);
-    const peak = await heard(tab, 1000);
+    stops.push(sendToneToBrowser(leg, 1000));
+    const peak = await pageHears(tab, 1000, 8000);
     console.log(`browser heard ${peak.hz.toFixed(1)} Hz at ${peak.db.toFixed(1)} dBFS`);
     await tab.close();
   });
@@ -267,13 +173,13 @@ describe('WebRtcLeg with a real headless Chromium', () => {
     const bridged = await media.bridge(caller, agent as unknown as MediaLeg);
     if (!bridged.ok) throw new Error(bridged.error.code);
     const bridge = bridged.value;
-    callerTone(peer, { address: caller.local.address, port: caller.local.rtpPort }, 1000);
+    stops.push(sendPcmuTone(peer, { address: caller.local.address, port: caller.local.rtpPort }, 1000));
 
     const first = await browser.openPage();
     await connect(agent, first);
     await peer.waitForRtp(60, 5000);
     const before = callerHears(peer);
-    const heardBefore = await heard(first, 1000);
+    const heardBefore = await pageHears(first, 1000, 8000);
     console.log(`before reload: caller heard ${before.hz} Hz, browser heard ${heardBefore.hz.toFixed(1)} Hz`);
     expect(Math.abs(before.hz - 440)).toBeLessThanOrEqual(10);
 
@@ -289,7 +195,7 @@ describe('WebRtcLeg with a real headless Chromium', () => {
     peer.clear();
     await peer.waitForRtp(60, 5000);
     const after = callerHears(peer);
-    const heardAfter = await heard(second, 1000);
+    const heardAfter = await pageHears(second, 1000, 8000);
     console.log(
       `after rejoin: caller heard ${after.hz} Hz, browser heard ${heardAfter.hz.toFixed(1)} Hz; events ${seen.join(', ')}`,
     );

@@ -6,9 +6,11 @@
  * 4 (sip-tester's RFC 4733 capture `dtmf_2833_4.pcap`); the flow thanks them and hangs up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeUdpPort, startSipp, type SippCall, type SippResult } from '../support/sipp';
+import type { AgentStateView } from '@switchboard/contracts';
+import type { SippCall, SippResult } from '../support/sipp';
 import { rms, toneShare } from '../support/tone-analysis';
 import { answered, hungUpOn, startDeskAgent, type DeskAgent } from './call-desk';
+import { callHotline } from './hotline-caller';
 import { startLiveCenter, type LiveCenter } from './live-center';
 import { openRtpHandset, type RtpHandset } from './rtp-handset';
 import { readRtpCapture } from './rtp-pcap';
@@ -16,13 +18,6 @@ import { readRtpCapture } from './rtp-pcap';
 const AGENT_HZ = 1000;
 /** Loud enough to be speech or a tone rather than the silence of an idle line. */
 const AUDIBLE_RMS = 300;
-
-interface AgentState {
-  readonly channels: readonly {
-    readonly status: string;
-    readonly contacts: readonly { contactId: string }[];
-  }[];
-}
 
 interface CallDetail {
   readonly summary: {
@@ -45,7 +40,7 @@ describe('a customer kept on the line for the survey after the agent hung up', (
   let agent: DeskAgent;
   let contactId: string;
   let agentBye: string;
-  let wrapUpDuringSurvey: AgentState['channels'][number] | undefined;
+  let wrapUpDuringSurvey: AgentStateView['channels'][number] | undefined;
   const at = { talk: 0, hangUp: 0, survey: 0, pressed: 0 };
   let talkHeard: Int16Array;
   let surveyHeard: Int16Array;
@@ -55,12 +50,9 @@ describe('a customer kept on the line for the survey after the agent hung up', (
     agent = await startDeskAgent(center, '1001', 'agent1', AGENT_HZ);
     // Listens, and sends nothing but the key press.
     ear = await openRtpHandset(null);
-    caller = startSipp({
-      scenario: new URL('fixtures/caller-rates-agent.xml', import.meta.url).pathname,
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      args: ['-s', '4008001234', '-key', 'rtp_port', String(ear.port)],
+    caller = await callHotline(center, 'caller-rates-agent.xml', {
+      args: ['-key', 'rtp_port', String(ear.port)],
+      media: false,
       timeoutMs: 120_000,
     });
     contactId = await center.contactOf(caller.callId);
@@ -76,7 +68,7 @@ describe('a customer kept on the line for the survey after the agent hung up', (
     await center.waitForContactEvent(contactId, 'IvrNodeEntered', (d) => d.nodeId === 'survey');
     at.survey = Date.now();
     await center.waitForContactEvent(contactId, 'ContactEnded');
-    wrapUpDuringSurvey = (await agent.api.get<AgentState>('/api/v1/agent/state')).body.channels[0];
+    wrapUpDuringSurvey = (await agent.api.get<AgentStateView>('/api/v1/agent/state')).body.channels[0];
     // The survey's speech reaches the customer (it is long: a few seconds of it are enough).
     surveyHeard = await heardUntil(at.survey, (s) => s.length >= 16_000 && rms(s) > AUDIBLE_RMS);
 
@@ -118,7 +110,7 @@ describe('a customer kept on the line for the survey after the agent hung up', (
     const ended = await center.waitForContactEvent(contactId, 'ContactEnded');
     const answered = await center.waitForContactEvent(contactId, 'IvrSurveyAnswered');
     expect(ended.position).toBeLessThan(answered.position);
-    const done = await agent.api.post<AgentState>('/api/v1/agent/wrap-up/complete', {
+    const done = await agent.api.post<AgentStateView>('/api/v1/agent/wrap-up/complete', {
       dispositionCode: 'resolved',
     });
     expect(done.status, JSON.stringify(done.body)).toBe(200);

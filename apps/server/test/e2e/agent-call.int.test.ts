@@ -5,11 +5,11 @@
  * (sip-tester's A-law speech capture), both hang up, and the recording fetched through the audited
  * endpoint is checked by ear: the caller's speech on the left, the agent's tone on the right.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentStateView } from '@switchboard/contracts';
 import { parseWav, wavSamples } from '@switchboard/media';
 import { startBaresip, type BaresipPhone } from '../support/baresip';
-import { freeRtpPort, freeUdpPort, startSipp, type SippResult } from '../support/sipp';
+import type { SippResult } from '../support/sipp';
 import {
   activeSpan,
   bandProfile,
@@ -19,6 +19,7 @@ import {
   rms,
   toneShare,
 } from '../support/tone-analysis';
+import { callHotline, keyPress } from './hotline-caller';
 import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center';
 import { continueStream, decodeG711, readRtpCapture, repacketize, writeRtpCapture } from './rtp-pcap';
 
@@ -26,14 +27,6 @@ const SPEECH_CAPTURE = '/usr/share/sip-tester/g711a.pcap';
 const AGENT_TONE_HZ = 1000;
 /** Speech bands (Hz) for comparing where the power of two signals lies. */
 const BANDS = [100, 250, 500, 750, 1000, 1500, 2000, 3000, 4000];
-
-interface AgentState {
-  readonly queues: readonly string[];
-  readonly channels: readonly {
-    readonly status: string;
-    readonly contacts: readonly { readonly contactId: string }[];
-  }[];
-}
 
 interface RecordingItem {
   readonly id: string;
@@ -67,23 +60,17 @@ describe('a hotline caller bridged to a baresip agent', () => {
     await phone.registered();
     agent = await center.logIn('agent1', 'demo-agent');
     expect((await agent.post('/api/v1/agent/login')).status).toBe(200);
-    const ready = await agent.post<AgentState>('/api/v1/agent/ready');
+    const ready = await agent.post<AgentStateView>('/api/v1/agent/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.channels[0]?.status).toBe('ready');
     expect(ready.body.queues).toContain(await center.queueId('pre-sales'));
 
     const original = readRtpCapture(SPEECH_CAPTURE);
-    const caller = startSipp({
-      scenario: new URL('fixtures/caller-talks-to-agent.xml', import.meta.url).pathname,
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
+    const caller = await callHotline(center, 'caller-talks-to-agent.xml', {
       files: {
-        'key.pcap': new Uint8Array(readFileSync('/usr/share/sip-tester/dtmf_2833_2.pcap')),
+        'key.pcap': keyPress('2'),
         'speech-20ms.pcap': writeRtpCapture(continueStream(repacketize(original, 20), original, 400)),
       },
-      args: ['-s', '4008001234'],
       timeoutMs: 90_000,
     });
     try {
@@ -92,7 +79,7 @@ describe('a hotline caller bridged to a baresip agent', () => {
       await caller.cue();
       await center.waitForContactEvent(contactId, 'CallBridged');
       await phone.established();
-      const busy = await agent.get<AgentState>('/api/v1/agent/state');
+      const busy = await agent.get<AgentStateView>('/api/v1/agent/state');
       expect(busy.body.channels[0]).toMatchObject({ status: 'busy', contacts: [{ contactId }] });
       await caller.cue();
       sipp = await caller.result;
@@ -125,9 +112,9 @@ describe('a hotline caller bridged to a baresip agent', () => {
     // baresip saw the server's BYE: the agent's leg ended too, not just the caller's.
     expect(await phone.ended()).toMatch(/session closed/);
 
-    const wrapUp = await agent.get<AgentState>('/api/v1/agent/state');
+    const wrapUp = await agent.get<AgentStateView>('/api/v1/agent/state');
     expect(wrapUp.body.channels[0]).toMatchObject({ status: 'wrap-up', contacts: [{ contactId }] });
-    const done = await agent.post<AgentState>('/api/v1/agent/wrap-up/complete', {
+    const done = await agent.post<AgentStateView>('/api/v1/agent/wrap-up/complete', {
       dispositionCode: 'resolved',
     });
     expect(done.status).toBe(200);

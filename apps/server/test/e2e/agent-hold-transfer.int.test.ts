@@ -7,9 +7,10 @@
  * hears is read span by span by arrival time; the call's detail tells the same story.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeRtpPort, freeUdpPort, startSipp, type SippCall, type SippResult } from '../support/sipp';
+import type { SippCall, SippResult } from '../support/sipp';
 import { rms } from '../support/tone-analysis';
 import { answered, goReady, hungUpOn, startDeskAgent, talkFor, tonesIn, type DeskAgent } from './call-desk';
+import { callHotline } from './hotline-caller';
 import { startLiveCenter, type LiveCenter } from './live-center';
 import { openRtpHandset, type RtpHandset } from './rtp-handset';
 
@@ -57,13 +58,8 @@ describe('an agent holding, resuming and blind-transferring a call with real pho
     // Ready only once agent1 has the call, so routing cannot pick agent2 first.
     agent2 = await startDeskAgent(center, '1002', 'agent2', AGENT2_HZ, { ready: false });
     handset = await openRtpHandset(CUSTOMER_HZ);
-    caller = startSipp({
-      scenario: new URL('fixtures/customer-held-and-transferred.xml', import.meta.url).pathname,
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
-      args: ['-s', '4008001234', '-key', 'rtp_port', String(handset.port)],
+    caller = await callHotline(center, 'customer-held-and-transferred.xml', {
+      args: ['-key', 'rtp_port', String(handset.port)],
       timeoutMs: 120_000,
     });
     contactId = await center.contactOf(caller.callId);

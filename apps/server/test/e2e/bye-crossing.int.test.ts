@@ -6,11 +6,8 @@
  * record names the release, which came first, as the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeRtpPort, freeUdpPort, startSipp } from '../support/sipp';
+import { callHotline } from './hotline-caller';
 import { startLiveCenter, type LiveCenter } from './live-center';
-
-const HOTLINE = '4008001234';
-const SCENARIO = new URL('fixtures/caller-bye-crosses-ours.xml', import.meta.url).pathname;
 
 /** Server log lines at warn level or above (pino levels 40, 50, 60). */
 const faults = (center: LiveCenter): string[] =>
@@ -32,15 +29,7 @@ describe('BYEs that cross on the wire', () => {
 
   it("answers the caller's BYE 200 while ours is out, and records the release as the end", async () => {
     const supervisor = await center.logIn('supervisor', 'demo-supervisor');
-    const caller = startSipp({
-      scenario: SCENARIO,
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
-      args: ['-s', HOTLINE],
-      timeoutMs: 60_000,
-    });
+    const caller = await callHotline(center, 'caller-bye-crosses-ours.xml');
     try {
       const contactId = await center.contactOf(caller.callId);
       await center.waitForContactEvent(contactId, 'IvrNodeEntered', (d) => d.nodeId === 'mainMenu');

@@ -12,13 +12,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBaresip, type BaresipPhone } from '../support/baresip';
 import { requireBinary, startPeer, type PeerProcess } from '../support/peer-process';
-import { freeRtpPort, freeUdpPort, SIPP, startSipp, type SippCall } from '../support/sipp';
+import { freeRtpPort, freeUdpPort, SIPP, type SippCall } from '../support/sipp';
+import { headerOf, receivedInvite } from '../support/sipp-trace';
+import { callHotline, HOTLINE, keyPress } from './hotline-caller';
 import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center';
 
 /** The number sipp's caller presents (`caller-presses-key.xml`). */
 const CUSTOMER = '13800138000';
 /** The trunk's default caller ID: the demo hotline. */
-const HOTLINE = '4008001234';
 
 describe('a missed call is called back through the tenant trunk', () => {
   let center: LiveCenter;
@@ -92,16 +93,7 @@ describe('a missed call is called back through the tenant trunk', () => {
   });
 
   it('rings the ready agent, dials the customer through the trunk and bridges them', async () => {
-    caller = startSipp({
-      scenario: new URL('fixtures/caller-presses-key.xml', import.meta.url).pathname,
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
-      files: { 'key.pcap': new Uint8Array(readFileSync('/usr/share/sip-tester/dtmf_2833_2.pcap')) },
-      args: ['-s', HOTLINE],
-      timeoutMs: 60_000,
-    });
+    caller = await callHotline(center, 'caller-presses-key.xml', { files: { 'key.pcap': keyPress('2') } });
     const contactId = await center.contactOf(caller.callId);
     await center.waitForContactEvent(contactId, 'IvrNodeEntered', (d) => d.nodeId === 'mainMenu');
     await caller.cue();
@@ -143,18 +135,3 @@ describe('a missed call is called back through the tenant trunk', () => {
     expect(await carrier.exited(15_000)).toBe(0);
   }, 90_000);
 });
-
-/** The INVITE in sipp's `-trace_msg` log. */
-function receivedInvite(log: string): string {
-  const block = log
-    .split(/^-{20,}.*$/m)
-    .filter((b) => /message received/.test(b))
-    .map((b) => b.slice(b.indexOf('\n', b.indexOf('message received')) + 1).trim())
-    .find((m) => m.startsWith('INVITE '));
-  if (block === undefined) throw new Error(`no INVITE reached the carrier:\n${log}`);
-  return block;
-}
-
-function headerOf(message: string, name: string): string | undefined {
-  return new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(message)?.[1]?.trim();
-}

@@ -6,6 +6,7 @@
  * the next customer reaches them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentStateView } from '@switchboard/contracts';
 import {
   answered,
   bridgedContact,
@@ -23,13 +24,6 @@ import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center
 
 const CUSTOMER_HZ = 500;
 const AGENT_HZ = 900;
-
-interface AgentState {
-  readonly channels: readonly {
-    readonly status: string;
-    readonly contacts: readonly { contactId: string }[];
-  }[];
-}
 
 interface AuditEntry {
   readonly action: string;
@@ -105,7 +99,7 @@ describe('a supervisor force-releasing a call between real phones', () => {
   });
 
   it('leaves agent1 in wrap-up with the contact, and no live call behind', async () => {
-    const state = await agent.api.get<AgentState>('/api/v1/agent/state');
+    const state = await agent.api.get<AgentStateView>('/api/v1/agent/state');
     expect(state.body.channels[0]).toMatchObject({ status: 'wrap-up', contacts: [{ contactId }] });
     const live = await supervisor.get<{ items: { contactId: string }[] }>('/api/v1/calls/live');
     expect(live.status).toBe(200);
@@ -118,7 +112,7 @@ describe('a supervisor force-releasing a call between real phones', () => {
   });
 
   it('lets agent1 finish wrap-up and take the next customer', async () => {
-    const done = await agent.api.post<AgentState>('/api/v1/agent/wrap-up/complete', {
+    const done = await agent.api.post<AgentStateView>('/api/v1/agent/wrap-up/complete', {
       dispositionCode: 'resolved',
     });
     expect(done.status, JSON.stringify(done.body)).toBe(200);

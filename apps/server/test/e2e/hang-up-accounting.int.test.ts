@@ -4,22 +4,15 @@
  * rings is counted abandoned and holds no agent; baresip (extension 1001, agent1) refusing the
  * call or never answering hands the caller back to the queue, the latter with RONA.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentStateView } from '@switchboard/contracts';
 import { startBaresip, type BaresipPhone } from '../support/baresip';
-import { freeRtpPort, freeUdpPort, startSipp, type SippCall } from '../support/sipp';
+import type { SippCall } from '../support/sipp';
+import { callHotline, keyPress } from './hotline-caller';
 import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center';
 
 /** Routing's ring timeout (DEFAULT_QUEUE_POLICY in contact-flow/routing-setup.ts). */
 const RING_TIMEOUT_MS = 20_000;
-
-interface AgentState {
-  readonly channels: readonly {
-    readonly status: string;
-    readonly reason: string | null;
-    readonly contacts: readonly { readonly contactId: string; readonly phase: string }[];
-  }[];
-}
 
 interface QueueLine {
   readonly queueId: string;
@@ -73,14 +66,8 @@ describe('hang-ups, refusals and no answer on the live server', () => {
 
   /** A caller who presses 2 (pre-sales) after the welcome; returns its contact id once queued. */
   async function queuedCaller(): Promise<string> {
-    caller = startSipp({
-      scenario: new URL('fixtures/caller-presses-key.xml', import.meta.url).pathname,
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
-      files: { 'key.pcap': new Uint8Array(readFileSync('/usr/share/sip-tester/dtmf_2833_2.pcap')) },
-      args: ['-s', '4008001234'],
+    caller = await callHotline(center, 'caller-presses-key.xml', {
+      files: { 'key.pcap': keyPress('2') },
       timeoutMs: 90_000,
     });
     const contactId = await center.contactOf(caller.callId);
@@ -100,7 +87,7 @@ describe('hang-ups, refusals and no answer on the live server', () => {
     await center.waitForContactEvent(contactId, 'ContactAbandoned');
   }
 
-  const agentState = async () => (await agent.get<AgentState>('/api/v1/agent/state')).body.channels[0]!;
+  const agentState = async () => (await agent.get<AgentStateView>('/api/v1/agent/state')).body.channels[0]!;
   const preSalesLine = async () =>
     (await supervisor.get<QueueLine[]>('/api/v1/stats/queues')).body.find((q) => q.queueId === preSales)!;
   /** Nobody is left reserved (ringing) or busy with a call that is gone. */
@@ -111,7 +98,7 @@ describe('hang-ups, refusals and no answer on the live server', () => {
   };
   /** Says ready, as the agent's desktop does (routing refuses it with 409 when already ready). */
   const setReady = async () => {
-    const ready = await agent.post<AgentState>('/api/v1/agent/ready');
+    const ready = await agent.post<AgentStateView>('/api/v1/agent/ready');
     expect(ready.status).toBe(200);
     return ready.body.channels[0]!;
   };

@@ -5,13 +5,9 @@
  * (a barge-in prompt) is cut at once, the main menu reads the 1 without playing its prompt, and the
  * caller lands in the order-status branch.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeRtpPort, freeUdpPort, startSipp } from '../support/sipp';
+import { callHotline, keyPress } from './hotline-caller';
 import { startLiveCenter, type LiveCenter } from './live-center';
-
-const HOTLINE = '4008001234';
-const fixture = (name: string): string => new URL(`fixtures/${name}`, import.meta.url).pathname;
 
 describe('a key pressed right after the answer', () => {
   let center: LiveCenter;
@@ -25,15 +21,8 @@ describe('a key pressed right after the answer', () => {
   });
 
   it('reaches the order-status branch on 1 sent with the ACK', async () => {
-    const caller = startSipp({
-      scenario: fixture('caller-presses-key-at-once.xml'),
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
-      files: { 'key.pcap': new Uint8Array(readFileSync('/usr/share/sip-tester/dtmf_2833_1.pcap')) },
-      args: ['-s', HOTLINE],
-      timeoutMs: 60_000,
+    const caller = await callHotline(center, 'caller-presses-key-at-once.xml', {
+      files: { 'key.pcap': keyPress('1') },
     });
     try {
       const contactId = await center.contactOf(caller.callId);

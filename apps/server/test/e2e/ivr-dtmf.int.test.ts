@@ -3,16 +3,10 @@
  * played by a sipp caller into the demo hotline on the live server: the IVR hears the digit,
  * takes the menu branch and queues the caller; an invalid key takes the retry path first.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeRtpPort, freeUdpPort, startSipp } from '../support/sipp';
+import { callHotline, keyCapture, keyPress } from './hotline-caller';
 import { startLiveCenter, type LiveCenter } from './live-center';
 import { continueStream, readRtpCapture, writeRtpCapture } from './rtp-pcap';
-
-const HOTLINE = '4008001234';
-const keyCapture = (key: string): string => `/usr/share/sip-tester/dtmf_2833_${key}.pcap`;
-const keyPress = (key: string): Uint8Array => new Uint8Array(readFileSync(keyCapture(key)));
-const fixture = (name: string): string => new URL(`fixtures/${name}`, import.meta.url).pathname;
 
 describe('RFC 4733 key presses from sipp into the demo hotline', () => {
   let center: LiveCenter;
@@ -26,18 +20,8 @@ describe('RFC 4733 key presses from sipp into the demo hotline', () => {
   });
 
   /** Starts a cued caller that plays `files` when told; see the scenario's comment. */
-  async function dial(scenario: string, files: Record<string, Uint8Array>) {
-    return startSipp({
-      scenario: fixture(scenario),
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
-      files,
-      args: ['-s', HOTLINE],
-      timeoutMs: 60_000,
-    });
-  }
+  const dial = (scenario: string, files: Record<string, Uint8Array>) =>
+    callHotline(center, scenario, { files });
 
   /** The welcome has played once the flow reaches the main menu (a play node ends with its prompt). */
   const menuReached = (contactId: string) =>

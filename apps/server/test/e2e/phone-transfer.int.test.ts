@@ -11,10 +11,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freeRtpPort, freeUdpPort, runSipp, startSipp, type SippCall } from '../support/sipp';
+import { freeRtpPort, freeUdpPort, registerFromPort, startSipp, type SippCall } from '../support/sipp';
+import { headerOf, receivedInvite } from '../support/sipp-trace';
+import { callHotline, HOTLINE, keyPress } from './hotline-caller';
 import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center';
 
-const HOTLINE = '4008001234';
 const OUTSIDE = '13900139000';
 /** The number the caller presents (`caller-transferred.xml`). */
 const CALLER = '13912345678';
@@ -56,13 +57,7 @@ describe("a desk phone's REFER on the live server", () => {
 
   /** A phone's extension registers from `port`, where its UAS scenario will listen. */
   async function register(extension: string, port: number): Promise<void> {
-    const r = await runSipp({
-      scenario: 'refer-register.xml',
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: port,
-      args: ['-s', extension, '-au', extension, '-ap', PHONE_PASSWORD],
-    });
+    const r = await registerFromPort(center.sipPort, extension, PHONE_PASSWORD, port);
     expect(r.exitCode, r.output).toBe(0);
   }
 
@@ -90,16 +85,10 @@ describe("a desk phone's REFER on the live server", () => {
     });
     expect((await agent.post('/api/v1/agent/login')).status).toBe(200);
     expect((await agent.post('/api/v1/agent/ready')).status).toBe(200);
-    const caller = start({
-      scenario: new URL('fixtures/caller-transferred.xml', import.meta.url).pathname,
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
-      files: { 'key.pcap': new Uint8Array(readFileSync('/usr/share/sip-tester/dtmf_2833_2.pcap')) },
-      args: ['-s', HOTLINE],
-      timeoutMs: 60_000,
+    const caller = await callHotline(center, 'caller-transferred.xml', {
+      files: { 'key.pcap': keyPress('2') },
     });
+    peers.push(caller);
     const contactId = await center.contactOf(caller.callId);
     // 13912345678 is a VIP of the demo shop: straight to the priority queue, no menu. The key the
     // caller presses on the cue is then only a tone in the queue.
@@ -155,18 +144,3 @@ describe("a desk phone's REFER on the live server", () => {
     expect(headerOf(invite, 'From')).toMatch(new RegExp(`<sip:${CALLER}@127\\.0\\.0\\.1>`));
   }, 90_000);
 });
-
-/** The INVITE in sipp's `-trace_msg` log. */
-function receivedInvite(log: string): string {
-  const message = log
-    .split(/^-{20,}.*$/m)
-    .filter((b) => /message received/.test(b))
-    .map((b) => b.slice(b.indexOf('\n', b.indexOf('message received')) + 1).trim())
-    .find((m) => m.startsWith('INVITE '));
-  if (message === undefined) throw new Error(`no INVITE reached the carrier:\n${log}`);
-  return message;
-}
-
-function headerOf(message: string, name: string): string | undefined {
-  return new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(message)?.[1]?.trim();
-}

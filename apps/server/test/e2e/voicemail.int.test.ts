@@ -10,9 +10,10 @@
  * who says nothing after the beep leaves no contact.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentStateView } from '@switchboard/contracts';
 import { parseWav, wavSamples } from '@switchboard/media';
 import { startBaresip, type BaresipPhone } from '../support/baresip';
-import { freeRtpPort, freeUdpPort, startSipp, type SippResult } from '../support/sipp';
+import type { SippResult } from '../support/sipp';
 import {
   activeSpan,
   bandProfile,
@@ -23,6 +24,7 @@ import {
   toneShare,
 } from '../support/tone-analysis';
 import { VOICEMAIL_TAIL_MS } from '../../src/voice/voicemail-listening';
+import { callHotline } from './hotline-caller';
 import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center';
 import {
   continueStream,
@@ -34,7 +36,6 @@ import {
 } from './rtp-pcap';
 
 const SPEECH_CAPTURE = '/usr/share/sip-tester/g711a.pcap';
-const SCENARIO = new URL('fixtures/caller-leaves-voicemail.xml', import.meta.url).pathname;
 /** A-law of 0: what a silent line carries. */
 const ALAW_SILENCE = 0xd5;
 /**
@@ -47,13 +48,6 @@ const ON_LINE_MS = 8500;
 const BEEP_HZ = 1000;
 /** Speech bands (Hz) for comparing where the power of two signals lies. */
 const BANDS = [100, 250, 500, 750, 1000, 1500, 2000, 3000, 4000];
-
-interface AgentState {
-  readonly channels: readonly {
-    readonly status: string;
-    readonly contacts: readonly { readonly contactId: string }[];
-  }[];
-}
 
 interface QueueLine {
   readonly queueId: string;
@@ -235,12 +229,12 @@ describe('voicemail after hours on the live server', () => {
     expect(heard.length / 8).toBeGreaterThanOrEqual(messageEndMs);
     expect(heard.length / 8 - (end.lag + ending.length) * 20).toBeGreaterThan(VOICEMAIL_TAIL_MS / 2);
 
-    const wrapUp = await agent.get<AgentState>('/api/v1/agent/state');
+    const wrapUp = await agent.get<AgentStateView>('/api/v1/agent/state');
     expect(wrapUp.body.channels[0]).toMatchObject({
       status: 'wrap-up',
       contacts: [{ contactId: voicemailId }],
     });
-    const done = await agent.post<AgentState>('/api/v1/agent/wrap-up/complete', {
+    const done = await agent.post<AgentStateView>('/api/v1/agent/wrap-up/complete', {
       dispositionCode: 'resolved',
     });
     expect(done.status).toBe(200);
@@ -271,15 +265,9 @@ describe('voicemail after hours on the live server', () => {
    * played), it is cued to send `message` and stay on the line `onLineMs` before hanging up.
    */
   async function leaveMessage(message: Uint8Array, onLineMs = ON_LINE_MS): Promise<SippResult> {
-    const caller = startSipp({
-      scenario: SCENARIO,
-      port: center.sipPort,
-      transport: 'udp',
-      localPort: await freeUdpPort(),
-      mediaPort: await freeRtpPort(),
+    const caller = await callHotline(center, 'caller-leaves-voicemail.xml', {
       files: { 'message.pcap': message },
-      args: ['-s', '4008001234', '-d', String(onLineMs)],
-      timeoutMs: 60_000,
+      args: ['-d', String(onLineMs)],
     });
     try {
       contactId = await center.contactOf(caller.callId);

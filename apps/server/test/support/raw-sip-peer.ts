@@ -1,7 +1,8 @@
 /**
  * A SIP user agent written by hand over a real socket (WebSocket with the `sip` subprotocol, TCP or
  * TLS), for tests that must see exactly which connection a request arrives on and what its Via and
- * Contact say: it registers with digest, reads every message parsed, and answers what it is sent.
+ * Contact say: it registers and calls with digest, reads every message parsed, and answers what it
+ * is sent.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -10,6 +11,7 @@ import { connect as connectTls } from 'node:tls';
 import {
   createDigestAuthorization,
   createResponse,
+  getHeader,
   getHeaderLines,
   parseMessage,
   selectDigestChallenge,
@@ -241,6 +243,62 @@ export class RawSipPeer {
     });
     this.send(this.requestText({ ...base, from, extra: [...extra, `Authorization: ${authorization}`] }));
     return this.response('REGISTER', callId);
+  }
+
+  /**
+   * `user` calls `dialed` at 127.0.0.1 offering `sdp`, and ACKs the 200 at its Contact (RFC 3261
+   * §13.2.2.4); resolves with the 200. With `password`, a 407 is ACKed on the INVITE's branch
+   * (§17.1.1.3) and the INVITE sent again with Proxy-Authorization (§22.3), as phones do.
+   */
+  async call(user: string, dialed: string, sdp: string, password?: string): Promise<SipResponse> {
+    const callId = `caller-${randomUUID()}@${this.host}`;
+    const uri = `sip:${dialed}@127.0.0.1`;
+    const from = `<sip:${user}@switchboard>;tag=caller`;
+    const invite = (cseq: number, extra: readonly string[]): string =>
+      this.requestText({
+        method: 'INVITE',
+        uri,
+        from,
+        to: `<${uri}>`,
+        callId,
+        cseq,
+        extra: [`Contact: ${this.contactOf(user)}`, ...extra, 'Content-Type: application/sdp'],
+        body: sdp,
+      });
+    const final = (): Promise<SipResponse> =>
+      this.next<SipResponse>((m) => m.kind === 'response' && m.callId === callId && m.status >= 200);
+    let cseq = 1;
+    this.send(invite(cseq, []));
+    let answer = await final();
+    if (answer.status === 407 && password !== undefined) {
+      this.ackFailure(answer, uri, cseq);
+      const challenge = selectDigestChallenge(getHeaderLines(answer, 'Proxy-Authenticate'));
+      if (challenge === undefined) throw new Error('no digest challenge');
+      const credentials = createDigestAuthorization({
+        challenge,
+        username: user,
+        password,
+        method: 'INVITE',
+        uri,
+        nc: 1,
+        cnonce: randomUUID().slice(0, 8),
+      });
+      this.send(invite(++cseq, [`Proxy-Authorization: ${credentials}`]));
+      answer = await final();
+    }
+    if (answer.status !== 200) throw new Error(`INVITE to ${dialed} answered ${answer.status}`);
+    const contact = (getHeader(answer, 'Contact') ?? '').replace(/^<|>$/g, '');
+    const to = getHeader(answer, 'To') ?? '';
+    this.send(this.requestText({ method: 'ACK', uri: contact, from, to, callId, cseq }));
+    return answer;
+  }
+
+  /** ACKs a final failure to our INVITE: in its transaction, on the INVITE's branch (§17.1.1.3). */
+  private ackFailure(failure: SipResponse, uri: string, cseq: number): void {
+    const ack = [`ACK ${uri} SIP/2.0`, `Via: ${getHeader(failure, 'Via')}`, 'Max-Forwards: 70']
+      .concat([`From: ${getHeader(failure, 'From')}`, `To: ${getHeader(failure, 'To')}`])
+      .concat([`Call-ID: ${failure.callId}`, `CSeq: ${cseq} ACK`, 'Content-Length: 0', '', '']);
+    this.send(ack.join('\r\n'));
   }
 
   /** Closes the connection and resolves once it is closed. */

@@ -66,6 +66,25 @@ export async function runSipp(run: SippRun): Promise<SippResult> {
   return startSipp(run).result;
 }
 
+/**
+ * `extension` registers with digest from sipp's `localPort` (`refer-register.xml`), where a UAS
+ * scenario started after it listens: the registrar then rings that flow.
+ */
+export function registerFromPort(
+  serverPort: number,
+  extension: string,
+  password: string,
+  localPort: number,
+): Promise<SippResult> {
+  return runSipp({
+    scenario: 'refer-register.xml',
+    port: serverPort,
+    transport: 'udp',
+    localPort,
+    args: ['-s', extension, '-au', extension, '-ap', password],
+  });
+}
+
 /** Starts a scenario; see {@link SippCall}. */
 export function startSipp(run: SippRun): SippCall {
   requireBinary(SIPP, 'sip-tester');

@@ -9,23 +9,21 @@
  *   `verify: false` accepts any.
  */
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantId } from '@switchboard/kernel';
 import { startBaresip, type BaresipPhone } from '../../../test/support/baresip';
 import { callControlRig, type CallControlRig } from '../../../test/support/call-control-rig';
-import { requireBinary, startPeer, type PeerProcess } from '../../../test/support/peer-process';
 import {
   selfSignedCertificate,
   type SelfSignedCertificate,
 } from '../../../test/support/self-signed-certificate';
 import { freePort } from '../../../test/support/server-process';
-import { SIPP } from '../../../test/support/sipp';
+import { startSippCarrier, type SippCarrier } from '../../../test/support/sipp-carrier';
+import { headerOf } from '../../../test/support/sipp-trace';
 import { startSipTestStack, type SipTestStack } from '../../../test/support/sip-test-stack';
 import type { LegEnded, LegId } from '../../calls';
 import { TenantRepository } from '../../identity/tenant-repository';
@@ -36,7 +34,6 @@ import type { TrunkInput } from './trunk';
 import { TrunkRepository } from './trunk-repository';
 import { createTrunks, type Trunks } from './trunks';
 
-const SCENARIOS = resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/sipp');
 const HOTLINE = '4008001234';
 const CUSTOMER = '13800138000';
 /** Host names of the carriers, as DNS would answer them (all on loopback). */
@@ -184,18 +181,6 @@ function udpFree(port: number): Promise<boolean> {
   });
 }
 
-/** The SIP messages sipp received, from its `-trace_msg` log. */
-function received(log: string): string[] {
-  return log
-    .split(/^-{20,}.*$/m)
-    .filter((block) => /message received/.test(block))
-    .map((block) => block.slice(block.indexOf('\n', block.indexOf('message received')) + 1).trim());
-}
-
-function header(message: string, name: string): string | undefined {
-  return new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(message)?.[1]?.trim();
-}
-
 function firstLine(message: string): string {
   return message.split(/\r?\n/)[0] ?? '';
 }
@@ -203,54 +188,29 @@ function firstLine(message: string): string {
 describe('a registering carrier over TCP (sipp, -t t1)', () => {
   const ACCOUNT = '02160001234';
   const SECRET = 'carrier-secret-tcp';
-  let provider: PeerProcess;
-  let dir: string;
+  let carrier: SippCarrier;
   let port: number;
   let trunkId: string;
   let shop: TenantId;
 
   beforeAll(async () => {
-    requireBinary(SIPP, 'sip-tester');
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-tcp-carrier-'));
     port = await freePort();
-    provider = startPeer(
-      SIPP,
-      ['-sf', join(SCENARIOS, 'trunk-provider.xml'), '-i', '127.0.0.1', '-p', String(port), '-t', 't1']
-        .concat(['-key', 'account', ACCOUNT, '-key', 'secret', SECRET, '-nostdin'])
-        .concat(['-trace_msg', '-message_file', join(dir, 'messages.log')]),
-      { cwd: dir },
-    );
+    carrier = startSippCarrier({ port, transport: 'tcp', account: ACCOUNT, secret: SECRET });
     shop = await tenant('tcp');
     const now = new Date(stack.clock.now()).toISOString();
     const trunk = await repository.insert(
       shop,
       'trunk-tcp',
-      {
-        ...trunkInput('tcp carrier', { host: '127.0.0.1', port, transport: 'tcp' }),
-        admission: 'registration',
-        allowedAddresses: [],
-        account: { username: ACCOUNT, password: SECRET },
-        outbound: {
-          dialFormat: 'national',
-          defaultCallerId: ACCOUNT,
-          allowedCallerIds: [HOTLINE],
-          assertIdentity: true,
-          privacyForWithheld: true,
-        },
-        keepaliveSeconds: 10,
-      },
+      carrier.trunkInput('tcp carrier', [HOTLINE]),
       now,
     );
     trunkId = trunk.id;
     await trunks.runtime.reload();
   });
 
-  afterAll(async () => {
-    await provider?.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => carrier?.stop());
 
-  const messages = (): string[] => received(readFileSync(join(dir, 'messages.log'), 'utf8'));
+  const messages = (): string[] => carrier.messages();
 
   it('registers, pings and calls out over the one connection it opened to the carrier', async () => {
     await tap.next('SIP trunk registered', { trunkId });
@@ -264,16 +224,16 @@ describe('a registering carrier over TCP (sipp, -t t1)', () => {
     const all = messages();
     const register = all.find((m) => m.startsWith('REGISTER'))!;
     expect(firstLine(register)).toBe(`REGISTER sip:127.0.0.1:${port};transport=tcp SIP/2.0`);
-    expect(header(register, 'Contact')).toMatch(
+    expect(headerOf(register, 'Contact')).toMatch(
       new RegExp(`^<sip:${ACCOUNT}@127\\.0\\.0\\.1:${stack.ports.tcp};transport=tcp>`),
     );
     const invites = all.filter((m) => m.startsWith('INVITE'));
     expect(invites).toHaveLength(2);
     expect(firstLine(invites[1]!)).toBe(`INVITE sip:${CUSTOMER}@127.0.0.1:${port};transport=tcp SIP/2.0`);
-    expect(header(invites[1]!, 'Proxy-Authorization')).toMatch(`username="${ACCOUNT}"`);
+    expect(headerOf(invites[1]!, 'Proxy-Authorization')).toMatch(`username="${ACCOUNT}"`);
     // Every request said TCP in its Via, and all of them shared one connection (RFC 3261 §18.1.1).
     for (const request of all.filter((m) => !m.startsWith('SIP/2.0')))
-      expect(header(request, 'Via')).toMatch(
+      expect(headerOf(request, 'Via')).toMatch(
         new RegExp(`^SIP/2\\.0/TCP 127\\.0\\.0\\.1:${stack.ports.tcp};`),
       );
     expect(all.some((m) => m.startsWith('OPTIONS'))).toBe(true);

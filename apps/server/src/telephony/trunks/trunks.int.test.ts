@@ -7,16 +7,12 @@
  *   407 and checks the caller ID it receives.
  */
 import { createHash } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantId } from '@switchboard/kernel';
-import { requireBinary, startPeer, type PeerProcess } from '../../../test/support/peer-process';
-import { runSipp, SIPP } from '../../../test/support/sipp';
+import { freeUdpPort, runSipp } from '../../../test/support/sipp';
+import { startSippCarrier, type SippCarrier } from '../../../test/support/sipp-carrier';
+import { headerOf } from '../../../test/support/sipp-trace';
 import {
   DEMO_SIP_PASSWORD,
   startSipTestStack,
@@ -37,7 +33,6 @@ import { createTrunks, type Trunks } from './trunks';
 const HOTLINE = '4008001234';
 const ACME: TenantId = 'tenant-acme' as TenantId;
 const ACME_HOTLINE = '4009990000';
-const SCENARIOS = resolve(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/sipp');
 
 /** Log lines of the trunks part, awaited by message instead of sleeping. */
 class LogTap {
@@ -241,99 +236,32 @@ describe('admission of calls to the hotline', () => {
   });
 });
 
-function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  return new Promise((done) =>
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => done(port));
-    }),
-  );
-}
-
-/** The SIP messages sipp received, from its `-trace_msg` log. */
-function received(log: string): string[] {
-  return log
-    .split(/^-{20,}.*$/m)
-    .filter((block) => /message received/.test(block))
-    .map((block) => block.slice(block.indexOf('\n', block.indexOf('message received')) + 1).trim());
-}
-
-function header(message: string, name: string): string | undefined {
-  return new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(message)?.[1]?.trim();
-}
-
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 
 describe('a carrier trunk with registration (sipp as the provider)', () => {
   const ACCOUNT = '02160001234';
   const SECRET = 'carrier-secret-77';
-  let provider: PeerProcess;
-  let dir: string;
+  let carrier: SippCarrier;
   let port: number;
   let trunkId: string;
 
   beforeAll(async () => {
-    requireBinary(SIPP, 'sip-tester');
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-trunk-provider-'));
     port = await freeUdpPort();
-    provider = startPeer(
-      SIPP,
-      [
-        '-sf',
-        join(SCENARIOS, 'trunk-provider.xml'),
-        '-i',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-t',
-        'u1',
-        '-key',
-        'account',
-        ACCOUNT,
-        '-key',
-        'secret',
-        SECRET,
-        '-nostdin',
-        '-trace_msg',
-        '-message_file',
-        join(dir, 'messages.log'),
-      ],
-      { cwd: dir },
-    );
+    carrier = startSippCarrier({ port, transport: 'udp', account: ACCOUNT, secret: SECRET });
     const now = new Date(stack.clock.now()).toISOString();
     const trunk = await new TrunkRepository(stack.database.db as Kysely<TelephonyTables>).insert(
       shop,
       'trunk-carrier',
-      {
-        name: 'carrier',
-        enabled: true,
-        admission: 'registration',
-        allowedAddresses: [],
-        provider: { host: '127.0.0.1', port, transport: 'udp' },
-        account: { username: ACCOUNT, password: SECRET },
-        registerExpires: 3600,
-        outbound: {
-          dialFormat: 'national',
-          defaultCallerId: ACCOUNT,
-          allowedCallerIds: [HOTLINE],
-          assertIdentity: true,
-          privacyForWithheld: true,
-        },
-        keepaliveSeconds: 10,
-      },
+      carrier.trunkInput('carrier', [HOTLINE]),
       now,
     );
     trunkId = trunk.id;
     await trunks.runtime.reload();
   });
 
-  afterAll(async () => {
-    await provider?.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => carrier?.stop());
 
-  const messages = (): string[] => received(readFileSync(join(dir, 'messages.log'), 'utf8'));
+  const messages = (): string[] => carrier.messages();
 
   /** Waits until sipp logged a received message matching `pattern` (it writes as it receives). */
   async function messageArrives(pattern: RegExp, timeoutMs = 5_000): Promise<void> {
@@ -361,8 +289,8 @@ describe('a carrier trunk with registration (sipp as the provider)', () => {
     expect(await stack.metric('sip_trunk_up', { trunk_id: trunkId })).toBe(1);
     const registers = messages().filter((m) => m.startsWith('REGISTER'));
     expect(registers).toHaveLength(2);
-    expect(header(registers[1]!, 'Authorization')).toMatch(`username="${ACCOUNT}"`);
-    expect(header(registers[1]!, 'Contact')).toMatch(new RegExp(`^<sip:${ACCOUNT}@127\\.0\\.0\\.1:\\d+>`));
+    expect(headerOf(registers[1]!, 'Authorization')).toMatch(`username="${ACCOUNT}"`);
+    expect(headerOf(registers[1]!, 'Contact')).toMatch(new RegExp(`^<sip:${ACCOUNT}@127\\.0\\.0\\.1:\\d+>`));
     expect(messages().some((m) => m.startsWith('OPTIONS'))).toBe(true);
   });
 
@@ -396,15 +324,15 @@ describe('a carrier trunk with registration (sipp as the provider)', () => {
     expect(retried.split('\r\n')[0] ?? retried.split('\n')[0]).toMatch(
       `INVITE sip:13800138000@127.0.0.1:${port} SIP/2.0`,
     );
-    expect(header(challenged, 'Proxy-Authorization')).toBeUndefined();
+    expect(headerOf(challenged, 'Proxy-Authorization')).toBeUndefined();
     // RFC 3261 §22.2: same Call-ID and From, CSeq one higher.
-    expect(header(retried, 'Call-ID')).toBe(header(challenged, 'Call-ID'));
-    expect(header(retried, 'From')).toBe(header(challenged, 'From'));
-    expect(header(retried, 'CSeq')).toBe('2 INVITE');
-    expect(header(retried, 'From')).toMatch(/^<sip:4008001234@127\.0\.0\.1>;tag=/);
-    expect(header(retried, 'P-Asserted-Identity')).toBe('<sip:4008001234@127.0.0.1>');
+    expect(headerOf(retried, 'Call-ID')).toBe(headerOf(challenged, 'Call-ID'));
+    expect(headerOf(retried, 'From')).toBe(headerOf(challenged, 'From'));
+    expect(headerOf(retried, 'CSeq')).toBe('2 INVITE');
+    expect(headerOf(retried, 'From')).toMatch(/^<sip:4008001234@127\.0\.0\.1>;tag=/);
+    expect(headerOf(retried, 'P-Asserted-Identity')).toBe('<sip:4008001234@127.0.0.1>');
     // The digest answer, checked independently of our client (RFC 2069 form: no qop offered).
-    const auth = header(retried, 'Proxy-Authorization')!;
+    const auth = headerOf(retried, 'Proxy-Authorization')!;
     const param = (name: string): string => new RegExp(`${name}="([^"]*)"`).exec(auth)![1]!;
     expect(param('username')).toBe(ACCOUNT);
     const ha1 = md5(`${ACCOUNT}:${param('realm')}:${SECRET}`);
@@ -418,7 +346,7 @@ describe('a carrier trunk with registration (sipp as the provider)', () => {
     const last = messages()
       .filter((m) => m.startsWith('REGISTER'))
       .slice(2);
-    expect(last.map((m) => header(m, 'Expires'))).toEqual(['0', '0']);
-    expect(header(last[1]!, 'Authorization')).toMatch(`username="${ACCOUNT}"`);
+    expect(last.map((m) => headerOf(m, 'Expires'))).toEqual(['0', '0']);
+    expect(headerOf(last[1]!, 'Authorization')).toMatch(`username="${ACCOUNT}"`);
   });
 });
