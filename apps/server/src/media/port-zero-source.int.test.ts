@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MediaTestHarness, PCMU, rtpOf } from './media-test-harness';
 import { MediaWorkerPool, type MediaWorkerPoolEvents } from './media-worker-pool';
 import { eventually, RtpTestPeer } from './rtp-test-peer';
-import { playCaptureFromPortZero } from './sipp-capture-player';
+import { playCaptureFromPortZero } from '../../test/support/sipp-capture-player';
 
 // RTP from UDP source port 0 (sipp playing a capture without -mp) must neither latch the leg nor
 // make it send to port 0: `dgram` throws on that synchronously, which used to end the process

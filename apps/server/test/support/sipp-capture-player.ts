@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { sipRequest, statusOf, UdpClient } from '../../test/support/raw-sip';
-import { freeUdpPort, startSipp, type SippResult } from '../../test/support/sipp';
-import type { TransportAddress } from './source-latch';
+import { sipRequest, statusOf, UdpClient } from './raw-sip';
+import { freeUdpPort, startSipp, type SippResult } from './sipp';
+import type { TransportAddress } from '../../src/media/source-latch';
 
 /** sip-tester's RFC 4733 capture of key 4: ten telephone-event packets (type 101) of one SSRC. */
 export const DTMF_CAPTURE = '/usr/share/sip-tester/dtmf_2833_4.pcap';
-const SCENARIO = fileURLToPath(new URL('fixtures/sipp/answer-then-play-capture.xml', import.meta.url));
+const SCENARIO = fileURLToPath(
+  new URL('../../src/media/fixtures/sipp/answer-then-play-capture.xml', import.meta.url),
+);
 
 /**
  * Has sipp play `capture` to `to` the way a sipp caller started without `-mp` does: sipp answers
