@@ -78,8 +78,8 @@ class SocketTransport implements Transport {
 
 function socketDestination(destination: Destination): SipDestination {
   const connectionId = destination.flow?.connectionId;
-  const to = { address: destination.host, port: destination.port };
-  return connectionId === undefined ? to : { ...to, connectionId };
+  const { host: address, port } = destination;
+  return connectionId === undefined ? { address, port } : { address, port, connectionId };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { NameAddr } from '../header/name-addr';
 import { createVia, serializeVia } from '../header/via';
 import { serializeNameAddr } from '../header/name-addr';
+import { asciiUpper } from '../header/scanner';
 import type { HeaderField } from '../message/header-field';
 import type { SipMessage } from '../message/sip-message';
 import { defaultPort, type Destination } from '../transaction/transport';
@@ -85,8 +86,9 @@ export function nextHopOf(routes: readonly NameAddr[], target: Uri): Destination
   if (uri.kind !== 'sip') return undefined;
   const maddr = uri.params.maddr;
   const named = uri.params.transport;
-  const transport = (typeof named === 'string' ? named : uri.scheme === 'sips' ? 'TLS' : 'UDP').toUpperCase();
-  const host = typeof maddr === 'string' ? maddr : uri.host;
-  const hop = { host: host.replace(/^\[(.*)\]$/, '$1'), port: uri.port ?? defaultPort(transport) };
-  return transport === 'UDP' ? hop : { ...hop, flow: { transport } };
+  const transport = asciiUpper(typeof named === 'string' ? named : uri.scheme === 'sips' ? 'TLS' : 'UDP');
+  const name = typeof maddr === 'string' ? maddr : uri.host;
+  const host = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
+  const port = uri.port ?? defaultPort(transport);
+  return transport === 'UDP' ? { host, port } : { host, port, flow: { transport } };
 }

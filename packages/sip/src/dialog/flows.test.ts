@@ -223,4 +223,14 @@ describe('nextHopOf (RFC 3261 §8.1.2, §18.1.1, §19.1.4)', () => {
     expect(hop('sip:a@192.0.2.1')).toEqual({ host: '192.0.2.1', port: 5060 });
     expect(hop('sip:a@192.0.2.1;transport=UDP')).toEqual({ host: '192.0.2.1', port: 5060 });
   });
+
+  it('sends to an IPv6 reference without its brackets, and maddr wins over the host', () => {
+    expect(hop('sip:a@[2001:db8::1]:5080')).toEqual({ host: '2001:db8::1', port: 5080 });
+    expect(hop('sip:a@[2001:db8::1];transport=Tcp')).toEqual({
+      host: '2001:db8::1',
+      port: 5060,
+      flow: { transport: 'TCP' },
+    });
+    expect(hop('sip:a@x.invalid;maddr=192.0.2.9')).toEqual({ host: '192.0.2.9', port: 5060 });
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNameAddr, serializeNameAddr } from './name-addr';
-import { splitList, quote, unquote } from './scanner';
+import { asciiLower, asciiUpper, splitList, quote, unquote } from './scanner';
 import { createVia, hasMagicCookie, scanViaList, serializeVia, type Via } from './via';
 import { scanCSeq } from './cseq';
 import { parseDeltaSeconds } from './scalar-headers';
@@ -103,5 +103,23 @@ describe('scalar headers', () => {
       '"c, d" <sip:e@f>',
       'g',
     ]);
+  });
+});
+
+describe('ASCII case folding (SIP tokens compare without locale rules)', () => {
+  it('changes ASCII letters only and returns the same string when nothing changes', () => {
+    expect(asciiUpper('udp')).toBe('UDP');
+    expect(asciiUpper('Tls')).toBe('TLS');
+    const upper = 'SIP/2.0/WSS';
+    expect(asciiUpper(upper)).toBe(upper);
+    expect(asciiLower('Via')).toBe('via');
+    expect(asciiUpper('')).toBe('');
+  });
+
+  it('reads lower-case Via protocol and transport tokens as their upper-case forms', () => {
+    expect(vias('sip/2.0/udp host.invalid;branch=z9hG4bK1')?.[0]).toMatchObject({
+      protocolName: 'SIP',
+      transport: 'UDP',
+    });
   });
 });

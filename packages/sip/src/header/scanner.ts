@@ -182,6 +182,18 @@ export function asciiLower(s: string): string {
   return s;
 }
 
+/**
+ * Upper-cases ASCII letters only; returns `s` itself when it has no lower-case letter, the usual
+ * case for transports and protocol names, which then costs no call into V8's locale-aware runtime.
+ */
+export function asciiUpper(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) return s.toUpperCase();
+  }
+  return s;
+}
+
 /** Removes leading and trailing SP/HTAB only (String#trim would also eat U+FEFF and other spaces). */
 export function trimWhitespace(s: string): string {
   let a = 0;

@@ -1,5 +1,14 @@
 import { createParams, scanHeaderParams, serializeHeaderParams, type Params } from './params';
-import { isDigit, isHexDigit, isHostChar, isToken, parseDigits, skipWhitespace, tokenEnd } from './scanner';
+import {
+  asciiUpper,
+  isDigit,
+  isHexDigit,
+  isHostChar,
+  isToken,
+  parseDigits,
+  skipWhitespace,
+  tokenEnd,
+} from './scanner';
 
 /** The RFC 3261 magic cookie that starts every compliant branch (§8.1.1.7). */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
@@ -30,7 +39,7 @@ export function scanVia(s: string, i: number): { value: Via; end: number } | und
   let j = skipWhitespace(s, i);
   const nameEnd = tokenEnd(s, j);
   if (nameEnd === j) return undefined;
-  const protocolName = s.slice(j, nameEnd).toUpperCase();
+  const protocolName = asciiUpper(s.slice(j, nameEnd));
   j = slash(s, nameEnd);
   if (j < 0) return undefined;
   const versionEnd = tokenEnd(s, j);
@@ -40,7 +49,7 @@ export function scanVia(s: string, i: number): { value: Via; end: number } | und
   if (j < 0) return undefined;
   const transportEnd = tokenEnd(s, j);
   if (transportEnd === j) return undefined;
-  const transport = s.slice(j, transportEnd).toUpperCase();
+  const transport = asciiUpper(s.slice(j, transportEnd));
   j = skipWhitespace(s, transportEnd);
   if (j === transportEnd) return undefined; // LWS is required before sent-by
   const hostStart = j;

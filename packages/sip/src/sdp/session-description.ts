@@ -137,9 +137,11 @@ export function localSession(
   media: readonly SdpMedia[],
 ): SessionDescription {
   const addrType = local.addrType ?? 'IP4';
+  const { username, sessionId, sessionVersion } = local.origin;
   return {
     version: 0,
-    origin: { ...local.origin, netType: 'IN', addrType, address: local.address },
+    // Written out, not spread: a spread copy that gains properties is V8's slow path (ADR 0007).
+    origin: { username, sessionId, sessionVersion, netType: 'IN', addrType, address: local.address },
     sessionName: '-',
     emails: [],
     phones: [],

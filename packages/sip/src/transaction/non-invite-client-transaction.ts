@@ -3,6 +3,7 @@ import type { SipRequest, SipResponse } from '../message/sip-message';
 import { nextInterval, transactionTimeout } from './timer-values';
 import {
   localResponse,
+  NO_CLIENT_USER,
   Transaction,
   type ClientTransactionUser,
   type TransactionEnvironment,
@@ -50,7 +51,7 @@ export type NonInviteClientState = 'trying' | 'proceeding' | 'completed' | 'term
  * Proceeding (§17.1.2.2).
  */
 export class NonInviteClientTransaction extends Transaction<NonInviteClientState> {
-  private readonly user: ClientTransactionUser;
+  private user: ClientTransactionUser;
   private interval = 0;
 
   constructor(
@@ -85,7 +86,11 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
     }
     this.stopAllTimers();
     this.transition('completed');
-    this.user.receiveResponse(response);
+    const user = this.user;
+    // Completed only absorbs retransmissions for Timer K: the user (and the dialog or call it holds)
+    // is let go now rather than kept in memory until then.
+    this.user = NO_CLIENT_USER;
+    user.receiveResponse(response);
     if (this.reliable) this.terminate();
     else this.startTimer('K', this.env.timerValues.t4, () => this.terminate());
   }

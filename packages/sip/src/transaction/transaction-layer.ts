@@ -10,7 +10,7 @@ import { InviteServerTransaction } from './invite-server-transaction';
 import { NonInviteClientTransaction } from './non-invite-client-transaction';
 import { NonInviteServerTransaction } from './non-invite-server-transaction';
 import { timerValues, type TimerValues } from './timer-values';
-import type { ClientTransactionUser, TransactionEnvironment } from './transaction';
+import { NO_CLIENT_USER, type ClientTransactionUser, type TransactionEnvironment } from './transaction';
 import { clientKey, isRfc3261Request, matchesRfc2543, responseKey, serverKey } from './transaction-key';
 import {
   responseDestination,
@@ -61,8 +61,6 @@ export interface TransactionLayerOptions {
 
 /** A bound on live server transactions per source: one number, or one per source host. */
 export type TransactionLimit = number | ((host: string) => number);
-
-const NO_USER: ClientTransactionUser = { receiveResponse: () => undefined, transportError: () => undefined };
 
 /**
  * The transaction layer (RFC 3261 §17): matches incoming requests and responses to transactions
@@ -164,7 +162,7 @@ export class TransactionLayer {
    */
   cancel(
     invite: InviteClientTransaction,
-    user: ClientTransactionUser = NO_USER,
+    user: ClientTransactionUser = NO_CLIENT_USER,
     extraHeaders: readonly HeaderField[] = [],
   ): Result<void, Rejection> {
     const cancel = createCancel(invite.request, extraHeaders);
@@ -273,10 +271,16 @@ export class TransactionLayer {
     const destination = responseDestination(via, source);
     const user = this.options.user;
     let tx: ServerTransaction;
+    // Methods, not arrow properties: the runtime's name-keeping wraps each arrow property in a call
+    // costing about a microsecond, and this runs for every request.
     if (request.method === 'INVITE') {
       const invite: InviteServerTransaction = new InviteServerTransaction(key, request, destination, env, {
-        timeout: () => user.serverTimeout?.(invite),
-        transportError: (e) => user.serverTransportError?.(e, invite),
+        timeout() {
+          user.serverTimeout?.(invite);
+        },
+        transportError(e) {
+          user.serverTransportError?.(e, invite);
+        },
       });
       tx = invite;
     } else {
@@ -286,7 +290,9 @@ export class TransactionLayer {
         destination,
         env,
         {
-          transportError: (e) => user.serverTransportError?.(e, other),
+          transportError(e) {
+            user.serverTransportError?.(e, other);
+          },
         },
       );
       tx = other;
@@ -299,14 +305,13 @@ export class TransactionLayer {
   private track(key: string, sourceKey: string, tx: ServerTransaction): void {
     this.servers.set(key, tx);
     this.perSource.set(sourceKey, (this.perSource.get(sourceKey) ?? 0) + 1);
-    const onState = (s: string): void => {
+    tx.onStateChange((s: string): void => {
       if (s !== 'terminated') return;
       if (this.servers.get(key) === tx) this.servers.delete(key);
       const left = (this.perSource.get(sourceKey) ?? 1) - 1;
       if (left <= 0) this.perSource.delete(sourceKey);
       else this.perSource.set(sourceKey, left);
-    };
-    tx.onStateChange(onState);
+    });
   }
 
   /**

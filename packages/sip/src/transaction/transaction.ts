@@ -23,6 +23,12 @@ export interface ClientTransactionUser {
   transportError(error: Rejection): void;
 }
 
+/** A client transaction user that hears nothing: for CANCELs nobody waits on, and for settled transactions. */
+export const NO_CLIENT_USER: ClientTransactionUser = Object.freeze({
+  receiveResponse: () => undefined,
+  transportError: () => undefined,
+});
+
 /** The transaction user of a server transaction (RFC 3261 §17.2). */
 export interface ServerTransactionUser {
   /** Timer H fired without an ACK for a non-2xx final response (§17.2.1). */
@@ -48,7 +54,10 @@ export abstract class Transaction<S extends string> {
   readonly destination: Destination;
   protected readonly env: TransactionEnvironment;
   private current: S;
-  private readonly handles = new Map<TimerName, TimerHandle>();
+  // Parallel arrays rather than a Map: a transaction has at most three timers at a time, and a Map
+  // per transaction was seen growing and shrinking its table on every timer change.
+  private readonly timerNames: TimerName[] = [];
+  private readonly timerHandles: TimerHandle[] = [];
   private readonly listeners: ((state: S) => void)[] = [];
 
   protected constructor(
@@ -90,7 +99,7 @@ export abstract class Transaction<S extends string> {
 
   /** Names of the timers currently armed. */
   get activeTimers(): TimerName[] {
-    return [...this.handles.keys()];
+    return [...this.timerNames];
   }
 
   protected transition(to: S): void {
@@ -102,22 +111,30 @@ export abstract class Transaction<S extends string> {
   protected startTimer(name: TimerName, delayMs: number, fire: () => void): void {
     this.stopTimer(name);
     const handle = this.env.timers.set(delayMs, () => {
-      this.handles.delete(name);
+      this.forgetTimer(this.timerNames.indexOf(name));
       fire();
     });
-    this.handles.set(name, handle);
+    this.timerNames.push(name);
+    this.timerHandles.push(handle);
   }
 
   protected stopTimer(name: TimerName): void {
-    const h = this.handles.get(name);
-    if (h === undefined) return;
-    this.env.timers.clear(h);
-    this.handles.delete(name);
+    const i = this.timerNames.indexOf(name);
+    if (i < 0) return;
+    this.env.timers.clear(this.timerHandles[i] as TimerHandle);
+    this.forgetTimer(i);
   }
 
   protected stopAllTimers(): void {
-    for (const h of this.handles.values()) this.env.timers.clear(h);
-    this.handles.clear();
+    for (const h of this.timerHandles) this.env.timers.clear(h);
+    this.timerNames.length = 0;
+    this.timerHandles.length = 0;
+  }
+
+  private forgetTimer(i: number): void {
+    if (i < 0) return;
+    this.timerNames.splice(i, 1);
+    this.timerHandles.splice(i, 1);
   }
 
   /**

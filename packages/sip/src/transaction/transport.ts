@@ -1,6 +1,7 @@
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
 import type { SipMessage } from '../message/sip-message';
 import type { Via } from '../header/via';
+import { asciiUpper } from '../header/scanner';
 
 /**
  * The flow a message travels over (RFC 5626 §3.1 spirit, RFC 7118 §5): the transport and, for a
@@ -52,12 +53,12 @@ export interface Source extends Destination {
 
 /** The default port of a transport: 5061 for TLS/WSS-less SIPS, 5060 otherwise (RFC 3261 §19.1.2). */
 export function defaultPort(protocol: string): number {
-  return protocol.toUpperCase() === 'TLS' ? 5061 : 5060;
+  return asciiUpper(protocol) === 'TLS' ? 5061 : 5060;
 }
 
 /** True for the transports whose requests travel over a connection (RFC 3261 §18, RFC 7118). */
 export function isConnectionOriented(protocol: string): boolean {
-  return protocol.toUpperCase() !== 'UDP';
+  return asciiUpper(protocol) !== 'UDP';
 }
 
 /**
@@ -69,7 +70,7 @@ export function selectTransport(transport: Transport, destination: Destination):
   const selected = transport.select?.(destination) ?? ok(transport);
   if (selected.ok) return selected.value;
   return {
-    protocol: destination.flow?.transport.toUpperCase() ?? transport.protocol,
+    protocol: flowTransport(destination) ?? transport.protocol,
     reliable: transport.reliable,
     send: () => err(selected.error),
   };
@@ -77,7 +78,7 @@ export function selectTransport(transport: Transport, destination: Destination):
 
 /** The Via transport token requests to `destination` carry over `transport` (before selection). */
 export function flowProtocol(destination: Destination, transport: Transport): string {
-  return destination.flow?.transport.toUpperCase() ?? transport.protocol;
+  return flowTransport(destination) ?? transport.protocol;
 }
 
 /**
@@ -95,4 +96,8 @@ export function responseDestination(via: Via, source: Source): Destination {
   if (via.maddr !== undefined) return { host: via.maddr, port: via.port ?? defaultPort(via.transport) };
   if (via.rport !== undefined) return { host: source.host, port: source.port };
   return { host: source.host, port: via.port ?? defaultPort(via.transport) };
+}
+
+function flowTransport(destination: Destination): string | undefined {
+  return destination.flow === undefined ? undefined : asciiUpper(destination.flow.transport);
 }

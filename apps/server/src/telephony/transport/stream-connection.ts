@@ -158,8 +158,10 @@ export class StreamConnection {
   private onData(chunk: Buffer): void {
     const frames = this.framer.push(chunk);
     this.hold(chunk);
+    // Field by field: a spread copy given new properties is V8's slow path (ADR 0007).
     const source: SipSource = {
-      ...this.source,
+      protocol: this.source.protocol,
+      transport: this.source.transport,
       address: this.address,
       port: this.port,
       connectionId: this.id,
