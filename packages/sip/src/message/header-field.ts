@@ -103,8 +103,13 @@ const KNOWN = [
 ];
 
 const CANONICAL = new Map<string, string>();
-/** Names already in canonical spelling, the common case on the wire: found without lower-casing. */
-const EXACT = new Set<string>(KNOWN);
+/**
+ * Names already in canonical spelling, the common case on the wire: found without lower-casing.
+ * The value is this module's own copy of the name, so a parsed header's name is the interned
+ * literal and every later `name === 'Via'` is a pointer comparison, not a character-by-character
+ * one against a slice of the message.
+ */
+const EXACT = new Map<string, string>(KNOWN.map((n) => [n, n]));
 for (const name of KNOWN) CANONICAL.set(name.toLowerCase(), name);
 for (const [short, long] of Object.entries(COMPACT)) CANONICAL.set(short, long);
 
@@ -148,8 +153,7 @@ export const COMPACT_FORMS: Readonly<Record<string, string>> = COMPACT;
 
 /** Canonical spelling of a header name: compact forms expanded, known names normalized, others kept. */
 export function canonicalHeaderName(name: string): string {
-  if (EXACT.has(name)) return name;
-  return CANONICAL.get(asciiLower(name)) ?? name;
+  return EXACT.get(name) ?? CANONICAL.get(asciiLower(name)) ?? name;
 }
 
 /** True when `name` (any spelling) is a header this package knows. */
