@@ -171,6 +171,21 @@ describe('parseMessage rules', () => {
     expect(parseMessage('\r\n\r\n').ok).toBe(false);
     const r = parseMessage(OPTIONS.replace('Call-ID: c1', 'Call-ID: c\r1'));
     expect(r.ok ? '' : r.error.code).toBe('SIP.BAD_HEADER_LINE');
+    const lf = OPTIONS.replaceAll('\r\n', '\n');
+    const late = parseMessage(lf.replace('Call-ID: c1', 'Call-ID: c\r1'));
+    expect(late.ok ? '' : late.error.code).toBe('SIP.BAD_HEADER_LINE');
+  });
+
+  it('joins folded lines and keeps many LF-only header lines apart', () => {
+    const extra = Array.from({ length: 150 }, (_, i) => `X-H${i}: v${i}`).join('\n');
+    const lf = OPTIONS.replaceAll('\r\n', '\n').replace(
+      'Call-ID: c1',
+      `Call-ID: c1\n${extra}\nSubject: a\n  b`,
+    );
+    const m = parsed(lf);
+    expect(getHeader(m, 'X-H149')).toBe('v149');
+    expect(getHeader(m, 'Subject')).toBe('a b');
+    expect(m.callId).toBe('c1');
   });
 
   it('refuses Contact * mixed with addresses, and Max-Forwards over 255', () => {

@@ -1,6 +1,6 @@
 import { err, type Result } from '@switchboard/kernel';
 import { scanContentLength } from '../header/scalar-headers';
-import { isDigit, isToken, isTokenChar, isWhitespace, trimWhitespace } from '../header/scanner';
+import { isDigit, isToken, isTokenChar, isWhitespace } from '../header/scanner';
 import { scanUri } from '../uri/uri';
 import { buildMessage, type StartLine } from './build-message';
 import { canonicalHeaderName, type HeaderField } from './header-field';
@@ -70,12 +70,13 @@ export function parseMessage(
   if (headEnd < 0) return err(parseRejection('SIP.INCOMPLETE', 'Missing end of headers', kind));
 
   const head = decoder.decode(buf.subarray(start, headEnd));
-  const lines = head.split('\n');
-  const split = splitHeaders(lines, kind, options.maxHeaders ?? DEFAULT_MAX_HEADERS);
+  let firstEnd = head.indexOf('\n');
+  if (firstEnd < 0) firstEnd = head.length;
+  const split = splitHeaders(head, firstEnd + 1, kind, options.maxHeaders ?? DEFAULT_MAX_HEADERS);
   if (!Array.isArray(split)) return err(split);
   const headers = split;
 
-  const startLine = parseStartLine(stripCr(lines[0] as string), headers);
+  const startLine = parseStartLine(head.slice(0, withoutCr(head, 0, firstEnd)), headers);
   if ('code' in startLine) return err(startLine);
 
   let contentLength: number | undefined;
@@ -107,42 +108,68 @@ function startsWithSip(buf: Uint8Array, i: number): boolean {
   );
 }
 
-function stripCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
+/** The end of the line `[from, end)` without its CR, when it ends in one. */
+function withoutCr(head: string, from: number, end: number): number {
+  return end > from && head.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
 }
 
-/** Splits header lines, joining folded continuations with one SP (RFC 3261 §7.3.1). */
+/**
+ * Splits the header lines of `head` from `from` on, joining folded continuations with one SP (RFC
+ * 3261 §7.3.1). Works on offsets into `head` and slices only names and values: splitting into
+ * lines first made four strings per header where two do.
+ */
 function splitHeaders(
-  lines: readonly string[],
+  head: string,
+  from: number,
   kind: 'request' | 'response',
   maxHeaders: number,
 ): HeaderField[] | SipParseRejection {
   const headers: HeaderField[] = [];
   let name = '';
   let value = '';
-  for (let k = 1; k < lines.length; k++) {
-    const line = stripCr(lines[k] as string);
-    if (line.indexOf('\r') >= 0)
-      return parseRejection('SIP.BAD_HEADER_LINE', 'Bare CR in header', kind, headers);
-    if (line.length > 0 && isWhitespace(line.charCodeAt(0))) {
-      if (name === '') return parseRejection('SIP.BAD_HEADER_LINE', 'Malformed header line', kind, headers);
-      const more = trimWhitespace(line);
-      if (more.length > 0) value = value.length === 0 ? more : value + ' ' + more;
-      continue;
+  // The next CR at or after the current line, kept across lines so that finding it stays linear
+  // in the head's length even for a head of LF-only lines.
+  let cr = -1;
+  for (let at = from; at <= head.length;) {
+    let next = head.indexOf('\n', at);
+    if (next < 0) next = head.length;
+    const end = withoutCr(head, at, next);
+    if (cr < at) {
+      cr = head.indexOf('\r', at);
+      if (cr < 0) cr = head.length;
     }
-    if (name !== '') headers.push({ name, value });
-    if (headers.length >= maxHeaders)
-      return parseRejection('SIP.TOO_MANY_HEADERS', 'Too many headers', kind, headers);
-    const colon = line.indexOf(':');
-    let nameEnd = colon;
-    while (nameEnd > 0 && isWhitespace(line.charCodeAt(nameEnd - 1))) nameEnd--;
-    const raw = colon < 0 ? '' : line.slice(0, nameEnd);
-    if (!isToken(raw)) return parseRejection('SIP.BAD_HEADER_LINE', 'Malformed header line', kind, headers);
-    name = canonicalHeaderName(raw);
-    value = trimWhitespace(line.slice(colon + 1));
+    if (cr < end) return parseRejection('SIP.BAD_HEADER_LINE', 'Bare CR in header', kind, headers);
+    if (end > at && isWhitespace(head.charCodeAt(at))) {
+      if (name === '') return parseRejection('SIP.BAD_HEADER_LINE', 'Malformed header line', kind, headers);
+      const more = trimmedSlice(head, at, end);
+      if (more.length > 0) value = value.length === 0 ? more : value + ' ' + more;
+    } else {
+      if (name !== '') headers.push({ name, value });
+      if (headers.length >= maxHeaders)
+        return parseRejection('SIP.TOO_MANY_HEADERS', 'Too many headers', kind, headers);
+      let colon = head.indexOf(':', at);
+      if (colon >= end) colon = -1;
+      let nameEnd = colon;
+      while (nameEnd > at && isWhitespace(head.charCodeAt(nameEnd - 1))) nameEnd--;
+      const raw = colon < 0 ? '' : head.slice(at, nameEnd);
+      if (!isToken(raw)) return parseRejection('SIP.BAD_HEADER_LINE', 'Malformed header line', kind, headers);
+      name = canonicalHeaderName(raw);
+      value = trimmedSlice(head, colon + 1, end);
+    }
+    if (next === head.length) break;
+    at = next + 1;
   }
   if (name !== '') headers.push({ name, value });
   return headers;
+}
+
+/** `s[from, end)` without leading and trailing SP/HTAB, sliced once. */
+function trimmedSlice(s: string, from: number, end: number): string {
+  let a = from;
+  let b = end;
+  while (a < b && isWhitespace(s.charCodeAt(a))) a++;
+  while (b > a && isWhitespace(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
 }
 
 /** `Request-Line = Method SP Request-URI SP SIP-Version`; `Status-Line = SIP-Version SP Status-Code SP Reason-Phrase`. */
@@ -191,7 +218,14 @@ function parseStartLine(line: string, headers: HeaderField[]): StartLine | SipPa
 }
 
 function startsWithSipVersion(s: string): boolean {
-  return s.length >= 4 && s.slice(0, 4).toUpperCase() === 'SIP/';
+  // `SIP/` in any case, read as character codes (`| 0x20` lower-cases ASCII letters).
+  return (
+    s.length >= 4 &&
+    (s.charCodeAt(0) | 0x20) === 0x73 &&
+    (s.charCodeAt(1) | 0x20) === 0x69 &&
+    (s.charCodeAt(2) | 0x20) === 0x70 &&
+    s.charCodeAt(3) === 0x2f
+  );
 }
 
 /** `SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT`; well-formed versions other than 2.0 get 505 (RFC 3261 §21.5.7). */
