@@ -53,11 +53,17 @@ export interface SipGaugeSources {
  */
 export function registerSipMetrics(registry: Registry, gauges: SipGaugeSources): SipMetrics {
   const registers = [registry];
-  const received = new Counter({
+  const pendingReceived = new PendingCounts<'transport' | 'kind' | 'method'>();
+  const pendingResponses = new PendingCounts<'status'>();
+  // Registered here and counted through the pending counts above, flushed at collection.
+  new Counter({
     name: 'sip_messages_received_total',
     help: 'SIP messages parsed, by transport, kind and method (other for unknown methods)',
     labelNames: ['transport', 'kind', 'method'] as const,
     registers,
+    collect() {
+      pendingReceived.flushInto(this);
+    },
   });
   const dropped = new Counter({
     name: 'sip_messages_dropped_total',
@@ -71,11 +77,14 @@ export function registerSipMetrics(registry: Registry, gauges: SipGaugeSources):
     labelNames: ['code'] as const,
     registers,
   });
-  const responses = new Counter({
+  new Counter({
     name: 'sip_responses_sent_total',
     help: 'SIP responses sent, by status code',
     labelNames: ['status'] as const,
     registers,
+    collect() {
+      pendingResponses.flushInto(this);
+    },
   });
   const auth = new Counter({
     name: 'sip_auth_total',
@@ -92,11 +101,13 @@ export function registerSipMetrics(registry: Registry, gauges: SipGaugeSources):
   });
   registerGauges(registry, gauges);
   return {
-    received: (transport, kind, method) =>
-      received.inc({ transport, kind, method: method === undefined ? '' : methodLabel(method) }),
+    received: (transport, kind, method) => {
+      const m = method === undefined ? '' : methodLabel(method);
+      pendingReceived.add(`${transport} ${kind} ${m}`, () => ({ transport, kind, method: m }));
+    },
     dropped: (transport, reason) => dropped.inc({ transport, reason }),
     parseError: (code) => parseErrors.inc({ code }),
-    responseSent: (status) => responses.inc({ status: String(status) }),
+    responseSent: (status) => pendingResponses.add(String(status), () => ({ status: String(status) })),
     auth: (outcome) => auth.inc({ outcome }),
     banned: () => bans.inc(),
     connectionRefused: (transport) => refused.inc({ transport }),
@@ -129,6 +140,31 @@ function registerGauges(registry: Registry, sources: SipGaugeSources): void {
       this.set(sources.bannedSources());
     },
   });
+}
+
+/**
+ * Increments kept per label set until their counter is collected (a scrape, or `get()`):
+ * prom-client hashes the label object of every `inc` (keys sorted and joined), about a
+ * microsecond, and SIP counts several times per message. Entries stay once made: the label values
+ * come from closed sets.
+ */
+class PendingCounts<L extends string> {
+  private readonly counts = new Map<string, { readonly labels: Partial<Record<L, string>>; n: number }>();
+
+  /** One more for the label set `key` names; `labels` is called the first time `key` is seen. */
+  add(key: string, labels: () => Partial<Record<L, string>>): void {
+    const entry = this.counts.get(key);
+    if (entry !== undefined) entry.n += 1;
+    else this.counts.set(key, { labels: labels(), n: 1 });
+  }
+
+  flushInto(counter: Counter<L>): void {
+    for (const entry of this.counts.values()) {
+      if (entry.n === 0) continue;
+      counter.inc(entry.labels, entry.n);
+      entry.n = 0;
+    }
+  }
 }
 
 function methodLabel(method: string): string {
