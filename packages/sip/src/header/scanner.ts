@@ -194,10 +194,13 @@ export function asciiUpper(s: string): string {
   return s;
 }
 
-/** Removes leading and trailing SP/HTAB only (String#trim would also eat U+FEFF and other spaces). */
-export function trimWhitespace(s: string): string {
-  let a = 0;
-  let b = s.length;
+/**
+ * Removes leading and trailing SP/HTAB only (String#trim would also eat U+FEFF and other spaces),
+ * from `s[from, end)` when a range is given: one slice, without cutting the range out first.
+ */
+export function trimWhitespace(s: string, from = 0, end = s.length): string {
+  let a = from;
+  let b = end;
   while (a < b && isWhitespace(s.charCodeAt(a))) a++;
   while (b > a && isWhitespace(s.charCodeAt(b - 1))) b--;
   return a === 0 && b === s.length ? s : s.slice(a, b);

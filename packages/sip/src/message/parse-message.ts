@@ -1,6 +1,6 @@
 import { err, type Result } from '@switchboard/kernel';
 import { scanContentLength } from '../header/scalar-headers';
-import { isDigit, isToken, isTokenChar, isWhitespace } from '../header/scanner';
+import { isDigit, isToken, isTokenChar, isWhitespace, trimWhitespace } from '../header/scanner';
 import { scanUri } from '../uri/uri';
 import { buildMessage, type StartLine } from './build-message';
 import { canonicalHeaderName, type HeaderField } from './header-field';
@@ -141,7 +141,7 @@ function splitHeaders(
     if (cr < end) return parseRejection('SIP.BAD_HEADER_LINE', 'Bare CR in header', kind, headers);
     if (end > at && isWhitespace(head.charCodeAt(at))) {
       if (name === '') return parseRejection('SIP.BAD_HEADER_LINE', 'Malformed header line', kind, headers);
-      const more = trimmedSlice(head, at, end);
+      const more = trimWhitespace(head, at, end);
       if (more.length > 0) value = value.length === 0 ? more : value + ' ' + more;
     } else {
       if (name !== '') headers.push({ name, value });
@@ -154,22 +154,13 @@ function splitHeaders(
       const raw = colon < 0 ? '' : head.slice(at, nameEnd);
       if (!isToken(raw)) return parseRejection('SIP.BAD_HEADER_LINE', 'Malformed header line', kind, headers);
       name = canonicalHeaderName(raw);
-      value = trimmedSlice(head, colon + 1, end);
+      value = trimWhitespace(head, colon + 1, end);
     }
     if (next === head.length) break;
     at = next + 1;
   }
   if (name !== '') headers.push({ name, value });
   return headers;
-}
-
-/** `s[from, end)` without leading and trailing SP/HTAB, sliced once. */
-function trimmedSlice(s: string, from: number, end: number): string {
-  let a = from;
-  let b = end;
-  while (a < b && isWhitespace(s.charCodeAt(a))) a++;
-  while (b > a && isWhitespace(s.charCodeAt(b - 1))) b--;
-  return s.slice(a, b);
 }
 
 /** `Request-Line = Method SP Request-URI SP SIP-Version`; `Status-Line = SIP-Version SP Status-Code SP Reason-Phrase`. */
