@@ -219,12 +219,7 @@ export class Dialog {
 
 /** `addr` with only the given tag among its parameters' tag (other parameters kept). */
 export function withTag(addr: NameAddr, tag: string | undefined): NameAddr {
-  // Built without `delete`, which would turn the record into a slow dictionary for every later read.
-  const params = createParams();
-  for (const k of Object.keys(addr.params)) {
-    const key = k.toLowerCase();
-    if (key !== 'tag') params[key] = addr.params[k] ?? null;
-  }
+  const params = createParams(addr.params, 'tag');
   if (tag !== undefined) params.tag = tag;
   return { displayName: addr.displayName, uri: addr.uri, params };
 }
