@@ -1,7 +1,7 @@
 // Public API of @switchboard/sip: sans-I/O SIP (RFC 3261) and SDP (RFC 8866). Sockets live in apps/server.
 
 // URIs (RFC 3261 §19.1, RFC 3966)
-export { parseUri, scanUri, serializeUri, sipUri } from './uri/uri';
+export { parseUri, scanUri, serializeUri, sipUri, unbracketHost } from './uri/uri';
 export type { AbsoluteUri, SipUri, TelUri, Uri, UriHeader } from './uri/uri';
 export { uriEquals } from './uri/uri-equals';
 

@@ -5,7 +5,7 @@ import { asciiUpper } from '../header/scanner';
 import type { HeaderField } from '../message/header-field';
 import type { SipMessage } from '../message/sip-message';
 import { defaultPort, type Destination } from '../transaction/transport';
-import type { Uri } from '../uri/uri';
+import { unbracketHost, type Uri } from '../uri/uri';
 import type { Dialog, DialogRequestOptions } from './dialog';
 
 /** Methods whose requests (and 2xx responses) replace the remote target (§12.2, RFC 3311, 3515, 6665). */
@@ -87,8 +87,7 @@ export function nextHopOf(routes: readonly NameAddr[], target: Uri): Destination
   const maddr = uri.params.maddr;
   const named = uri.params.transport;
   const transport = asciiUpper(typeof named === 'string' ? named : uri.scheme === 'sips' ? 'TLS' : 'UDP');
-  const name = typeof maddr === 'string' ? maddr : uri.host;
-  const host = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
+  const host = unbracketHost(typeof maddr === 'string' ? maddr : uri.host);
   const port = uri.port ?? defaultPort(transport);
   return transport === 'UDP' ? { host, port } : { host, port, flow: { transport } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUri, scanUri, serializeUri, sipUri, type Uri } from './uri';
+import { parseUri, scanUri, serializeUri, sipUri, unbracketHost, type Uri } from './uri';
 import { uriEquals } from './uri-equals';
 
 const uri = (s: string): Uri => {
@@ -84,4 +84,13 @@ describe('URI comparison (RFC 3261 §19.1.4)', () => {
     ['sip:alice@atlanta.com?subject=a', 'sip:alice@atlanta.com'],
     ['sip:a@b', 'sips:a@b'],
   ])('%s differs from %s', (a, b) => expect(uriEquals(uri(a), uri(b))).toBe(false));
+});
+
+describe('unbracketHost', () => {
+  it('takes the brackets off an IPv6 reference and leaves other hosts alone', () => {
+    expect(unbracketHost('[2001:db8::1]')).toBe('2001:db8::1');
+    expect(unbracketHost('192.0.2.1')).toBe('192.0.2.1');
+    expect(unbracketHost('host.invalid')).toBe('host.invalid');
+    expect(unbracketHost('[2001:db8::1')).toBe('[2001:db8::1');
+  });
 });

@@ -184,6 +184,11 @@ function scanTelUri(s: string): TelUri | undefined {
   return { kind: 'tel', scheme: 'tel', number, params };
 }
 
+/** A host as the network names it: an IPv6 reference (`[2001:db8::1]`) without its brackets. */
+export function unbracketHost(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
 /** Renders a URI with minimal escaping (RFC 3261 §19.1.2). */
 export function serializeUri(uri: Uri): string {
   if (uri.kind === 'absolute') return `${uri.scheme}:${uri.opaque}`;

@@ -13,6 +13,7 @@ import {
   type ConnectionOptions,
   type PeerCertificate,
 } from 'node:tls';
+import { unbracketHost } from '@switchboard/sip';
 import { remoteKey } from './sip-transport';
 
 /** What one configured peer (a trunk's provider or proxy) says about its TLS server. */
@@ -75,7 +76,7 @@ export class TlsPeers {
     const byRemote = new Map<string, TlsPeerSettings[]>();
     for (const list of this.byOwner.values()) {
       for (const peer of list) {
-        const key = remoteKey(unbracket(peer.address), peer.port);
+        const key = remoteKey(unbracketHost(peer.address), peer.port);
         byRemote.set(key, [...(byRemote.get(key) ?? []), peer.settings]);
       }
     }
@@ -84,12 +85,12 @@ export class TlsPeers {
 
   /** The settings configured for `address:port`; empty when only the defaults apply. */
   settingsFor(address: string, port: number): readonly TlsPeerSettings[] {
-    return this.byRemote.get(remoteKey(unbracket(address), port)) ?? [];
+    return this.byRemote.get(remoteKey(unbracketHost(address), port)) ?? [];
   }
 
   /** How to connect to `address:port` and check who answers. */
   plan(address: string, port: number): TlsConnectPlan {
-    const host = unbracket(address);
+    const host = unbracketHost(address);
     const configured = this.settingsFor(host, port);
     const settings = configured.length > 0 ? configured : [{ serverName: host, verify: true }];
     const { cert, key } = this.defaults;
@@ -106,7 +107,7 @@ export class TlsPeers {
         key: 'unverified',
       };
     }
-    const names = unique(checking.map((s) => unbracket(s.serverName)));
+    const names = unique(checking.map((s) => unbracketHost(s.serverName)));
     const own = unique(checking.flatMap((s) => (s.ca === undefined ? [] : [s.ca])));
     // A peer configured without a CA of its own relies on the defaults: the system's roots and ours.
     const usesDefaults = checking.some((s) => s.ca === undefined);
@@ -155,15 +156,11 @@ function identityError(names: readonly string[], peer: PeerCertificate): Error |
 
 /** The Server Name Indication to send: the first name, never an IP literal (RFC 6066 §3). */
 function sniName(names: readonly string[]): string | undefined {
-  return names.map(unbracket).find((n) => isIP(n) === 0);
+  return names.map(unbracketHost).find((n) => isIP(n) === 0);
 }
 
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
-}
-
-function unbracket(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 function digest(text: string): string {

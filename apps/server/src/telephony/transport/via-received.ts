@@ -1,4 +1,11 @@
-import { createParams, serializeVia, splitList, type SipRequest, type Via } from '@switchboard/sip';
+import {
+  createParams,
+  serializeVia,
+  splitList,
+  unbracketHost,
+  type SipRequest,
+  type Via,
+} from '@switchboard/sip';
 import type { SipDestination, SipSource } from './sip-transport';
 
 /**
@@ -11,7 +18,7 @@ export function stampReceived(request: SipRequest, source: Pick<SipSource, 'addr
   const top = request.via[0];
   if (top === undefined) return request;
   const wantsRport = top.rport === null;
-  const differs = unbracket(top.host).toLowerCase() !== source.address.toLowerCase();
+  const differs = unbracketHost(top.host).toLowerCase() !== source.address.toLowerCase();
   if (!wantsRport && !differs) return request;
   const params = createParams(top.params);
   params.received = source.address;
@@ -50,8 +57,4 @@ export function sourceDestination(source: SipSource): SipDestination {
   return source.connectionId === undefined
     ? { address: source.address, port: source.port }
     : { address: source.address, port: source.port, connectionId: source.connectionId };
-}
-
-function unbracket(host: string): string {
-  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { unbracketHost } from '@switchboard/sip';
 
 /** Resolves a host name to its IP addresses. */
 export type HostLookup = (host: string) => Promise<readonly string[]>;
@@ -53,6 +54,6 @@ export class ProviderAddresses {
 }
 
 function literalAddress(host: string): string | undefined {
-  const plain = host.replace(/^\[(.*)\]$/, '$1');
+  const plain = unbracketHost(host);
   return isIP(plain) === 0 ? undefined : plain;
 }

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { err, ok, rejection, type Rejection, type Result } from '@switchboard/kernel';
+import { unbracketHost } from '@switchboard/sip';
 import type { HostPort, Trunk, TrunkInput, TrunkOutbound, TrunkProvider } from './trunk';
 
 /** Rejection codes of trunk administration (mapped to HTTP in `http/problem-status.ts`). */
@@ -124,7 +125,7 @@ export function isAddressOrCidr(entry: string): boolean {
 
 /** A DNS name (RFC 1123 labels) or an IP literal, IPv6 with or without brackets. */
 export function isHost(host: string): boolean {
-  if (isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 0) return true;
+  if (isIP(unbracketHost(host)) !== 0) return true;
   if (host.length > 253) return false;
   return host.split('.').every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
 }
