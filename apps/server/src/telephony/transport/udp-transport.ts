@@ -69,7 +69,10 @@ export class UdpTransport implements SipTransport {
     return this.sendParts(bytes, destination);
   }
 
-  private sendParts(data: string | Uint8Array | (string | Uint8Array)[], destination: SipDestination) {
+  private sendParts(
+    data: string | Uint8Array | (string | Uint8Array)[],
+    destination: SipDestination,
+  ): Result<void, Rejection> {
     if (this.closed) return err(rejection('SIP.TRANSPORT_CLOSED', 'UDP transport is closed'));
     this.socket.send(data, destination.port, destination.address, this.afterSend);
     return ok(undefined);
