@@ -4,6 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWav } from '@switchboard/media';
+import { BatchUdpSocket } from '../apps/server/src/media/batch-udp-socket';
 import {
   Bridge,
   CallRecorder,
@@ -21,7 +22,9 @@ import {
 } from '../apps/server/src/media/index';
 
 const PCMU: LegCodec = { law: 'pcmu', payloadType: 0, telephoneEventPayloadType: 101 };
-const PORTS = { bindAddress: '127.0.0.1', minPort: 20000, maxPort: 29999 } as const;
+/** The server's RTP ports; `udp` picks batched sockets (the default) or Node's dgram. */
+const ports = (udp: 'batch' | 'dgram') =>
+  ({ bindAddress: '127.0.0.1', minPort: 20000, maxPort: 29999, udp }) as const;
 /** Calls (or legs) opened at once while setting a step up. */
 const BATCH = 50;
 
@@ -70,10 +73,10 @@ export function benchClip(): PromptClip {
 
 /** Everything on this event loop: one ticker, legs, bridges, recorders and players. */
 export class SingleThreadSut implements MediaSut {
-  readonly description = 'media on the main event loop (single-thread mode)';
+  readonly description: string;
   private readonly runtime = systemMediaRuntime;
   private readonly ticker = new MediaTicker({ clock: this.runtime.clock, timers: this.runtime.timers });
-  private readonly pool = new RtpPortPool(PORTS);
+  private readonly pool: RtpPortPool;
   private readonly clip = benchClip();
   private legs: MediaLeg[] = [];
   private recorders: CallRecorder[] = [];
@@ -81,7 +84,9 @@ export class SingleThreadSut implements MediaSut {
   private late = 0;
   private readonly lag = new LoopLagProbe();
 
-  constructor() {
+  constructor(udp: 'batch' | 'dgram') {
+    this.pool = new RtpPortPool(ports(udp));
+    this.description = `media on the main event loop (single-thread mode), ${udp} sockets`;
     this.lag.start();
   }
 
@@ -165,18 +170,19 @@ export class WorkerPoolSut implements MediaSut {
   private constructor(
     workers: number,
     private readonly promptPath: string,
+    udp: 'batch' | 'dgram',
   ) {
-    this.pool = new MediaWorkerPool({ workers, ports: PORTS, noRtpTimeoutMs: 60_000 });
-    this.description = `media on ${this.pool.size} worker threads (MediaWorkerPool)`;
+    this.pool = new MediaWorkerPool({ workers, ports: ports(udp), noRtpTimeoutMs: 60_000 });
+    this.description = `media on ${this.pool.size} worker threads (MediaWorkerPool), ${udp} sockets`;
   }
 
   /** Writes the bench prompt as a WAV for the workers to load, and starts the pool. */
-  static async start(workers: number, dir: string): Promise<WorkerPoolSut> {
+  static async start(workers: number, dir: string, udp: 'batch' | 'dgram'): Promise<WorkerPoolSut> {
     const clip = benchClip();
     const pcm = new Uint8Array(clip.samples.buffer, clip.samples.byteOffset, clip.samples.byteLength);
     const path = join(dir, 'bench-prompt.wav');
     await writeFile(path, encodeWav({ encoding: 'pcm16', sampleRate: 8000, channels: 1 }, pcm));
-    const sut = new WorkerPoolSut(workers, path);
+    const sut = new WorkerPoolSut(workers, path, udp);
     await sut.warmUp();
     return sut;
   }
@@ -247,4 +253,44 @@ export class WorkerPoolSut implements MediaSut {
     this.legs.push(leg.value);
     return leg.value;
   }
+}
+
+/**
+ * The machine's ceiling, not a media layer: each call is two batched sockets that pass every
+ * datagram straight to the other side, with no parsing, latching, recording or timers. What it
+ * cannot carry at a step, no media server in JavaScript or C could on this machine: the rest is
+ * the kernel's cost per datagram and the generators' share of the cores.
+ */
+export class BareRelaySut implements MediaSut {
+  readonly description = 'bare relay (no media work)';
+  private sockets: BatchUdpSocket[] = [];
+
+  async openCall(_call: number, remotes: { caller: number; agent: number }): Promise<[number, number]> {
+    const open = () => {
+      const s = BatchUdpSocket.open('127.0.0.1', 0);
+      if (!s.ok) throw new Error(s.error);
+      this.sockets.push(s.value);
+      return s.value;
+    };
+    const caller = open();
+    const agent = open();
+    caller.on('message', (m) => agent.send(m, remotes.agent, '127.0.0.1'));
+    agent.on('message', (m) => caller.send(m, remotes.caller, '127.0.0.1'));
+    return [caller.localPort, agent.localPort];
+  }
+
+  openPlayback(): Promise<number> {
+    return Promise.reject(new Error('a bare relay plays nothing'));
+  }
+
+  async endStep(): Promise<void> {
+    for (const s of this.sockets) s.close();
+    this.sockets = [];
+  }
+
+  async timing(): Promise<SutTiming> {
+    return { lateTicks: 0, lagP99Ms: 0, lagMaxMs: 0, lagSamples: 0 };
+  }
+
+  async close(): Promise<void> {}
 }

@@ -4,13 +4,22 @@
 // with it and are not limited to one core. Each step measures packet loss, p99 added jitter, CPU
 // per call-second and memory per call, and the generators' own timing: a step where they fell
 // behind is marked generator-limited and never counts as a pass. Bounded to well under 3 minutes;
-// 127.0.0.1 only. Usage: npx tsx bench/media.bench.ts [--calls 200,300,400,600,800]
-// [--legs 500,1000,1250,1500] [--mode workers|single] [--workers 2] [--generators 2]
+// 127.0.0.1 only. Where the ladder fails, a bare relay (no media work at all) runs the same step:
+// the machine's own ceiling, so a shortfall can be told apart from what the cores can carry.
+// Usage: npx tsx bench/media.bench.ts [--calls 200,300,400,600,800] [--legs 500,1000,1250,1500]
+// [--mode workers|single] [--workers 2] [--generators 2] [--udp batch|dgram]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropsBetween, LoadFleet, udpDropsByPort, type FleetResult } from './media-load-fleet';
-import { openAll, SingleThreadSut, WorkerPoolSut, type MediaSut, type SutTiming } from './media-sut';
+import {
+  BareRelaySut,
+  openAll,
+  SingleThreadSut,
+  WorkerPoolSut,
+  type MediaSut,
+  type SutTiming,
+} from './media-sut';
 
 const arg = (name: string, fallback: string) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -26,6 +35,7 @@ const LEG_STEPS = list('legs', '500,1000,1250,1500');
 const MODE = arg('mode', 'workers');
 const WORKERS = Number(arg('workers', String(availableParallelism())));
 const GENERATORS = Number(arg('generators', '2'));
+const UDP = arg('udp', 'batch') === 'dgram' ? 'dgram' : 'batch';
 const WARMUP_MS = 1500;
 const MEASURE_MS = 5000;
 const isServerPort = (port: number) => port >= 20000 && port <= 29999;
@@ -135,7 +145,8 @@ const passes = (s: Step) => !s.generatorLimited && s.lossPct < 0.1 && s.r.p99Ms 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-media-bench-'));
   const fleet = await LoadFleet.start(GENERATORS);
-  const sut: MediaSut = MODE === 'single' ? new SingleThreadSut() : await WorkerPoolSut.start(WORKERS, dir);
+  const sut: MediaSut =
+    MODE === 'single' ? new SingleThreadSut(UDP) : await WorkerPoolSut.start(WORKERS, dir, UDP);
   console.log(
     `media: ${sut.description}; ${GENERATORS} load-generator processes; ${WARMUP_MS} ms warm-up, ${MEASURE_MS} ms measured per step`,
   );
@@ -149,11 +160,21 @@ async function main(): Promise<void> {
     'bridged = two PCMU legs relayed both ways + stereo μ-law recording; jitter = delay variation above the fastest packet',
   );
   let best: Step | undefined;
+  const failed: number[] = [];
   try {
     for (const n of CALL_STEPS) {
       const step = await bridgedStep(sut, fleet, n, dir);
       print('bridged', step);
       if (passes(step)) best = step;
+      else failed.push(n);
+    }
+    // The first failed step and the last: could this machine carry them at all?
+    const ceiling = [...new Set([failed[0], failed.at(-1)])].filter((n) => n !== undefined);
+    let relayed = 0;
+    for (const n of ceiling) {
+      const step = await bridgedStep(new BareRelaySut(), fleet, n, dir);
+      print('bare', step);
+      if (passes(step)) relayed = n;
     }
     let bestLegs = 0;
     for (const m of LEG_STEPS) {
@@ -166,6 +187,10 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
+    if (ceiling.length > 0)
+      console.log(
+        `machine ceiling: a bare relay ${relayed > 0 ? `carried ${relayed}` : `carried none of ${ceiling.join(', ')}`} calls`,
+      );
     console.log(
       `media: bridged_recorded_calls=${best?.n ?? 0} loss_pct=${(best?.lossPct ?? 0).toFixed(3)} ` +
         `p99_jitter_ms=${(best?.r.p99Ms ?? 0).toFixed(2)} playback_legs=${bestLegs} ` +

@@ -25,3 +25,28 @@ if (stale) {
   run(existsSync(lock) ? 'npm ci --no-audit' : 'npm install --no-audit');
 }
 if (!existsSync(nativeSqlite)) run('npm rebuild better-sqlite3');
+
+// The media plane's batched UDP sockets (apps/server/native), built with npm's own node-gyp
+// against this Node's installed headers (nothing downloaded). Without them media falls back to
+// dgram and carries fewer calls, so a failed build is reported, not fatal.
+const server = join(root, 'apps', 'server');
+const addon = join(server, 'build', 'Release', 'udp_batch.node');
+const addonSources = [join(server, 'binding.gyp'), join(server, 'native', 'udp_batch.c')];
+const addonStale =
+  !existsSync(addon) || addonSources.some((f) => statSync(f).mtimeMs > statSync(addon).mtimeMs);
+if (process.platform === 'linux' && addonStale) {
+  console.log('Building the native media sockets (apps/server/native)…');
+  try {
+    const prefix = resolve(dirname(process.execPath), '..');
+    const gyp =
+      process.env.npm_config_node_gyp ??
+      join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    const headers = existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? ` --nodedir="${prefix}"` : '';
+    execSync(`"${process.execPath}" "${gyp}" rebuild --loglevel=warn${headers}`, {
+      cwd: server,
+      stdio: 'inherit',
+    });
+  } catch {
+    console.error('The native media sockets did not build; media will use dgram sockets.');
+  }
+}

@@ -1,4 +1,5 @@
-import type { RemoteInfo, Socket } from 'node:dgram';
+import type { RemoteInfo } from 'node:dgram';
+import type { UdpSocket } from './batch-udp-socket';
 import type { ReceiveStatistics } from '@switchboard/media';
 import type { MediaRuntime } from './media-clock';
 import type { LegExtraCounters, RemoteMedia } from './media-leg-types';
@@ -16,7 +17,7 @@ export interface LegRtcpOptions {
   /** The leg's receive statistics: the report block about the remote's stream. */
   readonly statistics: ReceiveStatistics;
   /** The leg's RTCP socket. */
-  readonly socket: Socket;
+  readonly socket: UdpSocket;
   /** The leg's counters, shared so its figures stay one object. */
   readonly counters: Pick<LegExtraCounters, 'unusableSource' | 'rtcpReceived' | 'rtcpMalformed'>;
   /** The socket refused a datagram: a `send` fault of the leg. */

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:dgram';
+import type { UdpSocket } from './batch-udp-socket';
 import { isSendable } from './sendable-address';
 import type { TransportAddress } from './source-latch';
 
@@ -27,7 +27,7 @@ export class RtpDestination {
   private refused = false;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: UdpSocket,
     private readonly onRefused: (error: unknown) => void = () => undefined,
   ) {}
 

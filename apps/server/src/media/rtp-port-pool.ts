@@ -1,7 +1,8 @@
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP, isIPv6 } from 'node:net';
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
+import { BatchUdpSocket, type UdpSocket } from './batch-udp-socket';
 import { MediaCode, mediaRejection } from './media-error';
 
 /** Where and how RTP sockets are bound. */
@@ -13,6 +14,11 @@ export interface RtpPortPoolOptions {
   readonly maxPort: number;
   /** Kernel receive buffer per socket (SO_RCVBUF), bytes; the OS default when absent. */
   readonly receiveBufferBytes?: number;
+  /**
+   * `batch` (the default where it is built, i.e. on Linux): sockets read many datagrams per call
+   * by the native half ({@link BatchUdpSocket}); `dgram`: Node's sockets, one callback per datagram.
+   */
+  readonly udp?: 'batch' | 'dgram';
 }
 
 /** One bound RTP/RTCP socket pair (RFC 3550 §11: RTP on an even port, RTCP on the next odd one). */
@@ -20,8 +26,8 @@ export interface RtpSocketPair {
   readonly address: string;
   readonly rtpPort: number;
   readonly rtcpPort: number;
-  readonly rtp: Socket;
-  readonly rtcp: Socket;
+  readonly rtp: UdpSocket;
+  readonly rtcp: UdpSocket;
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string, family: number) => void;
@@ -41,7 +47,12 @@ function bindSocket(
   address: string,
   port: number,
   receiveBufferBytes: number | undefined,
-): Promise<Result<Socket, string>> {
+  udp: 'batch' | 'dgram' | undefined,
+): Promise<Result<UdpSocket, string>> {
+  if (udp !== 'dgram') {
+    const batched = BatchUdpSocket.open(address, port, receiveBufferBytes);
+    if (batched.ok || batched.error !== 'EUNAVAILABLE') return Promise.resolve(batched);
+  }
   return new Promise((resolve) => {
     const socket = createSocket({
       type: isIPv6(address) ? 'udp6' : 'udp4',
@@ -91,16 +102,16 @@ export class RtpPortPool {
 
   /** Binds the next free pair, or explains why none can be had. */
   async allocate(): Promise<Result<RtpSocketPair, Rejection>> {
-    const { bindAddress, receiveBufferBytes } = this.options;
+    const { bindAddress, receiveBufferBytes, udp } = this.options;
     for (let attempts = this.free.length; attempts > 0; attempts--) {
       const port = this.free.shift()!;
-      const rtp = await bindSocket(bindAddress, port, receiveBufferBytes);
+      const rtp = await bindSocket(bindAddress, port, receiveBufferBytes, udp);
       if (!rtp.ok) {
         this.free.push(port);
         if (rtp.error !== 'EADDRINUSE') return this.bindFailed(port, rtp.error);
         continue;
       }
-      const rtcp = await bindSocket(bindAddress, port + 1, receiveBufferBytes);
+      const rtcp = await bindSocket(bindAddress, port + 1, receiveBufferBytes, udp);
       if (!rtcp.ok) {
         rtp.value.close();
         this.free.push(port);
@@ -143,7 +154,7 @@ export class RtpPortPool {
   }
 }
 
-function closeQuietly(socket: Socket): void {
+function closeQuietly(socket: UdpSocket): void {
   try {
     socket.close();
   } catch {
