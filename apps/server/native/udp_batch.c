@@ -130,7 +130,8 @@ static socklen_t parse_address(napi_env env, napi_value text, int32_t port, stru
 }
 
 // An optional (address, port) argument pair: 1 and `addr` filled when given, 0 when the address is
-// not a string (absent), -1 when it is not an IP literal and port.
+// not a string (absent), -1 when it is not an IP literal and port. send and connect answer the
+// last with -EDESTADDRREQ, which tells the caller to resolve a host name itself.
 static int optional_address(napi_env env, napi_value address, napi_value port, struct sockaddr_storage* addr,
                             socklen_t* len) {
   napi_valuetype type;
@@ -368,7 +369,7 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
   struct sockaddr_storage addr;
   socklen_t len;
   int given = optional_address(env, argv[2], argv[3], &addr, &len);
-  if (given < 0) return int_value(env, -EINVAL);
+  if (given < 0) return int_value(env, -EDESTADDRREQ);
   ssize_t sent = given ? sendto(fd, data, length, MSG_DONTWAIT, (struct sockaddr*)&addr, len)
                        : send(fd, data, length, MSG_DONTWAIT);
   return int_value(env, sent < 0 ? -errno : 0);
@@ -383,7 +384,7 @@ static napi_value js_connect(napi_env env, napi_callback_info info) {
   struct sockaddr_storage addr;
   socklen_t len;
   int given = optional_address(env, argv[1], argv[2], &addr, &len);
-  if (given < 0) return int_value(env, -EINVAL);
+  if (given < 0) return int_value(env, -EDESTADDRREQ);
   struct sockaddr unspec = {.sa_family = AF_UNSPEC};
   int rc = given ? connect(fd, (struct sockaddr*)&addr, len) : connect(fd, &unspec, sizeof unspec);
   return int_value(env, rc < 0 ? -errno : 0);

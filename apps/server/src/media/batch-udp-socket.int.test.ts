@@ -70,6 +70,23 @@ describe('BatchUdpSocket', () => {
     }
   });
 
+  it('resolves a destination given by host name, as dgram does', async () => {
+    const a = open();
+    const b = open();
+    const atB = receive(b, 1);
+    a.send(Buffer.from('by name'), b.localPort, 'localhost');
+    expect((await atB)[0]!.msg.toString()).toBe('by name');
+    expect(() => a.connect(b.localPort, 'localhost')).toThrow(
+      expect.objectContaining({ code: 'EDESTADDRREQ' }),
+    );
+    const errors: Error[] = [];
+    a.on('error', (e) => errors.push(e));
+    a.send(Buffer.from('nowhere'), b.localPort, 'no-such-host.invalid');
+    await new Promise<void>((resolve) => a.once('error', () => resolve()));
+    // Not found, or no resolver to ask: either way a coded error, and nothing sent.
+    expect(['ENOTFOUND', 'EAI_AGAIN']).toContain((errors[0] as { code?: string }).code);
+  });
+
   it('delivers a burst larger than one batch in order, each datagram a buffer of its own', async () => {
     const a = open();
     const b = open('127.0.0.1', 0, 1 << 20);

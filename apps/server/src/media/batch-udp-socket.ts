@@ -1,4 +1,5 @@
 import type { RemoteInfo } from 'node:dgram';
+import { lookup } from 'node:dns';
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,8 @@ interface UdpBatchBinding {
 
 /** errno values the send path tells apart (Linux). */
 const EAGAIN = 11;
+/** The native half's answer to a destination that is not an IP literal and port. */
+const EDESTADDRREQ = 89;
 
 /**
  * How often a thread reads its sockets, ms (see `js_init` in udp_batch.c): reading on a timer
@@ -198,17 +201,22 @@ export class BatchUdpSocket extends EventEmitter implements UdpSocket {
     if (this.closed) throw socketError('ERR_SOCKET_DGRAM_NOT_RUNNING', 'Not running');
     if (port !== undefined && (!Number.isInteger(port) || port <= 0 || port > 65535))
       throw socketError('ERR_SOCKET_BAD_PORT', `Port should be > 0 and < 65536. Received ${port}.`);
+    const to = address ?? (this.family === 'IPv6' ? '::1' : '127.0.0.1');
     const rc =
       port === undefined
         ? this.reader.binding.send(this.fd, msg)
-        : this.reader.binding.send(this.fd, msg, address ?? '127.0.0.1', port);
-    if (rc < 0) this.sendFailed(-rc);
+        : this.reader.binding.send(this.fd, msg, to, port);
+    if (rc === -EDESTADDRREQ && port !== undefined) this.sendResolved(msg, to, port);
+    else if (rc < 0) this.sendFailed(-rc);
   }
 
   connect(port: number, address: string): void {
     if (this.closed) throw socketError('ERR_SOCKET_DGRAM_NOT_RUNNING', 'Not running');
     if (this.peer !== undefined) throw socketError('ERR_SOCKET_DGRAM_IS_CONNECTED', 'Already connected');
     const rc = this.reader.binding.connect(this.fd, address, port);
+    // A host name: the caller goes on sending unconnected, which resolves it (see sendResolved).
+    if (rc === -EDESTADDRREQ)
+      throw socketError('EDESTADDRREQ', `connect needs an IP address, not ${address}`);
     if (rc < 0) throw socketError(`E${-rc}`, `connect ${address}:${port} failed (errno ${-rc})`);
     this.peer = { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port };
     process.nextTick(() => this.emit('connect'));
@@ -258,13 +266,28 @@ export class BatchUdpSocket extends EventEmitter implements UdpSocket {
     return this.sourceText;
   }
 
-  private sendFailed(errno: number): void {
+  /**
+   * A destination given by host name (SDP allows one in `c=`): resolved for each datagram, as
+   * dgram does, off the fast path that IP literals take. The bytes are copied first, since the
+   * caller may reuse its buffer before the lookup answers.
+   */
+  private sendResolved(msg: Uint8Array, host: string, port: number): void {
+    const bytes = Uint8Array.from(msg);
+    lookup(host, { family: this.family === 'IPv6' ? 6 : 4 }, (error, address) => {
+      if (this.closed) return;
+      if (error) return this.sendFailed(0, error.code);
+      const rc = this.reader.binding.send(this.fd, bytes, address, port);
+      if (rc < 0) this.sendFailed(-rc);
+    });
+  }
+
+  private sendFailed(errno: number, code?: string): void {
     if (this.listenerCount('error') === 0) {
       this.unreportedSendErrors++;
       return;
     }
-    const code = errno === EAGAIN ? 'EAGAIN' : `E${errno}`;
-    this.emit('error', socketError(code, `send failed (errno ${errno})`));
+    const name = code ?? (errno === EAGAIN ? 'EAGAIN' : `E${errno}`);
+    this.emit('error', socketError(name, `send failed (${name})`));
   }
 }
 
