@@ -30,6 +30,8 @@
 #define EVENTS 64
 // Batches per readiness callback before yielding to the loop's timers and other handles.
 #define ROUNDS 8
+// Datagrams asked of one socket per recvmmsg call.
+#define READ_CHUNK 16
 
 typedef struct {
   napi_env env;
@@ -173,18 +175,29 @@ static void deliver(Instance* in, int count) {
   }
 }
 
+// Points every slot's header at its arena slot and address buffer, once: only the fields the
+// kernel writes back change between reads.
+static void init_slots(Instance* in) {
+  for (int i = 0; i < SLOTS; i++) {
+    in->iov[i].iov_base = in->arena + (size_t)i * SLOT_BYTES;
+    in->iov[i].iov_len = SLOT_BYTES;
+    memset(&in->msgs[i].msg_hdr, 0, sizeof in->msgs[i].msg_hdr);
+    in->msgs[i].msg_hdr.msg_iov = &in->iov[i];
+    in->msgs[i].msg_hdr.msg_iovlen = 1;
+    in->msgs[i].msg_hdr.msg_name = &in->names[i];
+  }
+}
+
 // Reads what one socket has queued into free slots from `at`; returns the new fill level.
 static int drain(Instance* in, int fd, int at) {
   while (at < SLOTS) {
-    int want = SLOTS - at;
-    for (int i = at; i < SLOTS; i++) {
-      in->iov[i].iov_base = in->arena + (size_t)i * SLOT_BYTES;
-      in->iov[i].iov_len = SLOT_BYTES;
-      memset(&in->msgs[i].msg_hdr, 0, sizeof in->msgs[i].msg_hdr);
-      in->msgs[i].msg_hdr.msg_iov = &in->iov[i];
-      in->msgs[i].msg_hdr.msg_iovlen = 1;
-      in->msgs[i].msg_hdr.msg_name = &in->names[i];
+    // A socket read every few ms holds a packet or two: ask for a few at a time, so the headers
+    // to reset stay few, and come back for more when they all filled.
+    int want = SLOTS - at < READ_CHUNK ? SLOTS - at : READ_CHUNK;
+    for (int i = at; i < at + want; i++) {
+      // The kernel wrote back the last sender's address length: an IPv6 source needs it all.
       in->msgs[i].msg_hdr.msg_namelen = sizeof in->names[i];
+      in->msgs[i].msg_hdr.msg_flags = 0;
     }
     int got = recvmmsg(fd, &in->msgs[at], (unsigned)want, MSG_DONTWAIT, NULL);
     if (got < 0) {
@@ -440,6 +453,7 @@ NAPI_MODULE_INIT() {
   }
   in->poll.data = in;
   in->timer.data = in;
+  init_slots(in);
   napi_value arena, meta, name;
   // External buffers: the instance owns the memory for the thread's lifetime, and the views the
   // TypeScript side keeps never move.
