@@ -62,11 +62,11 @@ async function login(
 
 /** Polls the agent's own state until its voice channel is in wrap-up (bounded). */
 async function inWrapUp(agent: (path: string) => Promise<unknown>): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = performance.now() + 10_000;
   for (;;) {
     const state = (await agent('/api/v1/agent/state')) as { channels: { status: string }[] };
     if (state.channels.some((c) => c.status === 'wrap-up')) return;
-    if (Date.now() > deadline) throw new Error(`agent not in wrap-up: ${JSON.stringify(state)}`);
+    if (performance.now() > deadline) throw new Error(`agent not in wrap-up: ${JSON.stringify(state)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -174,8 +174,8 @@ async function main(): Promise<void> {
       const lines = (await supervisor('/api/v1/stats/queues')) as { name: string; waiting: number }[];
       return lines.reduce((n, l) => n + l.waiting, 0);
     };
-    const deadline = Date.now() + 60_000;
-    while ((await queued()) < OFFER_SAMPLES && Date.now() < deadline)
+    const deadline = performance.now() + 60_000;
+    while ((await queued()) < OFFER_SAMPLES && performance.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     console.log(`queued callers: ${await queued()} of ${OFFER_SAMPLES}`);
     const samples: number[] = [];

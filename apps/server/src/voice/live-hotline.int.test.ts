@@ -21,10 +21,10 @@ function eventTypes(): string[] {
 
 /** Polls the event log until `type` appears or the deadline passes. */
 async function waitForEvent(type: string, deadlineMs = 10_000): Promise<string[]> {
-  const deadline = Date.now() + deadlineMs;
+  const deadline = performance.now() + deadlineMs;
   for (;;) {
     const types = eventTypes();
-    if (types.includes(type) || Date.now() > deadline) return types;
+    if (types.includes(type) || performance.now() > deadline) return types;
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -318,11 +318,11 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
    * store) finish: settles until `done` holds, failing after `timeoutMs` of real time.
    */
   const until = async (done: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       await settle();
       if (await done()) return;
-      if (Date.now() > deadline) throw new Error('condition not reached in time');
+      if (performance.now() > deadline) throw new Error('condition not reached in time');
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };

@@ -192,7 +192,7 @@ describe('a hotline caller bridged to a baresip agent', () => {
 
   /** The contact's recording once the bridge closed it and the index says it is complete. */
   async function completeRecording(supervisor: ApiSession): Promise<RecordingItem> {
-    const deadline = Date.now() + 15_000;
+    const deadline = performance.now() + 15_000;
     for (;;) {
       const list = await supervisor.get<{ items: RecordingItem[] }>(
         `/api/v1/recordings?contactId=${contactId}`,
@@ -200,7 +200,8 @@ describe('a hotline caller bridged to a baresip agent', () => {
       expect(list.status).toBe(200);
       const done = list.body.items.find((r) => r.status === 'complete');
       if (done !== undefined) return done;
-      if (Date.now() > deadline) throw new Error(`recording not complete: ${JSON.stringify(list.body)}`);
+      if (performance.now() > deadline)
+        throw new Error(`recording not complete: ${JSON.stringify(list.body)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -102,12 +102,12 @@ export async function startLiveCenter(options: LiveCenterOptions = {}): Promise<
     match: (e: LoggedEvent) => boolean,
     timeoutMs = 20_000,
   ): Promise<LoggedEvent> => {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const log = events();
       const found = log.find(match);
       if (found !== undefined) return found;
-      if (Date.now() > deadline)
+      if (performance.now() > deadline)
         throw new Error(`no ${what} within ${timeoutMs} ms; log: ${log.map((e) => e.type).join(', ')}`);
       await new Promise((r) => setTimeout(r, 100));
     }

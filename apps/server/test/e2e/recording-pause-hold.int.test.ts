@@ -132,7 +132,7 @@ describe('a call recording paused from the agent API and carried across hold', (
   async function completeRecording(
     supervisor: Awaited<ReturnType<LiveCenter['logIn']>>,
   ): Promise<RecordingItem> {
-    const deadline = Date.now() + 15_000;
+    const deadline = performance.now() + 15_000;
     for (;;) {
       const list = await supervisor.get<{ items: RecordingItem[] }>(
         `/api/v1/recordings?contactId=${contactId}`,
@@ -143,7 +143,7 @@ describe('a call recording paused from the agent API and carried across hold', (
         expect(items, JSON.stringify(items)).toHaveLength(1);
         return items[0]!;
       }
-      if (Date.now() > deadline) throw new Error(`recording not complete: ${JSON.stringify(items)}`);
+      if (performance.now() > deadline) throw new Error(`recording not complete: ${JSON.stringify(items)}`);
       await talkFor(200);
     }
   }

@@ -145,12 +145,12 @@ export function startBaresip(options: BaresipOptions): BaresipPhone {
     },
     heard: () => lastDump(dumps, 'dec'),
     async heardWhenClosed(timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = performance.now() + timeoutMs;
       let last = lastDump(dumps, 'dec');
       for (;;) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         const now = lastDump(dumps, 'dec');
-        if ((now.length > 0 && now.length === last.length) || Date.now() > deadline) return now;
+        if ((now.length > 0 && now.length === last.length) || performance.now() > deadline) return now;
         last = now;
       }
     },

@@ -48,10 +48,10 @@ export function freePort(): Promise<number> {
 
 /** Polls until /health answers 200, the process dies, or the deadline passes. */
 export async function waitForHealth(base: string, server: Running, deadlineMs = 45_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
+  const deadline = performance.now() + deadlineMs;
   let exited = false;
   void server.exited.then(() => (exited = true));
-  while (Date.now() < deadline && !exited) {
+  while (performance.now() < deadline && !exited) {
     const status = await fetch(`${base}/health`).then(
       (r) => r.status,
       () => 0,

@@ -265,9 +265,9 @@ describe('a carrier trunk with registration (sipp as the provider)', () => {
 
   /** Waits until sipp logged a received message matching `pattern` (it writes as it receives). */
   async function messageArrives(pattern: RegExp, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     while (!messages().some((m) => pattern.test(m))) {
-      if (Date.now() > deadline) throw new Error(`sipp received no ${pattern} in ${timeoutMs} ms`);
+      if (performance.now() > deadline) throw new Error(`sipp received no ${pattern} in ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
