@@ -26,9 +26,13 @@ export interface FleetResult {
   readonly planned: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** p99 as the generators read the packets: the server's delay plus their own read lag. */
+  readonly readP99Ms: number;
   readonly sendLateP99Ms: number;
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
+  /** CPU the generators used in the window, in cores, all processes together. */
+  readonly cores: number;
 }
 
 /** One generator process and a way to wait for its next event of a kind. */
@@ -133,7 +137,11 @@ export class LoadFleet {
 
 function merge(results: GeneratorResult[]): FleetResult {
   const hist = new Histogram();
-  for (const r of results) hist.merge(r.histogram);
+  const readHist = new Histogram();
+  for (const r of results) {
+    hist.merge(r.histogram);
+    readHist.merge(r.readHistogram);
+  }
   const sum = (f: (r: GeneratorResult) => number) => results.reduce((s, r) => s + f(r), 0);
   const max = (f: (r: GeneratorResult) => number) => Math.max(...results.map(f));
   return {
@@ -142,9 +150,11 @@ function merge(results: GeneratorResult[]): FleetResult {
     planned: sum((r) => r.planned),
     p50Ms: hist.quantile(0.5),
     p99Ms: hist.quantile(0.99),
+    readP99Ms: readHist.quantile(0.99),
     sendLateP99Ms: max((r) => r.sendLateP99Ms),
     loopDelayP99Ms: max((r) => r.loopDelayP99Ms),
     loopDelayMaxMs: max((r) => r.loopDelayMaxMs),
+    cores: sum((r) => r.cores),
   };
 }
 

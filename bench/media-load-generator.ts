@@ -4,12 +4,16 @@
 // packets/s each way, the send time stamped in the payload) or listens to its share of the
 // prompt-playback legs, and reports loss, delay variation and its own schedule adherence (how
 // late its sends were, how late its timers fired), so a generator shortfall is visible
-// instead of being counted against the server. 127.0.0.1 only; every loop stops by itself.
+// instead of being counted against the server. Arrivals are timed by the kernel's receive stamp
+// (see ReceiveInfo.waitedMs), which for loopback is the instant the server sent the packet: the
+// delay measured is the server's own, not when this process got round to reading it (that figure
+// is kept too, as `read`). 127.0.0.1 only; every loop stops by itself.
 import { createSocket, type Socket } from 'node:dgram';
 import {
   BatchUdpSocket,
   batchUdpAvailable,
   setBatchReadInterval,
+  type ReceiveInfo,
 } from '../apps/server/src/media/batch-udp-socket';
 import { LoopLagProbe } from '../apps/server/src/media/loop-lag-probe';
 
@@ -30,11 +34,15 @@ export interface GeneratorResult {
   readonly planned: number;
   /** Delay-variation histogram above this process's fastest packet: [bin, count] pairs. */
   readonly histogram: [number, number][];
+  /** The same, timed when this process read each packet instead of when it arrived. */
+  readonly readHistogram: [number, number][];
   /** p99 of how late sends were against their 5 ms slot, ms (bridged). */
   readonly sendLateP99Ms: number;
   /** p99 and max of this process's timer lateness during the window, ms. */
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
+  /** CPU this process used in the window, in cores. */
+  readonly cores: number;
 }
 export type GeneratorEvent =
   | { event: 'ready'; ports: number[] }
@@ -77,12 +85,29 @@ export class Histogram {
   }
 }
 
+/** Delays kept per stream, to be taken above each stream's fastest once the window closes. */
+class DelaySamples {
+  private readonly delays: number[] = [];
+  private readonly streams: number[] = [];
+  add(stream: number, delayMs: number): void {
+    this.delays.push(delayMs);
+    this.streams.push(stream);
+  }
+  histogram(streamCount: number): Histogram {
+    const best = new Float64Array(streamCount).fill(Infinity);
+    this.delays.forEach((d, j) => (best[this.streams[j]!] = Math.min(best[this.streams[j]!]!, d)));
+    const hist = new Histogram();
+    this.delays.forEach((d, j) => hist.add(d - best[this.streams[j]!]!));
+    return hist;
+  }
+}
+
 type GeneratorSocket = Socket | BatchUdpSocket;
 
 /**
  * Batched sockets where the server has them (the kernel's cost per datagram is the same, the
- * JavaScript around it a quarter), read every millisecond: an arrival is timed at most 1 ms late,
- * which counts against the server's jitter, never for it.
+ * JavaScript around it a quarter), read every millisecond. Their arrival times are the kernel's;
+ * on dgram (other platforms) an arrival is timed when read, which counts against the server.
  */
 async function openSockets(): Promise<GeneratorSocket[]> {
   const sockets: GeneratorSocket[] = [];
@@ -123,15 +148,22 @@ function schedule(stepMs: number, untilMs: number, slot: (k: number, lateMs: num
   });
 }
 
-/** Timer lateness of this process over one measured window (see LoopLagProbe). */
-function loopMonitor(): { start(): void; stop(): { p99: number; max: number } } {
+/** Timer lateness and CPU of this process over one measured window (see LoopLagProbe). */
+function loopMonitor(): { start(): void; stop(): { p99: number; max: number; cores: number } } {
   const probe = new LoopLagProbe();
+  let cpu = process.cpuUsage();
+  let at = 0;
   return {
-    start: () => probe.start(),
+    start: () => {
+      probe.start();
+      cpu = process.cpuUsage();
+      at = now();
+    },
     stop: () => {
       probe.stop();
+      const used = process.cpuUsage(cpu);
       const lag = probe.read();
-      return { p99: lag.p99Ms, max: lag.maxMs };
+      return { p99: lag.p99Ms, max: lag.maxMs, cores: (used.user + used.system) / 1000 / (now() - at) };
     },
   };
 }
@@ -142,12 +174,11 @@ async function bridged(sockets: GeneratorSocket[], c: Extract<GeneratorCommand, 
   // Sequence window of each stream that counts: [from, to); -1 while not set.
   const from = new Float64Array(n).fill(-1);
   const to = new Float64Array(n).fill(Infinity);
-  const delays = new Histogram();
   const late = new Histogram();
-  const raw: number[] = [];
+  const arrived = new DelaySamples();
+  const read = new DelaySamples();
   let received = 0;
-  let minDelay = Infinity;
-  const onMessage = (msg: Buffer) => {
+  const onMessage = (msg: Buffer, rinfo: ReceiveInfo) => {
     // Relayed audio only: RTCP from the server's legs also arrives on these sockets.
     if (msg.length < 12 + 20 || (msg[1]! & 0x7f) !== 0) return;
     const i = msg.readUInt32BE(12);
@@ -155,8 +186,8 @@ async function bridged(sockets: GeneratorSocket[], c: Extract<GeneratorCommand, 
     if (i >= n || from[i]! < 0 || s < from[i]! || s >= to[i]!) return;
     received++;
     const delay = now() - msg.readDoubleBE(16);
-    raw.push(delay);
-    if (delay < minDelay) minDelay = delay;
+    read.add(0, delay);
+    arrived.add(0, delay - (rinfo.waitedMs ?? 0));
   };
   for (const s of sockets) s.on('message', onMessage);
   const monitor = loopMonitor();
@@ -196,15 +227,16 @@ async function bridged(sockets: GeneratorSocket[], c: Extract<GeneratorCommand, 
   for (const s of sockets) s.off('message', onMessage);
   let sent = 0;
   for (let i = 0; i < n; i++) if (from[i]! >= 0) sent += to[i]! - from[i]!;
-  for (const d of raw) delays.add(d - minDelay);
   return {
     sent,
     received,
     planned: Math.round((n * c.measureMs) / 20),
-    histogram: delays.pairs(),
+    histogram: arrived.histogram(1).pairs(),
+    readHistogram: read.histogram(1).pairs(),
     sendLateP99Ms: late.quantile(0.99),
     loopDelayP99Ms: loop.p99,
     loopDelayMaxMs: loop.max,
+    cores: loop.cores,
   } satisfies GeneratorResult;
 }
 
@@ -219,13 +251,14 @@ async function playback(sockets: GeneratorSocket[], c: Extract<GeneratorCommand,
   const firstSeq = new Int32Array(m);
   const count = new Uint32Array(m);
   const highest = new Int32Array(m).fill(-1);
-  const offsets: number[] = [];
-  const streamOf: number[] = [];
+  const arrived = new DelaySamples();
+  const read = new DelaySamples();
   let measuring = false;
-  const onMessage = (msg: Buffer, rinfo: { port: number }) => {
+  const onMessage = (msg: Buffer, rinfo: ReceiveInfo) => {
     const i = index.get(rinfo.port);
     if (i === undefined || !measuring || msg.length < 12) return;
-    const t = now();
+    const readAt = now();
+    const t = readAt - (rinfo.waitedMs ?? 0);
     const s = msg.readUInt16BE(2);
     if (Number.isNaN(anchor[i]!)) {
       anchor[i] = t;
@@ -234,8 +267,8 @@ async function playback(sockets: GeneratorSocket[], c: Extract<GeneratorCommand,
     const k = (s - firstSeq[i]! + 0x10000) & 0xffff;
     if (k > highest[i]!) highest[i] = k;
     count[i]!++;
-    offsets.push(t - (anchor[i]! + 20 * k));
-    streamOf.push(i);
+    arrived.add(i, t - (anchor[i]! + 20 * k));
+    read.add(i, readAt - (anchor[i]! + 20 * k));
   };
   for (const s of sockets) s.on('message', onMessage);
   const monitor = loopMonitor();
@@ -248,11 +281,6 @@ async function playback(sockets: GeneratorSocket[], c: Extract<GeneratorCommand,
   send({ event: 'measure-end' });
   const loop = monitor.stop();
   for (const s of sockets) s.off('message', onMessage);
-  // Lateness against each stream's own grid, from its earliest packet (the grid's best case).
-  const best = new Float64Array(m).fill(Infinity);
-  offsets.forEach((o, j) => (best[streamOf[j]!] = Math.min(best[streamOf[j]!]!, o)));
-  const hist = new Histogram();
-  offsets.forEach((o, j) => hist.add(o - best[streamOf[j]!]!));
   let expected = 0;
   let got = 0;
   for (let i = 0; i < m; i++) {
@@ -263,10 +291,13 @@ async function playback(sockets: GeneratorSocket[], c: Extract<GeneratorCommand,
     sent: expected,
     received: got,
     planned: Math.round((m * c.measureMs) / 20),
-    histogram: hist.pairs(),
+    // Lateness against each stream's own grid, from its earliest packet (the grid's best case).
+    histogram: arrived.histogram(m).pairs(),
+    readHistogram: read.histogram(m).pairs(),
     sendLateP99Ms: 0,
     loopDelayP99Ms: loop.p99,
     loopDelayMaxMs: loop.max,
+    cores: loop.cores,
   } satisfies GeneratorResult;
 }
 

@@ -3,7 +3,9 @@
 // generators run in child processes (bench/media-load-fleet.ts) so they never share an event loop
 // with it and are not limited to one core. Each step measures packet loss, p99 added jitter, CPU
 // per call-second and memory per call, and the generators' own timing: a step where they fell
-// behind is marked generator-limited and never counts as a pass. Bounded to well under 3 minutes;
+// behind is marked generator-limited and never counts as a pass. Added jitter is timed from the
+// generator's send to the kernel's receive stamp on its socket, which on loopback is the moment the
+// server sent the packet: the server's delay, not the generators' lateness in reading it. Bounded to well under 3 minutes;
 // 127.0.0.1 only. Where the ladder fails, a bare relay (no media work at all) runs the same step:
 // the machine's own ceiling, so a shortfall can be told apart from what the cores can carry.
 // Usage: npx tsx bench/media.bench.ts [--calls 200,300,400,600,800] [--legs 500,1000,1250,1500]
@@ -124,12 +126,12 @@ function print(kind: string, s: Step): void {
   const f = (x: number, d = 2, w = 6) => x.toFixed(d).padStart(w);
   console.log(
     `${kind.padEnd(8)} n=${String(s.n).padStart(5)}  loss ${f(s.lossPct, 3, 7)} %  jitter p50 ${f(r.p50Ms)} ` +
-      `p99 ${f(r.p99Ms)} ms  cpu ${f(s.cpuUsPerCallSecond, 0, 5)} µs/call-s (${f(s.cpuUsPerPacket, 1, 4)} µs/pkt)  mem ${f(s.memoryKbPerCall, 1)} KiB/call  ` +
+      `p99 ${f(r.p99Ms)} ms (as read ${f(r.readP99Ms, 2, 5)})  cpu ${f(s.cpuUsPerCallSecond, 0, 5)} µs/call-s (${f(s.cpuUsPerPacket, 1, 4)} µs/pkt)  mem ${f(s.memoryKbPerCall, 1)} KiB/call  ` +
       `load ${s.load.toFixed(2)}`,
   );
   console.log(
     `         generators: sent ${r.sent}/${r.planned} planned, send lateness p99 ${f(r.sendLateP99Ms, 2, 5)} ms, ` +
-      `timer lag p99 ${f(r.loopDelayP99Ms, 1, 5)} max ${f(r.loopDelayMaxMs, 1, 5)} ms; kernel drops: ` +
+      `timer lag p99 ${f(r.loopDelayP99Ms, 1, 5)} max ${f(r.loopDelayMaxMs, 1, 5)} ms, cpu ${r.cores.toFixed(2)} cores; kernel drops: ` +
       `server sockets ${s.serverDrops}, generator sockets ${s.generatorDrops}` +
       (s.generatorLimited ? '  ** GENERATOR-LIMITED: not counted **' : ''),
   );
@@ -157,7 +159,8 @@ async function main(): Promise<void> {
         .join(' ')} at start (other work on the box inflates jitter)`,
   );
   console.log(
-    'bridged = two PCMU legs relayed both ways + stereo μ-law recording; jitter = delay variation above the fastest packet',
+    'bridged = two PCMU legs relayed both ways + stereo μ-law recording; jitter = delay variation above the fastest ' +
+      "packet, timed by the kernel's receive stamp (when the server sent it); 'as read' adds the generators' read lag",
   );
   let best: Step | undefined;
   const failed: number[] = [];

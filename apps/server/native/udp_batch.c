@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -25,8 +26,13 @@
 #define SLOT_BYTES 2048
 // Datagrams per batch: bounds the arena (512 KiB) and how long one batch holds the loop.
 #define SLOTS 256
-// Int32 words of metadata per datagram: fd, length, source port, family (4|6), 4 address words.
-#define META_WORDS 8
+// Int32 words of metadata per datagram: fd, length, source port, family (4|6), 4 address words,
+// and the µs it waited in the kernel (-1 when unknown).
+#define META_WORDS 9
+// A wait beyond this is a clock step, not a queue: reported as unknown.
+#define MAX_WAIT_US 10000000
+// Room for the one control message asked for: the kernel's receive time (SO_TIMESTAMPNS).
+#define CONTROL_BYTES CMSG_SPACE(sizeof(struct timespec))
 #define EVENTS 64
 // Batches per readiness callback before yielding to the loop's timers and other handles.
 #define ROUNDS 8
@@ -55,6 +61,11 @@ typedef struct {
   struct mmsghdr msgs[SLOTS];
   struct iovec iov[SLOTS];
   struct sockaddr_in6 names[SLOTS];
+  // Control buffers per slot, aligned as cmsghdr wants.
+  union {
+    char bytes[CONTROL_BYTES];
+    struct cmsghdr align;
+  } control[SLOTS];
 } Instance;
 
 #define CHECK(env, call)                                         \
@@ -185,7 +196,21 @@ static void init_slots(Instance* in) {
     in->msgs[i].msg_hdr.msg_iov = &in->iov[i];
     in->msgs[i].msg_hdr.msg_iovlen = 1;
     in->msgs[i].msg_hdr.msg_name = &in->names[i];
+    in->msgs[i].msg_hdr.msg_control = in->control[i].bytes;
   }
+}
+
+// How long the datagram in `h` waited between the kernel's receipt and `now`, µs; -1 without a
+// receive time or when the wall clock stepped in between.
+static int32_t waited_us(struct msghdr* h, const struct timespec* now) {
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    struct timespec at;
+    memcpy(&at, CMSG_DATA(c), sizeof at);
+    int64_t us = ((int64_t)now->tv_sec - at.tv_sec) * 1000000 + (now->tv_nsec - at.tv_nsec) / 1000;
+    return us >= 0 && us <= MAX_WAIT_US ? (int32_t)us : -1;
+  }
+  return -1;
 }
 
 // Reads what one socket has queued into free slots from `at`; returns the new fill level.
@@ -198,6 +223,7 @@ static int drain(Instance* in, int fd, int at) {
       // The kernel wrote back the last sender's address length: an IPv6 source needs it all.
       in->msgs[i].msg_hdr.msg_namelen = sizeof in->names[i];
       in->msgs[i].msg_hdr.msg_flags = 0;
+      in->msgs[i].msg_hdr.msg_controllen = CONTROL_BYTES;
     }
     int got = recvmmsg(fd, &in->msgs[at], (unsigned)want, MSG_DONTWAIT, NULL);
     if (got < 0) {
@@ -205,6 +231,9 @@ static int drain(Instance* in, int fd, int at) {
       if (errno == ECONNREFUSED || errno == EINTR) continue;
       return at;
     }
+    // The receive times are the kernel's wall clock; the wait is what the listener can use.
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
     for (int i = at; i < at + got; i++) {
       int32_t* m = in->meta + (size_t)i * META_WORDS;
       struct msghdr* h = &in->msgs[i].msg_hdr;
@@ -220,6 +249,7 @@ static int drain(Instance* in, int fd, int at) {
         m[3] = 4;
         memcpy(&m[4], &a->sin_addr, 4);
       }
+      m[8] = waited_us(h, &now);
     }
     at += got;
     if (got < want) return at;
@@ -316,6 +346,10 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (fd < 0) return throw_errno(env, errno, "socket");
   int rcvbuf = int_arg(env, argv[2], 0);
   if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  // The kernel stamps each datagram's arrival, so a batch read late still knows when each came
+  // (RFC 3550 jitter and playout want arrival times, not read times).
+  int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   if (addr.ss_family == AF_INET6) {
     int only = 1;
     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof only);

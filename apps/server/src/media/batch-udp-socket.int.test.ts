@@ -1,8 +1,13 @@
-import { createSocket, type RemoteInfo } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchUdpSocket, batchUdpAvailable, setBatchReadInterval } from './batch-udp-socket';
+import {
+  BatchUdpSocket,
+  batchUdpAvailable,
+  setBatchReadInterval,
+  type ReceiveInfo,
+} from './batch-udp-socket';
 import { RtpPortPool } from './rtp-port-pool';
 
 const opened: BatchUdpSocket[] = [];
@@ -14,11 +19,14 @@ function open(address = '127.0.0.1', port = 0, receiveBufferBytes = 0): BatchUdp
 }
 
 /** The next `n` datagrams `socket` receives. */
-function receive(socket: BatchUdpSocket, n: number): Promise<{ msg: Buffer; rinfo: RemoteInfo }[]> {
-  const got: { msg: Buffer; rinfo: RemoteInfo }[] = [];
+function receive(
+  socket: BatchUdpSocket,
+  n: number,
+): Promise<{ msg: Buffer; rinfo: ReceiveInfo; readAt: number }[]> {
+  const got: { msg: Buffer; rinfo: ReceiveInfo; readAt: number }[] = [];
   return new Promise((resolve) => {
-    const on = (msg: Buffer, rinfo: RemoteInfo) => {
-      got.push({ msg, rinfo });
+    const on = (msg: Buffer, rinfo: ReceiveInfo) => {
+      got.push({ msg, rinfo, readAt: performance.now() });
       if (got.length < n) return;
       socket.off('message', on);
       resolve(got);
@@ -62,12 +70,33 @@ describe('BatchUdpSocket', () => {
         family: address === '::1' ? 'IPv6' : 'IPv4',
         port: a.localPort,
         size: 5,
+        waitedMs: expect.any(Number),
       });
       const atA = receive(a, 1);
       b.send(Buffer.from('back'), first!.rinfo.port, first!.rinfo.address);
       expect((await atA)[0]!.msg.toString()).toBe('back');
       expect(a.address()).toEqual({ address, family: first!.rinfo.family, port: a.localPort });
     }
+  });
+
+  it('tells how long each datagram waited in the kernel, so a late read still knows its arrival', async () => {
+    const a = open();
+    const b = open();
+    const atB = receive(b, 2);
+    const sentAt: number[] = [];
+    // The thread is held between and after the sends (a busy loop, not a timer): neither datagram
+    // can be read before both wait in the kernel, the first 30 ms longer than the second.
+    for (let i = 0; i < 2; i++) {
+      sentAt.push(performance.now());
+      a.send(numbered(i), b.localPort, '127.0.0.1');
+      while (performance.now() - sentAt[i]! < 30);
+    }
+    const got = await atB;
+    for (const [i, { rinfo, readAt }] of got.entries()) {
+      // Arrival = read time − wait: within a few ms of the send, however late the read was.
+      expect(Math.abs(readAt - rinfo.waitedMs! - sentAt[i]!)).toBeLessThan(5);
+    }
+    expect(got[0]!.rinfo.waitedMs! - got[1]!.rinfo.waitedMs!).toBeGreaterThan(25);
   });
 
   it('resolves a destination given by host name, as dgram does', async () => {

@@ -99,7 +99,15 @@ class BatchReader {
       // A copy: listeners may keep the packet (jitter buffers do), and the slot is reused.
       const message = Buffer.allocUnsafe(length);
       this.arena.copy(message, 0, i * this.slotBytes, i * this.slotBytes + length);
-      socket.receive(message, meta[m + 3] === 6, this.metaBytes, (m + 4) * 4, meta[m + 2]!);
+      const waitedUs = meta[m + 8]!;
+      socket.receive(
+        message,
+        meta[m + 3] === 6,
+        this.metaBytes,
+        (m + 4) * 4,
+        meta[m + 2]!,
+        waitedUs < 0 ? 0 : waitedUs / 1000,
+      );
     }
   }
 }
@@ -128,9 +136,18 @@ export function setBatchReadInterval(ms: number): void {
   threadReader()?.setReadInterval(Math.max(0, Math.round(ms)));
 }
 
+/** dgram's `rinfo`, and how long the datagram waited before it was read. */
+export interface ReceiveInfo extends RemoteInfo {
+  /**
+   * Milliseconds between the kernel's receipt of the datagram and its delivery (batched sockets,
+   * which read every few ms); absent on dgram, which delivers on arrival. Arrival is `now − waitedMs`.
+   */
+  readonly waitedMs?: number;
+}
+
 /** The dgram `Socket` surface the media layer uses, which {@link BatchUdpSocket} also offers. */
 export interface UdpSocket {
-  on(event: 'message', listener: (msg: Buffer, rinfo: RemoteInfo) => void): this;
+  on(event: 'message', listener: (msg: Buffer, rinfo: ReceiveInfo) => void): this;
   on(event: 'error', listener: (error: Error) => void): this;
   once(event: 'connect', listener: () => void): this;
   send(msg: Uint8Array): void;
@@ -242,14 +259,18 @@ export class BatchUdpSocket extends EventEmitter implements UdpSocket {
     process.nextTick(() => this.emit('close'));
   }
 
-  /** One datagram from the reader; its source is `bytes[at…]` (4 or 16 bytes) and `port`. */
-  receive(message: Buffer, v6: boolean, bytes: Uint8Array, at: number, port: number): void {
+  /**
+   * One datagram from the reader; its source is `bytes[at…]` (4 or 16 bytes) and `port`, and it
+   * waited `waitedMs` in the kernel (0 when the kernel gave no receive time).
+   */
+  receive(message: Buffer, v6: boolean, bytes: Uint8Array, at: number, port: number, waitedMs: number): void {
     if (this.closed) return;
-    const rinfo: RemoteInfo = {
+    const rinfo: ReceiveInfo = {
       address: this.sourceAddress(v6, bytes, at),
       family: v6 ? 'IPv6' : 'IPv4',
       port,
       size: message.length,
+      waitedMs,
     };
     this.emit('message', message, rinfo);
   }

@@ -1,5 +1,4 @@
-import type { RemoteInfo } from 'node:dgram';
-import type { UdpSocket } from './batch-udp-socket';
+import type { ReceiveInfo, UdpSocket } from './batch-udp-socket';
 import type { ReceiveStatistics } from '@switchboard/media';
 import type { MediaRuntime } from './media-clock';
 import type { LegExtraCounters, RemoteMedia } from './media-leg-types';
@@ -84,13 +83,14 @@ export class LegRtcp {
   }
 
   /** One received datagram; `rtpRemote` is where the leg's RTP goes now. */
-  receive(msg: Buffer, rinfo: RemoteInfo, rtpRemote: RemoteMedia | undefined): void {
+  receive(msg: Buffer, rinfo: ReceiveInfo, rtpRemote: RemoteMedia | undefined): void {
     const { counters } = this.o;
     if (!isSendable(rinfo.address, rinfo.port)) {
       counters.unusableSource++;
       return;
     }
-    const result = this.session.receive(msg, this.o.runtime.clock.now());
+    // The arrival time, not the read time: the round trip (RFC 3550 §6.4.1) is measured to it.
+    const result = this.session.receive(msg, this.o.runtime.clock.now() - (rinfo.waitedMs ?? 0));
     if (!result.ok) {
       counters.rtcpMalformed++;
       return;

@@ -1,10 +1,12 @@
 import {
   encodeRtcpCompound,
+  encodeRtpPacket,
   telephoneEventPackets,
   ULAW_SILENCE,
   type TelephoneEventName,
 } from '@switchboard/media';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BatchUdpSocket } from './batch-udp-socket';
 import type { MediaLegEvents } from './media-leg-types';
 import { MediaTestHarness, PCMU, rtpOf } from './media-test-harness';
 import { eventually, RtpTestPeer } from './rtp-test-peer';
@@ -222,5 +224,37 @@ describe('MediaLeg', () => {
     });
     await eventually(() => reports.length === 1, 3000, 'remote report');
     expect(reports[0]).toMatchObject({ kind: 'rr', fractionLost: 0.25, cumulativeLost: 3, jitterMs: 10 });
+  });
+
+  it('figures interarrival jitter from arrival times, however late a batch of packets is read', async () => {
+    h = new MediaTestHarness();
+    const opened = BatchUdpSocket.open('127.0.0.1', 0);
+    if (!opened.ok) throw new Error(opened.error);
+    const caller = opened.value;
+    try {
+      const leg = await h.leg(PCMU, { address: '127.0.0.1', port: caller.localPort });
+      // Six packets 20 ms apart in real time, the thread held all along (a busy loop, not a timer):
+      // all are read in one batch at one clock reading. Read times alone would give each a transit
+      // 20 ms shorter than the one before, a §A.8 jitter of several ms; arrival times give about 0.
+      for (let i = 0; i < 6; i++) {
+        const start = performance.now();
+        caller.send(
+          encodeRtpPacket({
+            payloadType: 0,
+            sequenceNumber: i,
+            timestamp: 160 * i,
+            ssrc: 0x77,
+            payload: frame,
+          }),
+          leg.local.rtpPort,
+          '127.0.0.1',
+        );
+        while (performance.now() - start < 20);
+      }
+      await eventually(() => leg.stats().counters.accepted >= 4, 3000, 'the batch');
+      expect(leg.stats().receive.jitterMs).toBeLessThan(1);
+    } finally {
+      caller.close();
+    }
   });
 });

@@ -1,4 +1,3 @@
-import type { RemoteInfo } from 'node:dgram';
 import {
   FRAME_SAMPLES,
   RtpLegReceiver,
@@ -17,6 +16,7 @@ import type {
   RemoteMedia,
   RtpSink,
 } from './media-leg-types';
+import type { ReceiveInfo } from './batch-udp-socket';
 import type { TickSubscriber } from './media-ticker';
 import { LegDtmfReceiver } from './leg-dtmf-receiver';
 import { LegDtmfSender } from './leg-dtmf-sender';
@@ -241,9 +241,11 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.watchdog.tick(frames, nowMs);
   }
 
-  private onRtp(msg: Buffer, rinfo: RemoteInfo): void {
+  private onRtp(msg: Buffer, rinfo: ReceiveInfo): void {
     if (this.closed) return;
-    const now = this.o.runtime.clock.now();
+    // When the packet arrived, not when its batch was read: interarrival jitter (RFC 3550 §A.8)
+    // and the jitter buffers' playout are figured from arrival times.
+    const now = this.o.runtime.clock.now() - (rinfo.waitedMs ?? 0);
     const view = this.scratch;
     if (readRtpPacket(msg, view) !== 'ok' || this.kinds[view.payloadType] === undefined) {
       // Garbage and unknown payload types: let the receiver count them by kind.
@@ -278,7 +280,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.sink?.receiveRtp(packet, kind, now);
   }
 
-  private onLatched(rinfo: RemoteInfo, previous: RemoteMedia | undefined): void {
+  private onLatched(rinfo: ReceiveInfo, previous: RemoteMedia | undefined): void {
     this.extra.latches++;
     this.faults.remoteChanged();
     this.rtcp.followRtp(rinfo);
@@ -292,7 +294,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     this.emit('ssrc-changed', { ssrc, previous });
   }
 
-  private onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
+  private onRtcp(msg: Buffer, rinfo: ReceiveInfo): void {
     if (!this.closed) this.rtcp.receive(msg, rinfo, this.latch.remote);
   }
 }
