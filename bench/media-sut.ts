@@ -17,13 +17,14 @@ import {
   systemMediaRuntime,
   LoopLagProbe,
   type LegCodec,
+  type RtpSocketKind,
   type WorkerBridgeHandle,
   type WorkerLegHandle,
 } from '../apps/server/src/media/index';
 
 const PCMU: LegCodec = { law: 'pcmu', payloadType: 0, telephoneEventPayloadType: 101 };
 /** The server's RTP ports; `udp` picks batched sockets (the default) or Node's dgram. */
-const ports = (udp: 'batch' | 'dgram') =>
+const ports = (udp: RtpSocketKind) =>
   ({ bindAddress: '127.0.0.1', minPort: 20000, maxPort: 29999, udp }) as const;
 /** Calls (or legs) opened at once while setting a step up. */
 const BATCH = 50;
@@ -84,7 +85,7 @@ export class SingleThreadSut implements MediaSut {
   private late = 0;
   private readonly lag = new LoopLagProbe();
 
-  constructor(udp: 'batch' | 'dgram') {
+  constructor(udp: RtpSocketKind) {
     this.pool = new RtpPortPool(ports(udp));
     this.description = `media on the main event loop (single-thread mode), ${udp} sockets`;
     this.lag.start();
@@ -170,14 +171,14 @@ export class WorkerPoolSut implements MediaSut {
   private constructor(
     workers: number,
     private readonly promptPath: string,
-    udp: 'batch' | 'dgram',
+    udp: RtpSocketKind,
   ) {
     this.pool = new MediaWorkerPool({ workers, ports: ports(udp), noRtpTimeoutMs: 60_000 });
     this.description = `media on ${this.pool.size} worker threads (MediaWorkerPool), ${udp} sockets`;
   }
 
   /** Writes the bench prompt as a WAV for the workers to load, and starts the pool. */
-  static async start(workers: number, dir: string, udp: 'batch' | 'dgram'): Promise<WorkerPoolSut> {
+  static async start(workers: number, dir: string, udp: RtpSocketKind): Promise<WorkerPoolSut> {
     const clip = benchClip();
     const pcm = new Uint8Array(clip.samples.buffer, clip.samples.byteOffset, clip.samples.byteLength);
     const path = join(dir, 'bench-prompt.wav');

@@ -4,10 +4,11 @@
 // with it and are not limited to one core. Each step measures packet loss, p99 added jitter, CPU
 // per call-second and memory per call, and the generators' own timing: a step where they fell
 // behind is marked generator-limited and never counts as a pass. Added jitter is timed from the
-// generator's send to the kernel's receive stamp on its socket, which on loopback is the moment the
-// server sent the packet: the server's delay, not the generators' lateness in reading it. Bounded to well under 3 minutes;
-// 127.0.0.1 only. Where the ladder fails, a bare relay (no media work at all) runs the same step:
-// the machine's own ceiling, so a shortfall can be told apart from what the cores can carry.
+// generator's send to the kernel's receive stamp on its socket, which on loopback is the moment
+// the server sent the packet: the server's delay, not the generators' lateness in reading it.
+// Bounded to well under 3 minutes; 127.0.0.1 only. Where the ladder fails, a bare relay (no media
+// work at all) runs the same step: the machine's own ceiling, so a shortfall can be told apart
+// from what the cores can carry.
 // Usage: npx tsx bench/media.bench.ts [--calls 200,300,400,600,800] [--legs 500,1000,1250,1500]
 // [--mode workers|single] [--workers 2] [--generators 2] [--udp batch|dgram]
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -96,7 +96,7 @@ class BatchReader {
         socket.truncated++;
         continue;
       }
-      // A copy: listeners may keep the packet (jitter buffers do), and the slot is reused.
+      // A copy: a dgram listener owns its Buffer and may keep it, and the slot is reused next batch.
       const message = Buffer.allocUnsafe(length);
       this.arena.copy(message, 0, i * this.slotBytes, i * this.slotBytes + length);
       const waitedUs = meta[m + 8]!;

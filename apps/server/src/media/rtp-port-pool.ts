@@ -5,6 +5,12 @@ import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
 import { BatchUdpSocket, type UdpSocket } from './batch-udp-socket';
 import { MediaCode, mediaRejection } from './media-error';
 
+/**
+ * `batch`: sockets read many datagrams per call by the native half ({@link BatchUdpSocket});
+ * `dgram`: Node's sockets, one callback per datagram.
+ */
+export type RtpSocketKind = 'batch' | 'dgram';
+
 /** Where and how RTP sockets are bound. */
 export interface RtpPortPoolOptions {
   /** Local address to bind, e.g. `127.0.0.1` or the media interface's address. */
@@ -14,11 +20,8 @@ export interface RtpPortPoolOptions {
   readonly maxPort: number;
   /** Kernel receive buffer per socket (SO_RCVBUF), bytes; the OS default when absent. */
   readonly receiveBufferBytes?: number;
-  /**
-   * `batch` (the default where it is built, i.e. on Linux): sockets read many datagrams per call
-   * by the native half ({@link BatchUdpSocket}); `dgram`: Node's sockets, one callback per datagram.
-   */
-  readonly udp?: 'batch' | 'dgram';
+  /** Default `batch` where the native half is built (Linux), `dgram` elsewhere. */
+  readonly udp?: RtpSocketKind;
 }
 
 /** One bound RTP/RTCP socket pair (RFC 3550 §11: RTP on an even port, RTCP on the next odd one). */
@@ -47,7 +50,7 @@ function bindSocket(
   address: string,
   port: number,
   receiveBufferBytes: number | undefined,
-  udp: 'batch' | 'dgram' | undefined,
+  udp: RtpSocketKind | undefined,
 ): Promise<Result<UdpSocket, string>> {
   if (udp !== 'dgram') {
     const batched = BatchUdpSocket.open(address, port, receiveBufferBytes);
