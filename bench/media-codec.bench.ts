@@ -112,16 +112,23 @@ const jitter = measure('jitter push+pull', 'frames', 100, () => {
   }
 });
 
-// Work of one bridged, recorded G.711 call per second of audio: 2 legs × 50 packets parsed and
-// serialized, 2 × 8000 samples decoded and encoded, 2 × 50 jitter frames, 50 mixer ticks.
+// The same, pulled as μ-law codes into one channel of a stereo frame, as a G.711 recording does.
+const jbCodes = new JitterBuffer({ law: 'pcmu' });
+const stereo = new Uint8Array(2 * FRAME);
+let m = 0;
+const jitterCodes = measure('jitter push+pull codes', 'frames', 100, () => {
+  for (let t = 0; t < 100; t++, m++) {
+    const k = m % FRAMES;
+    jbCodes.push((m * FRAME) >>> 0, coded, m * 20, k * FRAME, FRAME);
+    jbCodes.pullCodes(m * 20 + 40, 'pcmu', stereo, 0, 2);
+  }
+});
+
+// Work of one bridged, recorded PCMU call per second of audio: 2 legs × 50 packets parsed and
+// serialized, and 2 × 50 jitter frames pulled as codes into the stereo recording (no codec work:
+// the relay forwards payloads and the recording keeps them as they arrived).
 const perCallUs =
-  1e6 *
-  ((2 * 50) / parse.perSecond +
-    (2 * 50) / serialize.perSecond +
-    (2 * 8000) / ulawDec.perSecond +
-    (2 * 8000) / ulawEnc.perSecond +
-    (2 * 50) / jitter.perSecond +
-    50 / mix3.perSecond);
+  1e6 * ((2 * 50) / parse.perSecond + (2 * 50) / serialize.perSecond + (2 * 50) / jitterCodes.perSecond);
 console.log(
   `pure media work of one bridged recorded call: ${perCallUs.toFixed(1)} µs per second of audio ` +
     `(≈ ${Math.floor(1e6 / perCallUs)} calls per core before sockets, syscalls and file writes)`,
@@ -131,5 +138,6 @@ if (checksum < 0) console.log('unreachable');
 const fmt = (x: number, digits = 0) => x.toFixed(digits);
 console.log(
   `media-codec: ulaw_encode_msamples_s=${fmt(ulawEnc.perSecond / 1e6, 1)} ulaw_decode_msamples_s=${fmt(ulawDec.perSecond / 1e6, 1)} ` +
-    `rtp_parse_per_s=${fmt(parse.perSecond)} mix3_frames_per_s=${fmt(mix3.perSecond)}`,
+    `rtp_parse_per_s=${fmt(parse.perSecond)} mix3_frames_per_s=${fmt(mix3.perSecond)} ` +
+    `jitter_frames_per_s=${fmt(jitter.perSecond)} jitter_codes_frames_per_s=${fmt(jitterCodes.perSecond)}`,
 );

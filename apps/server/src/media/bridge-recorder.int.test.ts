@@ -120,6 +120,62 @@ describe('Bridge', () => {
 });
 
 describe('CallRecorder', () => {
+  it('records G.711 code for code as it arrived, μ-law negative zero included', async () => {
+    h = new MediaTestHarness();
+    const caller = await side(PCMU, 440);
+    const agent = await side(PCMU, 1000);
+    const path = join(dir, 'tenant-2', 'codes.wav');
+    const started = await CallRecorder.start({
+      path,
+      ticker: h.ticker,
+      callerLaw: 'pcmu',
+      agentLaw: 'pcmu',
+      framesPerWrite: 5,
+    });
+    if (!started.ok) throw new Error(started.error.code);
+    const recorder = started.value;
+    const bridge = new Bridge(caller.leg, agent.leg, recorder);
+    // Every byte value in every frame, 0x7f among them: decoding to linear and encoding again
+    // would have written it as 0xff.
+    const payload = (k: number, salt: number) =>
+      Uint8Array.from({ length: 160 }, (_, i) => (i * 37 + k * 11 + salt) & 0xff);
+    for (let k = 0; k < 40; k++) {
+      for (const [s, ssrc, salt] of [
+        [caller, 0xca11, 0],
+        [agent, 0xa6e7, 128],
+      ] as const)
+        s.peer.sendRtp(
+          { payloadType: 0, sequenceNumber: k, timestamp: 160 * k, ssrc, payload: payload(k, salt) },
+          rtpOf(s.leg),
+        );
+      await eventually(
+        () => bridge.stats.callerToAgent >= k && bridge.stats.agentToCaller >= k,
+        3000,
+        `frame ${k}`,
+      );
+      h.advance(20);
+    }
+    await recorder.close();
+    const wav = parseWav(await readFile(path));
+    if (!wav.ok) throw new Error(wav.error.code);
+    const data = wav.value.data;
+    const channel = (c: number, frame: number) =>
+      data.subarray(frame * 320, (frame + 1) * 320).filter((_, i) => i % 2 === c);
+    // Past the buffers' start, every frame of each channel is one of the frames that side sent,
+    // byte for byte (the buffer may drop or hold a frame to adapt its delay, so not one each).
+    for (const [c, salt] of [
+      [0, 0],
+      [1, 128],
+    ] as const) {
+      const sent = new Map(Array.from({ length: 40 }, (_, k) => [payload(k, salt).join(), k]));
+      const frames = Array.from({ length: 40 }, (_, f) => channel(c, f).join());
+      const first = frames.findIndex((f) => sent.has(f));
+      const recorded = frames.slice(first, first + 30).map((f) => sent.get(f));
+      expect(recorded.every((k) => k !== undefined)).toBe(true);
+      expect(new Set(recorded).size).toBeGreaterThan(25);
+    }
+  });
+
   it('records caller left and agent right, writes silence while paused, and survives a crash', async () => {
     h = new MediaTestHarness();
     const caller = await side(PCMU, 440);

@@ -1,6 +1,7 @@
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
 import {
   FRAME_SAMPLES,
+  g711Silence,
   JitterBuffer,
   LINEAR_TO_ALAW,
   LINEAR_TO_ULAW,
@@ -44,8 +45,11 @@ export interface RecordingSummary {
  * Records a two-party call as one stereo WAV: caller left, agent right. The bridge taps every
  * audio packet of both directions into a per-side jitter buffer (which reorders, and conceals
  * losses as G.711 Appendix I suggests); on each 20 ms tick one frame is pulled from each side,
- * interleaved, encoded and appended, so both channels stay on the call's timeline whatever the
- * network did. Writes are batched (`framesPerWrite`) to keep the syscall rate low at 800 calls.
+ * interleaved and appended, so both channels stay on the call's timeline whatever the network
+ * did. A G.711 recording takes each side's codes as they arrived (or through the tandem table
+ * from the other law), so a PCMU call is recorded bit-exact and costs no codec work; only frames
+ * the buffer conceals, and 16-bit recordings, go through linear. Writes are batched
+ * (`framesPerWrite`) to keep the syscall rate low at 800 calls.
  *
  * Pause/resume (for card numbers): while paused the jitter buffers are still drained, so paused
  * audio never reaches the encoder, and **digital silence is written in its place**. Silence keeps
@@ -64,6 +68,8 @@ export class CallRecorder implements TickSubscriber {
   private readonly left = new Int16Array(FRAME_SAMPLES);
   private readonly right = new Int16Array(FRAME_SAMPLES);
   private readonly bytesPerFrame: number;
+  /** The G.711 law the file is written in; null for 16-bit PCM. */
+  private readonly fileLaw: G711Law | null;
   private readonly framesPerWrite: number;
   private chunk: Uint8Array;
   private chunkFrames = 0;
@@ -83,6 +89,7 @@ export class CallRecorder implements TickSubscriber {
   ) {
     this.buffers = { caller: jitterBuffer(options.callerLaw), agent: jitterBuffer(options.agentLaw) };
     this.bytesPerFrame = FRAME_SAMPLES * 2 * (encoding === 'pcm16' ? 2 : 1);
+    this.fileLaw = encoding === 'pcm16' ? null : encoding === 'mulaw' ? 'pcmu' : 'pcma';
     this.framesPerWrite = Math.max(1, options.framesPerWrite ?? 50);
     this.chunk = new Uint8Array(this.bytesPerFrame * this.framesPerWrite);
     options.ticker.subscribe(this);
@@ -218,6 +225,20 @@ export class CallRecorder implements TickSubscriber {
   }
 
   private recordFrame(nowMs: number): void {
+    const law = this.fileLaw;
+    if (law === null || this.isHeld) return this.recordLinear(nowMs);
+    // G.711 into a G.711 file: each side's codes go straight into their channel of the chunk.
+    const at = this.chunkFrames * this.bytesPerFrame;
+    this.buffers.caller.pullCodes(nowMs, law, this.chunk, at, 2);
+    this.buffers.agent.pullCodes(nowMs, law, this.chunk, at + 1, 2);
+    if (this.isPaused) {
+      this.chunk.fill(g711Silence(law), at, at + this.bytesPerFrame);
+      this.pausedFrames++;
+    }
+    this.advance();
+  }
+
+  private recordLinear(nowMs: number): void {
     if (this.isHeld) {
       this.left.fill(0);
       this.right.fill(0);
@@ -237,6 +258,11 @@ export class CallRecorder implements TickSubscriber {
       this.pausedFrames++;
     }
     this.interleave(left, right, this.chunk, this.chunkFrames * this.bytesPerFrame);
+    this.advance();
+  }
+
+  /** Counts the frame just written into the chunk, and writes the chunk once it is full. */
+  private advance(): void {
     this.frames++;
     if (++this.chunkFrames >= this.framesPerWrite) this.flush();
   }

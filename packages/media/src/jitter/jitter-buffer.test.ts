@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@switchboard/kernel';
-import { LINEAR_TO_ULAW, ULAW_TO_LINEAR } from '../codec/g711';
-import { JitterBuffer, type JitterPull } from './jitter-buffer';
+import {
+  ALAW_TO_LINEAR,
+  LINEAR_TO_ALAW,
+  LINEAR_TO_ULAW,
+  ULAW_TO_ALAW,
+  ULAW_TO_LINEAR,
+  type G711Law,
+} from '../codec/g711';
+import { JitterBuffer, type JitterBufferOptions, type JitterPull } from './jitter-buffer';
 import { PacketLossConcealment } from './packet-loss-concealment';
 
 /**
@@ -269,6 +276,95 @@ describe('JitterBuffer with packets of other sizes than 20 ms', () => {
   });
 });
 
+describe('JitterBuffer.pullCodes', () => {
+  const decodeTable = (law: G711Law) => (law === 'pcmu' ? ULAW_TO_LINEAR : ALAW_TO_LINEAR);
+  const encodeTable = (law: G711Law) => (law === 'pcmu' ? LINEAR_TO_ULAW : LINEAR_TO_ALAW);
+
+  it('copies a whole frame code for code into every second byte, without decoding it', () => {
+    const jb = new JitterBuffer({ law: 'pcmu', initialDelayMs: 20, minDelayMs: 20, maxDelayMs: 20 });
+    // 0x7f is μ-law's negative zero: decoding and encoding again would turn it into 0xff.
+    const sent = Uint8Array.from({ length: 160 }, (_, k) => (k === 0 ? 0x7f : streamByte(k)));
+    jb.push(1000, sent, 0);
+    const stereo = new Uint8Array(320).fill(0xaa);
+    expect(jb.pullCodes(0, 'pcmu', stereo, 1, 2)).toBe('buffering');
+    expect(stereo.filter((_, i) => i % 2 === 1).every((c) => c === 0xff)).toBe(true);
+    expect(jb.pullCodes(20, 'pcmu', stereo, 1, 2)).toBe('played');
+    expect([...stereo.filter((_, i) => i % 2 === 1)]).toEqual([...sent]);
+    // The other channel is left alone.
+    expect(stereo.filter((_, i) => i % 2 === 0).every((c) => c === 0xaa)).toBe(true);
+    const alaw = new Uint8Array(160);
+    jb.push(1160, sent, 20);
+    jb.pullCodes(40, 'pcma', alaw);
+    expect([...alaw]).toEqual([...sent].map((c) => ULAW_TO_ALAW[c]!));
+  });
+
+  /**
+   * Feeds `packets` to two buffers alike, pulling one in linear and the other as codes of `to`,
+   * and expects the same verdicts, the same audio and the same stats. Returns the verdicts seen.
+   */
+  function pullTwins(from: G711Law, to: G711Law, packets: Packet[], options: Partial<JitterBufferOptions>) {
+    const linear = new JitterBuffer({ ...options, law: from });
+    const coded = new JitterBuffer({ ...options, law: from });
+    const out = new Int16Array(160);
+    const codes = new Uint8Array(160);
+    const verdicts = new Map<JitterPull, number>();
+    const untilMs = packets.at(-1)!.arrival + 200;
+    let i = 0;
+    for (let now = 0; now <= untilMs; now += 20) {
+      while (i < packets.length && packets[i]!.arrival <= now) {
+        const p = packets[i++]!;
+        const payload = Uint8Array.from({ length: p.samples }, (_, k) => streamByte(p.at + k));
+        expect(coded.push(p.at, payload, p.arrival)).toBe(linear.push(p.at, payload, p.arrival));
+      }
+      const verdict = linear.pull(now, out);
+      expect(coded.pullCodes(now, to, codes)).toBe(verdict);
+      verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
+      // Compared decoded: μ-law's two zeros (0x7f, 0xff) are one value.
+      const expected = [...out].map((v) => decodeTable(to)[encodeTable(to)[v & 0xffff]!]!);
+      expect([...codes].map((c) => decodeTable(to)[c]!)).toEqual(expected);
+    }
+    expect(coded.stats).toEqual(linear.stats);
+    return { verdicts, stats: linear.stats };
+  }
+
+  it.each([
+    ['pcmu', 'pcmu'],
+    ['pcmu', 'pcma'],
+    ['pcma', 'pcma'],
+    ['pcma', 'pcmu'],
+  ] as const)(
+    'yields what pull yields, encoded, through loss, reordering, jitter and 30 ms packets (%s to %s)',
+    (from, to) => {
+      const rnd = seededRandom(11);
+      const packets = packetize([160, 160, 240, 80], 8000 * 20)
+        .filter(() => rnd.next() > 0.08)
+        .map((p) => ({ ...p, arrival: p.arrival + rnd.next() * 50 }))
+        .sort((a, b) => a.arrival - b.arrival);
+      // Starting at a longer delay than the jitter needs, so playout also drops frames.
+      const { verdicts, stats } = pullTwins(from, to, packets, {
+        minDelayMs: 20,
+        maxDelayMs: 120,
+        initialDelayMs: 120,
+      });
+      for (const kind of ['played', 'concealed', 'silence'] as const)
+        expect(verdicts.get(kind) ?? 0).toBeGreaterThan(0);
+      expect(stats.partial).toBeGreaterThan(0);
+      expect(stats.skipped).toBeGreaterThan(0);
+    },
+  );
+
+  it('holds playout back as pull does, after whole frames', () => {
+    // Steady packets with one 150 ms straggler: the target delay jumps and playout holds frames,
+    // each time right after a frame that was played whole.
+    const packets = packetize([160], 8000 * 4, 5).map((p, n) =>
+      n === 40 ? { ...p, arrival: p.arrival + 150 } : p,
+    );
+    packets.sort((a, b) => a.arrival - b.arrival);
+    const { stats } = pullTwins('pcmu', 'pcmu', packets, { minDelayMs: 20, initialDelayMs: 20 });
+    expect(stats.inserted).toBeGreaterThan(3);
+  });
+});
+
 describe('PacketLossConcealment', () => {
   it('repeats the last frame fading to zero over three frames, then silence', () => {
     const plc = new PacketLossConcealment(4, 3);
@@ -283,5 +379,19 @@ describe('PacketLossConcealment', () => {
     expect(plc.conceal(out)).toBe(false);
     expect([...out]).toEqual([0, 0, 0, 0]);
     expect(new PacketLossConcealment(4).conceal(out)).toBe(false);
+  });
+
+  it('conceals from a frame it was given as G.711 codes', () => {
+    const plc = new PacketLossConcealment(4, 3);
+    const codes = Uint8Array.of(0, 0, ...[900, 900, 900, 900].map((v) => LINEAR_TO_ULAW[v]!));
+    plc.goodCodes(codes, 2, ULAW_TO_LINEAR);
+    const out = new Int16Array(4);
+    expect(plc.conceal(out)).toBe(true);
+    const v = ULAW_TO_LINEAR[LINEAR_TO_ULAW[900]!]!;
+    expect([...out]).toEqual([0.9167, 0.8333, 0.75, 0.6667].map((g) => Math.round(v * g)));
+    // A linear frame given after codes replaces them.
+    plc.good(Int16Array.of(900, 900, 900, 900));
+    plc.conceal(out);
+    expect([...out]).toEqual([825, 750, 675, 600]);
   });
 });

@@ -1,4 +1,13 @@
-import { ALAW_TO_LINEAR, ULAW_TO_LINEAR, type G711Law } from '../codec/g711';
+import {
+  ALAW_TO_LINEAR,
+  ALAW_TO_ULAW,
+  g711Silence,
+  LINEAR_TO_ALAW,
+  LINEAR_TO_ULAW,
+  ULAW_TO_ALAW,
+  ULAW_TO_LINEAR,
+  type G711Law,
+} from '../codec/g711';
 import { TimestampUnwrapper } from '../rtp/sequence';
 import { PacketLossConcealment } from './packet-loss-concealment';
 
@@ -44,6 +53,8 @@ export interface JitterBufferStats {
 }
 
 const EMPTY = -1;
+/** Code → the same code: a frame pulled as codes of the law it arrived in is copied unchanged. */
+const SAME_LAW = Uint8Array.from({ length: 256 }, (_, code) => code);
 /** Consecutive late packets that mean the sender's timeline moved, not that the network is slow. */
 const LATE_RESYNC = 10;
 /** Pulls between two delay adjustments, so the delay moves smoothly. */
@@ -88,6 +99,7 @@ export class JitterBuffer {
     skipped: 0,
     inserted: 0,
   };
+  private readonly law: G711Law;
   private readonly table: Int16Array;
   private readonly frameSamples: number;
   private readonly blockSamples: number;
@@ -116,8 +128,11 @@ export class JitterBuffer {
   private target: number;
   private lateRun = 0;
   private sinceAdjust = 0;
+  /** Linear frame for {@link pullCodes} when a frame must be synthesised; made on first need. */
+  private scratch: Int16Array | null = null;
 
   constructor(options: JitterBufferOptions) {
+    this.law = options.law;
     this.table = options.law === 'pcmu' ? ULAW_TO_LINEAR : ALAW_TO_LINEAR;
     this.frameSamples = options.frameSamples ?? 160;
     this.blockSamples = options.blockSamples ?? Math.min(80, this.frameSamples);
@@ -216,17 +231,67 @@ export class JitterBuffer {
 
   /** Writes the next frame (20 ms) of linear audio into `out` for playout at `nowMs`. */
   pull(nowMs: number, out: Int16Array): JitterPull {
-    if (!this.playing) {
-      if (!this.started || nowMs < this.startAtMs) {
-        out.fill(0, 0, this.frameSamples);
-        return 'buffering';
-      }
-      this.playing = true;
+    if (!this.due(nowMs)) {
+      out.fill(0, 0, this.frameSamples);
+      return 'buffering';
     }
     this.adapt(nowMs);
     const verdict = this.play(this.nextFrame, out);
     this.nextFrame++;
     return verdict;
+  }
+
+  /**
+   * Like {@link pull}, but writes the frame as G.711 codes of `law` into `out[at]`,
+   * `out[at + stride]`, … (stride 2 fills one channel of an interleaved stereo frame). A frame that
+   * arrived whole is copied code for code, or through the 256-entry tandem table when `law` is the
+   * other one, and never decoded: recording a G.711 call does no codec work while nothing is lost.
+   * Concealed, partial and silent frames are made in linear, as {@link pull} makes them, and encoded.
+   */
+  pullCodes(nowMs: number, law: G711Law, out: Uint8Array, at = 0, stride = 1): JitterPull {
+    const fs = this.frameSamples;
+    if (!this.due(nowMs)) {
+      const silence = g711Silence(law);
+      for (let i = 0, o = at; i < fs; i++, o += stride) out[o] = silence;
+      return 'buffering';
+    }
+    this.adapt(nowMs);
+    const frame = this.nextFrame++;
+    const slot = this.wholeFrameSlot(frame);
+    if (slot !== EMPTY) {
+      const map = law === this.law ? SAME_LAW : this.law === 'pcmu' ? ULAW_TO_ALAW : ALAW_TO_ULAW;
+      const ring = this.ring;
+      const base = slot * this.blockSamples;
+      for (let i = 0, o = at; i < fs; i++, o += stride) out[o] = map[ring[base + i]!]!;
+      for (let b = 0; b < this.blocksPerFrame; b++) this.blockIndex[slot + b] = EMPTY;
+      this.plc.goodCodes(ring, base, this.table);
+      this.stats.played++;
+      return 'played';
+    }
+    const linear = (this.scratch ??= new Int16Array(fs));
+    const verdict = this.play(frame, linear);
+    const encode = law === 'pcmu' ? LINEAR_TO_ULAW : LINEAR_TO_ALAW;
+    for (let i = 0, o = at; i < fs; i++, o += stride) out[o] = encode[linear[i]! & 0xffff]!;
+    return verdict;
+  }
+
+  /** False while buffering: nothing received yet, or the first packet's playout time not reached. */
+  private due(nowMs: number): boolean {
+    if (this.playing) return true;
+    if (!this.started || nowMs < this.startAtMs) return false;
+    this.playing = true;
+    return true;
+  }
+
+  /**
+   * The ring slot of `frame`'s first block when every block of the frame is complete, else EMPTY.
+   * A frame's blocks sit in consecutive slots: the ring holds a whole number of frames.
+   */
+  private wholeFrameSlot(frame: number): number {
+    if (frame < 0) return EMPTY;
+    const first = frame * this.blocksPerFrame;
+    for (let b = 0; b < this.blocksPerFrame; b++) if (!this.hasBlock(first + b)) return EMPTY;
+    return mod(first, this.blockCount);
   }
 
   private anchor(ts: number, arrivalMs: number): void {

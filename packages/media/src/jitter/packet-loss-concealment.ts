@@ -6,12 +6,16 @@
  */
 export class PacketLossConcealment {
   private readonly last: Int16Array;
+  /** The last good frame as G.711 codes, while {@link decodeTable} says it is not decoded yet. */
+  private readonly lastCodes: Uint8Array;
+  private decodeTable: Int16Array | null = null;
   private readonly maxFrames: number;
   private lost = 0;
   private hasLast = false;
 
   constructor(frameSamples: number, maxFrames = 3) {
     this.last = new Int16Array(frameSamples);
+    this.lastCodes = new Uint8Array(frameSamples);
     this.maxFrames = maxFrames;
   }
 
@@ -19,6 +23,20 @@ export class PacketLossConcealment {
   good(frame: Int16Array): void {
     const last = this.last;
     for (let i = 0; i < last.length; i++) last[i] = frame[i]!;
+    this.decodeTable = null;
+    this.hasLast = true;
+    this.lost = 0;
+  }
+
+  /**
+   * Like {@link good}, for a frame played as G.711 codes (`codes[offset, offset + frame)`, decoded
+   * by `table`): kept as codes and decoded only if a loss follows, so a path that never leaves
+   * G.711 pays for no decoding while nothing is lost.
+   */
+  goodCodes(codes: Uint8Array, offset: number, table: Int16Array): void {
+    const lastCodes = this.lastCodes;
+    for (let i = 0; i < lastCodes.length; i++) lastCodes[i] = codes[offset + i]!;
+    this.decodeTable = table;
     this.hasLast = true;
     this.lost = 0;
   }
@@ -30,6 +48,11 @@ export class PacketLossConcealment {
   conceal(out: Int16Array): boolean {
     this.lost++;
     const n = this.last.length;
+    const table = this.decodeTable;
+    if (table !== null) {
+      for (let i = 0; i < n; i++) this.last[i] = table[this.lastCodes[i]!]!;
+      this.decodeTable = null;
+    }
     if (!this.hasLast || this.lost > this.maxFrames) {
       out.fill(0, 0, n);
       return false;
