@@ -162,7 +162,7 @@ export class SingleThreadSut implements MediaSut {
 
 /** Media on worker threads: whole calls per worker, commands over MessagePorts. */
 export class WorkerPoolSut implements MediaSut {
-  readonly description: string;
+  description: string;
   private readonly pool: MediaWorkerPool;
   private legs: WorkerLegHandle[] = [];
   private bridges: WorkerBridgeHandle[] = [];
@@ -172,19 +172,33 @@ export class WorkerPoolSut implements MediaSut {
     workers: number,
     private readonly promptPath: string,
     udp: RtpSocketKind,
+    realtimePriority: number,
   ) {
-    this.pool = new MediaWorkerPool({ workers, ports: ports(udp), noRtpTimeoutMs: 60_000 });
+    this.pool = new MediaWorkerPool({ workers, ports: ports(udp), noRtpTimeoutMs: 60_000, realtimePriority });
     this.description = `media on ${this.pool.size} worker threads (MediaWorkerPool), ${udp} sockets`;
   }
 
-  /** Writes the bench prompt as a WAV for the workers to load, and starts the pool. */
-  static async start(workers: number, dir: string, udp: RtpSocketKind): Promise<WorkerPoolSut> {
+  /**
+   * Writes the bench prompt as a WAV for the workers to load, and starts the pool (its threads at
+   * `realtimePriority` under SCHED_RR when above 0, as MEDIA_REALTIME_PRIORITY does).
+   */
+  static async start(
+    workers: number,
+    dir: string,
+    udp: RtpSocketKind,
+    realtimePriority = 0,
+  ): Promise<WorkerPoolSut> {
     const clip = benchClip();
     const pcm = new Uint8Array(clip.samples.buffer, clip.samples.byteOffset, clip.samples.byteLength);
     const path = join(dir, 'bench-prompt.wav');
     await writeFile(path, encodeWav({ encoding: 'pcm16', sampleRate: 8000, channels: 1 }, pcm));
-    const sut = new WorkerPoolSut(workers, path, udp);
+    const sut = new WorkerPoolSut(workers, path, udp, realtimePriority);
     await sut.warmUp();
+    if (realtimePriority > 0) {
+      const refused = (await sut.pool.health()).map((h) => (h.ok ? h.value.realtimeRefused : 'no answer'));
+      const why = refused.find((r) => r !== undefined);
+      sut.description += `, SCHED_RR ${realtimePriority}${why === undefined ? '' : ` refused (${why})`}`;
+    }
     return sut;
   }
 

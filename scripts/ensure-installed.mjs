@@ -26,16 +26,22 @@ if (stale) {
 }
 if (!existsSync(nativeSqlite)) run('npm rebuild better-sqlite3');
 
-// The media plane's batched UDP sockets (apps/server/native), built with npm's own node-gyp
-// against this Node's installed headers (nothing downloaded). Without them media falls back to
-// dgram and carries fewer calls, so a failed build is reported, not fatal.
+// The media plane's native parts (apps/server/native): batched UDP sockets and thread priority,
+// built with npm's own node-gyp against this Node's installed headers (nothing downloaded).
+// Without them media falls back to dgram and carries fewer calls, and real-time priority is
+// refused, so a failed build is reported, not fatal.
 const server = join(root, 'apps', 'server');
-const addon = join(server, 'build', 'Release', 'udp_batch.node');
-const addonSources = [join(server, 'binding.gyp'), join(server, 'native', 'udp_batch.c')];
-const addonStale =
-  !existsSync(addon) || addonSources.some((f) => statSync(f).mtimeMs > statSync(addon).mtimeMs);
+const natives = ['udp_batch', 'thread_priority'];
+const addons = natives.map((name) => join(server, 'build', 'Release', `${name}.node`));
+const addonSources = [
+  join(server, 'binding.gyp'),
+  ...natives.map((name) => join(server, 'native', `${name}.c`)),
+];
+const addonStale = addons.some(
+  (addon) => !existsSync(addon) || addonSources.some((f) => statSync(f).mtimeMs > statSync(addon).mtimeMs),
+);
 if (process.platform === 'linux' && addonStale) {
-  console.log('Building the native media sockets (apps/server/native)…');
+  console.log('Building the native media parts (apps/server/native)…');
   try {
     const prefix = resolve(dirname(process.execPath), '..');
     const gyp =
@@ -47,6 +53,6 @@ if (process.platform === 'linux' && addonStale) {
       stdio: 'inherit',
     });
   } catch {
-    console.error('The native media sockets did not build; media will use dgram sockets.');
+    console.error('The native media parts did not build; media will use dgram sockets.');
   }
 }

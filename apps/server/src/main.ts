@@ -170,6 +170,7 @@ async function start(
     advertisedAddress: config.media.advertisedAddress ?? telephony.local.host.replace(/^\[|\]$/g, ''),
     screenPops: realtime.screenPops,
     mediaWorkers: config.media.workers,
+    mediaRealtimePriority: config.media.realtimePriority,
     // Callbacks dial the customer through the tenant's trunk, with its caller-ID rules.
     dialer: trunkOutboundDialer(trunks),
   });

@@ -119,6 +119,7 @@ describe('loadConfig', () => {
       rtpPortMax: 29999,
       advertisedAddress: undefined,
       workers: defaultMediaWorkers(),
+      realtimePriority: 0,
     });
     expect(
       ok(['--rtp-port-min', '40000', '--media-advertised-address', '203.0.113.7'], { RTP_PORT_MAX: '40999' })
@@ -142,6 +143,15 @@ describe('loadConfig', () => {
     expect(problems(['--media-workers', 'many'])).toEqual([
       '--media-workers / MEDIA_WORKERS: "many" is not auto or an integer from 0 to 64',
     ]);
+  });
+
+  it('reads MEDIA_REALTIME_PRIORITY: off by default, 1 to 99 for SCHED_RR', () => {
+    expect(ok(['--media-realtime-priority', '10']).media.realtimePriority).toBe(10);
+    expect(ok([], { MEDIA_REALTIME_PRIORITY: '99' }).media.realtimePriority).toBe(99);
+    expect(problems(['--media-realtime-priority', '100'])).toHaveLength(1);
+    expect(problems(['--media-realtime-priority', '100'])[0]).toMatch(
+      /^--media-realtime-priority \/ MEDIA_REALTIME_PRIORITY: /,
+    );
   });
 
   it('reports a flag given without its value', () => {

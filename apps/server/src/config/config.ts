@@ -122,6 +122,8 @@ export interface MediaConfig {
   readonly advertisedAddress?: string | undefined;
   /** Media worker threads; 0 runs media in the main thread (ADR 0006). */
   readonly workers: number;
+  /** SCHED_RR priority of the media worker threads (1–99); 0 leaves them ordinary threads. */
+  readonly realtimePriority: number;
 }
 
 /**
@@ -236,6 +238,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'media.rtpPortMin', flag: '--rtp-port-min', env: 'RTP_PORT_MIN', defaultValue: '20000', parse: port, help: 'first port of the RTP/RTCP range' },
   { path: 'media.rtpPortMax', flag: '--rtp-port-max', env: 'RTP_PORT_MAX', defaultValue: '29999', parse: port, help: 'last port of the RTP/RTCP range' },
   { path: 'media.workers', flag: '--media-workers', env: 'MEDIA_WORKERS', defaultValue: 'auto', parse: mediaWorkers, help: 'media worker threads: 0 = media in the main thread, auto = cores - 1 (at least 1, at most 8)' },
+  { path: 'media.realtimePriority', flag: '--media-realtime-priority', env: 'MEDIA_REALTIME_PRIORITY', defaultValue: '0', parse: integer(0, 99), help: 'SCHED_RR priority of media worker threads, 1-99 (needs CAP_SYS_NICE or LimitRTPRIO; 0 = off)' },
   { path: 'media.advertisedAddress', flag: '--media-advertised-address', env: 'MEDIA_ADVERTISED_ADDRESS', parse: host, help: "address SDP offers for RTP (unset: SIP's advertised address)" },
   { path: 'auth.sessionTtlHours', flag: '--session-ttl-hours', env: 'SESSION_TTL_HOURS', defaultValue: '12', parse: integer(1, 24 * 30), help: 'lifetime of a login session' },
   { path: 'auth.cookieSecure', flag: '--cookie-secure', env: 'COOKIE_SECURE', defaultValue: 'auto', parse: oneOf(['auto', 'always', 'never']), help: 'Secure attribute of the session cookie' },
@@ -331,6 +334,7 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       rtpPortMax: get('media.rtpPortMax'),
       advertisedAddress: get('media.advertisedAddress'),
       workers: get('media.workers'),
+      realtimePriority: get('media.realtimePriority'),
     },
     auth: {
       sessionTtlHours: get('auth.sessionTtlHours'),

@@ -19,6 +19,7 @@ import type {
 } from './media-worker-protocol';
 import type { PlaybackItem } from './playback-source';
 import type { PlayOptions, Player, PlayerEvents } from './player';
+import { setRealtimePriority, threadScheduling } from './thread-priority';
 
 /** Leg events forwarded to the main thread (rare: per call, never per packet). */
 const FORWARDED: readonly Exclude<keyof MediaLegEvents, 'closed' | 'rtcp-report'>[] = [
@@ -54,6 +55,7 @@ export class MediaWorkerHost {
   private readonly remotes = new Map<string, RemoteLeg>();
   private readonly exports = new Map<string, LegExport>();
   private readonly lag = new LoopLagProbe();
+  private realtimeRefused: string | undefined;
 
   constructor(
     setup: MediaWorkerSetup,
@@ -71,6 +73,10 @@ export class MediaWorkerHost {
       onRecordingClosed: (summary) => this.post({ ev: 'recording-closed', summary }),
     });
     this.lag.start();
+    if ((setup.realtimePriority ?? 0) > 0) {
+      const realtime = setRealtimePriority(setup.realtimePriority!);
+      if (!realtime.ok) this.realtimeRefused = realtime.error;
+    }
   }
 
   /** Handles one command from the main thread. */
@@ -287,7 +293,14 @@ export class MediaWorkerHost {
   }
 
   private health(reset: boolean): MediaWorkerHealth {
-    return { legs: this.legs.size, ticker: this.media.ticker.stats, timerLag: this.lag.read(reset) };
+    const scheduling = threadScheduling();
+    return {
+      legs: this.legs.size,
+      ticker: this.media.ticker.stats,
+      timerLag: this.lag.read(reset),
+      ...(scheduling ? { scheduling } : {}),
+      ...(this.realtimeRefused === undefined ? {} : { realtimeRefused: this.realtimeRefused }),
+    };
   }
 
   private withLeg(seq: number, id: string, read: (leg: MediaLeg) => unknown): void {

@@ -21,12 +21,21 @@ afterEach(async () => {
   for (const p of peers.splice(0)) p.close();
 });
 
-function newPool(workers: number): MediaWorkerPool {
+function newPool(workers: number, realtimePriority?: number): MediaWorkerPool {
   const minPort = 40000 + 2 * Math.floor(Math.random() * 4000);
   return new MediaWorkerPool({
     workers,
     ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 399 },
+    ...(realtimePriority === undefined ? {} : { realtimePriority }),
   });
+}
+
+/** Policy number and real-time priority of a thread of this process, read from the kernel. */
+async function kernelScheduling(tid: number): Promise<{ policy: number; priority: number }> {
+  const stat = await readFile(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+  // Fields after the parenthesised name, which may hold spaces: field 3 is the first of them.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { priority: Number(fields[40 - 3]), policy: Number(fields[41 - 3]) };
 }
 
 async function peer(): Promise<RtpTestPeer> {
@@ -58,6 +67,46 @@ describe('MediaWorkerPool', () => {
       [20002, 20199],
       [20200, 20397],
     ]);
+  });
+
+  it('runs its worker threads, and only them, under SCHED_RR when asked, and says when refused', async () => {
+    const SCHED_OTHER = 0;
+    const SCHED_RR = 2;
+    pool = newPool(2, 7);
+    const health = (await pool.health()).map((h) => (h.ok ? h.value : undefined));
+    const tids = health.map((h) => h?.scheduling?.tid);
+    // Root may; another user may only with CAP_SYS_NICE or an RLIMIT_RTPRIO, else it is refused.
+    const granted = process.getuid?.() === 0 || health[0]?.realtimeRefused === undefined;
+    const expected = granted ? ['rr', 7, undefined] : ['other', 0, 'EPERM'];
+    expect(health.map((h) => [h?.scheduling?.policy, h?.scheduling?.priority, h?.realtimeRefused])).toEqual([
+      expected,
+      expected,
+    ]);
+    // What the kernel says of each worker thread, and of this (the test's) thread.
+    for (const tid of tids)
+      expect(await kernelScheduling(tid!)).toEqual(
+        granted ? { policy: SCHED_RR, priority: 7 } : { policy: SCHED_OTHER, priority: 0 },
+      );
+    expect(new Set(tids).size).toBe(2);
+    expect(tids).not.toContain(process.pid);
+    const own = await readFile('/proc/thread-self/stat', 'utf8');
+    expect(own.slice(own.lastIndexOf(')') + 2).split(' ')[41 - 3]).toBe(String(SCHED_OTHER));
+    await pool.close();
+
+    // Refused (a priority the kernel does not have): the worker runs on, as an ordinary thread.
+    pool = newPool(1, 100);
+    const [refused] = await pool.health();
+    expect(refused).toMatchObject({ ok: true, value: { realtimeRefused: 'EINVAL' } });
+    const tid = refused!.ok ? refused!.value.scheduling!.tid : 0;
+    expect(await kernelScheduling(tid)).toEqual({ policy: SCHED_OTHER, priority: 0 });
+    const leg = await openLeg(pool, 'after-refusal', 'call-refused', await peer());
+    expect(leg.local.rtpPort).toBeGreaterThan(0);
+    await pool.close();
+
+    pool = newPool(1);
+    const [ordinary] = await pool.health();
+    expect(ordinary).toMatchObject({ ok: true, value: { scheduling: { policy: 'other', priority: 0 } } });
+    expect(ordinary!.ok && ordinary!.value.realtimeRefused).toBeFalsy();
   });
 
   it('relays a bridged call both ways on one worker and records it in stereo', async () => {

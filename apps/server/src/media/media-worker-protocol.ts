@@ -9,6 +9,7 @@ import type { MediaTickerStats } from './media-ticker';
 import type { PlayOptions, PlayerEvents } from './player';
 import type { RtpPortPoolOptions } from './rtp-port-pool';
 import type { SourceLatchOptions } from './source-latch';
+import type { ThreadScheduling } from './thread-priority';
 
 // Messages between the main thread and a media worker. Only control travels here (a few messages
 // per call: open, bridge, events, close); RTP never crosses threads. Everything is plain data
@@ -22,6 +23,8 @@ export interface MediaWorkerSetup {
   readonly latch?: SourceLatchOptions;
   readonly recordingEncoding?: RecordingEncoding;
   readonly inBandDtmf?: boolean;
+  /** SCHED_RR priority (1–99) the worker thread asks for at start; unset or 0 keeps it ordinary. */
+  readonly realtimePriority?: number;
 }
 
 /** Something to play, as data: prompts travel by path and are loaded (once) by the worker. */
@@ -148,6 +151,10 @@ export interface MediaWorkerHealth {
   readonly ticker: MediaTickerStats;
   /** How late the worker's timers fired (its ticker's wait) since the last reset. */
   readonly timerLag: LoopLag;
+  /** The worker thread's scheduling (absent where the native half is not available). */
+  readonly scheduling?: ThreadScheduling;
+  /** Why the real-time priority asked for was refused (an errno name such as `EPERM`). */
+  readonly realtimeRefused?: string;
 }
 
 /** Reply value of `unbridge`: the recording's outcome when the bridge recorded. */

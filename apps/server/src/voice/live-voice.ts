@@ -55,6 +55,8 @@ export interface LiveVoiceOptions {
   readonly dialer?: OutboundDialer;
   /** Media worker threads (`MEDIA_WORKERS`, ADR 0006); 0 or unset runs media in this thread. */
   readonly mediaWorkers?: number;
+  /** SCHED_RR priority of the media worker threads (`MEDIA_REALTIME_PRIORITY`); 0 or unset: off. */
+  readonly mediaRealtimePriority?: number;
 }
 
 /** The running voice context and the media behind it. */
@@ -75,9 +77,13 @@ export interface LiveVoice {
 export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
   // With workers, legs live there; this service keeps only the prompt library (prompt durations).
   const service = new MediaService({ ports: o.rtp });
+  const realtimePriority = o.mediaRealtimePriority ?? 0;
   const workers =
-    (o.mediaWorkers ?? 0) > 0 ? new MediaWorkerPool({ workers: o.mediaWorkers, ports: o.rtp }) : undefined;
+    (o.mediaWorkers ?? 0) > 0
+      ? new MediaWorkerPool({ workers: o.mediaWorkers, ports: o.rtp, realtimePriority })
+      : undefined;
   workers?.on('worker-failed', (failure) => o.logger.error(failure, 'media worker failed; its calls ended'));
+  if (workers && realtimePriority > 0) void reportRealtime(workers, realtimePriority, o.logger);
   const signals = signalAudioFiles(o.dataDir);
   const recordingIndex = new RecordingRepository(o.database.db as Kysely<RecordingsTables>);
   const recordings = new CallRecordings({
@@ -164,4 +170,20 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
       service.closeAll();
     },
   };
+}
+
+/** Says once at start whether the media workers got the real-time priority asked for. */
+async function reportRealtime(
+  workers: MediaWorkerPool,
+  priority: number,
+  logger: VoiceLogger,
+): Promise<void> {
+  const health = await workers.health();
+  const refused = health.flatMap((h) => (h.ok && h.value.realtimeRefused ? [h.value.realtimeRefused] : []));
+  if (refused.length > 0)
+    logger.warn(
+      { priority, refused },
+      'media workers run at ordinary priority: real-time priority refused (EPERM: grant CAP_SYS_NICE or LimitRTPRIO)',
+    );
+  else logger.info({ priority, workers: health.length }, 'media workers run at real-time priority');
 }
