@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { freePort, startServer, waitForHealth } from '../apps/server/test/support/server-process';
 import { AgentPhone, placeCall, SipSocket, type CallResult } from './inbound-peers';
 import { cpuMicros, loadAverage, processTree } from './sip-bench-processes';
+import { pollUntil } from '../apps/server/test/support/poll-until';
 
 const HOTLINE = '4008001234';
 const VIP = '13912345678';
@@ -62,13 +63,14 @@ async function login(
 
 /** Polls the agent's own state until its voice channel is in wrap-up (bounded). */
 async function inWrapUp(agent: (path: string) => Promise<unknown>): Promise<void> {
-  const deadline = performance.now() + 10_000;
-  for (;;) {
-    const state = (await agent('/api/v1/agent/state')) as { channels: { status: string }[] };
-    if (state.channels.some((c) => c.status === 'wrap-up')) return;
-    if (performance.now() > deadline) throw new Error(`agent not in wrap-up: ${JSON.stringify(state)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  let state: { channels: { status: string }[] } = { channels: [] };
+  await pollUntil(
+    async () => {
+      state = (await agent('/api/v1/agent/state')) as typeof state;
+      return state.channels.some((c) => c.status === 'wrap-up');
+    },
+    { timeoutMs: 10_000, what: 'the agent in wrap-up', every: 20, detail: () => JSON.stringify(state) },
+  );
 }
 
 /** One rate step: calls placed evenly for STEP_MS, then every call awaited. */

@@ -119,22 +119,27 @@ describe('Bridge', () => {
   });
 });
 
+/** A caller (440 Hz) and an agent (1 kHz) bridged and recorded to `path`. */
+async function recordedCall(callerCodec: typeof PCMU, agentCodec: typeof PCMU, path: string) {
+  h = new MediaTestHarness();
+  const caller = await side(callerCodec, 440);
+  const agent = await side(agentCodec, 1000);
+  const started = await CallRecorder.start({
+    path,
+    ticker: h.ticker,
+    callerLaw: caller.law,
+    agentLaw: agent.law,
+    framesPerWrite: 5,
+  });
+  if (!started.ok) throw new Error(started.error.code);
+  const recorder = started.value;
+  return { caller, agent, recorder, bridge: new Bridge(caller.leg, agent.leg, recorder) };
+}
+
 describe('CallRecorder', () => {
   it('records G.711 code for code as it arrived, μ-law negative zero included', async () => {
-    h = new MediaTestHarness();
-    const caller = await side(PCMU, 440);
-    const agent = await side(PCMU, 1000);
     const path = join(dir, 'tenant-2', 'codes.wav');
-    const started = await CallRecorder.start({
-      path,
-      ticker: h.ticker,
-      callerLaw: 'pcmu',
-      agentLaw: 'pcmu',
-      framesPerWrite: 5,
-    });
-    if (!started.ok) throw new Error(started.error.code);
-    const recorder = started.value;
-    const bridge = new Bridge(caller.leg, agent.leg, recorder);
+    const { caller, agent, recorder, bridge } = await recordedCall(PCMU, PCMU, path);
     // Every byte value in every frame, 0x7f among them: decoding to linear and encoding again
     // would have written it as 0xff.
     const payload = (k: number, salt: number) =>
@@ -177,20 +182,8 @@ describe('CallRecorder', () => {
   });
 
   it('records caller left and agent right, writes silence while paused, and survives a crash', async () => {
-    h = new MediaTestHarness();
-    const caller = await side(PCMU, 440);
-    const agent = await side(PCMA, 1000);
     const path = join(dir, 'tenant-1', 'call-1.wav');
-    const started = await CallRecorder.start({
-      path,
-      ticker: h.ticker,
-      callerLaw: 'pcmu',
-      agentLaw: 'pcma',
-      framesPerWrite: 5,
-    });
-    if (!started.ok) throw new Error(started.error.code);
-    const recorder = started.value;
-    const bridge = new Bridge(caller.leg, agent.leg, recorder);
+    const { caller, agent, recorder, bridge } = await recordedCall(PCMU, PCMA, path);
     await talk(bridge, caller, agent, 0, 100, (k) => {
       if (k === 30) recorder.pause();
       if (k === 60) recorder.resume();

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { decodeRtpPacket, encodeRtpPacket, type RtpPacket, type RtpPacketFields } from '@switchboard/media';
 import type { TransportAddress } from './source-latch';
+import { pollUntil } from '../../test/support/poll-until';
 
 /** A datagram the peer received. */
 export interface PeerDatagram {
@@ -110,9 +111,5 @@ export class RtpTestPeer {
  * change on packets the code under test receives); rejects after `timeoutMs`.
  */
 export async function eventually(check: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  await pollUntil(check, { timeoutMs, what, every: 1 });
 }

@@ -58,6 +58,7 @@ import type {
   VoicemailMessage,
   VoicemailRequest,
 } from './voice-ports';
+import { pollUntil } from '../../test/support/poll-until';
 
 /** Monday 2026-11-23 10:00 in Shanghai: the demo hotline is open. */
 export const T0 = Date.UTC(2026, 10, 23, 2, 0);
@@ -318,13 +319,13 @@ export async function voiceRig(options: VoiceRigOptions = {}) {
    * store) finish: settles until `done` holds, failing after `timeoutMs` of real time.
    */
   const until = async (done: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      await settle();
-      if (await done()) return;
-      if (performance.now() > deadline) throw new Error('condition not reached in time');
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await pollUntil(
+      async () => {
+        await settle();
+        return done();
+      },
+      { timeoutMs, what: 'the condition' },
+    );
   };
   const host = () => flow.host.tenant(tenantId);
   return {

@@ -14,6 +14,7 @@ import { callHotline } from './hotline-caller';
 import { startLiveCenter, type LiveCenter } from './live-center';
 import { openRtpHandset, type RtpHandset } from './rtp-handset';
 import { readRtpCapture } from './rtp-pcap';
+import { pollUntil } from '../support/poll-until';
 
 const AGENT_HZ = 1000;
 /** Loud enough to be speech or a tone rather than the silence of an idle line. */
@@ -86,14 +87,13 @@ describe('a customer kept on the line for the survey after the agent hung up', (
 
   /** What the customer heard from `from` on, once it satisfies `enough` (within 30 s). */
   async function heardUntil(from: number, enough: (samples: Int16Array) => boolean): Promise<Int16Array> {
-    const deadline = performance.now() + 30_000;
-    for (;;) {
-      const heard = ear.heard(from, Date.now());
-      if (enough(heard)) return heard;
-      if (performance.now() > deadline)
-        throw new Error(`not heard: ${heard.length} samples, rms ${Math.round(rms(heard))}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    let heard: Int16Array = new Int16Array(0);
+    return pollUntil(() => ((heard = ear.heard(from, Date.now())), enough(heard) ? heard : undefined), {
+      timeoutMs: 30_000,
+      what: 'the customer to hear enough',
+      every: 200,
+      detail: () => `${heard.length} samples, rms ${Math.round(rms(heard))}`,
+    });
   }
 
   it('talks to agent1 first, then keeps the customer when agent1 hangs up from the desktop', () => {

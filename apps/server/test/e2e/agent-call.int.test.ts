@@ -22,6 +22,7 @@ import {
 import { callHotline, keyPress } from './hotline-caller';
 import { startLiveCenter, type ApiSession, type LiveCenter } from './live-center';
 import { continueStream, decodeG711, readRtpCapture, repacketize, writeRtpCapture } from './rtp-pcap';
+import { pollUntil } from '../support/poll-until';
 
 const SPEECH_CAPTURE = '/usr/share/sip-tester/g711a.pcap';
 const AGENT_TONE_HZ = 1000;
@@ -192,17 +193,22 @@ describe('a hotline caller bridged to a baresip agent', () => {
 
   /** The contact's recording once the bridge closed it and the index says it is complete. */
   async function completeRecording(supervisor: ApiSession): Promise<RecordingItem> {
-    const deadline = performance.now() + 15_000;
-    for (;;) {
-      const list = await supervisor.get<{ items: RecordingItem[] }>(
-        `/api/v1/recordings?contactId=${contactId}`,
-      );
-      expect(list.status).toBe(200);
-      const done = list.body.items.find((r) => r.status === 'complete');
-      if (done !== undefined) return done;
-      if (performance.now() > deadline)
-        throw new Error(`recording not complete: ${JSON.stringify(list.body)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    let items: RecordingItem[] = [];
+    return pollUntil(
+      async () => {
+        const list = await supervisor.get<{ items: RecordingItem[] }>(
+          `/api/v1/recordings?contactId=${contactId}`,
+        );
+        expect(list.status).toBe(200);
+        items = list.body.items;
+        return items.find((r) => r.status === 'complete');
+      },
+      {
+        timeoutMs: 15_000,
+        what: 'the recording to complete',
+        every: 200,
+        detail: () => JSON.stringify(items),
+      },
+    );
   }
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEventLog, type LoggedEvent } from '../support/event-log';
 import { freePort, startServer, waitForHealth, type Running } from '../support/server-process';
+import { pollUntil } from '../support/poll-until';
 
 export type { LoggedEvent };
 
@@ -102,15 +103,15 @@ export async function startLiveCenter(options: LiveCenterOptions = {}): Promise<
     match: (e: LoggedEvent) => boolean,
     timeoutMs = 20_000,
   ): Promise<LoggedEvent> => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const log = events();
-      const found = log.find(match);
-      if (found !== undefined) return found;
-      if (performance.now() > deadline)
-        throw new Error(`no ${what} within ${timeoutMs} ms; log: ${log.map((e) => e.type).join(', ')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return pollUntil(() => events().find(match), {
+      timeoutMs,
+      what,
+      every: 100,
+      detail: () =>
+        `log: ${events()
+          .map((e) => e.type)
+          .join(', ')}`,
+    });
   };
   return {
     server,

@@ -22,6 +22,7 @@ import {
   type PhoneOnCall,
 } from './call-desk';
 import { startLiveCenter, type LiveCenter } from './live-center';
+import { pollUntil } from '../support/poll-until';
 
 const CUSTOMER_HZ = 500;
 const AGENT_HZ = 900;
@@ -132,19 +133,24 @@ describe('a call recording paused from the agent API and carried across hold', (
   async function completeRecording(
     supervisor: Awaited<ReturnType<LiveCenter['logIn']>>,
   ): Promise<RecordingItem> {
-    const deadline = performance.now() + 15_000;
-    for (;;) {
-      const list = await supervisor.get<{ items: RecordingItem[] }>(
-        `/api/v1/recordings?contactId=${contactId}`,
-      );
-      expect(list.status).toBe(200);
-      const items = list.body.items;
-      if (items.length > 0 && items.every((r) => r.status === 'complete')) {
-        expect(items, JSON.stringify(items)).toHaveLength(1);
-        return items[0]!;
-      }
-      if (performance.now() > deadline) throw new Error(`recording not complete: ${JSON.stringify(items)}`);
-      await talkFor(200);
-    }
+    let items: RecordingItem[] = [];
+    const complete = await pollUntil(
+      async () => {
+        const list = await supervisor.get<{ items: RecordingItem[] }>(
+          `/api/v1/recordings?contactId=${contactId}`,
+        );
+        expect(list.status).toBe(200);
+        items = list.body.items;
+        return items.length > 0 && items.every((r) => r.status === 'complete') ? items : undefined;
+      },
+      {
+        timeoutMs: 15_000,
+        what: 'the recording to complete',
+        every: () => talkFor(200),
+        detail: () => JSON.stringify(items),
+      },
+    );
+    expect(complete, JSON.stringify(complete)).toHaveLength(1);
+    return complete[0]!;
   }
 });

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pollUntil } from './poll-until';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 // The tsx binary itself (what `npm start` runs), not `npx`: npx does not pass SIGTERM on to its child.
@@ -48,16 +49,19 @@ export function freePort(): Promise<number> {
 
 /** Polls until /health answers 200, the process dies, or the deadline passes. */
 export async function waitForHealth(base: string, server: Running, deadlineMs = 45_000): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
   let exited = false;
   void server.exited.then(() => (exited = true));
-  while (performance.now() < deadline && !exited) {
-    const status = await fetch(`${base}/health`).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server not healthy (exited=${exited})\n${server.stdout()}\n${server.stderr()}`);
+  const output = () => `${server.stdout()}\n${server.stderr()}`;
+  await pollUntil(
+    async () => {
+      if (exited) throw new Error(`server exited before it was healthy\n${output()}`);
+      return (
+        (await fetch(`${base}/health`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200
+      );
+    },
+    { timeoutMs: deadlineMs, what: 'the server to be healthy', every: 100, detail: output },
+  );
 }

@@ -29,6 +29,7 @@ import type { TelephonyTables } from '../telephony-tables';
 import { seedDemoTrunk } from './demo-trunk';
 import { TrunkRepository } from './trunk-repository';
 import { createTrunks, type Trunks } from './trunks';
+import { pollUntil } from '../../../test/support/poll-until';
 
 const HOTLINE = '4008001234';
 const ACME: TenantId = 'tenant-acme' as TenantId;
@@ -265,11 +266,11 @@ describe('a carrier trunk with registration (sipp as the provider)', () => {
 
   /** Waits until sipp logged a received message matching `pattern` (it writes as it receives). */
   async function messageArrives(pattern: RegExp, timeoutMs = 5_000): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (!messages().some((m) => pattern.test(m))) {
-      if (performance.now() > deadline) throw new Error(`sipp received no ${pattern} in ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await pollUntil(() => messages().some((m) => pattern.test(m)), {
+      timeoutMs,
+      what: `sipp to receive ${pattern}`,
+      every: 50,
+    });
   }
 
   it('registers with digest, answering the 401, and shows it in status and metrics', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ToneGenerator } from '@switchboard/media';
 import type { HeardPeak } from '../chromium-softphone';
 import { peakFrequency, type PcmuCollector } from '../tone-probe';
+import { pollUntil } from '../../../test/support/poll-until';
 
 /** What the fake microphone plays. */
 export const BROWSER_HZ = 440;
@@ -36,18 +37,12 @@ export async function fakeMicrophone(prefix: string): Promise<FakeMicrophone> {
 }
 
 /** Polls `check` every 20 ms until it holds; fails after `timeoutMs` naming `what`. */
-export async function until<T>(
+export function until<T>(
   check: () => T | Promise<T>,
   timeoutMs: number,
   what: string,
 ): Promise<NonNullable<T>> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return pollUntil(check, { timeoutMs, what, every: 20 });
 }
 
 /** Keeps the page's loopback candidates only, so the test's media never leaves 127.0.0.1. */
