@@ -10,6 +10,7 @@
 // is kept too, as `read`). 127.0.0.1 only; every loop stops by itself.
 import { createSocket, type Socket } from 'node:dgram';
 import {
+  arrivalMs,
   BatchUdpSocket,
   batchUdpAvailable,
   setBatchReadInterval,
@@ -185,9 +186,10 @@ async function bridged(sockets: GeneratorSocket[], c: Extract<GeneratorCommand, 
     const s = msg.readUInt32BE(28);
     if (i >= n || from[i]! < 0 || s < from[i]! || s >= to[i]!) return;
     received++;
-    const delay = now() - msg.readDoubleBE(16);
-    read.add(0, delay);
-    arrived.add(0, delay - (rinfo.waitedMs ?? 0));
+    const readAt = now();
+    const sentAt = msg.readDoubleBE(16);
+    read.add(0, readAt - sentAt);
+    arrived.add(0, arrivalMs(readAt, rinfo) - sentAt);
   };
   for (const s of sockets) s.on('message', onMessage);
   const monitor = loopMonitor();
@@ -258,7 +260,7 @@ async function playback(sockets: GeneratorSocket[], c: Extract<GeneratorCommand,
     const i = index.get(rinfo.port);
     if (i === undefined || !measuring || msg.length < 12) return;
     const readAt = now();
-    const t = readAt - (rinfo.waitedMs ?? 0);
+    const t = arrivalMs(readAt, rinfo);
     const s = msg.readUInt16BE(2);
     if (Number.isNaN(anchor[i]!)) {
       anchor[i] = t;

@@ -1,9 +1,9 @@
 import type { RemoteInfo } from 'node:dgram';
 import { lookup } from 'node:dns';
 import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { err, ok, type Result } from '@switchboard/kernel';
+import { loadNativeAddon } from './native-addon';
 
 /** The native half (apps/server/native/udp_batch.c): one instance per thread. */
 interface UdpBatchBinding {
@@ -37,12 +37,8 @@ const EDESTADDRREQ = 89;
 export const DEFAULT_READ_INTERVAL_MS = 2;
 
 function loadBinding(): UdpBatchBinding | undefined {
-  if (process.platform !== 'linux' || process.env.SWITCHBOARD_MEDIA_UDP === 'dgram') return undefined;
-  try {
-    return createRequire(import.meta.url)('../../build/Release/udp_batch.node') as UdpBatchBinding;
-  } catch {
-    return undefined;
-  }
+  if (process.env.SWITCHBOARD_MEDIA_UDP === 'dgram') return undefined;
+  return loadNativeAddon<UdpBatchBinding>('udp_batch');
 }
 
 /**
@@ -143,6 +139,11 @@ export interface ReceiveInfo extends RemoteInfo {
    * which read every few ms); absent on dgram, which delivers on arrival. Arrival is `now − waitedMs`.
    */
   readonly waitedMs?: number;
+}
+
+/** When a datagram read at `readAtMs` arrived: the read time less its wait in the kernel. */
+export function arrivalMs(readAtMs: number, rinfo: ReceiveInfo): number {
+  return readAtMs - (rinfo.waitedMs ?? 0);
 }
 
 /** The dgram `Socket` surface the media layer uses, which {@link BatchUdpSocket} also offers. */

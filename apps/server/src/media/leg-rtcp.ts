@@ -1,4 +1,4 @@
-import type { ReceiveInfo, UdpSocket } from './batch-udp-socket';
+import { arrivalMs, type ReceiveInfo, type UdpSocket } from './batch-udp-socket';
 import type { ReceiveStatistics } from '@switchboard/media';
 import type { MediaRuntime } from './media-clock';
 import type { LegExtraCounters, RemoteMedia } from './media-leg-types';
@@ -90,7 +90,7 @@ export class LegRtcp {
       return;
     }
     // The arrival time, not the read time: the round trip (RFC 3550 §6.4.1) is measured to it.
-    const result = this.session.receive(msg, this.o.runtime.clock.now() - (rinfo.waitedMs ?? 0));
+    const result = this.session.receive(msg, arrivalMs(this.o.runtime.clock.now(), rinfo));
     if (!result.ok) {
       counters.rtcpMalformed++;
       return;

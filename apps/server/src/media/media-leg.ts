@@ -16,7 +16,7 @@ import type {
   RemoteMedia,
   RtpSink,
 } from './media-leg-types';
-import type { ReceiveInfo } from './batch-udp-socket';
+import { arrivalMs, type ReceiveInfo } from './batch-udp-socket';
 import type { TickSubscriber } from './media-ticker';
 import { LegDtmfReceiver } from './leg-dtmf-receiver';
 import { LegDtmfSender } from './leg-dtmf-sender';
@@ -245,7 +245,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     if (this.closed) return;
     // When the packet arrived, not when its batch was read: interarrival jitter (RFC 3550 §A.8)
     // and the jitter buffers' playout are figured from arrival times.
-    const now = this.o.runtime.clock.now() - (rinfo.waitedMs ?? 0);
+    const now = arrivalMs(this.o.runtime.clock.now(), rinfo);
     const view = this.scratch;
     if (readRtpPacket(msg, view) !== 'ok' || this.kinds[view.payloadType] === undefined) {
       // Garbage and unknown payload types: let the receiver count them by kind.

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { getSystemErrorName } from 'node:util';
 import { err, ok, type Result } from '@switchboard/kernel';
+import { loadNativeAddon } from './native-addon';
 
 /** A thread's scheduling as the kernel has it. */
 export interface ThreadScheduling {
@@ -20,18 +20,7 @@ interface ThreadPriorityBinding {
 let binding: ThreadPriorityBinding | undefined | null = null;
 
 function loadBinding(): ThreadPriorityBinding | undefined {
-  if (binding === null) {
-    try {
-      binding =
-        process.platform === 'linux'
-          ? (createRequire(import.meta.url)(
-              '../../build/Release/thread_priority.node',
-            ) as ThreadPriorityBinding)
-          : undefined;
-    } catch {
-      binding = undefined;
-    }
-  }
+  if (binding === null) binding = loadNativeAddon<ThreadPriorityBinding>('thread_priority');
   return binding;
 }
 

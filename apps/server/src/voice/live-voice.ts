@@ -183,7 +183,9 @@ async function reportRealtime(
   if (refused.length > 0)
     logger.warn(
       { priority, refused },
-      'media workers run at ordinary priority: real-time priority refused (EPERM: grant CAP_SYS_NICE or LimitRTPRIO)',
+      refused.includes('EPERM')
+        ? 'media workers run at ordinary priority: real-time priority needs CAP_SYS_NICE or LimitRTPRIO'
+        : 'media workers run at ordinary priority: real-time priority refused',
     );
   else logger.info({ priority, workers: health.length }, 'media workers run at real-time priority');
 }
