@@ -30,9 +30,10 @@ function newPool(workers: number, realtimePriority?: number): MediaWorkerPool {
   });
 }
 
-/** Policy number and real-time priority of a thread of this process, read from the kernel. */
-async function kernelScheduling(tid: number): Promise<{ policy: number; priority: number }> {
-  const stat = await readFile(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+/** Policy number and real-time priority of a thread of this process (or the caller's), from the kernel. */
+async function kernelScheduling(tid: number | 'thread-self'): Promise<{ policy: number; priority: number }> {
+  const path = tid === 'thread-self' ? '/proc/thread-self/stat' : `/proc/${process.pid}/task/${tid}/stat`;
+  const stat = await readFile(path, 'utf8');
   // Fields after the parenthesised name, which may hold spaces: field 3 is the first of them.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return { priority: Number(fields[40 - 3]), policy: Number(fields[41 - 3]) };
@@ -89,8 +90,7 @@ describe('MediaWorkerPool', () => {
       );
     expect(new Set(tids).size).toBe(2);
     expect(tids).not.toContain(process.pid);
-    const own = await readFile('/proc/thread-self/stat', 'utf8');
-    expect(own.slice(own.lastIndexOf(')') + 2).split(' ')[41 - 3]).toBe(String(SCHED_OTHER));
+    expect((await kernelScheduling('thread-self')).policy).toBe(SCHED_OTHER);
     await pool.close();
 
     // Refused (a priority the kernel does not have): the worker runs on, as an ordinary thread.
