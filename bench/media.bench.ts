@@ -8,13 +8,16 @@
 // the server sent the packet: the server's delay, not the generators' lateness in reading it.
 // Bounded to well under 3 minutes; 127.0.0.1 only. Where the ladder fails, a bare relay (no media
 // work at all) runs the same step: the machine's own ceiling, so a shortfall can be told apart
-// from what the cores can carry.
+// from what the cores can carry. Before any step, the kernel's own price of a loopback datagram is
+// measured (loopback-floor.ts) and scaled to the largest step: the share of the cores that no
+// media code, however fast, can win back on this machine.
 // Usage: npx tsx bench/media.bench.ts [--calls 200,300,400,600,800] [--legs 500,1000,1250,1500]
 // [--mode workers|single] [--workers 2] [--generators 2] [--udp batch|dgram] [--realtime 0]
 // (--realtime N: the media workers under SCHED_RR at N, as MEDIA_REALTIME_PRIORITY runs them)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DATAGRAMS_PER_CALL_SECOND, measureLoopbackFloor } from './loopback-floor';
 import { dropsBetween, LoadFleet, udpDropsByPort, type FleetResult } from './media-load-fleet';
 import {
   BareRelaySut,
@@ -151,6 +154,8 @@ const passes = (s: Step) => !s.generatorLimited && s.lossPct < 0.1 && s.r.p99Ms 
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-media-bench-'));
+  // Before anything else runs here: the measurement reads this process's CPU time.
+  const floor = await measureLoopbackFloor();
   const fleet = await LoadFleet.start(GENERATORS);
   const sut: MediaSut =
     MODE === 'single' ? new SingleThreadSut(UDP) : await WorkerPoolSut.start(WORKERS, dir, UDP, REALTIME);
@@ -167,6 +172,15 @@ async function main(): Promise<void> {
     'bridged = two PCMU legs relayed both ways + stereo μ-law recording; jitter = delay variation above the fastest ' +
       "packet, timed by the kernel's receive stamp (when the server sent it); 'as read' adds the generators' read lag",
   );
+  if (floor !== undefined) {
+    const top = Math.max(...CALL_STEPS);
+    const cores = (top * DATAGRAMS_PER_CALL_SECOND * floor.kernelUsPerDatagram) / 1e6;
+    console.log(
+      `machine floor: a loopback UDP datagram costs ${floor.kernelUsPerDatagram.toFixed(2)} µs of kernel time here ` +
+        `(${floor.datagrams} measured); ${top} calls move ${top * DATAGRAMS_PER_CALL_SECOND} datagrams/s through ` +
+        `server and generators: ${cores.toFixed(2)} of ${availableParallelism()} cores before any media work`,
+    );
+  }
   let best: Step | undefined;
   const failed: number[] = [];
   try {
