@@ -21,6 +21,7 @@ export * from './media-worker-pool';
 export * from './media-worker-protocol';
 export * from './packet-ring';
 export * from './playback-source';
+export * from './realtime-report';
 export * from './player';
 export * from './prompt-clip';
 export * from './recording-file';

@@ -5,12 +5,13 @@
  * registrar. The composition root builds this, hands `media` and `voice.inbound` to call control
  * and `voice.telephony` to routing, then calls `voice.attach`.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { createFlowRegistry, demoShopFlow } from '@switchboard/ivr';
 import type { Clock, IdGenerator, Timers } from '@switchboard/kernel';
 import { createCustomers } from '../customers/customers';
-import { MediaService, MediaWorkerPool, type RtpPortPoolOptions } from '../media';
+import { MediaService, MediaWorkerPool, realtimeReport, type RtpPortPoolOptions } from '../media';
 import { CallRecordings, recordingsRoot } from '../recordings/call-recordings';
 import { RecordingRepository } from '../recordings/recording-repository';
 import type { RecordingsTables } from '../recordings/recordings-tables';
@@ -178,14 +179,6 @@ async function reportRealtime(
   priority: number,
   logger: VoiceLogger,
 ): Promise<void> {
-  const health = await workers.health();
-  const refused = health.flatMap((h) => (h.ok && h.value.realtimeRefused ? [h.value.realtimeRefused] : []));
-  if (refused.length > 0)
-    logger.warn(
-      { priority, refused },
-      refused.includes('EPERM')
-        ? 'media workers run at ordinary priority: real-time priority needs CAP_SYS_NICE or LimitRTPRIO'
-        : 'media workers run at ordinary priority: real-time priority refused',
-    );
-  else logger.info({ priority, workers: health.length }, 'media workers run at real-time priority');
+  const report = realtimeReport(await workers.health(), priority, availableParallelism());
+  logger[report.level](report.fields, report.message);
 }
