@@ -19,6 +19,9 @@ import {
 const HOST = '127.0.0.1';
 const token = (): string => randomBytes(6).toString('hex');
 const now = (): number => performance.now();
+/** RFC 3261's T1 and T2, ms. */
+const T1_MS = 500;
+const T2_MS = 4000;
 
 /** One UDP socket speaking SIP; messages are handed out by Call-ID. */
 export class SipSocket {
@@ -50,6 +53,29 @@ export class SipSocket {
 
   send(text: string): void {
     this.socket.send(text, this.server, HOST);
+  }
+
+  /**
+   * Sends a request and sends it again until `stop()` (an answer came), as a UA must over UDP
+   * (RFC 3261 §17.1.1.2 and §17.1.2.2): after T1 (500 ms), then doubling, capped at T2 (4 s) but
+   * for an INVITE, and given up after 64·T1 (32 s, Timers B and F). A lost datagram then costs
+   * the bench a retransmission, as it would a phone, instead of a call.
+   */
+  sendReliably(text: string, kind: 'invite' | 'non-invite'): () => void {
+    const cap = kind === 'invite' ? Infinity : T2_MS;
+    let waited = 0;
+    let interval = T1_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const again = () => {
+      waited += interval;
+      if (waited >= 64 * T1_MS) return;
+      this.send(text);
+      interval = Math.min(interval * 2, cap);
+      timer = setTimeout(again, interval);
+    };
+    this.send(text);
+    timer = setTimeout(again, interval);
+    return () => clearTimeout(timer);
   }
 
   follow(callId: string, handler: (m: SipMessage) => void): void {
@@ -154,8 +180,12 @@ export async function placeCall(
   let released = false;
   let resolveDone!: (r: CallResult) => void;
   const done = new Promise<CallResult>((r) => (resolveDone = r));
+  let stopInvite = () => {};
+  let stopBye = () => {};
   const finish = (r: Pick<CallResult, 'ok' | 'why'>) => {
     clearTimeout(timer);
+    stopInvite();
+    stopBye();
     sip.forget(callId);
     rtp.close();
     resolveDone({
@@ -167,13 +197,14 @@ export async function placeCall(
   const bye = () => {
     if (!answered || released) return;
     released = true;
-    sip.send(
+    stopBye = sip.sendReliably(
       request('BYE', uri, sip.port, [
         `From: ${from}`,
         `To: ${toHeader}`,
         `Call-ID: ${callId}`,
         'CSeq: 2 BYE',
       ]),
+      'non-invite',
     );
   };
   const timer = setTimeout(() => {
@@ -197,6 +228,7 @@ export async function placeCall(
       return;
     }
     const method = (getHeader(m, 'CSeq') ?? '').split(/\s+/)[1];
+    if (method === 'INVITE') stopInvite();
     if (method === 'INVITE' && m.status >= 200) {
       toHeader = getHeader(m, 'To') ?? toHeader;
       sip.send(
@@ -213,7 +245,7 @@ export async function placeCall(
       finish({ ok: firstAudio !== undefined });
     }
   });
-  sip.send(
+  stopInvite = sip.sendReliably(
     request(
       'INVITE',
       uri,
@@ -228,6 +260,7 @@ export async function placeCall(
       ],
       sdp(rtpPort),
     ),
+    'invite',
   );
   return done;
 }
@@ -322,36 +355,41 @@ export class AgentPhone {
     // Followed at once, so the INVITE's retransmissions are not taken for new offers.
     this.sip.follow(req.callId, () => undefined);
     rtp.bind(0, HOST, () => {
-      this.sip.send(
-        respond(
-          req,
-          '200 OK',
-          toTag,
-          [`Contact: <sip:${this.extension}@${HOST}:${this.sip.port}>`, 'Content-Type: application/sdp'],
-          sdp(rtp.address().port),
-        ),
+      const answer = respond(
+        req,
+        '200 OK',
+        toTag,
+        [`Contact: <sip:${this.extension}@${HOST}:${this.sip.port}>`, 'Content-Type: application/sdp'],
+        sdp(rtp.address().port),
       );
+      this.sip.send(answer);
       const from = getHeader(req, 'From') ?? '';
       const to = `${getHeader(req, 'To') ?? ''};tag=${toTag}`;
       const contact = /<([^>]+)>/.exec(getHeader(req, 'Contact') ?? '')?.[1] ?? serializeUri(req.uri);
+      let stopBye = () => {};
+      const end = () => {
+        clearTimeout(hangUp);
+        stopBye();
+        this.sip.forget(req.callId);
+        rtp.close();
+      };
       this.sip.follow(req.callId, (m) => {
-        if (m.kind === 'request' && m.method === 'BYE') {
+        // The INVITE again: our answer was lost (RFC 3261 §13.3.1.4), so send it again.
+        if (m.kind === 'request' && m.method === 'INVITE') this.sip.send(answer);
+        else if (m.kind === 'request' && m.method === 'BYE') {
           this.sip.send(respond(m, '200 OK', toTag));
-          this.sip.forget(req.callId);
-          rtp.close();
-        } else if (m.kind === 'response' && m.status >= 200) {
-          this.sip.forget(req.callId);
-          rtp.close();
-        }
+          end();
+        } else if (m.kind === 'response' && m.status >= 200) end();
       });
-      setTimeout(() => {
-        this.sip.send(
+      const hangUp = setTimeout(() => {
+        stopBye = this.sip.sendReliably(
           request('BYE', contact, this.sip.port, [
             `From: ${to}`,
             `To: ${from}`,
             `Call-ID: ${req.callId}`,
             'CSeq: 1 BYE',
           ]),
+          'non-invite',
         );
       }, this.talkMs);
     });

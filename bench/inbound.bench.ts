@@ -149,7 +149,7 @@ async function main(): Promise<void> {
         console.log(
           metrics
             .split('\n')
-            .filter((l) => /dropped|in_flight|503/.test(l) && !l.startsWith('#'))
+            .filter((l) => /dropped|parse_errors|in_flight|503/.test(l) && !l.startsWith('#'))
             .join('\n'),
         );
       }
