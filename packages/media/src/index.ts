@@ -8,6 +8,7 @@ export * from './rtp/rtp-source';
 export * from './rtp/receive-statistics';
 export * from './rtp/rtp-leg-receiver';
 export * from './rtp/rtp-clock-rate';
+export * from './rtp/call-quality';
 
 // RTCP (RFC 3550 §6)
 export * from './rtcp/rtcp-packet';

@@ -90,6 +90,7 @@ const STEPS: Readonly<Record<string, readonly [string, Pick]>> = {
   LegAudioLost: ['audio.lost', keep('party', 'direction', 'silentForMs')],
   LegAudioRestored: ['audio.restored', keep('party', 'direction', 'silentForMs')],
   LegMediaFault: ['media.fault', keep('party', 'kind', 'code')],
+  LegMediaQuality: ['media.quality', keep('party', 'quality')],
   ContactOfferTimedOut: ['offer.timed_out', keep()],
   ContactOfferRejected: ['offer.rejected', keep()],
   ContactOfferRescinded: ['offer.rescinded', keep('reason')],

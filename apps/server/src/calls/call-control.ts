@@ -180,6 +180,10 @@ export class CallControl implements UserAgentHandler {
     options.media.onAudioReport?.((report) => this.audio.report(report));
     this.faults = new LegFault(this.ctx, this.links);
     options.media.onMediaFault?.((report) => this.faults.report(report));
+    // Reported once per endpoint, possibly after its leg ended: a fact of the leg, whatever its state.
+    options.media.onQualityReport?.(({ legId, quality }) =>
+      this.ctx.emit({ type: 'LegMediaQuality', legId, at: this.ctx.clock.now(), quality }),
+    );
     // Order matters: transfers unlink a transferring leg before the links propagate its hang-up.
     this.bus.onEvent((e) => this.transfers.onEvent(e));
     this.bus.onEvent((e) => this.links.onEvent(e));

@@ -4,6 +4,7 @@
  * appends them to the event store; contact-flow and routing react to them.
  */
 
+import type { CallQuality } from '@switchboard/media';
 import type { MixEvent } from './mix-events';
 
 export type * from './mix-events';
@@ -179,6 +180,15 @@ export interface LegMediaFault extends LegFact {
 }
 
 /**
+ * The leg's call quality over its whole life (loss, jitter and MOS each way, round trip), measured
+ * by the media layer and reported when the leg's media was released: at or soon after its end.
+ */
+export interface LegMediaQuality extends LegFact {
+  readonly type: 'LegMediaQuality';
+  readonly quality: CallQuality;
+}
+
+/**
  * The leg's far end moved it to a new dialog with an INVITE carrying Replaces (RFC 3891): a
  * browser softphone back after a reload, or another device of the same SIP user taking the call.
  * The leg, its bridge and its recording carry on; its signalling is now the new dialog's.
@@ -208,6 +218,7 @@ export type CallEvent =
   | LegAudioLost
   | LegAudioRestored
   | LegMediaFault
+  | LegMediaQuality
   | LegDialogReplaced
   | MixEvent;
 

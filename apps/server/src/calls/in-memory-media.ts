@@ -1,4 +1,5 @@
 import { ok, reject, type Rejection, type Result } from '@switchboard/kernel';
+import type { CallQuality } from '@switchboard/media';
 import {
   createAnswer,
   createOffer,
@@ -15,6 +16,7 @@ import type {
   MediaEndpoint,
   MediaEndpointId,
   MediaPort,
+  MediaQualityReport,
   MemberOptions,
   OpenEndpointRequest,
 } from './media-port';
@@ -54,6 +56,7 @@ export class InMemoryMedia implements MediaPort {
   readonly recordingPaths: string[] = [];
   private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
   private readonly faultListeners = new Set<(report: MediaFaultReport) => void>();
+  private readonly qualityListeners = new Set<(report: MediaQualityReport) => void>();
   private nextPort: number;
   private seq = 0;
   private readonly address: string;
@@ -114,6 +117,20 @@ export class InMemoryMedia implements MediaPort {
   onMediaFault(listener: (report: MediaFaultReport) => void): () => void {
     this.faultListeners.add(listener);
     return () => this.faultListeners.delete(listener);
+  }
+
+  /**
+   * Tells the quality listeners what a media leg would when `legId`'s endpoint closed: that may be
+   * after the endpoint's release (media on a worker thread), when its id is no longer known here.
+   */
+  reportQuality(legId: string, quality: CallQuality): void {
+    const endpoint = this.endpointOf(legId) ?? `released-${legId}`;
+    for (const listener of [...this.qualityListeners]) listener({ endpoint, legId, quality });
+  }
+
+  onQualityReport(listener: (report: MediaQualityReport) => void): () => void {
+    this.qualityListeners.add(listener);
+    return () => this.qualityListeners.delete(listener);
   }
 
   /** The conference an endpoint is in (a mixed call of three or more, or with a mute). */

@@ -14,6 +14,7 @@ export type {
   MediaEndpointId,
   MediaFaultReport,
   MediaPort,
+  MediaQualityReport,
   MemberOptions,
   OpenEndpointRequest,
 } from './media-port';

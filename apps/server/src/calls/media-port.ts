@@ -1,4 +1,5 @@
 import type { Rejection, Result } from '@switchboard/kernel';
+import type { CallQuality } from '@switchboard/media';
 import type { MediaDirection } from '@switchboard/sip';
 import type { LegId } from './call-events';
 
@@ -73,6 +74,13 @@ export interface MediaFaultReport {
   readonly message: string;
 }
 
+/** An endpoint's call quality, measured over its whole life, reported once when it is released. */
+export interface MediaQualityReport {
+  readonly endpoint: MediaEndpointId;
+  readonly legId: LegId;
+  readonly quality: CallQuality;
+}
+
 /**
  * What call control needs from the media layer (implemented over the RTP legs, player and bridge of
  * `apps/server/src/media`; {@link InMemoryMedia} stands in for tests). Call control never touches
@@ -103,6 +111,11 @@ export interface MediaPort {
   onAudioReport?(listener: (report: MediaAudioReport) => void): () => void;
   /** Subscribes to the endpoints' media faults; returns the unsubscribe function. Optional. */
   onMediaFault?(listener: (report: MediaFaultReport) => void): () => void;
+  /**
+   * Subscribes to the quality reports of released endpoints; returns the unsubscribe function.
+   * A report may come after `release` returns (media on a worker thread). Optional.
+   */
+  onQualityReport?(listener: (report: MediaQualityReport) => void): () => void;
   /** Relays audio (and RFC 4733 events) between two endpoints; the recorder hangs off here. */
   connect(a: MediaEndpointId, b: MediaEndpointId, options?: ConnectOptions): Promise<Result<void, Rejection>>;
   /**

@@ -1,6 +1,6 @@
 import type { Rejection, Result } from '@switchboard/kernel';
 import type { MemberOptions } from './conference';
-import type { LegCodec, MediaLegEvents, RemoteMedia, RtpSink } from './media-leg-types';
+import type { LegCodec, MediaLegEvents, MediaLegStats, RemoteMedia, RtpSink } from './media-leg-types';
 import type { OpenLegRequest } from './media-service';
 
 /** How a prompt played to a leg ended, as the voice context sees it. */
@@ -20,6 +20,8 @@ export interface BackendLeg {
   on(event: 'rtp-timeout' | 'rtp-resumed', listener: (e: MediaLegEvents['rtp-timeout']) => void): unknown;
   /** A refused send or a failed receive, once per kind until the remote changes (`MediaFault`). */
   on(event: 'media-fault', listener: (e: MediaLegEvents['media-fault']) => void): unknown;
+  /** The leg closed, with its final figures (none when its media worker failed). */
+  on(event: 'closed', listener: (e: { readonly stats?: MediaLegStats }) => void): unknown;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ok, sequentialIds, type DomainEvent, type TenantId } from '@switchboard/kernel';
+import { callQuality } from '@switchboard/media';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCallTimeline } from '../call-records/call-timeline';
 import type { InMemoryMedia } from '../calls';
@@ -238,5 +239,92 @@ describe('a media fault on a call is on its timeline', () => {
         },
       ],
     ]);
+  });
+});
+
+/** A leg's quality as the media layer would report it: 2 % lost and 3 ms of jitter, no RTCP. */
+const QUALITY = callQuality(
+  { packetsReceived: 490, packetsExpected: 500, cumulativeLost: 10, jitterMs: 3 },
+  500,
+  undefined,
+);
+
+describe("a call's media quality is on its timeline", () => {
+  it("journals each leg's quality, the caller's even when it comes after the call ended, and shows it in the call record", async () => {
+    rig = await voiceRig({ agents: { agent1: { answerAfterMs: 500 } } });
+    const call = await bridgedCall(rig);
+    const media = mediaOf(rig);
+    // The agent's figures come as its leg closes (media on this thread); the caller's later, after
+    // the call is over (media on a worker thread reports once the worker closed the leg).
+    media.reportQuality(call.agentLeg, QUALITY);
+    rig.trunk.hangUp();
+    await rig.advance(500);
+    expect(rig.liveCalls()).toEqual([]);
+    media.reportQuality(call.legId, { ...QUALITY, packetsLost: 0 });
+    media.reportQuality('some-other-leg', QUALITY);
+    await rig.advance(500);
+
+    const agentId = rig.agentId('agent1');
+    const stream = await rig.contactEvents(call.contactId);
+    expect(stream.filter((e) => e.type === 'LegMediaQuality').map((e) => e.data)).toEqual([
+      {
+        contactId: call.contactId,
+        legId: call.agentLeg,
+        party: 'agent',
+        agentId,
+        quality: QUALITY,
+        at: expect.any(Number),
+      },
+      {
+        contactId: call.contactId,
+        legId: call.legId,
+        party: 'caller',
+        quality: { ...QUALITY, packetsLost: 0 },
+        at: expect.any(Number),
+      },
+    ]);
+    const timeline = buildCallTimeline(call.contactId, await rig.store.readAll({ limit: 10_000 }), {
+      manager: false,
+    });
+    expect(
+      timeline?.entries.filter((e) => e.kind === 'media.quality').map((e) => [e.agentId, e.detail]),
+    ).toEqual([
+      [agentId, { party: 'agent', quality: QUALITY }],
+      [null, { party: 'caller', quality: { ...QUALITY, packetsLost: 0 } }],
+    ]);
+    await rig.advance(60_000);
+    expect(rig.voice.activity()).toEqual(IDLE);
+  });
+
+  it('forgets whose an ended leg was a minute after its end when no report came', async () => {
+    const { facts, journal, appended, at } = factsOfOneCall();
+    facts.onEvent({ type: 'LegAudioLost', legId: 'agent', at, direction: 'inbound', silentForMs: 10_000 });
+    expect(facts.size).toBe(1);
+    facts.onEvent({ type: 'LegEnded', legId: 'agent', at, answered: true, party: 'caller', cause: 'normal' });
+    expect(facts.size).toBe(1);
+    facts.onEvent({
+      type: 'LegEnded',
+      legId: 'x',
+      at: at + 59_999,
+      answered: true,
+      party: 'caller',
+      cause: 'normal',
+    });
+    expect(facts.size).toBe(1);
+    facts.onEvent({
+      type: 'LegEnded',
+      legId: 'y',
+      at: at + 60_000,
+      answered: true,
+      party: 'caller',
+      cause: 'normal',
+    });
+    expect(facts.size).toBe(0);
+    // Reported once, a leg's quality also leaves nothing behind.
+    facts.onEvent({ type: 'LegAudioLost', legId: 'agent', at, direction: 'inbound', silentForMs: 10_000 });
+    facts.onEvent({ type: 'LegMediaQuality', legId: 'agent', at, quality: QUALITY });
+    expect(facts.size).toBe(0);
+    await journal.settle();
+    expect(appended.filter((e) => e.type === 'LegMediaQuality')).toHaveLength(1);
   });
 });

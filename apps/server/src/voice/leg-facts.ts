@@ -1,13 +1,14 @@
 /**
  * Call control's facts about a call's legs that belong on the call's timeline: no audio from the
  * caller or the agent (`LegAudioLost`, `LegAudioRestored`, from the media watchdog), a leg whose
- * media path failed (`LegMediaFault`: call control ends the call on a send fault), and the
- * agent's device taking the call back after a browser reload (`AgentDeviceRejoined`, an INVITE
- * with Replaces). Each is appended to the call's contact stream, naming whose leg it was; a media
- * fault is also logged as a warning, on any leg.
+ * media path failed (`LegMediaFault`: call control ends the call on a send fault), the leg's call
+ * quality when its media closed (`LegMediaQuality`), and the agent's device taking the call back
+ * after a browser reload (`AgentDeviceRejoined`, an INVITE with Replaces). Each is appended to
+ * the call's contact stream, naming whose leg it was; a media fault is also logged as a warning,
+ * on any leg.
  */
 import type { Clock } from '@switchboard/kernel';
-import type { CallEvent, LegId, LegMediaFault } from '../calls';
+import type { CallEvent, LegId, LegMediaFault, LegMediaQuality } from '../calls';
 import type { AgentLegs } from './agent-legs';
 import type { CallJournal } from './call-journal';
 import { callTarget, type VoiceLogger } from './voice-deps';
@@ -22,12 +23,37 @@ export interface LegFactsOptions {
   readonly logger: Pick<VoiceLogger, 'warn'>;
 }
 
+/** Whose a leg is: the caller's of `call`, or agent `agentId`'s in it. */
+interface Side {
+  readonly call: InboundCall;
+  readonly agentId?: string;
+}
+
+/**
+ * How long after a leg's end its quality report may still come (media on a worker thread reports
+ * once the worker has closed the leg, well within this); a leg that had no media never reports.
+ */
+const QUALITY_WAIT_MS = 60_000;
+
 /** Journals leg facts on the contact stream of the call the leg belongs to. */
 export class LegFacts {
+  /** Sides of the calls' legs, kept past their end until their quality report (or the wait) is over. */
+  private readonly sides = new Map<LegId, Side>();
+  /** Ended legs in the order they ended, to forget those whose report never came. */
+  private readonly ended: { readonly legId: LegId; readonly at: number }[] = [];
+
   constructor(private readonly o: LegFactsOptions) {}
 
+  /** Legs remembered for a quality report (for leak checks). */
+  get size(): number {
+    return this.sides.size;
+  }
+
   onEvent(event: CallEvent): void {
-    if (event.type === 'LegAudioLost' || event.type === 'LegAudioRestored') {
+    this.remember(event);
+    if (event.type === 'LegMediaQuality') this.quality(event);
+    else if (event.type === 'LegEnded') this.forgetLater(event.legId, event.at);
+    else if (event.type === 'LegAudioLost' || event.type === 'LegAudioRestored') {
       const side = this.sideOf(event.legId);
       if (side === undefined) return;
       const { call, agentId } = side;
@@ -84,14 +110,47 @@ export class LegFacts {
     ]);
   }
 
-  private sideOf(legId: LegId): { readonly call: InboundCall; readonly agentId?: string } | undefined {
+  private quality(event: LegMediaQuality): void {
+    const side = this.sides.get(event.legId) ?? this.sideOf(event.legId);
+    this.sides.delete(event.legId);
+    if (side === undefined) return;
+    void this.o.journal.append(callTarget(side.call, event.legId), [
+      {
+        type: 'LegMediaQuality',
+        data: { ...partyOf(side), legId: event.legId, quality: event.quality, at: event.at },
+      },
+    ]);
+  }
+
+  /**
+   * Remembers whose a leg is the first time an event names it while its call is known; its end
+   * names it last, after its quality came if it came at once (media on this thread).
+   */
+  private remember(event: CallEvent): void {
+    if (event.type === 'LegEnded') return;
+    const legIds = 'legIds' in event ? event.legIds : 'legId' in event ? [event.legId] : [];
+    for (const legId of legIds) {
+      if (this.sides.has(legId)) continue;
+      const side = this.sideOf(legId);
+      if (side !== undefined) this.sides.set(legId, side);
+    }
+  }
+
+  /** A leg ended: its side is kept {@link QUALITY_WAIT_MS} for its quality report, then dropped. */
+  private forgetLater(legId: LegId, at: number): void {
+    if (this.sides.has(legId)) this.ended.push({ legId, at });
+    while (this.ended.length > 0 && this.ended[0]!.at <= at - QUALITY_WAIT_MS)
+      this.sides.delete(this.ended.shift()!.legId);
+  }
+
+  private sideOf(legId: LegId): Side | undefined {
     const caller = this.o.calls.ofLeg(legId);
     return caller === undefined ? this.o.agents.ofLeg(legId) : { call: caller };
   }
 }
 
 /** Whose leg it is, as the contact stream names it. */
-function partyOf(side: { readonly call: InboundCall; readonly agentId?: string }) {
+function partyOf(side: Side) {
   const { contactId } = side.call;
   return side.agentId === undefined
     ? { contactId, party: 'caller' as const }

@@ -1,6 +1,13 @@
 import { reject, type Rejection, type Result } from '@switchboard/kernel';
-import type { LegId, MediaAudioReport, MediaEndpointId, MediaFaultReport } from '../calls';
-import type { BackendLeg, LegAudio } from '../media';
+import { callQuality } from '@switchboard/media';
+import type {
+  LegId,
+  MediaAudioReport,
+  MediaEndpointId,
+  MediaFaultReport,
+  MediaQualityReport,
+} from '../calls';
+import type { BackendLeg, LegAudio, MediaLegStats } from '../media';
 import type { WebRtcEndpoint, WebRtcEndpointEvent } from '../webrtc';
 
 /** One open endpoint of the media service port: a call leg's RTP leg and what plays into it. */
@@ -26,6 +33,7 @@ export class MediaEndpoints {
   private readonly byLeg = new Map<LegId, MediaServiceEndpoint>();
   private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
   private readonly faultListeners = new Set<(report: MediaFaultReport) => void>();
+  private readonly qualityListeners = new Set<(report: MediaQualityReport) => void>();
   private seq = 0;
 
   constructor(
@@ -68,6 +76,8 @@ export class MediaEndpoints {
     if (webrtc === undefined) {
       leg.on('rtp-timeout', ({ silentMs }) => this.reportAudio(e, 'lost', silentMs));
       leg.on('rtp-resumed', ({ silentMs }) => this.reportAudio(e, 'restored', silentMs));
+      // Likewise its quality: the RTP leg's figures would be the gateway's, on loopback.
+      leg.on('closed', ({ stats }) => this.reportQuality(e, stats));
     }
     // A browser's RTP leg faults too: what it cannot send to the gateway never reaches the browser.
     leg.on('media-fault', (fault) => this.reportFault(e, fault));
@@ -94,6 +104,15 @@ export class MediaEndpoints {
     return () => this.faultListeners.delete(listener);
   }
 
+  /**
+   * Subscribes to the call quality of every RTP endpoint, reported when its leg has closed (after
+   * the endpoint's release, when the leg was on a media worker).
+   */
+  onQualityReport(listener: (report: MediaQualityReport) => void): () => void {
+    this.qualityListeners.add(listener);
+    return () => this.qualityListeners.delete(listener);
+  }
+
   /** The no-RTP watchdog of a browser's WebRTC leg, reported like an RTP leg's. */
   webRtcEvent(legId: LegId, event: WebRtcEndpointEvent): void {
     if (event.type !== 'rtp-timeout' && event.type !== 'rtp-resumed') return;
@@ -106,6 +125,13 @@ export class MediaEndpoints {
     if (!this.byId.has(e.id)) return;
     for (const listener of [...this.audioListeners])
       listener({ endpoint: e.id, legId: e.legId, kind, silentForMs });
+  }
+
+  /** A leg that received nothing has no quality to tell (its silence is the watchdog's to report). */
+  private reportQuality(e: MediaServiceEndpoint, stats: MediaLegStats | undefined): void {
+    if (stats === undefined || stats.receive.packetsReceived === 0) return;
+    const quality = callQuality(stats.receive, stats.sentPackets, stats.lastRemoteReport);
+    for (const listener of [...this.qualityListeners]) listener({ endpoint: e.id, legId: e.legId, quality });
   }
 
   private reportFault(

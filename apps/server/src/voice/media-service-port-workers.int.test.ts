@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MediaService, MediaWorkerPool, type RecordingSummary } from '../media';
 import { sine, toneShare } from '../media/media-test-harness';
 import { eventually, RtpTestPeer } from '../media/rtp-test-peer';
+import type { MediaQualityReport } from '../calls';
 import { MediaServicePort } from './media-service-port';
 
 // The live server's media port over media worker threads: calls bridged, monitored and recorded
@@ -216,5 +217,41 @@ describe('MediaServicePort on media worker threads', () => {
     }
     await eventually(() => digits.length === 3, 5000, 'three digits');
     expect(digits.join('')).toBe('20#');
+  });
+
+  it("reports each leg's call quality once its worker closed it: loss, jitter and MOS", async () => {
+    const p = setup();
+    const reports: MediaQualityReport[] = [];
+    p.onQualityReport((r) => reports.push(r));
+    const caller = await party(p, 'caller', CALLER_HZ);
+    const agent = await party(p, 'agent', AGENT_HZ, 'caller');
+    expect((await p.connect(caller.endpoint, agent.endpoint)).ok).toBe(true);
+    // 50 frames each at a phone's pace; five of the caller's never leave (sequence numbers 4, 14…).
+    for (let f = 0; f < 50; f++) {
+      const lost = f % 10 === 4;
+      if (lost) caller.sent++;
+      else sendFrame(caller, sine(CALLER_HZ, 160));
+      sendFrame(agent, sine(AGENT_HZ, 160));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await agent.peer.waitForRtp(40, 5000);
+    p.release(caller.endpoint);
+    p.release(agent.endpoint);
+    // The workers close the legs after the release returned: the reports follow.
+    await eventually(() => reports.length === 2, 5000, 'two quality reports');
+    const of = (legId: string) => reports.find((r) => r.legId === legId)!;
+    // RFC 3550 §A.1: a source's first packet is its probation, counted from the second on.
+    expect(of('caller')).toMatchObject({
+      endpoint: caller.endpoint,
+      quality: { packetsReceived: 44, packetsLost: 5, inbound: { lossPct: 10.2 }, outbound: null },
+    });
+    expect(of('agent')).toMatchObject({
+      endpoint: agent.endpoint,
+      quality: { packetsReceived: 49, packetsLost: 0, inbound: { lossPct: 0 } },
+    });
+    // 10 % loss is a poor call by G.107; none on loopback is G.711 at its best.
+    expect(of('caller').quality.inbound.mos).toBeLessThan(3.8);
+    expect(of('agent').quality.inbound.mos).toBeGreaterThan(4.2);
+    expect(reports).toHaveLength(2);
   });
 });

@@ -19,6 +19,7 @@ import type {
   MediaEndpointId,
   MediaFaultReport,
   MediaPort,
+  MediaQualityReport,
   MemberOptions,
   OpenEndpointRequest,
 } from '../calls';
@@ -162,6 +163,11 @@ export class MediaServicePort implements MediaPort {
   /** Subscribes to the media faults of every endpoint's RTP leg (call control decides the call's fate). */
   onMediaFault(listener: (report: MediaFaultReport) => void): () => void {
     return this.endpoints.onMediaFault(listener);
+  }
+
+  /** Subscribes to the call quality of every RTP endpoint, reported once its leg has closed. */
+  onQualityReport(listener: (report: MediaQualityReport) => void): () => void {
+    return this.endpoints.onQualityReport(listener);
   }
 
   connect(

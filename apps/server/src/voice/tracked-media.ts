@@ -13,6 +13,7 @@ import type {
   MediaEndpointId,
   MediaFaultReport,
   MediaPort,
+  MediaQualityReport,
   OpenEndpointRequest,
 } from '../calls';
 import type { MemberOptions } from '../calls/media-port';
@@ -71,6 +72,10 @@ export class TrackedMedia implements MediaPort {
 
   onMediaFault(listener: (report: MediaFaultReport) => void): () => void {
     return this.inner.onMediaFault?.(listener) ?? (() => undefined);
+  }
+
+  onQualityReport(listener: (report: MediaQualityReport) => void): () => void {
+    return this.inner.onQualityReport?.(listener) ?? (() => undefined);
   }
 
   connect(

@@ -7,6 +7,7 @@
  */
 import type { EventDraft } from '@switchboard/kernel';
 import type { IvrEvent } from '@switchboard/ivr';
+import type { CallQuality } from '@switchboard/media';
 import type { HangUpCause, HangUpParty } from '../calls';
 
 interface At {
@@ -176,6 +177,18 @@ export type VoiceEvent =
         readonly kind: 'send' | 'receive';
         /** Stable error code (e.g. `ERR_SOCKET_DGRAM_NOT_RUNNING`). */
         readonly code: string;
+      }
+    >
+  | EventDraft<
+      'LegMediaQuality',
+      At & {
+        readonly contactId: string;
+        readonly legId: string;
+        readonly party: 'caller' | 'agent';
+        /** The agent whose leg it was, for the agent's leg. */
+        readonly agentId?: string;
+        /** Loss, jitter and MOS each way over the leg's life, and the round trip. */
+        readonly quality: CallQuality;
       }
     >
   | EventDraft<

@@ -3,11 +3,12 @@
  * hotline and presses 2 (pre-sales); agent1, logged in and ready over the HTTP API, has baresip
  * registered as extension 1001 answering on its own and sending a 1000 Hz sine. The caller talks
  * (sip-tester's A-law speech capture), both hang up, and the recording fetched through the audited
- * endpoint is checked by ear: the caller's speech on the left, the agent's tone on the right.
+ * endpoint is checked by ear: the caller's speech on the left, the agent's tone on the right. Both
+ * legs' call quality (loss, jitter, MOS, round trip) is journalled when their media closes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentStateView } from '@switchboard/contracts';
-import { parseWav, wavSamples } from '@switchboard/media';
+import { parseWav, wavSamples, type CallQuality } from '@switchboard/media';
 import { startBaresip, type BaresipPhone } from '../support/baresip';
 import type { SippResult } from '../support/sipp';
 import {
@@ -121,6 +122,27 @@ describe('a hotline caller bridged to a baresip agent', () => {
     expect(done.status).toBe(200);
     expect(done.body.channels[0]).toMatchObject({ status: 'ready', contacts: [] });
     await center.waitForContactEvent(contactId, 'ContactDispositionRecorded', (d) => d.code === 'resolved');
+  });
+
+  it("journals both legs' call quality once their media closed, as RTP and RTCP measured it", async () => {
+    const quality = async (party: string) => {
+      const fact = await center.waitForContactEvent(contactId, 'LegMediaQuality', (d) => d.party === party);
+      return { ...fact.data, quality: fact.data.quality as CallQuality };
+    };
+    const caller = await quality('caller');
+    const agentLeg = await quality('agent');
+    expect(agentLeg.agentId).toBe(agent.userId);
+    // Loopback loses nothing and adds little jitter: G.711 at its best, about 4.4.
+    for (const { quality: q } of [caller, agentLeg]) {
+      expect(q.packetsReceived).toBeGreaterThan(100);
+      expect(q.inbound.lossPct).toBeLessThan(1);
+      expect(q.inbound.mos).toBeGreaterThan(4.2);
+    }
+    // sipp sends no RTCP; baresip's receiver reports tell how it heard us, and the round trip.
+    expect(caller.quality).toMatchObject({ outbound: null, roundTripMs: null });
+    expect(agentLeg.quality.outbound?.mos).toBeGreaterThan(4.2);
+    expect(agentLeg.quality.roundTripMs).toBeGreaterThanOrEqual(0);
+    expect(agentLeg.quality.roundTripMs).toBeLessThan(100);
   });
 
   it('records the caller on the left and the agent on the right, served to a supervisor', async () => {
