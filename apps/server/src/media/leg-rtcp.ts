@@ -38,6 +38,7 @@ export class LegRtcp {
   private readonly session: RtcpSession;
   private remote: { address: string; port: number } | undefined;
   private lastReport: RemoteReport | undefined;
+  private lastRoundTrip: number | undefined;
 
   constructor(private readonly o: LegRtcpOptions) {
     this.session = new RtcpSession({
@@ -57,6 +58,14 @@ export class LegRtcp {
   /** The last SR or RR about our stream. */
   get lastRemoteReport(): RemoteReport | undefined {
     return this.lastReport;
+  }
+
+  /**
+   * The latest round trip measured (RFC 3550 §6.4.1): kept when a later report carries none, as
+   * one sent before our first SR reached the far end, or with its LSR field left empty.
+   */
+  get lastRoundTripMs(): number | undefined {
+    return this.lastRoundTrip;
   }
 
   /** Arms the first report. */
@@ -99,6 +108,7 @@ export class LegRtcp {
     if (rtpRemote?.address === rinfo.address) this.remote = { address: rinfo.address, port: rinfo.port };
     for (const report of result.reports) {
       this.lastReport = report;
+      if (report.roundTripMs !== undefined) this.lastRoundTrip = report.roundTripMs;
       this.o.onReport(report);
     }
     if (result.bye) this.o.onBye(this.o.statistics.ssrc);

@@ -125,6 +125,8 @@ export interface MediaLegStats {
   readonly sentOctets: number;
   readonly rtcpSent: number;
   readonly lastRemoteReport: RemoteReport | undefined;
+  /** The latest round trip RTCP measured, which the last report may not carry. */
+  readonly roundTripMs: number | undefined;
   readonly remote: TransportAddress | undefined;
 }
 

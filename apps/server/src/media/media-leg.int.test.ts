@@ -224,6 +224,28 @@ describe('MediaLeg', () => {
     });
     await eventually(() => reports.length === 1, 3000, 'remote report');
     expect(reports[0]).toMatchObject({ kind: 'rr', fractionLost: 0.25, cumulativeLost: 3, jitterMs: 10 });
+    expect(reports[0]!.roundTripMs).toBeUndefined();
+
+    // A report answering our SR (its NTP middle 32 bits as LSR, held 125 ms): a round trip; the
+    // next report, without LSR, carries none, and the leg's figures keep the one measured.
+    const sr = callerRtcp.received.find((d) => d.bytes[1] === 200)!.bytes;
+    const lsr = ((sr[10]! << 24) | (sr[11]! << 16) | (sr[12]! << 8) | sr[13]!) >>> 0;
+    const sendRr = (lastSenderReport: number, delaySinceLastSenderReport: number) =>
+      callerRtcp.sendRaw(
+        encodeRtcpCompound([
+          { type: 'rr', ssrc: 0x55, reports: [{ ...block, lastSenderReport, delaySinceLastSenderReport }] },
+        ]),
+        { address: '127.0.0.1', port: leg.local.rtcpPort },
+      );
+    h.clock.advance(200);
+    sendRr(lsr, 0x2000);
+    await eventually(() => reports.length === 2, 3000, 'a report answering our SR');
+    const roundTripMs = reports[1]!.roundTripMs;
+    expect(roundTripMs).toBeGreaterThanOrEqual(0);
+    sendRr(0, 0);
+    await eventually(() => reports.length === 3, 3000, 'a report without LSR');
+    expect(reports[2]!.roundTripMs).toBeUndefined();
+    expect(leg.stats()).toMatchObject({ lastRemoteReport: reports[2], roundTripMs });
   });
 
   it('figures interarrival jitter from arrival times, however late a batch of packets is read', async () => {

@@ -213,6 +213,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
       sentOctets: sent.octets,
       rtcpSent: this.rtcp.packetsSent,
       lastRemoteReport: this.rtcp.lastRemoteReport,
+      roundTripMs: this.rtcp.lastRoundTripMs,
       remote: this.latch.remote,
     };
   }

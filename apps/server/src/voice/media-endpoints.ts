@@ -130,7 +130,9 @@ export class MediaEndpoints {
   /** A leg that received nothing has no quality to tell (its silence is the watchdog's to report). */
   private reportQuality(e: MediaServiceEndpoint, stats: MediaLegStats | undefined): void {
     if (stats === undefined || stats.receive.packetsReceived === 0) return;
-    const quality = callQuality(stats.receive, stats.sentPackets, stats.lastRemoteReport);
+    const report = stats.lastRemoteReport;
+    const farEnd = report === undefined ? undefined : { ...report, roundTripMs: stats.roundTripMs };
+    const quality = callQuality(stats.receive, stats.sentPackets, farEnd);
     for (const listener of [...this.qualityListeners]) listener({ endpoint: e.id, legId: e.legId, quality });
   }
 
