@@ -75,6 +75,8 @@ describe('the call detail', () => {
       agentIds: [rig.userId('agent2')],
       caller: { masked: '138****8000', e164: '+8613800138000' },
       hangUp: { party: 'caller', cause: 'normal' },
+      // Served, as null, while no leg's quality was measured (the rig's media measures none).
+      mos: null,
     });
     expect(detail.summary.waitMs).toBeGreaterThanOrEqual(15_000);
     expect(detail.recordings).toEqual([

@@ -37,6 +37,11 @@ export const CallSummarySchema = Type.Object({
   waitMs: Nullable(Type.Number()),
   hangUp: Nullable(Type.Object({ party: Type.String(), cause: Type.String(), stage: Type.String() })),
   disposition: Nullable(Type.Object({ code: Type.String(), notes: Type.String() })),
+  mos: Nullable(
+    Type.Number({
+      description: 'lowest MOS heard on the call, either way on any leg (G.107 estimate, 1–4.5)',
+    }),
+  ),
 });
 
 export const CallPageSchema = Type.Object({

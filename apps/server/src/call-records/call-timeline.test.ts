@@ -53,6 +53,23 @@ describe('the call timeline', () => {
     expect(served).toMatchObject({ outcome: 'self-service', hangUp: { party: 'caller', stage: 'ivr' } });
   });
 
+  it("gives the lowest MOS heard on the call, either way on any leg, and none before a leg's was measured", () => {
+    const quality = (inbound: number, outbound: number | null) => ({
+      packetsReceived: 500,
+      packetsLost: 0,
+      inbound: { lossPct: 0, jitterMs: 1, mos: inbound },
+      outbound: outbound === null ? null : { lossPct: 0, jitterMs: 1, mos: outbound },
+      roundTripMs: null,
+    });
+    const events = [
+      arrived(),
+      fact('c1', 'LegMediaQuality', 9000, { party: 'agent', quality: quality(4.4, 3.61) }),
+      fact('c1', 'LegMediaQuality', 9500, { party: 'caller', quality: quality(4.05, null) }),
+    ];
+    expect(buildCallTimeline('c1', events, { manager: true })!.summary.mos).toBe(3.61);
+    expect(buildCallTimeline('c1', events.slice(0, 1), { manager: false })!.summary.mos).toBeNull();
+  });
+
   it('follows a transfer into its queue contact and counts each agent who talked', () => {
     const events = [
       arrived(),

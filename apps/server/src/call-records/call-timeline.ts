@@ -6,6 +6,7 @@
  * ended; routing contacts that transfers to queues created (`<contactId>.<id>`) add their queue
  * waits and offers. Pure: the events in, the view out.
  */
+import type { CallQuality } from '@switchboard/media';
 import type { StoredEvent } from '../store';
 import { maskPhoneNumber } from '../customers/caller-identity';
 
@@ -43,6 +44,11 @@ export interface CallSummary {
   readonly waitMs: number | null;
   readonly hangUp: { readonly party: string; readonly cause: string; readonly stage: string } | null;
   readonly disposition: { readonly code: string; readonly notes: string } | null;
+  /**
+   * The lowest MOS (G.107 estimate) heard on the call, either way on any of its legs; null until a
+   * leg's quality was measured (when its media closed).
+   */
+  readonly mos: number | null;
 }
 
 /** Who looks: agents see masked numbers and never a supervisor they could not hear. */
@@ -207,7 +213,17 @@ function summarize(
       firstQueued === undefined || waitEnd === undefined ? null : Math.max(0, ms(waitEnd) - firstQueued),
     hangUp: end === undefined ? null : { party: end.party, cause: end.cause, stage: end.stage },
     disposition: disposition === undefined ? null : { code: disposition.code, notes: disposition.notes },
+    mos: lowestMos(of('LegMediaQuality')),
   };
+}
+
+/** The worst direction of the worst leg: what a supervisor looks for in a list of calls. */
+function lowestMos(facts: readonly StoredEvent[]): number | null {
+  const scores = facts.flatMap((e) => {
+    const { inbound, outbound } = (e.data as { quality: CallQuality }).quality;
+    return outbound === null ? [inbound.mos] : [inbound.mos, outbound.mos];
+  });
+  return scores.length === 0 ? null : Math.min(...scores);
 }
 
 /** Answered beats everything; then voicemail, callback, abandoned; else the IVR served the caller. */

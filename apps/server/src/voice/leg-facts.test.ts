@@ -292,6 +292,8 @@ describe("a call's media quality is on its timeline", () => {
       [agentId, { party: 'agent', quality: QUALITY }],
       [null, { party: 'caller', quality: { ...QUALITY, packetsLost: 0 } }],
     ]);
+    // The call's worst direction, for lists of calls: here both legs heard 2 % loss.
+    expect(timeline?.summary.mos).toBe(QUALITY.inbound.mos);
     await rig.advance(60_000);
     expect(rig.voice.activity()).toEqual(IDLE);
   });
