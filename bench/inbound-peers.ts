@@ -207,7 +207,7 @@ export async function placeCall(
       'non-invite',
     );
   };
-  const timer = setTimeout(() => {
+  let timer = setTimeout(() => {
     if (answered) bye();
     finish({ ok: false, why: firstAudio === undefined ? 'no audio' : 'no BYE answer' });
   }, o.timeoutMs);
@@ -215,7 +215,14 @@ export async function placeCall(
     firstPacket ??= now() - started;
     if (firstAudio !== undefined || packet.length <= 12 || !audible(packet)) return;
     firstAudio = now() - started;
-    if (o.untilReleased !== true) setTimeout(bye, o.holdMs);
+    if (o.untilReleased === true) return;
+    // The prompt came in time; the hang-up has a deadline of its own, the BYE's (64·T1, Timer F),
+    // so a late prompt is not counted as an unanswered BYE.
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      bye();
+      timer = setTimeout(() => finish({ ok: false, why: 'no BYE answer' }), 64 * T1_MS);
+    }, o.holdMs);
   });
   sip.follow(callId, (m) => {
     if (m.kind === 'request') {
