@@ -9,6 +9,7 @@ import {
   type MediaDirection,
 } from '@switchboard/sip';
 import { InMemoryConnections, type InMemoryMember } from './in-memory-connections';
+import { ReportListeners } from './report-listeners';
 import type {
   ConnectOptions,
   MediaAudioReport,
@@ -54,9 +55,9 @@ export class InMemoryMedia implements MediaPort {
   readonly musicOnHold = new Set<MediaEndpointId>();
   /** Every recording path a connection was asked to record to, in order. */
   readonly recordingPaths: string[] = [];
-  private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
-  private readonly faultListeners = new Set<(report: MediaFaultReport) => void>();
-  private readonly qualityListeners = new Set<(report: MediaQualityReport) => void>();
+  private readonly audioListeners = new ReportListeners<MediaAudioReport>();
+  private readonly faultListeners = new ReportListeners<MediaFaultReport>();
+  private readonly qualityListeners = new ReportListeners<MediaQualityReport>();
   private nextPort: number;
   private seq = 0;
   private readonly address: string;
@@ -94,13 +95,12 @@ export class InMemoryMedia implements MediaPort {
   reportAudio(legId: string, kind: MediaAudioReport['kind'], silentForMs: number): boolean {
     const endpoint = this.endpointOf(legId);
     if (endpoint === undefined) return false;
-    for (const listener of [...this.audioListeners]) listener({ endpoint, legId, kind, silentForMs });
+    this.audioListeners.emit({ endpoint, legId, kind, silentForMs });
     return true;
   }
 
   onAudioReport(listener: (report: MediaAudioReport) => void): () => void {
-    this.audioListeners.add(listener);
-    return () => this.audioListeners.delete(listener);
+    return this.audioListeners.add(listener);
   }
 
   /**
@@ -110,13 +110,12 @@ export class InMemoryMedia implements MediaPort {
   reportFault(legId: string, fault: Pick<MediaFaultReport, 'kind' | 'code' | 'message'>): boolean {
     const endpoint = this.endpointOf(legId);
     if (endpoint === undefined) return false;
-    for (const listener of [...this.faultListeners]) listener({ endpoint, legId, ...fault });
+    this.faultListeners.emit({ endpoint, legId, ...fault });
     return true;
   }
 
   onMediaFault(listener: (report: MediaFaultReport) => void): () => void {
-    this.faultListeners.add(listener);
-    return () => this.faultListeners.delete(listener);
+    return this.faultListeners.add(listener);
   }
 
   /**
@@ -125,12 +124,11 @@ export class InMemoryMedia implements MediaPort {
    */
   reportQuality(legId: string, quality: CallQuality): void {
     const endpoint = this.endpointOf(legId) ?? `released-${legId}`;
-    for (const listener of [...this.qualityListeners]) listener({ endpoint, legId, quality });
+    this.qualityListeners.emit({ endpoint, legId, quality });
   }
 
   onQualityReport(listener: (report: MediaQualityReport) => void): () => void {
-    this.qualityListeners.add(listener);
-    return () => this.qualityListeners.delete(listener);
+    return this.qualityListeners.add(listener);
   }
 
   /** The conference an endpoint is in (a mixed call of three or more, or with a mute). */

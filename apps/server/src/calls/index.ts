@@ -1,5 +1,6 @@
 // Public API of the B2BUA call-control layer: commands in, events out, media and routing as ports.
 export { CallControl } from './call-control';
+export { ReportListeners } from './report-listeners';
 export type { CallActivity, CallControlOptions, LegSnapshot } from './call-control';
 export type { CallEventListener } from './call-event-bus';
 export type * from './call-commands';

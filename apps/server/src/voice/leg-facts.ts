@@ -56,15 +56,12 @@ export class LegFacts {
     else if (event.type === 'LegAudioLost' || event.type === 'LegAudioRestored') {
       const side = this.sideOf(event.legId);
       if (side === undefined) return;
-      const { call, agentId } = side;
-      void this.o.journal.append(callTarget(call, event.legId), [
+      void this.o.journal.append(callTarget(side.call, event.legId), [
         {
           type: event.type,
           data: {
-            contactId: call.contactId,
+            ...partyOf(side),
             legId: event.legId,
-            party: agentId === undefined ? 'caller' : 'agent',
-            ...(agentId === undefined ? {} : { agentId }),
             direction: event.direction,
             silentForMs: event.silentForMs,
             at: event.at,

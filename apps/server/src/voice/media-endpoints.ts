@@ -1,11 +1,12 @@
 import { reject, type Rejection, type Result } from '@switchboard/kernel';
 import { callQuality } from '@switchboard/media';
-import type {
-  LegId,
-  MediaAudioReport,
-  MediaEndpointId,
-  MediaFaultReport,
-  MediaQualityReport,
+import {
+  ReportListeners,
+  type LegId,
+  type MediaAudioReport,
+  type MediaEndpointId,
+  type MediaFaultReport,
+  type MediaQualityReport,
 } from '../calls';
 import type { BackendLeg, LegAudio, MediaLegStats } from '../media';
 import type { WebRtcEndpoint, WebRtcEndpointEvent } from '../webrtc';
@@ -31,9 +32,9 @@ export interface MediaServiceEndpoint {
 export class MediaEndpoints {
   private readonly byId = new Map<MediaEndpointId, MediaServiceEndpoint>();
   private readonly byLeg = new Map<LegId, MediaServiceEndpoint>();
-  private readonly audioListeners = new Set<(report: MediaAudioReport) => void>();
-  private readonly faultListeners = new Set<(report: MediaFaultReport) => void>();
-  private readonly qualityListeners = new Set<(report: MediaQualityReport) => void>();
+  private readonly audioListeners = new ReportListeners<MediaAudioReport>();
+  private readonly faultListeners = new ReportListeners<MediaFaultReport>();
+  private readonly qualityListeners = new ReportListeners<MediaQualityReport>();
   private seq = 0;
 
   constructor(
@@ -94,14 +95,12 @@ export class MediaEndpoints {
 
   /** Subscribes to the no-RTP reports of every endpoint. */
   onAudioReport(listener: (report: MediaAudioReport) => void): () => void {
-    this.audioListeners.add(listener);
-    return () => this.audioListeners.delete(listener);
+    return this.audioListeners.add(listener);
   }
 
   /** Subscribes to the media faults of every endpoint's RTP leg. */
   onMediaFault(listener: (report: MediaFaultReport) => void): () => void {
-    this.faultListeners.add(listener);
-    return () => this.faultListeners.delete(listener);
+    return this.faultListeners.add(listener);
   }
 
   /**
@@ -109,8 +108,7 @@ export class MediaEndpoints {
    * the endpoint's release, when the leg was on a media worker).
    */
   onQualityReport(listener: (report: MediaQualityReport) => void): () => void {
-    this.qualityListeners.add(listener);
-    return () => this.qualityListeners.delete(listener);
+    return this.qualityListeners.add(listener);
   }
 
   /** The no-RTP watchdog of a browser's WebRTC leg, reported like an RTP leg's. */
@@ -123,8 +121,7 @@ export class MediaEndpoints {
 
   private reportAudio(e: MediaServiceEndpoint, kind: MediaAudioReport['kind'], silentForMs: number): void {
     if (!this.byId.has(e.id)) return;
-    for (const listener of [...this.audioListeners])
-      listener({ endpoint: e.id, legId: e.legId, kind, silentForMs });
+    this.audioListeners.emit({ endpoint: e.id, legId: e.legId, kind, silentForMs });
   }
 
   /** A leg that received nothing has no quality to tell (its silence is the watchdog's to report). */
@@ -133,7 +130,7 @@ export class MediaEndpoints {
     const report = stats.lastRemoteReport;
     const farEnd = report === undefined ? undefined : { ...report, roundTripMs: stats.roundTripMs };
     const quality = callQuality(stats.receive, stats.sentPackets, farEnd);
-    for (const listener of [...this.qualityListeners]) listener({ endpoint: e.id, legId: e.legId, quality });
+    this.qualityListeners.emit({ endpoint: e.id, legId: e.legId, quality });
   }
 
   private reportFault(
@@ -142,8 +139,7 @@ export class MediaEndpoints {
   ): void {
     if (!this.byId.has(e.id)) return;
     const { kind, code, message } = fault;
-    for (const listener of [...this.faultListeners])
-      listener({ endpoint: e.id, legId: e.legId, kind, code, message });
+    this.faultListeners.emit({ endpoint: e.id, legId: e.legId, kind, code, message });
   }
 }
 
