@@ -143,6 +143,13 @@ const sdp = (port: number): string =>
     '',
   ].join('\r\n');
 
+/** `address:port` of the audio stream an SDP answer offers (its session-level `c=`). */
+function answeredMedia(sdpBody: string): string | undefined {
+  const address = /^c=IN IP4 (\S+)/m.exec(sdpBody)?.[1];
+  const port = /^m=audio (\d+)/m.exec(sdpBody)?.[1];
+  return address === undefined || port === undefined ? undefined : `${address}:${port}`;
+}
+
 /** µ-law silence and its neighbours: a packet of only these carries no prompt yet. */
 const QUIET = new Set([0xff, 0x7f, 0xfe, 0x7e, 0xfd, 0x7d]);
 function audible(packet: Buffer): boolean {
@@ -177,6 +184,8 @@ export async function placeCall(
   let firstAudio: number | undefined;
   let firstPacket: number | undefined;
   let answered = false;
+  /** `address:port` of the server's media from its answer: the only RTP that counts. */
+  let mediaSource: string | undefined;
   let released = false;
   let resolveDone!: (r: CallResult) => void;
   const done = new Promise<CallResult>((r) => (resolveDone = r));
@@ -211,7 +220,10 @@ export async function placeCall(
     if (answered) bye();
     finish({ ok: false, why: firstAudio === undefined ? 'no audio' : 'no BYE answer' });
   }, o.timeoutMs);
-  rtp.on('message', (packet) => {
+  rtp.on('message', (packet, from) => {
+    // A closed call's port is soon another call's, while the server may still be sending the old
+    // call's prompt to it: a packet counts only from the media the answer named.
+    if (mediaSource === undefined || `${from.address}:${from.port}` !== mediaSource) return;
     firstPacket ??= now() - started;
     if (firstAudio !== undefined || packet.length <= 12 || !audible(packet)) return;
     firstAudio = now() - started;
@@ -247,7 +259,10 @@ export async function placeCall(
         ]),
       );
       if (m.status >= 300) finish({ ok: false, why: `INVITE ${m.status}` });
-      else answered = true;
+      else {
+        answered = true;
+        mediaSource = answeredMedia(Buffer.from(m.body).toString('latin1'));
+      }
     } else if (method === 'BYE' && m.status >= 200) {
       finish({ ok: firstAudio !== undefined });
     }

@@ -2,8 +2,8 @@
 // main.ts with its demo shop), driven over SIP and RTP on loopback.
 //  1. Calls per second into the IVR: callers dial 4008001234 at rising rates; each call counts when
 //     the welcome prompt's first audible RTP packet arrives and the call ends with a 200 to its BYE.
-//     The figure is the highest rate sustained with < 0.1% failures, with its INVITE → first
-//     prompt audio p50/p99.
+//     The figure is the highest rate sustained with < 0.1% failures and the first prompt heard
+//     within FIRST_PROMPT_LIMIT_MS at p99, with its INVITE → first prompt audio p50/p99.
 //  2. Ready to offer: VIP callers (the demo flow sends them straight to pre-sales) wait in the
 //     queue while the pre-sales agents' phones are registered; each agent in turn goes ready over
 //     HTTP and the time until its phone receives the INVITE is one sample. The phone answers, hangs
@@ -20,8 +20,13 @@ import { pollUntil } from '../apps/server/test/support/poll-until';
 
 const HOTLINE = '4008001234';
 const VIP = '13912345678';
-const RATES = (process.env.INBOUND_RATES ?? '10,40,100,150,250,350').split(',').map(Number);
+const RATES = (process.env.INBOUND_RATES ?? '10,40,100,150,200,250,300,350,400,450').split(',').map(Number);
 const STEP_MS = 5_000;
+/**
+ * Past this, a rate is not sustained even when every call completes: the caller hears dead air
+ * after the ring, and a p99 this late means the server's backlog grows through the step.
+ */
+const FIRST_PROMPT_LIMIT_MS = 1_000;
 const HOLD_MS = 500;
 const PRESALES = [
   { username: 'agent1', extension: '1001' },
@@ -153,7 +158,8 @@ async function main(): Promise<void> {
             .join('\n'),
         );
       }
-      if (failed.length > results.length * 0.001 || achieved < rate * 0.95) break;
+      if (failed.length > results.length * 0.001 || achieved < rate * 0.95 || !(p99 <= FIRST_PROMPT_LIMIT_MS))
+        break;
       best = { rate, p50, p99, usPerCall };
     }
 
