@@ -74,17 +74,16 @@ describe.each(ENGINES)('event store failures on %s', (engine) => {
   it('keeps every stream whole when the database closes in the middle of a run', async () => {
     const { database, store } = await openStore();
     const streams = Array.from({ length: 40 }, (_, i) => `run-${i}`);
-    const pending = streams.map((s) =>
-      store.append(s, [event(s), event(s), event(s)], { expectedVersion: 'no-stream' }),
-    );
-    const results: Result<AppendResult, Rejection>[] = [];
-    await Promise.all([
-      ...pending.map(async (p, i) => {
-        results[i] = await p;
-        // Close once a few appends have committed, while the rest are still queued or in flight.
-        if (i === 3) await database.close();
-      }),
-    ]);
+    const append = (s: string) =>
+      store.append(s, [event(s), event(s), event(s)], { expectedVersion: 'no-stream' });
+    // The first half commits together; the second half is waiting for the next commit when the
+    // database closes.
+    const first = streams.slice(0, 20).map(append);
+    await first[0];
+    const second = streams.slice(20).map(append);
+    const closed = database.close();
+    const results: Result<AppendResult, Rejection>[] = await Promise.all([...first, ...second]);
+    await closed;
     const written = results.filter((r) => r.ok).length;
     expect(results.every((r) => r.ok || r.error.code === 'STORE.WRITE_FAILED')).toBe(true);
     expect(written).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { unwrap } from '@switchboard/kernel';
+import { ok, unwrap, type Rejection, type Result } from '@switchboard/kernel';
+import type { AppendResult } from './append-types';
 import { eventFactory } from '../../test/support/event-factory';
 import { ENGINES, useTestDatabases } from '../../test/support/test-databases';
 import { migrate } from './database';
@@ -176,5 +177,71 @@ describe.each(ENGINES)('event store on %s', (engine) => {
       'STORE.TENANT_MISMATCH',
     );
     expect(await store.headPosition()).toBe(1);
+  });
+
+  describe('group commit', () => {
+    type Outcome = Result<AppendResult, Rejection>;
+    const code = (r: Outcome) => (r.ok ? 'ok' : r.error.code);
+
+    it('commits concurrent callers together, each answered as if alone', async () => {
+      const store = await openStore();
+      const heads: number[] = [];
+      store.onAppended((head) => heads.push(head));
+      unwrap(await store.append('seen', [event('seen')], { expectedVersion: 'no-stream' }));
+      heads.length = 0;
+
+      const outcomes = await Promise.all([
+        store.append('s', [event('s')], { expectedVersion: 'no-stream' }),
+        store.append('seen', [event('seen')], { expectedVersion: 0 }), // stale: refused alone
+        store.append('s', [event('s'), event('s')], { expectedVersion: 1 }), // sees the first
+        store.append('t', [event('t', 'X', {}, 'bank')], { expectedVersion: 'any' }),
+        store.append('seen', [event('seen', 'X', {}, 'bank')], { expectedVersion: 'any' }), // tenant
+        store.append('seen', [event('seen')], { expectedVersion: 1 }),
+      ]);
+      expect(outcomes.map(code)).toEqual([
+        'ok',
+        'STORE.VERSION_CONFLICT',
+        'ok',
+        'ok',
+        'STORE.TENANT_MISMATCH',
+        'ok',
+      ]);
+      // One commit: the listener heard once, and positions follow call order.
+      expect(heads).toEqual([6]);
+      const positions = outcomes.flatMap((r) => (r.ok ? r.value.positions : []));
+      expect(positions).toEqual([2, 3, 4, 5, 6]);
+      expect(outcomes[2]).toEqual(ok({ nextExpectedVersion: 3, positions: [3, 4] }));
+      expect((await store.readStream('s')).map((e) => e.version)).toEqual([1, 2, 3]);
+      expect((await store.readStream('seen')).map((e) => e.version)).toEqual([1, 2]);
+    });
+
+    it('answers a duplicate event id to its own caller and commits the others', async () => {
+      const store = await openStore();
+      const once = event('p');
+      const twin = { ...once, metadata: { ...once.metadata, streamId: 'q' } };
+      const outcomes = await Promise.all([
+        store.append('p', [once], { expectedVersion: 'any' }),
+        store.append('q', [twin], { expectedVersion: 'any' }),
+        store.append('r', [event('r')], { expectedVersion: 'any' }),
+      ]);
+      expect(outcomes.map(code)).toEqual(['ok', 'STORE.DUPLICATE_EVENT', 'ok']);
+      expect(await store.readStream('q')).toEqual([]);
+      expect((await store.readAll()).map((e) => e.metadata.streamId)).toEqual(['p', 'r']);
+    });
+
+    it('answers a concurrent retry with the idempotency key as the retry of the first', async () => {
+      const store = await openStore();
+      const events = [event('k'), event('k')];
+      const options = { expectedVersion: 'any', idempotencyKey: 'order-42' } as const;
+      const [first, retry, other] = await Promise.all([
+        store.append('k', events, options),
+        store.append('k', events, options),
+        store.append('k', [event('k')], options),
+      ]);
+      expect(unwrap(first)).toEqual({ nextExpectedVersion: 2, positions: [1, 2] });
+      expect(retry).toEqual(first);
+      expect(other).toMatchObject({ ok: false, error: { code: 'STORE.IDEMPOTENCY_KEY_REUSED' } });
+      expect(await store.readStream('k')).toHaveLength(2);
+    });
   });
 });

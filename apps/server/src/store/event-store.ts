@@ -24,7 +24,7 @@ import {
   type ReadStreamOptions,
 } from './event-reader';
 import type { EventStoreTables } from './event-store-migrations';
-import { prepareAppend, writeAppends, type PreparedAppend } from './event-writer';
+import { prepareAppend, writeGroups, type PreparedAppend } from './event-writer';
 import { describeCause, driverCode, StoreCode, StoreError } from './store-error';
 
 /** Called after a commit that added events, with the highest position written. */
@@ -44,6 +44,10 @@ export class EventStore {
   private readonly dialect: SqlDialectName;
   private readonly clock: Clock;
   private readonly listeners = new Set<AppendListener>();
+  /** Batches waiting for the next commit, in call order. */
+  private waiting: WaitingBatch[] = [];
+  /** A commit is scheduled or in flight; batches arriving meanwhile wait for the next one. */
+  private committing = false;
 
   constructor(database: Database, options: EventStoreOptions = {}) {
     this.db = database.db as Kysely<EventStoreTables>;
@@ -68,6 +72,11 @@ export class EventStore {
    * Appends to many streams in one transaction, for throughput: one round of checks, multi-row
    * inserts, one commit. All or nothing: if any stream's check fails, the whole batch is refused.
    * A stream may appear more than once; its appends apply in array order.
+   *
+   * Batches of concurrent callers share a transaction (group commit): a batch waits for the end of
+   * the current loop turn, or for the transaction in flight, and then commits with every batch that
+   * waited with it. Each batch keeps its own all-or-nothing answer, so callers see what they would
+   * alone, while the disk sees one commit (one fsync on SQLite) instead of one per call.
    */
   async appendBatch(appends: readonly StreamAppend[]): Promise<Result<AppendResult[], Rejection>> {
     const prepared: PreparedAppend[] = [];
@@ -77,23 +86,10 @@ export class EventStore {
       prepared.push(p.value);
     }
     if (prepared.length === 0) return ok([]);
-    const recordedAt = new Date(this.clock.now()).toISOString();
-    let result: Result<AppendResult[], Rejection>;
-    // The first error is the one that explains the failure: SQLite ends a transaction by itself on
-    // SQLITE_FULL, and the rollback that follows then fails with a less useful message.
-    let cause: unknown;
-    try {
-      result = await this.db.transaction().execute((tx) =>
-        writeAppends(tx, this.dialect, prepared, recordedAt).catch((error: unknown) => {
-          cause = error;
-          throw error;
-        }),
-      );
-    } catch (error) {
-      return err(writeFailure(cause ?? error));
-    }
-    if (result.ok) this.notify(result.value);
-    return result;
+    return new Promise((resolve) => {
+      this.waiting.push({ appends: prepared, resolve });
+      this.schedule();
+    });
   }
 
   /** One stream's events from `fromVersion` (default 1) on. Throws `STORE.READ_FAILED`. */
@@ -118,6 +114,59 @@ export class EventStore {
   onAppended(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private schedule(): void {
+    if (this.committing) return;
+    this.committing = true;
+    // The end of the loop turn: every batch appended while handling this turn's I/O joins the commit.
+    setImmediate(() => void this.commitWaiting());
+  }
+
+  private async commitWaiting(): Promise<void> {
+    const batches = takeCommittable(this.waiting);
+    try {
+      if (batches.length > 0) await this.commit(batches);
+    } finally {
+      this.committing = false;
+      if (this.waiting.length > 0) this.schedule();
+    }
+  }
+
+  /**
+   * Writes the batches in one transaction. When the transaction fails (a duplicate event id, the
+   * disk full), each batch is written again alone, so the failure is answered to the batch that
+   * caused it and the others commit.
+   */
+  private async commit(batches: readonly WaitingBatch[]): Promise<void> {
+    const recordedAt = new Date(this.clock.now()).toISOString();
+    // The first error is the one that explains the failure: SQLite ends a transaction by itself on
+    // SQLITE_FULL, and the rollback that follows then fails with a less useful message.
+    let cause: unknown;
+    let results: Result<AppendResult[], Rejection>[];
+    try {
+      results = await this.db.transaction().execute((tx) =>
+        writeGroups(
+          tx,
+          this.dialect,
+          batches.map((b) => b.appends),
+          recordedAt,
+        ).catch((error: unknown) => {
+          cause = error;
+          throw error;
+        }),
+      );
+    } catch (error) {
+      if (batches.length > 1) {
+        for (const batch of batches) await this.commit([batch]);
+        return;
+      }
+      batches[0]!.resolve(err(writeFailure(cause ?? error)));
+      return;
+    }
+    const written = results.flatMap((r) => (r.ok ? r.value : []));
+    if (written.length > 0) this.notify(written);
+    results.forEach((result, i) => batches[i]!.resolve(result));
   }
 
   private notify(results: readonly AppendResult[]): void {
@@ -150,6 +199,29 @@ export class EventStore {
       );
     }
   }
+}
+
+/** A caller's batch waiting for the group commit. */
+interface WaitingBatch {
+  readonly appends: readonly PreparedAppend[];
+  readonly resolve: (result: Result<AppendResult[], Rejection>) => void;
+}
+
+/**
+ * Removes and returns the waiting batches that can share one transaction, in call order: all of
+ * them, up to a batch reusing an idempotency key of an earlier one. That batch and those after it
+ * wait for the next commit, so that it sees the first one's events and is answered as its retry.
+ */
+function takeCommittable(waiting: WaitingBatch[]): WaitingBatch[] {
+  const keys = new Set<string>();
+  let taken = 0;
+  for (const batch of waiting) {
+    const own = batch.appends.flatMap((a) => (a.idempotencyKey === undefined ? [] : [a.idempotencyKey]));
+    if (taken > 0 && own.some((k) => keys.has(k))) break;
+    for (const k of own) keys.add(k);
+    taken++;
+  }
+  return waiting.splice(0, taken);
 }
 
 /**

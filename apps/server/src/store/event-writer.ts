@@ -97,29 +97,55 @@ export async function writeAppends(
   appends: readonly PreparedAppend[],
   recordedAt: string,
 ): Promise<Result<AppendResult[], Rejection>> {
+  return (await writeGroups(tx, dialect, [appends], recordedAt))[0]!;
+}
+
+/**
+ * Writes several callers' batches in one transaction (the event store's group commit), each all or
+ * nothing on its own: a group refused by its checks inserts nothing and leaves the others to
+ * commit, as if it had run in a transaction of its own just before them. Every group's checks
+ * happen before the one insert, and later groups see the versions earlier ones planned.
+ */
+export async function writeGroups(
+  tx: Kysely<EventStoreTables>,
+  dialect: SqlDialectName,
+  groups: readonly (readonly PreparedAppend[])[],
+  recordedAt: string,
+): Promise<Result<AppendResult[], Rejection>[]> {
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${APPEND_LOCK_ID})`.execute(tx);
-  const replays = await findReplays(tx, appends);
-  if (!replays.ok) return replays;
-  const fresh = appends.filter((_, i) => !replays.value.has(i));
-  const heads = await streamHeads(tx, [...new Set(fresh.map((a) => a.streamId))]);
-  const planned = planRows(fresh, heads, recordedAt);
-  if (!planned.ok) return planned;
-  const positions = await insertRows(tx, planned.value);
-  const results: AppendResult[] = [];
-  let next = 0;
-  for (const [i, append] of appends.entries()) {
-    const replay = replays.value.get(i);
-    if (replay) {
-      results.push(replay);
-      continue;
+  const replays: Result<Map<number, AppendResult>, Rejection>[] = [];
+  for (const appends of groups) replays.push(await findReplays(tx, appends));
+  const fresh = groups.map((appends, g) => {
+    const replayed = replays[g]!;
+    return replayed.ok ? appends.filter((_, i) => !replayed.value.has(i)) : [];
+  });
+  const heads = await streamHeads(tx, [...new Set(fresh.flatMap((f) => f.map((a) => a.streamId)))]);
+  const planned = fresh.map((appends, g) =>
+    replays[g]!.ok ? planRows(appends, heads, recordedAt) : undefined,
+  );
+  const rows = planned.flatMap((p) => (p?.ok === true ? p.value : []));
+  const positions = await insertRows(tx, rows);
+  return groups.map((appends, g) => {
+    const replayed = replays[g]!;
+    if (!replayed.ok) return replayed;
+    const plan = planned[g]!;
+    if (!plan.ok) return plan;
+    const results: AppendResult[] = [];
+    let next = 0;
+    for (const [i, append] of appends.entries()) {
+      const replay = replayed.value.get(i);
+      if (replay) {
+        results.push(replay);
+        continue;
+      }
+      const written = plan.value.slice(next, (next += append.rows.length));
+      results.push({
+        nextExpectedVersion: written[written.length - 1]!.version,
+        positions: written.map((r) => positions.get(rowKey(r.stream_id, r.version))!),
+      });
     }
-    const rows = planned.value.slice(next, (next += append.rows.length));
-    results.push({
-      nextExpectedVersion: rows[rows.length - 1]!.version,
-      positions: rows.map((r) => positions.get(rowKey(r.stream_id, r.version))!),
-    });
-  }
-  return ok(results);
+    return ok(results);
+  });
 }
 
 /**
@@ -202,15 +228,20 @@ async function streamHeads(
 
 type EventRow = Insertable<EventsTable>;
 
-/** Assigns versions in batch order (a stream may appear twice) and checks versions and tenants. */
+/**
+ * Assigns versions in batch order (a stream may appear twice) and checks versions and tenants.
+ * `heads` moves on only when the whole batch is accepted.
+ */
 function planRows(
   appends: readonly PreparedAppend[],
   heads: Map<string, StreamHead>,
   recordedAt: string,
 ): Result<EventRow[], Rejection> {
   const rows: EventRow[] = [];
+  const moved = new Map<string, StreamHead>();
   for (const append of appends) {
-    const head = heads.get(append.streamId) ?? { version: 0, tenantId: append.tenantId };
+    const head = moved.get(append.streamId) ??
+      heads.get(append.streamId) ?? { version: 0, tenantId: append.tenantId };
     const conflict = checkExpected(append, head.version);
     if (conflict) return err(conflict);
     if (head.tenantId !== append.tenantId) {
@@ -234,8 +265,9 @@ function planRows(
         recorded_at: recordedAt,
       });
     }
-    heads.set(append.streamId, { version: head.version + append.rows.length, tenantId: head.tenantId });
+    moved.set(append.streamId, { version: head.version + append.rows.length, tenantId: head.tenantId });
   }
+  for (const [streamId, head] of moved) heads.set(streamId, head);
   return ok(rows);
 }
 
