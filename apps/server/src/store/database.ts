@@ -18,6 +18,7 @@ import {
   type PostgresPoolClient,
 } from 'kysely';
 import pg from 'pg';
+import { cachingStatements } from './statement-cache';
 
 /**
  * Schema type of a handle not tied to one context's tables: the shared handle, migrations (Kysely's
@@ -78,12 +79,14 @@ function openSqlite(options: OpenDatabaseOptions): Database {
   const sqlite = new SqliteDatabase(file);
   // WAL lets readers run while one writer appends; foreign keys are off by default in SQLite;
   // busy_timeout makes a second process wait for the write lock instead of failing at once.
-  // synchronous stays FULL (the default) rather than the common NORMAL: an append that was
-  // acknowledged must survive a power cut, and batching keeps the cost to one fsync per batch.
+  // synchronous is FULL rather than the common NORMAL: an append that was acknowledged must survive
+  // a power cut, and the event store's group commit keeps the cost to one fsync per batch. It is set
+  // after WAL because better-sqlite3 builds SQLite to open a WAL database at NORMAL.
   sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  const db = new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<AnySchema>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   return withClose(db, 'sqlite');
 }
 
