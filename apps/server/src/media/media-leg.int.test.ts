@@ -53,15 +53,15 @@ describe('MediaLeg', () => {
     await caller.waitForRtp(1);
     expect(caller.rtp[0]).toMatchObject({ payloadType: 0, ssrc: leg.sender.ssrc });
 
-    // Once latched, another source is dropped, whatever it sends: the RTP socket is now connected
-    // to the caller, so the kernel discards the intruder's packets before the leg sees them.
+    // Once latched, another source is dropped, whatever it sends. The socket stays unconnected
+    // (the caller is not at the signalled address), so the leg sees and counts the strays.
     const intruder = await peer();
     const before = leg.stats().counters;
     sendStream(intruder, rtpOf(leg), 0x2222, 500, 5);
     sendStream(caller, rtpOf(leg), 0x1111, 13, 1);
     await eventually(() => leg.stats().counters.accepted === before.accepted + 1, 3000, 'caller packet');
     const after = leg.stats().counters;
-    expect(after.received + after.stray - before.received - before.stray).toBe(1);
+    expect(after.stray - before.stray).toBe(5);
     expect(leg.remote).toEqual(caller.address);
 
     // A re-INVITE with a new address reopens learning.
@@ -69,6 +69,35 @@ describe('MediaLeg', () => {
     sendStream(intruder, rtpOf(leg), 0x2222, 505, 2);
     await eventually(() => latched.length === 2, 3000, 'relatched');
     expect(leg.remote).toEqual(intruder.address);
+  });
+
+  it('takes the stream back for the signalled peer when a stray stream latched first', async () => {
+    h = new MediaTestHarness();
+    const agent = await peer();
+    const leg = await h.leg(PCMU, agent.address);
+    const latched: MediaLegEvents['latched'][] = [];
+    leg.on('latched', (e) => latched.push(e));
+    // Packets for the port's previous holder, still arriving in sequence.
+    const stray = await peer();
+    sendStream(stray, rtpOf(leg), 0x2222, 500, 3);
+    await eventually(() => latched.length === 1, 3000, 'latched to the stray stream');
+    expect(leg.remote).toEqual(stray.address);
+
+    sendStream(agent, rtpOf(leg), 0x1111, 10, 2);
+    await eventually(() => latched.length === 2, 3000, 'taken back');
+    expect(latched[1]).toEqual({ remote: agent.address, previous: stray.address });
+    leg.sendFrame(frame);
+    await agent.waitForRtp(1);
+    expect(agent.rtp[0]).toMatchObject({ ssrc: leg.sender.ssrc });
+
+    // Back on the signalled address the socket connects: the kernel discards the stray stream.
+    const before = leg.stats().counters;
+    sendStream(stray, rtpOf(leg), 0x2222, 503, 5);
+    sendStream(agent, rtpOf(leg), 0x1111, 12, 1);
+    await eventually(() => leg.stats().counters.accepted === before.accepted + 1, 3000, 'agent packet');
+    const after = leg.stats().counters;
+    expect(after.received + after.stray - before.received - before.stray).toBe(1);
+    expect(leg.remote).toEqual(agent.address);
   });
 
   it('keeps the socket unconnected and counts strays when relatching after silence is allowed', async () => {

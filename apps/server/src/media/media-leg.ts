@@ -41,7 +41,7 @@ import { TypedEmitter } from './typed-emitter';
  * Send path: {@link sendFrame}/{@link sendLinear} for generated audio, {@link relay} for bridged
  * packets, {@link sendDtmf} for RFC 4733 digits paced on the shared ticker ({@link LegDtmfSender});
  * always to the latched (or signalled) remote, through a socket connected to it once latching
- * closed ({@link RtpDestination}), from reused buffers. RTCP SR/RR go out on the §6.3 interval
+ * closed on the signalled address ({@link RtpDestination}), from reused buffers. RTCP SR/RR go out on the §6.3 interval
  * ({@link LegRtcp}); a no-RTP watchdog ({@link LegSilenceWatchdog}) emits `rtp-timeout` and
  * `rtp-resumed`.
  *
@@ -264,7 +264,14 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
       return;
     }
     if (verdict === 'latched') this.onLatched(rinfo, before);
-    if (this.connectWhenLatched && !this.destination.isLocked && !this.latch.isLearning)
+    // Connected only to the signalled address: the kernel would hide it from a socket connected to
+    // a learnt source, and it must stay able to take the stream back (see SourceLatch).
+    if (
+      this.connectWhenLatched &&
+      !this.destination.isLocked &&
+      !this.latch.isLearning &&
+      this.latch.onSignalled
+    )
       this.destination.lock(this.latch.remote!);
     const kind = this.receiver.receive(msg, now);
     if (kind === 'dropped') return;
@@ -282,6 +289,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   }
 
   private onLatched(rinfo: ReceiveInfo, previous: RemoteMedia | undefined): void {
+    this.destination.point(this.latch.remote);
     this.extra.latches++;
     this.faults.remoteChanged();
     this.rtcp.followRtp(rinfo);

@@ -10,9 +10,11 @@ import type { TransportAddress } from './source-latch';
  * also **drops every datagram from any other source** before we see it. That is only right once
  * symmetric-RTP latching has settled on the remote (RFC 4961; RFC 3550 §8.2 leaves source
  * validation to us): before that, the real source is unknown (NAT) and must be learnt from what
- * arrives. So the leg connects only after latching closed, and disconnects as soon as learning
- * reopens (re-INVITE), or never connects when relatching after silence is allowed, since a NAT
- * rebinding would otherwise be invisible. While connected, strays are no longer counted.
+ * arrives. So the leg connects only after latching closed on the address signalling named (a
+ * source learnt behind NAT stays unconnected, so that the signalled address can still take the
+ * stream back), and disconnects as soon as learning reopens (re-INVITE), or never connects when
+ * relatching after silence is allowed, since a NAT rebinding would otherwise be invisible. While
+ * connected, strays are no longer counted.
  *
  * Sending never throws out of here: it runs inside packet handlers and ticker callbacks, where a
  * throw would end the process or the media worker with every call on it. `dgram` throws

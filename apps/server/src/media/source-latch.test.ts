@@ -88,4 +88,18 @@ describe('SourceLatch', () => {
     expect(latch.observe(NAT.address, NAT.port, 1, 2, 60_020)).toBe('stray');
     expect(latch.remote).toBeUndefined();
   });
+
+  it('gives the stream back to the signalled address when another source latched first', () => {
+    const latch = new SourceLatch();
+    latch.open(SIGNALLED);
+    // A stream meant for the port's previous holder, still arriving.
+    expect(feed(latch, NAT, 3)).toEqual(['learning', 'latched', 'accept']);
+    expect(latch.onSignalled).toBe(false);
+    expect(latch.observe(SIGNALLED.address, SIGNALLED.port, 0x123, 7, 100)).toBe('latched');
+    expect(latch.remote).toEqual(SIGNALLED);
+    expect(latch.onSignalled).toBe(true);
+    // The other source cannot take it again, in sequence or not.
+    expect(feed(latch, NAT, 4, 103)).toEqual(new Array(4).fill('stray'));
+    expect(latch.observe(SIGNALLED.address, SIGNALLED.port, 0x123, 8, 120)).toBe('accept');
+  });
 });

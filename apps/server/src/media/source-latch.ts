@@ -35,16 +35,21 @@ export interface SourceLatchOptions {
  * on. A packet from the signalled address itself latches at once; any other source must first send
  * `latchPackets` packets with consecutive sequence numbers from one SSRC, so a single spoofed or
  * stray packet cannot take the stream. Once latched, other sources are dropped until signalling
- * reopens learning (re-INVITE), which is what stops "RTP bleed" style hijacking.
+ * reopens learning (re-INVITE), which is what stops "RTP bleed" style hijacking. The signalled
+ * address alone can always take the stream back: a stream that arrives at a recycled port (the
+ * previous holder's peer still sending) or that a hostile source reached first would otherwise be
+ * lost for the rest of the call, and the signalled address is where media went before any
+ * latching anyway.
  *
  * The remote is always an address media can be sent to: a source that is not (port 0) is
  * `unusable`, and a signalled address that is not (a disabled stream, RFC 3264 §6, or a `c=`
  * hold, §8.4) leaves the leg with no remote and latching closed until signalling names another.
  *
  * ```
- *   open(remote) ──▶ learning ──(signalled address, or N in sequence)──▶ latched
- *        ▲                                                                 │
- *        └──────────── re-INVITE (open), or silence > relatchAfterSilenceMs ┘
+ *   open(remote) ──▶ learning ──(signalled address, or N in sequence)──▶ latched ◀─┐
+ *        ▲                                                                 │  │     │
+ *        └──────────── re-INVITE (open), or silence > relatchAfterSilenceMs ┘  └─────┘
+ *                                                          the signalled address
  * ```
  */
 export class SourceLatch {
@@ -66,6 +71,13 @@ export class SourceLatch {
   /** Where media is sent now: the latched source, else the signalled address. */
   get remote(): TransportAddress | undefined {
     return this.current;
+  }
+
+  /** True when media goes to the address signalling named, latched or not. */
+  get onSignalled(): boolean {
+    const cur = this.current;
+    const sig = this.signalled;
+    return cur !== undefined && sig !== undefined && cur.port === sig.port && cur.address === sig.address;
   }
 
   /** True while the leg would move to a new source. */
@@ -103,15 +115,15 @@ export class SourceLatch {
     // Never the remote (see the class comment), so checked only off the fast path.
     if (!isSendable(address, port)) return 'unusable';
     if (this.disabled) return 'stray';
-    if (!this.learning) {
+    const sig = this.signalled;
+    const fromSignalled = sig !== undefined && sig.port === port && sig.address === address;
+    if (!this.learning && !fromSignalled) {
       const silence = this.relatchAfterSilenceMs;
       if (silence === undefined || nowMs - this.lastAcceptedMs < silence) return 'stray';
       this.learning = true;
       this.candidate = undefined;
     }
-    const sig = this.signalled;
-    if (fromRemote || (sig !== undefined && sig.port === port && sig.address === address))
-      return this.latch(address, port, nowMs);
+    if (fromRemote || fromSignalled) return this.latch(address, port, nowMs);
     const c = this.candidate;
     if (c && c.address === address && c.port === port && c.ssrc === ssrc && seq === ((c.seq + 1) & 0xffff)) {
       c.seq = seq;
