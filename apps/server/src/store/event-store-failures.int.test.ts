@@ -7,7 +7,7 @@ import type { AppendResult } from './append-types';
 import { migrate, type Database } from './database';
 import { EventStore } from './event-store';
 import { eventStoreMigrations, type EventStoreTables } from './event-store-migrations';
-import { APPEND_LOCK_ID, prepareAppend, writeAppends } from './event-writer';
+import { APPEND_LOCK_ID, prepareAppend, writeGroups } from './event-writer';
 import { StoreError } from './store-error';
 
 /** Makes inserts of events of type `Poison` fail the way a failing disk does. */
@@ -134,10 +134,10 @@ describe.each(ENGINES)('event store failures on %s', (engine) => {
       let inserted!: () => void;
       const insertedEarly = new Promise<void>((resolve) => (inserted = resolve));
       const held = db.transaction().execute(async (tx) => {
-        const result = await writeAppends(tx, 'postgres', [early], new Date().toISOString());
+        const [result] = await writeGroups(tx, 'postgres', [[early]], new Date().toISOString());
         inserted();
         await committed;
-        return result;
+        return result!;
       });
       await insertedEarly;
 

@@ -123,10 +123,10 @@ export class EventStore {
     setImmediate(() => void this.commitWaiting());
   }
 
+  /** Runs with at least one batch waiting: `schedule` is only called after one was queued. */
   private async commitWaiting(): Promise<void> {
-    const batches = takeCommittable(this.waiting);
     try {
-      if (batches.length > 0) await this.commit(batches);
+      await this.commit(takeCommittable(this.waiting));
     } finally {
       this.committing = false;
       if (this.waiting.length > 0) this.schedule();

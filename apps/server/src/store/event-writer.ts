@@ -87,24 +87,11 @@ export function prepareAppend(append: StreamAppend): Result<PreparedAppend, Reje
 }
 
 /**
- * Writes prepared appends inside `tx` and returns one result per append, in order. A conflict is
- * returned before anything is inserted; driver errors (unique violations, I/O) are thrown so the
- * transaction rolls back.
- */
-export async function writeAppends(
-  tx: Kysely<EventStoreTables>,
-  dialect: SqlDialectName,
-  appends: readonly PreparedAppend[],
-  recordedAt: string,
-): Promise<Result<AppendResult[], Rejection>> {
-  return (await writeGroups(tx, dialect, [appends], recordedAt))[0]!;
-}
-
-/**
- * Writes several callers' batches in one transaction (the event store's group commit), each all or
- * nothing on its own: a group refused by its checks inserts nothing and leaves the others to
- * commit, as if it had run in a transaction of its own just before them. Every group's checks
- * happen before the one insert, and later groups see the versions earlier ones planned.
+ * Writes several callers' batches inside `tx` (the event store's group commit) and returns one
+ * result per batch, each all or nothing on its own: a batch refused by its checks inserts nothing
+ * and leaves the others to commit, as if it had run in a transaction of its own just before them.
+ * Every batch's checks happen before the one insert, and later batches see the versions earlier
+ * ones planned. Driver errors (unique violations, I/O) are thrown so the transaction rolls back.
  */
 export async function writeGroups(
   tx: Kysely<EventStoreTables>,
@@ -120,10 +107,12 @@ export async function writeGroups(
     return replayed.ok ? appends.filter((_, i) => !replayed.value.has(i)) : [];
   });
   const heads = await streamHeads(tx, [...new Set(fresh.flatMap((f) => f.map((a) => a.streamId)))]);
-  const planned = fresh.map((appends, g) =>
-    replays[g]!.ok ? planRows(appends, heads, recordedAt) : undefined,
-  );
-  const rows = planned.flatMap((p) => (p?.ok === true ? p.value : []));
+  // A batch its replay check refused plans nothing: its refusal stands in for the plan.
+  const planned = fresh.map((appends, g) => {
+    const replayed = replays[g]!;
+    return replayed.ok ? planRows(appends, heads, recordedAt) : replayed;
+  });
+  const rows = planned.flatMap((p) => (p.ok ? p.value : []));
   const positions = await insertRows(tx, rows);
   return groups.map((appends, g) => {
     const replayed = replays[g]!;

@@ -1,10 +1,11 @@
-import SqliteDatabase from 'better-sqlite3';
+import BetterSqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { cachingStatements, type PreparingDatabase } from './statement-cache';
+import type { SqliteDatabase } from 'kysely';
+import { cachingStatements } from './statement-cache';
 
 /** A real in-memory database that counts the statements it compiles. */
-function countingDatabase(): PreparingDatabase & { compiled: string[] } {
-  const sqlite = new SqliteDatabase(':memory:');
+function countingDatabase(): SqliteDatabase & { compiled: string[] } {
+  const sqlite = new BetterSqlite(':memory:');
   sqlite.exec('create table t (a integer primary key, b text)');
   const compiled: string[] = [];
   return {

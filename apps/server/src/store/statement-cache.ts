@@ -3,12 +3,6 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 /** Distinct SQL texts kept prepared; `IN (?, ?, …)` lists of every length make the set open-ended. */
 export const STATEMENT_CACHE_SIZE = 512;
 
-/** What {@link cachingStatements} needs of a better-sqlite3 database. */
-export interface PreparingDatabase {
-  prepare(sql: string): SqliteStatement;
-  close(): void;
-}
-
 /**
  * The database as Kysely's SQLite driver sees it, preparing each SQL text once. The driver prepares
  * on every query, and compiling the statement cost more than running it: a tenth of the server's
@@ -18,10 +12,7 @@ export interface PreparingDatabase {
  * every row of a reader before the next query; only an open `stream()` would hold a statement busy,
  * and the server streams no query.
  */
-export function cachingStatements(
-  database: PreparingDatabase,
-  capacity = STATEMENT_CACHE_SIZE,
-): SqliteDatabase {
+export function cachingStatements(database: SqliteDatabase, capacity = STATEMENT_CACHE_SIZE): SqliteDatabase {
   const prepared = new Map<string, SqliteStatement>();
   return {
     prepare(sql) {
