@@ -7,6 +7,7 @@ import {
 } from '@switchboard/media';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchUdpSocket } from './batch-udp-socket';
+import type { MediaLeg } from './media-leg';
 import type { MediaLegEvents } from './media-leg-types';
 import { MediaTestHarness, PCMU, rtpOf } from './media-test-harness';
 import { eventually, RtpTestPeer } from './rtp-test-peer';
@@ -38,14 +39,20 @@ function sendStream(
     );
 }
 
+/** Every `event` the leg emits from now on, in order. */
+function collect<K extends keyof MediaLegEvents & string>(leg: MediaLeg, event: K): MediaLegEvents[K][] {
+  const seen: MediaLegEvents[K][] = [];
+  leg.on(event, (payload) => seen.push(payload));
+  return seen;
+}
+
 describe('MediaLeg', () => {
   it('latches to the source of the first valid packets when the caller is behind NAT', async () => {
     h = new MediaTestHarness();
     // The SDP names a private address that nothing listens on; media comes from the peer.
     const leg = await h.leg(PCMU, { address: '127.0.0.1', port: 9 });
     const caller = await peer();
-    const latched: MediaLegEvents['latched'][] = [];
-    leg.on('latched', (e) => latched.push(e));
+    const latched = collect(leg, 'latched');
     sendStream(caller, rtpOf(leg), 0x1111, 10, 3);
     await eventually(() => latched.length === 1, 3000, 'latched');
     expect(latched[0]).toEqual({ remote: caller.address, previous: { address: '127.0.0.1', port: 9 } });
@@ -75,8 +82,7 @@ describe('MediaLeg', () => {
     h = new MediaTestHarness();
     const agent = await peer();
     const leg = await h.leg(PCMU, agent.address);
-    const latched: MediaLegEvents['latched'][] = [];
-    leg.on('latched', (e) => latched.push(e));
+    const latched = collect(leg, 'latched');
     // Packets for the port's previous holder, still arriving in sequence.
     const stray = await peer();
     sendStream(stray, rtpOf(leg), 0x2222, 500, 3);
@@ -116,8 +122,7 @@ describe('MediaLeg', () => {
     h = new MediaTestHarness();
     const caller = await peer();
     const leg = await h.leg(PCMU, caller.address);
-    const changes: MediaLegEvents['ssrc-changed'][] = [];
-    leg.on('ssrc-changed', (e) => changes.push(e));
+    const changes = collect(leg, 'ssrc-changed');
     sendStream(caller, rtpOf(leg), 0xaaaa, 1, 5);
     await eventually(() => changes.length === 1);
     sendStream(caller, rtpOf(leg), 0xbbbb, 9000, 5);
@@ -173,8 +178,7 @@ describe('MediaLeg', () => {
     h = new MediaTestHarness();
     const caller = await peer();
     const leg = await h.leg(PCMU, caller.address);
-    const digits: MediaLegEvents['dtmf'][] = [];
-    leg.on('dtmf', (e) => digits.push(e));
+    const digits = collect(leg, 'dtmf');
     let seq = 100;
     sendStream(caller, rtpOf(leg), 0x99, seq, 2);
     seq += 2;
@@ -236,8 +240,7 @@ describe('MediaLeg', () => {
     for (let i = 0; i < 3; i++) leg.sendFrame(frame);
     h.clock.advance(8000);
     await callerRtcp.waitFor((p) => p.received.some((d) => d.bytes[1] === 200), 3000, 'an SR');
-    const reports: MediaLegEvents['rtcp-report'][] = [];
-    leg.on('rtcp-report', (r) => reports.push(r));
+    const reports = collect(leg, 'rtcp-report');
     const block = {
       ssrc: leg.sender.ssrc,
       fractionLost: 64,

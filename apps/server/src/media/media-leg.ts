@@ -41,9 +41,9 @@ import { TypedEmitter } from './typed-emitter';
  * Send path: {@link sendFrame}/{@link sendLinear} for generated audio, {@link relay} for bridged
  * packets, {@link sendDtmf} for RFC 4733 digits paced on the shared ticker ({@link LegDtmfSender});
  * always to the latched (or signalled) remote, through a socket connected to it once latching
- * closed on the signalled address ({@link RtpDestination}), from reused buffers. RTCP SR/RR go out on the §6.3 interval
- * ({@link LegRtcp}); a no-RTP watchdog ({@link LegSilenceWatchdog}) emits `rtp-timeout` and
- * `rtp-resumed`.
+ * closed on the signalled address ({@link RtpDestination}), from reused buffers. RTCP SR/RR go
+ * out on the §6.3 interval ({@link LegRtcp}); a no-RTP watchdog ({@link LegSilenceWatchdog})
+ * emits `rtp-timeout` and `rtp-resumed`.
  *
  * Nothing a peer sends makes the leg throw: RTP or RTCP from a source media cannot go back to
  * (UDP source port 0) is counted and dropped, a send the socket refuses and a packet whose handling

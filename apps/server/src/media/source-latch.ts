@@ -76,8 +76,7 @@ export class SourceLatch {
   /** True when media goes to the address signalling named, latched or not. */
   get onSignalled(): boolean {
     const cur = this.current;
-    const sig = this.signalled;
-    return cur !== undefined && sig !== undefined && cur.port === sig.port && cur.address === sig.address;
+    return cur !== undefined && isAt(this.signalled, cur.address, cur.port);
   }
 
   /** True while the leg would move to a new source. */
@@ -106,8 +105,7 @@ export class SourceLatch {
 
   /** Classifies a packet that parsed and carries a negotiated payload type. */
   observe(address: string, port: number, ssrc: number, seq: number, nowMs: number): LatchVerdict {
-    const cur = this.current;
-    const fromRemote = cur !== undefined && cur.port === port && cur.address === address;
+    const fromRemote = isAt(this.current, address, port);
     if (fromRemote && !this.learning) {
       this.lastAcceptedMs = nowMs;
       return 'accept';
@@ -115,8 +113,7 @@ export class SourceLatch {
     // Never the remote (see the class comment), so checked only off the fast path.
     if (!isSendable(address, port)) return 'unusable';
     if (this.disabled) return 'stray';
-    const sig = this.signalled;
-    const fromSignalled = sig !== undefined && sig.port === port && sig.address === address;
+    const fromSignalled = isAt(this.signalled, address, port);
     if (!this.learning && !fromSignalled) {
       const silence = this.relatchAfterSilenceMs;
       if (silence === undefined || nowMs - this.lastAcceptedMs < silence) return 'stray';
@@ -141,4 +138,9 @@ export class SourceLatch {
     this.lastAcceptedMs = nowMs;
     return moved ? 'latched' : 'accept';
   }
+}
+
+/** True when `at` is the transport address `address`:`port`. */
+function isAt(at: TransportAddress | undefined, address: string, port: number): boolean {
+  return at !== undefined && at.port === port && at.address === address;
 }
