@@ -8,7 +8,9 @@ import {
   createDigestAuthorization,
   getHeader,
   getHeaderValues,
+  mediaConnection,
   parseMessage,
+  parseSdp,
   selectDigestChallenge,
   serializeUri,
   type SipMessage,
@@ -143,11 +145,14 @@ const sdp = (port: number): string =>
     '',
   ].join('\r\n');
 
-/** `address:port` of the audio stream an SDP answer offers (its session-level `c=`). */
-function answeredMedia(sdpBody: string): string | undefined {
-  const address = /^c=IN IP4 (\S+)/m.exec(sdpBody)?.[1];
-  const port = /^m=audio (\d+)/m.exec(sdpBody)?.[1];
-  return address === undefined || port === undefined ? undefined : `${address}:${port}`;
+/** `address:port` of the audio stream an SDP answer offers. */
+function answeredMedia(body: Uint8Array): string | undefined {
+  const sdp = parseSdp(body);
+  if (!sdp.ok) return undefined;
+  const audio = sdp.value.media.find((m) => m.media === 'audio');
+  if (audio === undefined) return undefined;
+  const connection = mediaConnection(sdp.value, audio);
+  return connection === undefined ? undefined : `${connection.address}:${audio.port}`;
 }
 
 /** µ-law silence and its neighbours: a packet of only these carries no prompt yet. */
@@ -261,7 +266,7 @@ export async function placeCall(
       if (m.status >= 300) finish({ ok: false, why: `INVITE ${m.status}` });
       else {
         answered = true;
-        mediaSource = answeredMedia(Buffer.from(m.body).toString('latin1'));
+        mediaSource = answeredMedia(m.body);
       }
     } else if (method === 'BYE' && m.status >= 200) {
       finish({ ok: firstAudio !== undefined });
