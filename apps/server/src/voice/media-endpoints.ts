@@ -73,13 +73,13 @@ export class MediaEndpoints {
     };
     const onDigit = this.onDigit;
     if (onDigit !== undefined) leg.on('dtmf', ({ digit }) => onDigit(legId, digit));
-    // A browser's silence is its WebRTC leg's to report; the RTP leg behind it only hears the gateway.
+    // A browser's silence and quality are its WebRTC leg's to report: the RTP leg behind it only
+    // hears the gateway, on loopback.
     if (webrtc === undefined) {
       leg.on('rtp-timeout', ({ silentMs }) => this.reportAudio(e, 'lost', silentMs));
       leg.on('rtp-resumed', ({ silentMs }) => this.reportAudio(e, 'restored', silentMs));
-      // Likewise its quality: the RTP leg's figures would be the gateway's, on loopback.
       leg.on('closed', ({ stats }) => this.reportQuality(e, stats));
-    }
+    } else webrtc.onQuality((quality) => this.qualityListeners.emit({ endpoint: e.id, legId, quality }));
     // A browser's RTP leg faults too: what it cannot send to the gateway never reaches the browser.
     leg.on('media-fault', (fault) => this.reportFault(e, fault));
     this.byId.set(e.id, e);
@@ -104,8 +104,8 @@ export class MediaEndpoints {
   }
 
   /**
-   * Subscribes to the call quality of every RTP endpoint, reported when its leg has closed (after
-   * the endpoint's release, when the leg was on a media worker).
+   * Subscribes to the call quality of every endpoint, reported when its leg has closed (after the
+   * endpoint's release, when the leg was on a media worker); a browser's is its WebRTC transport's.
    */
   onQualityReport(listener: (report: MediaQualityReport) => void): () => void {
     return this.qualityListeners.add(listener);

@@ -165,7 +165,7 @@ export class MediaServicePort implements MediaPort {
     return this.endpoints.onMediaFault(listener);
   }
 
-  /** Subscribes to the call quality of every RTP endpoint, reported once its leg has closed. */
+  /** Subscribes to the call quality of every endpoint (a browser's too), reported once its leg has closed. */
   onQualityReport(listener: (report: MediaQualityReport) => void): () => void {
     return this.endpoints.onQualityReport(listener);
   }

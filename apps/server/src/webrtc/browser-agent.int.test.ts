@@ -125,6 +125,13 @@ describe.each([
       expect(Math.abs(left.hz - CALLER_HZ)).toBeLessThanOrEqual(10);
       expect(Math.abs(right.hz - BROWSER_HZ)).toBeLessThanOrEqual(10);
       expect(port.openCount).toBe(0);
+
+      // The agent's quality is the browser's, from its WebRTC transport, not the gateway's loopback.
+      const { quality } = await center.event('LegMediaQuality', agentLeg);
+      console.log(`agent leg quality: ${JSON.stringify(quality)}`);
+      // The microphone stopped early on (above): a second or so of its audio, none of it lost.
+      expect(quality.packetsReceived).toBeGreaterThan(10);
+      expect(quality.inbound.lossPct).toBe(0);
     } finally {
       for (const stop of stops.splice(0)) stop();
       await caller.close();

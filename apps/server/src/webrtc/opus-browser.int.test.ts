@@ -19,6 +19,7 @@ import {
   fakeMicrophone,
   loopbackOnly,
   pageHears,
+  reportedQuality,
   sendToneToBrowser,
   serverHears,
   until,
@@ -94,6 +95,15 @@ async function codecsInUse(page: Page, variable: string): Promise<{ sent?: strin
   })()`)) as { sent?: string; received?: string };
 }
 
+/** RTP packets the page's audio sender has sent, by its own statistics. */
+async function packetsSent(page: Page, variable: string): Promise<number> {
+  return (await page.evaluate(`(async () => {
+    let sent = 0;
+    (await ${variable}.getStats()).forEach((r) => { if (r.type === 'outbound-rtp') sent += r.packetsSent; });
+    return sent;
+  })()`)) as number;
+}
+
 /** The payload types of the page's audio section, as its local description has them. */
 async function pageCodecs(page: Page, variable: string): Promise<string[]> {
   const sdp = (await page.evaluate(`${variable}.localDescription.sdp`)) as string;
@@ -167,6 +177,16 @@ describe('a browser that offers Opus only, answered by a WebRtcLeg', () => {
       const heard = await pageHears(tab, SERVER_HZ);
       console.log(`browser heard ${heard.hz.toFixed(1)} Hz at ${heard.db.toFixed(1)} dBFS over Opus`);
       expect(await codecsInUse(tab.page, 'pc')).toEqual({ sent: 'audio/opus', received: 'audio/opus' });
+
+      // Quality is measured on the Opus packets as they came, before the transcoder conceals any
+      // loss: every packet the browser says it sent (bar those sent since) was counted.
+      const quality = await reportedQuality(leg);
+      const sent = await packetsSent(tab.page, 'pc');
+      console.log(`quality over Opus: ${JSON.stringify(quality)}; the browser sent ${sent} packets`);
+      expect(quality.inbound.lossPct).toBe(0);
+      expect(quality.packetsReceived).toBeLessThanOrEqual(sent);
+      expect(quality.packetsReceived).toBeGreaterThan(sent - 25);
+      expect(quality.outbound?.lossPct).toBe(0);
     } finally {
       for (const stop of stops.splice(0)) stop();
       await tab.close();

@@ -1,9 +1,15 @@
-import type { RtpPacketFields } from '@switchboard/media';
-import { RtpHeader, RtpPacket, type RTCRtpTransceiver } from 'werift';
+import type { Clock } from '@switchboard/kernel';
+import type { CallQuality, RtpPacketFields } from '@switchboard/media';
+import { RtpHeader, RtpPacket, type RTCRtpTransceiver, type RtcpPacket } from 'werift';
 import { chooseAudioCodec, type AudioCodecChoice } from './offer-codecs';
 import { OpusTranscoder, type OpusTranscoderFormats } from './opus-transcoder';
 import { PayloadTypeMap, type PcmuPayloadTypes } from './payload-type-map';
 import { isCodec, offerCodecParameters } from './peer-codecs';
+import { PeerQuality } from './peer-quality';
+
+/** RTP clock rates on the browser's side (RFC 3551 §4.5.14, RFC 7587 §4.1). */
+const PCMU_CLOCK_RATE = 8000;
+const OPUS_CLOCK_RATE = 48000;
 
 /** What a {@link PeerAudioRelay} needs: what was negotiated, the leg's numbers, where packets go. */
 export interface PeerAudioRelayOptions {
@@ -13,6 +19,8 @@ export interface PeerAudioRelayOptions {
   readonly leg?: PcmuPayloadTypes;
   /** The browser's packets, as PCMU and `telephone-event/8000` at the leg's payload types. */
   readonly onRtp: (packet: RtpPacket) => void;
+  /** Arrival times for the reception statistics. */
+  readonly clock: Clock;
 }
 
 /**
@@ -25,6 +33,7 @@ export interface PeerAudioRelayOptions {
  */
 export class PeerAudioRelay {
   private transcoder: OpusTranscoder | undefined;
+  private readonly measured: PeerQuality;
   /** Browser ⇄ leg numbers of PCMU and its events, when nothing is transcoded. */
   private types: PayloadTypeMap;
 
@@ -37,6 +46,20 @@ export class PeerAudioRelay {
     const leg = legTypesOf(options);
     // Behind a transcoder the browser's side is Opus; the map then only sees what passes through.
     this.types = new PayloadTypeMap(leg, options.codec.encoding === 'pcmu' ? options.codec : leg);
+    this.measured = new PeerQuality(options.clock);
+    const onRtcp = (packet: RtcpPacket) =>
+      this.measured.rtcp(
+        packet,
+        transceiver.sender.ssrc,
+        this.transcoder === undefined ? PCMU_CLOCK_RATE : OPUS_CLOCK_RATE,
+      );
+    transceiver.receiver.onRtcp.subscribe(onRtcp);
+    transceiver.sender.onRtcp.subscribe(onRtcp);
+  }
+
+  /** The call quality of this transport so far (see {@link PeerQuality}). */
+  quality(): CallQuality | undefined {
+    return this.measured.quality();
   }
 
   /** The browser speaks Opus (at `opus`, its events at `opusEvents`): transcode both ways. */
@@ -64,15 +87,21 @@ export class PeerAudioRelay {
 
   /** One packet werift received from the browser, SRTP already removed. */
   receive(packet: RtpPacket): void {
+    const h = packet.header;
     const transcoder = this.transcoder;
     if (transcoder === undefined) {
-      const type = this.types.towardsLeg(packet.header.payloadType);
+      const type = this.types.towardsLeg(h.payloadType);
       if (type === undefined) return;
-      packet.header.payloadType = type;
+      this.measured.received(h, PCMU_CLOCK_RATE, type === legTypesOf(this.options).payloadType);
+      h.payloadType = type;
       this.options.onRtp(packet);
       return;
     }
-    const h = packet.header;
+    // Opus and its events tick at 48 kHz; PCMU the browser sends anyway (see keepReceivingPcmu) at 8.
+    const f = transcoder.formats;
+    const opus = h.payloadType === f.opus || h.payloadType === f.opusEvents;
+    const audio = h.payloadType !== f.opusEvents && h.payloadType !== f.pcmuEvents;
+    this.measured.received(h, opus ? OPUS_CLOCK_RATE : PCMU_CLOCK_RATE, audio);
     transcoder.fromBrowser({
       marker: h.marker,
       payloadType: h.payloadType,
@@ -86,7 +115,7 @@ export class PeerAudioRelay {
   /** One serialized PCMU packet of the leg towards the browser (Opus-encoded first when it wants Opus). */
   sendAudio(packet: Buffer): void {
     if (this.transcoder !== undefined) this.transcoder.audioFromLeg(packet);
-    else this.transceiver.sender.sendRtp(packet).catch(() => undefined);
+    else this.sendAudioPacket(packet);
   }
 
   /** One serialized RFC 4733 packet of the leg towards the browser (at 48 kHz when it gets Opus). */
@@ -134,7 +163,7 @@ export class PeerAudioRelay {
         if (!this.connected()) return;
         const rtp = toWerift(fields);
         if (fields.payloadType === formats.opusEvents) this.sendEventPacket(rtp);
-        else this.transceiver.sender.sendRtp(rtp).catch(() => undefined);
+        else this.sendAudioPacket(rtp);
       },
     );
   }
@@ -156,7 +185,13 @@ export class PeerAudioRelay {
   private sendEventPacket(rtp: RtpPacket): void {
     const sender = this.transceiver.sender;
     rtp.header.ssrc = sender.ssrc;
+    this.measured.sent();
     sender.dtlsTransport.sendRtp(rtp.payload, rtp.header).catch(() => undefined);
+  }
+
+  private sendAudioPacket(packet: Buffer | RtpPacket): void {
+    this.measured.sent();
+    this.transceiver.sender.sendRtp(packet).catch(() => undefined);
   }
 }
 

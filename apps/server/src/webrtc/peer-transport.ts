@@ -1,4 +1,5 @@
-import type { Timers } from '@switchboard/kernel';
+import type { Clock, Timers } from '@switchboard/kernel';
+import type { CallQuality } from '@switchboard/media';
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
 import { RTCPeerConnection, type MediaStreamTrack, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import type { AudioCodecChoice } from './offer-codecs';
@@ -27,6 +28,8 @@ export interface PeerTransportOptions {
    */
   readonly leg?: PcmuPayloadTypes;
   readonly timers: Timers;
+  /** Arrival times for the transport's reception statistics. */
+  readonly clock: Clock;
   readonly ice?: PeerIceOptions;
   /** Bound on gathering our candidates before the answer goes out; default 5 s. */
   readonly gatheringTimeoutMs?: number;
@@ -186,6 +189,14 @@ export class PeerTransport {
   /** Current state. */
   get current(): PeerTransportState {
     return this.state;
+  }
+
+  /**
+   * Loss and jitter both ways on this transport so far, as the browser's packets arrived and as
+   * its RTCP reports say it heard ours; undefined before the browser's first packet.
+   */
+  quality(): CallQuality | undefined {
+    return this.audio.quality();
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ok, reject, type Rejection, type Result } from '@switchboard/kernel';
+import type { CallQuality } from '@switchboard/media';
 import type { BackendLeg } from '../media/media-backend';
 import type { MediaRuntime } from '../media/media-clock';
 import type { LegCodec } from '../media/media-leg-types';
@@ -148,6 +149,16 @@ export class WebRtcEndpoint {
   /** Where the leg stands (`connected` once ICE and DTLS are up). */
   get state(): WebRtcLeg['state'] {
     return this.leg.state;
+  }
+
+  /**
+   * Hears the browser leg's call quality once, when it closes, if the browser was ever heard: the
+   * figures of its WebRTC transport, not those of the RTP leg behind the gateway (on loopback).
+   */
+  onQuality(listener: (quality: CallQuality) => void): void {
+    this.leg.on('closed', ({ quality }) => {
+      if (quality !== undefined) listener(quality);
+    });
   }
 
   /** Closes the gateway and the WebRTC leg (the RTP leg is the media backend's to close). */

@@ -1,4 +1,4 @@
-import type { RtpPacketView, RtpPayloadKind } from '@switchboard/media';
+import type { CallQuality, RtpPacketView, RtpPayloadKind } from '@switchboard/media';
 import type { AudioLegWatchdogEvents } from './audio-leg';
 import type { PeerFailure } from './peer-transport';
 
@@ -33,5 +33,6 @@ export interface WebRtcLegEvents extends AudioLegWatchdogEvents {
   rejoined: { readonly generation: number };
   /** Every accepted packet; `packet` is a reused view, valid only during the call. */
   rtp: { readonly packet: RtpPacketView; readonly kind: RtpPayloadKind };
-  closed: { readonly stats: WebRtcLegStats };
+  /** `quality` as {@link WebRtcLeg.quality} had it at the end. */
+  closed: { readonly stats: WebRtcLegStats; readonly quality: CallQuality | undefined };
 }

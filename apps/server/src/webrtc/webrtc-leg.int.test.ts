@@ -7,6 +7,7 @@ import {
   fakeMicrophone,
   loopbackOnly,
   pageHears,
+  reportedQuality,
   sendToneToBrowser,
   serverHears,
   until,
@@ -111,6 +112,19 @@ describe('WebRtcLeg with a real headless Chromium', () => {
     stops.push(sendToneToBrowser(leg, 1000));
     const peak = await pageHears(tab, 1000, 8000);
     console.log(`browser heard ${peak.hz.toFixed(1)} Hz at ${peak.db.toFixed(1)} dBFS`);
+
+    // Call quality both ways: ours from the browser's packets, the browser's from its RTCP reports.
+    const quality = await reportedQuality(leg);
+    console.log(`quality: ${JSON.stringify(quality)}`);
+    expect(quality.packetsReceived).toBeGreaterThan(50);
+    // Loopback loses nothing; both ends play at once, so G.711 scores its best.
+    expect(quality.inbound.lossPct).toBe(0);
+    expect(quality.outbound?.lossPct).toBe(0);
+    expect(quality.inbound.jitterMs).toBeLessThan(60);
+    expect(quality.inbound.mos).toBeGreaterThan(4.2);
+    const closed = nextEvent(leg, 'closed', 1000);
+    leg.close();
+    expect((await closed).quality?.packetsReceived).toBeGreaterThanOrEqual(quality.packetsReceived);
     await tab.close();
   });
 

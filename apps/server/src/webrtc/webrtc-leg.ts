@@ -1,5 +1,11 @@
 import { err, ok, type Rejection, type Result, type TimerHandle } from '@switchboard/kernel';
-import { FRAME_SAMPLES, RtpPacketView, encodeG711, type RtpPayloadKind } from '@switchboard/media';
+import {
+  FRAME_SAMPLES,
+  RtpPacketView,
+  encodeG711,
+  type CallQuality,
+  type RtpPayloadKind,
+} from '@switchboard/media';
 import type { RtpPacket } from 'werift';
 import { systemMediaRuntime, type MediaRuntime } from '../media/media-clock';
 import type { LegCodec, RtpSink } from '../media/media-leg-types';
@@ -94,6 +100,8 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
   /** Our offer's transport, until the browser's answer arrives. */
   private offered: { readonly transport: PeerTransport; readonly slot: TransportSlot } | undefined;
   private readonly counters = { received: 0, unknownPayloadType: 0, sent: 0, transportFailures: 0 };
+  /** The quality of the last retired transport that heard the browser, for a rejoin not yet heard. */
+  private retiredQuality: CallQuality | undefined;
 
   constructor(private readonly o: WebRtcLegOptions) {
     super();
@@ -166,9 +174,18 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
     return { ...this.counters, generation: this.generationCount, silent: this.watchdog.silent };
   }
 
+  /**
+   * Loss, jitter and MOS both ways, as measured on the current transport (or, after a rejoin the
+   * browser has not yet been heard on, the one before); undefined while the browser was never heard.
+   */
+  quality(): CallQuality | undefined {
+    return this.transport?.quality() ?? this.retiredQuality;
+  }
+
   /** Closes the transport, stops the watchdog and emits `closed`. Idempotent. */
   close(): void {
     if (this.legState === 'closed') return;
+    const quality = this.quality();
     this.setState('closed');
     this.clearConnectTimer();
     this.watchdog.stop();
@@ -177,7 +194,7 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
     this.offered = undefined;
     void this.transport?.close();
     this.transport = undefined;
-    this.emit('closed', { stats: this.stats() });
+    this.emit('closed', { stats: this.stats(), quality });
     this.removeAllListeners();
   }
 
@@ -281,6 +298,7 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
       codec,
       ...(leg === undefined ? {} : { leg }),
       timers: this.runtime.timers,
+      clock: this.runtime.clock,
       ...(this.o.ice ? { ice: this.o.ice } : {}),
       ...(this.o.gatheringTimeoutMs !== undefined ? { gatheringTimeoutMs: this.o.gatheringTimeoutMs } : {}),
       onRtp: (packet) => {
@@ -298,6 +316,7 @@ export class WebRtcLeg extends TypedEmitter<WebRtcLegEvents> implements AudioLeg
    */
   private adopt(transport: PeerTransport, generation: number, choice: AudioCodecChoice): void {
     const previous = this.transport;
+    this.retiredQuality = previous?.quality() ?? this.retiredQuality;
     this.transport = transport;
     this.generationCount = generation;
     const te = choice.telephoneEventPayloadType;

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToneGenerator } from '@switchboard/media';
+import { ToneGenerator, type CallQuality } from '@switchboard/media';
 import type { HeardPeak } from '../chromium-softphone';
 import { peakFrequency, type PcmuCollector } from '../tone-probe';
 import { pollUntil } from '../../../test/support/poll-until';
@@ -43,6 +43,21 @@ export function until<T>(
   what: string,
 ): Promise<NonNullable<T>> {
   return pollUntil(check, { timeoutMs, what, every: 20 });
+}
+
+/**
+ * The leg's call quality once the browser has reported on our audio too: Chromium sends its first
+ * RTCP report within a second or two of the call's start.
+ */
+export function reportedQuality(leg: { quality(): CallQuality | undefined }): Promise<CallQuality> {
+  return until(
+    () => {
+      const q = leg.quality();
+      return q?.outbound ? q : undefined;
+    },
+    15_000,
+    "the browser's report on our audio",
+  );
 }
 
 /** Keeps the page's loopback candidates only, so the test's media never leaves 127.0.0.1. */
