@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
 import { isIP, isIPv6 } from 'node:net';
-import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
+import { err, ok, type Random, type Rejection, type Result } from '@switchboard/kernel';
 import { BatchUdpSocket, type UdpSocket } from './batch-udp-socket';
 import { MediaCode, mediaRejection } from './media-error';
 
@@ -22,6 +22,8 @@ export interface RtpPortPoolOptions {
   readonly receiveBufferBytes?: number;
   /** Default `batch` where the native half is built (Linux), `dgram` elsewhere. */
   readonly udp?: RtpSocketKind;
+  /** Picks the pair the pool starts at; `Math.random` when absent. */
+  readonly random?: Random;
 }
 
 /** One bound RTP/RTCP socket pair (RFC 3550 §11: RTP on an even port, RTCP on the next odd one). */
@@ -78,19 +80,25 @@ function bindSocket(
  * Hands out RTP/RTCP port pairs from a configured range and binds their UDP sockets.
  *
  * Released ports go to the back of the queue, so a port is reused as late as possible: packets
- * still in flight for the previous call then find nothing rather than a new call's leg. A port
+ * still in flight for the previous call then find nothing rather than a new call's leg. The queue
+ * starts at a random pair and wraps around the range (Asterisk does the same): servers sharing a
+ * range, or one restarted, then do not hand out the very ports another process has just used,
+ * whose peers may still be sending, and the first call's ports are not the range's first. A port
  * another process holds (EADDRINUSE) is skipped and retried on a later round. When every port is
  * taken, {@link allocate} answers `MEDIA.RTP_PORTS_EXHAUSTED`, which signalling maps to 503.
  */
 export class RtpPortPool {
-  private readonly free: number[] = [];
+  private readonly free: number[];
   private readonly inUse = new Set<number>();
   private readonly options: RtpPortPoolOptions;
 
   constructor(options: RtpPortPoolOptions) {
     this.options = options;
+    const pairs: number[] = [];
     const first = options.minPort + (options.minPort & 1);
-    for (let port = first; port + 1 <= options.maxPort; port += 2) this.free.push(port);
+    for (let port = first; port + 1 <= options.maxPort; port += 2) pairs.push(port);
+    const start = Math.floor((options.random?.next() ?? Math.random()) * pairs.length);
+    this.free = pairs.slice(start).concat(pairs.slice(0, start));
   }
 
   /** Pairs not handed out (some may still be held by other processes). */
