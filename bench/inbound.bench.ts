@@ -3,12 +3,18 @@
 //  1. Calls per second into the IVR: callers dial 4008001234 at rising rates; each call counts when
 //     the welcome prompt's first audible RTP packet arrives and the call ends with a 200 to its BYE.
 //     The figure is the highest rate sustained with < 0.1% failures and the first prompt heard
-//     within FIRST_PROMPT_LIMIT_MS at p99, with its INVITE → first prompt audio p50/p99.
-//  2. Ready to offer: VIP callers (the demo flow sends them straight to pre-sales) wait in the
+//     within FIRST_PROMPT_LIMIT_MS at p99, with its INVITE → first prompt audio p50/p99. Calls the
+//     server turns away with 503 while it is overloaded (ADR 0011) fail the rate too, and are
+//     printed apart as `shed`.
+//  2. A flood: one step at twice the highest sustained rate (a TV spot's number on screen). It
+//     prints how many calls per second were served, how many were shed with 503, and the first
+//     prompt p99 of those served: overload control (ADR 0011) should keep the served near the
+//     sustained rate and their prompt in time, rather than every caller waiting seconds.
+//  3. Ready to offer: VIP callers (the demo flow sends them straight to pre-sales) wait in the
 //     queue while the pre-sales agents' phones are registered; each agent in turn goes ready over
 //     HTTP and the time until its phone receives the INVITE is one sample. The phone answers, hangs
 //     up shortly after, the agent completes wrap-up and goes ready again.
-// Ends with `inbound: cps=… first_prompt_p99_ms=… ready_to_offer_p99_ms=…`. Bounded: fixed rates
+// Ends with `inbound: cps=… first_prompt_p99_ms=… flood_served_cps=… ready_to_offer_p99_ms=…`. Bounded: fixed rates
 // and durations, fixed sample count, every process killed at the end.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +144,8 @@ async function main(): Promise<void> {
       const { results, wallS } = await step(sip, rate);
       const cpu = cpuMicros(pids) - cpu0;
       const failed = results.filter((r) => !r.ok);
+      // Turned away at the door (overload guard): not served, but not served badly either.
+      const shed = failed.filter((r) => r.why === 'INVITE 503').length;
       const audio = results.flatMap((r) => (r.firstAudioMs === undefined ? [] : [r.firstAudioMs]));
       const achieved = results.length / wallS;
       const firstPackets = results.flatMap((r) => (r.firstPacketMs === undefined ? [] : [r.firstPacketMs]));
@@ -146,7 +154,7 @@ async function main(): Promise<void> {
       const usPerCall = cpu / results.length;
       const why = [...new Set(failed.map((r) => r.why))].join(', ');
       console.log(
-        `rate ${rate}/s: calls=${results.length} failed=${failed.length}${why ? ` (${why})` : ''} achieved=${f1(achieved)}/s ` +
+        `rate ${rate}/s: calls=${results.length} failed=${failed.length}${why ? ` (${why})` : ''} shed=${shed} achieved=${f1(achieved)}/s ` +
           `first_prompt p50=${f1(p50)} ms p99=${f1(p99)} ms (first RTP p50=${f1(quantile(firstPackets, 0.5))} ms) server_cpu=${usPerCall.toFixed(0)} µs/call load=${loadAverage()}`,
       );
       if (failed.length > 0) {
@@ -162,6 +170,21 @@ async function main(): Promise<void> {
         break;
       best = { rate, p50, p99, usPerCall };
     }
+
+    // A flood at twice what was sustained.
+    const floodRate = 2 * (best?.rate ?? RATES[0]!);
+    const flood = await step(sip, floodRate);
+    const served = flood.results.filter((r) => r.ok);
+    const floodShed = flood.results.filter((r) => r.why === 'INVITE 503').length;
+    const servedCps = served.length / flood.wallS;
+    const floodP99 = quantile(
+      served.flatMap((r) => (r.firstAudioMs === undefined ? [] : [r.firstAudioMs])),
+      0.99,
+    );
+    console.log(
+      `flood ${floodRate}/s: served=${served.length} (${f1(servedCps)}/s) shed=${floodShed} ` +
+        `failed=${flood.results.length - served.length - floodShed} first_prompt p99=${f1(floodP99)} ms (served calls)`,
+    );
 
     // Ready to offer.
     const supervisor = await login(base, 'supervisor', 'demo-supervisor');
@@ -218,6 +241,7 @@ async function main(): Promise<void> {
     console.log(`server rss=${(rss / 1024).toFixed(0)} MiB load=${loadAverage()}`);
     console.log(
       `inbound: cps=${best?.rate ?? 0} first_prompt_p50_ms=${f1(best?.p50 ?? NaN)} first_prompt_p99_ms=${f1(best?.p99 ?? NaN)} ` +
+        `flood_rate=${floodRate} flood_served_cps=${f1(servedCps)} flood_first_prompt_p99_ms=${f1(floodP99)} ` +
         `ready_to_offer_p50_ms=${f1(r50)} ready_to_offer_p99_ms=${f1(r99)} us_per_call=${(best?.usPerCall ?? 0).toFixed(0)}`,
     );
   } finally {

@@ -32,6 +32,7 @@ import {
 } from './telephony/registrar/demo-sip-credentials';
 import { cryptoRandom, nodeDigestHash } from './telephony/sip-node-ports';
 import { attachCallControl } from './telephony/attach-call-control';
+import { OverloadGuard } from './telephony/protection/overload-guard';
 import { seedDemoTrunk } from './telephony/trunks/demo-trunk';
 import { createTrunks } from './telephony/trunks/trunks';
 import { RoutingConfigRepository } from './routing-config/routing-config-repository';
@@ -178,6 +179,16 @@ async function start(
   // Before any call can start a recording: repair what a crash left half-written.
   logger.info(await live.recordings.recover(), 'recordings recovered');
   const { answerTestNumber, answerTestRingMs } = config.sip;
+  // A flood of calls (a TV spot's number on screen) is turned away at the door, not served late.
+  const overload = new OverloadGuard({
+    // Monotonic: a step of the wall clock is no lag.
+    clock: { now: () => performance.now() },
+    lagLimitMs: config.sip.overloadLagMs ?? 0,
+    onChange: (shedding, lagMs) =>
+      shedding
+        ? logger.warn({ lagMs: Math.round(lagMs) }, 'overloaded: new calls are answered 503')
+        : logger.info({ lagMs: Math.round(lagMs) }, 'overload over: new calls are taken again'),
+  });
   const control = attachCallControl(telephony, {
     media: live.media,
     inbound: live.voice.inbound,
@@ -186,6 +197,7 @@ async function start(
     timers: nodeTimers,
     // New INVITEs come from a tenant's trunk or an extension proving itself with digest.
     admission: trunks,
+    overload,
     // A phone's REFER: an extension of the call's tenant, else a number through its trunk.
     referTargets: tenantReferTargets({
       tenants: {
@@ -259,6 +271,15 @@ async function start(
   shutdown.add('sip', () => telephony.stop());
   await app.listen({ host: config.http.host, port: config.http.port });
   logger.info({ sip: await telephony.start() }, 'SIP listening');
+  if ((config.sip.overloadLagMs ?? 0) > 0) {
+    // The guard times the SIP socket's own queue as well as the loop.
+    const probe = await telephony.openQueueProbe(() => overload.probeArrived());
+    overload.start(nodeTimers, probe);
+    shutdown.add('overload guard', async () => {
+      overload.stop();
+      await probe.close();
+    });
+  }
   // Registrations and keepalives go through call control's transaction layer, which gets the answers.
   await trunks.attach({ sender: control.core.layer, local: telephony.local, tlsPeers: telephony.tlsPeers });
   shutdown.add('trunks', () => trunks.stop());

@@ -94,6 +94,12 @@ export interface SipConfig {
   readonly answerTestNumber?: string | undefined;
   /** How long calls to the answer test number ring (180) before the answer, ms. */
   readonly answerTestRingMs?: number;
+  /**
+   * New calls are answered 503 with Retry-After while requests wait longer than this before the
+   * server reads them (the event loop's lag, or the SIP socket's queue), ms
+   * (`telephony/protection/overload-guard.ts`); 0 takes every call however late.
+   */
+  readonly overloadLagMs?: number;
 }
 
 export interface DbConfig {
@@ -233,6 +239,7 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'sip.trustedAddresses', flag: '--sip-trusted-addresses', env: 'SIP_TRUSTED_ADDRESSES', parse: addressList, help: 'trunks/SBCs never banned or rate-limited: addresses/CIDRs, comma-separated' },
   { path: 'sip.answerTestNumber', flag: '--sip-answer-test-number', env: 'SIP_ANSWER_TEST_NUMBER', parse: text(), help: 'number answered by the server itself, no media (smoke tests, benchmarks; unset: off)' },
   { path: 'sip.answerTestRingMs', flag: '--sip-answer-test-ring-ms', env: 'SIP_ANSWER_TEST_RING_MS', defaultValue: '0', parse: integer(0, 600_000), help: 'ring time before the answer test number answers' },
+  { path: 'sip.overloadLagMs', flag: '--sip-overload-lag-ms', env: 'SIP_OVERLOAD_LAG_MS', defaultValue: '300', parse: integer(0, 60_000), help: 'answer new calls 503 while SIP requests wait this many ms to be read (0 = never)' },
   { path: 'db.dataDir', flag: '--data-dir', env: 'DATA_DIR', defaultValue: './data', parse: text(), help: 'directory for the SQLite database and recordings' },
   { path: 'db.databaseUrl', flag: '--database-url', env: 'DATABASE_URL', parse: postgresUrl, help: 'PostgreSQL URL (unset: embedded SQLite)' },
   { path: 'media.rtpPortMin', flag: '--rtp-port-min', env: 'RTP_PORT_MIN', defaultValue: '20000', parse: port, help: 'first port of the RTP/RTCP range' },
@@ -327,6 +334,7 @@ function assemble(v: Map<string, unknown>, cwd: string): Config {
       trustedAddresses: get('sip.trustedAddresses') ?? [],
       answerTestNumber: get('sip.answerTestNumber'),
       answerTestRingMs: get('sip.answerTestRingMs'),
+      overloadLagMs: get('sip.overloadLagMs'),
     },
     db: { dataDir: resolve(cwd, get<string>('db.dataDir')), databaseUrl: get('db.databaseUrl') },
     media: {

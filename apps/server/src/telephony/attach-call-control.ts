@@ -6,7 +6,13 @@
  * server and the SIP benchmark's B2BUA mode.
  */
 import type { Clock, IdGenerator, Timers } from '@switchboard/kernel';
-import type { Dialog, ServerTransaction, SipRequest, TransactionLimit } from '@switchboard/sip';
+import {
+  getHeader,
+  type Dialog,
+  type ServerTransaction,
+  type SipRequest,
+  type TransactionLimit,
+} from '@switchboard/sip';
 import { CallControl, type CallControlOptions, type InboundCallHandler, type MediaPort } from '../calls';
 import { cryptoRandom } from './sip-node-ports';
 import { systemTimers } from './sip-timers';
@@ -38,7 +44,19 @@ export interface AttachCallControlOptions {
   readonly referTargets?: CallControlOptions['referTargets'];
   /** How long a browser's call outlives its WebSocket, waiting for a rejoin; default 30 s. */
   readonly rejoinGraceMs?: number;
+  /**
+   * Whether the server can take a new call now (`protection/overload-guard.ts`): gated INVITEs
+   * that start a call are answered 503 while it says no. Every call is taken without it.
+   */
+  readonly overload?: { admitCall(): boolean };
 }
+
+/**
+ * How long a trunk should keep new calls away after a 503 for overload (RFC 3261 §21.5.4): long
+ * enough for a backlog of a few seconds to drain, short enough that a proxy marking us down for
+ * it soon tries again.
+ */
+const OVERLOAD_RETRY_AFTER_S = 2;
 
 /**
  * Builds call control, attaches its core to `telephony` and returns it. A browser's WebSocket that
@@ -49,11 +67,11 @@ export function attachCallControl(
     Telephony,
     'outboundTransport' | 'local' | 'otherRequest' | 'attachCore' | 'serverTransactionLimit'
   > &
-    Partial<Pick<Telephony, 'onWebSocketClosed'>>,
+    Partial<Pick<Telephony, 'onWebSocketClosed' | 'metrics'>>,
   o: AttachCallControlOptions,
 ): CallControl {
   const timers = o.timers ?? systemTimers;
-  const answerTest = o.answerTest;
+  const { answerTest, overload } = o;
   const inbound: InboundCallHandler =
     answerTest === undefined
       ? o.inbound
@@ -88,7 +106,18 @@ export function attachCallControl(
       : new AdmittedCallControl(
           options,
           o.admission,
-          (request) => dialedUser(request) === answerTest?.number,
+          // Only a configured answer test is ungated: a Request-URI without a user matches no number.
+          (request) => answerTest !== undefined && dialedUser(request) === answerTest.number,
+          overload === undefined
+            ? undefined
+            : {
+                admitCall: () => overload.admitCall(),
+                shed: (transaction) =>
+                  telephony.metrics?.dropped(
+                    sipSourceOf(transaction.transport)?.protocol ?? 'UDP',
+                    'overloaded',
+                  ),
+              },
         );
   telephony.attachCore(control.core);
   telephony.onWebSocketClosed?.((connectionId) => control.flowClosed(connectionId));
@@ -101,12 +130,17 @@ export function attachCallControl(
  * 404) and call control never hears of it. The INVITE server transaction answers 100 Trying while
  * the gate looks up trunks and credentials (RFC 3261 §17.2.1), and a CANCEL arriving meanwhile ends
  * it with 487 (§9.2), after which the verdict is dropped.
+ *
+ * Before the gate, an overloaded server answers a new call 503 with Retry-After, through its
+ * transaction (so retransmissions get the same answer), having spent nothing else on it.
  */
 class AdmittedCallControl extends CallControl {
   constructor(
     options: CallControlOptions,
     private readonly gate: InviteGate,
     private readonly ungated: (request: SipRequest) => boolean,
+    private readonly overload:
+      { admitCall(): boolean; shed(transaction: ServerTransaction): void } | undefined,
   ) {
     super(options);
   }
@@ -118,6 +152,15 @@ class AdmittedCallControl extends CallControl {
   ): void {
     if (dialog !== undefined || request.method !== 'INVITE' || this.ungated(request)) {
       super.receiveRequest(request, transaction, dialog);
+      return;
+    }
+    // A takeover (Replaces, a reloaded browser) carries on a call already up: never shed.
+    const overload = this.overload;
+    if (overload !== undefined && getHeader(request, 'Replaces') === undefined && !overload.admitCall()) {
+      this.core.respond(transaction, 503, 'Service Unavailable', {
+        headers: [{ name: 'Retry-After', value: String(OVERLOAD_RETRY_AFTER_S) }],
+      });
+      overload.shed(transaction);
       return;
     }
     void this.admit(request, transaction);

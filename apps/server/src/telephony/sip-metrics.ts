@@ -18,6 +18,7 @@ export type SipDropReason =
   | 'stray_response'
   | 'too_many_in_flight'
   | 'too_many_transactions'
+  | 'overloaded'
   | 'send_failed'
   | 'internal_error';
 

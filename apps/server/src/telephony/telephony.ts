@@ -32,6 +32,7 @@ import { cryptoRandom, nodeDigestHash, randomNonceSecret } from './sip-node-port
 import { SipLocalEndpoint } from './sip-local-endpoint';
 import { systemTimers } from './sip-timers';
 import { SipTransports, type TransportLimits } from './sip-transports';
+import type { QueueProbe } from './transport/udp-transport';
 import { SipUserAgent } from './sip-user-agent';
 import { StatelessResponder } from './stateless-responder';
 import { OutboundTransport } from './transaction-transport';
@@ -111,6 +112,11 @@ export interface Telephony {
   readonly tlsPeers: TlsPeers;
   /** Binds UDP and TCP (and TLS when configured); resolves with the bound ports. */
   start(): Promise<{ udp: number; tcp: number; tls?: number }>;
+  /**
+   * Probes the SIP UDP socket's queue (`UdpTransport.openQueueProbe`), once started: how long a
+   * request arriving now waits before it is read.
+   */
+  openQueueProbe(arrived: () => void): Promise<QueueProbe>;
   /** Closes every transport; idempotent. */
   stop(): Promise<void>;
 }
@@ -292,6 +298,10 @@ export function createTelephony(options: TelephonyOptions): Telephony {
       sweeper = setInterval(() => void bindings.sweep(clock.now()), 30_000);
       sweeper.unref();
       return transports.ports();
+    },
+    openQueueProbe(arrived) {
+      if (transports === undefined) return Promise.reject(new Error('telephony is not started'));
+      return transports.udpTransport.openQueueProbe(arrived);
     },
     async stop() {
       if (sweeper !== undefined) clearInterval(sweeper);

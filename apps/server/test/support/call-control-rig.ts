@@ -39,10 +39,14 @@ export interface CallControlRig {
 
 /**
  * What differs from the defaults: the media (in-memory by default), what inbound calls get
- * (answered by default), the admission gate (none), REFER targets, the rejoin grace period.
+ * (answered by default), the admission gate (none), REFER targets, the rejoin grace period, the
+ * overload guard (none).
  */
 export type CallControlRigOptions = Partial<
-  Pick<AttachCallControlOptions, 'media' | 'inbound' | 'admission' | 'referTargets' | 'rejoinGraceMs'>
+  Pick<
+    AttachCallControlOptions,
+    'media' | 'inbound' | 'admission' | 'referTargets' | 'rejoinGraceMs' | 'overload'
+  >
 >;
 
 /** Attaches call control to `stack`; see {@link CallControlRigOptions}. */

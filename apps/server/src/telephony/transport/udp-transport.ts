@@ -11,6 +11,13 @@ import type { ReceiveBytes, SipDestination, SipTransport } from './sip-transport
  */
 const RECEIVE_BUFFER_BYTES = 4 << 20;
 
+/** A datagram sent to our own SIP socket, to time the wait of everything queued before it. */
+export interface QueueProbe {
+  /** Sends one probe datagram; the transport calls back as it reads it, without parsing it. */
+  send(): void;
+  close(): Promise<void>;
+}
+
 /** Options of {@link UdpTransport.listen}. */
 export interface UdpTransportOptions {
   readonly host: string;
@@ -28,6 +35,9 @@ export class UdpTransport implements SipTransport {
   readonly protocol = 'UDP' as const;
   readonly reliable = false;
   private closed = false;
+  /** The probe socket's address and port, and who hears its datagrams (see {@link openQueueProbe}). */
+  private probe:
+    { readonly address: string; readonly port: number; readonly arrived: () => void } | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -38,9 +48,14 @@ export class UdpTransport implements SipTransport {
   static listen(options: UdpTransportOptions): Promise<UdpTransport> {
     const socket = createSocket({ type: isIP(options.host) === 6 ? 'udp6' : 'udp4' });
     const transport = new UdpTransport(socket, options.onError ?? (() => undefined));
-    socket.on('message', (bytes, rinfo) =>
-      options.receive(bytes, { protocol: 'UDP', address: rinfo.address, port: rinfo.port, transport }),
-    );
+    socket.on('message', (bytes, rinfo) => {
+      const probe = transport.probe;
+      if (probe !== undefined && rinfo.port === probe.port && rinfo.address === probe.address) {
+        probe.arrived();
+        return;
+      }
+      options.receive(bytes, { protocol: 'UDP', address: rinfo.address, port: rinfo.port, transport });
+    });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(options.port, options.host, () => {
@@ -55,6 +70,39 @@ export class UdpTransport implements SipTransport {
   /** The bound address and port. */
   address(): { address: string; port: number } {
     return this.socket.address();
+  }
+
+  /**
+   * Opens a socket that sends probe datagrams to this one: each waits in the same kernel queue as
+   * the SIP traffic, then for the event loop to read it, so the time until `arrived` runs is how
+   * long a request arriving now waits before we look at it (`protection/overload-guard.ts`).
+   * Probe datagrams are recognised by their source and never parsed; one probe per transport.
+   */
+  async openQueueProbe(arrived: () => void): Promise<QueueProbe> {
+    const bound = this.socket.address();
+    const v6 = isIP(bound.address) === 6;
+    // A wildcard bind is reached on loopback.
+    const target = bound.address === '0.0.0.0' ? '127.0.0.1' : bound.address === '::' ? '::1' : bound.address;
+    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4' });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, target, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    const { address, port } = socket.address();
+    this.probe = { address, port, arrived };
+    // A full queue drops a probe like any datagram: the guard times it out as lost.
+    socket.on('error', () => undefined);
+    const datagram = Buffer.from('probe');
+    return {
+      send: () => socket.send(datagram, bound.port, target),
+      close: () => {
+        this.probe = undefined;
+        return new Promise((resolve) => socket.close(() => resolve()));
+      },
+    };
   }
 
   send(message: SipMessage, destination: SipDestination): Result<void, Rejection> {
