@@ -4,17 +4,17 @@ import type { AppendResult } from './append-types';
 import { eventFactory } from '../../test/support/event-factory';
 import { ENGINES, useTestDatabases } from '../../test/support/test-databases';
 import { migrate } from './database';
-import { EventStore } from './event-store';
+import { EventStore, type EventStoreOptions } from './event-store';
 import { eventStoreMigrations } from './event-store-migrations';
 
 describe.each(ENGINES)('event store on %s', (engine) => {
   const databases = useTestDatabases(engine);
   const event = eventFactory();
 
-  async function openStore(): Promise<EventStore> {
+  async function openStore(options: EventStoreOptions = {}): Promise<EventStore> {
     const database = await databases.open();
     await migrate(database, eventStoreMigrations);
-    return new EventStore(database, { clock: { now: () => Date.UTC(2026, 10, 23, 8, 0, 1) } });
+    return new EventStore(database, { clock: { now: () => Date.UTC(2026, 10, 23, 8, 0, 1) }, ...options });
   }
 
   it('reads back appended events with their envelope, versions and positions', async () => {
@@ -213,6 +213,29 @@ describe.each(ENGINES)('event store on %s', (engine) => {
       expect(outcomes[2]).toEqual(ok({ nextExpectedVersion: 3, positions: [3, 4] }));
       expect((await store.readStream('s')).map((e) => e.version)).toEqual([1, 2, 3]);
       expect((await store.readStream('seen')).map((e) => e.version)).toEqual([1, 2]);
+    });
+
+    it('commits a flood in transactions of at most maxEventsPerCommit events, in call order', async () => {
+      const store = await openStore({ maxEventsPerCommit: 4 });
+      const heads: number[] = [];
+      store.onAppended((head) => heads.push(head));
+      const events = (stream: string, n: number) => Array.from({ length: n }, () => event(stream));
+      const outcomes = await Promise.all(
+        (
+          [
+            ['a', 2],
+            ['b', 2],
+            ['c', 1],
+            ['d', 5],
+            ['e', 1],
+          ] as const
+        ).map(([stream, n]) => store.append(stream, events(stream, n), { expectedVersion: 'no-stream' })),
+      );
+      expect(outcomes.map(code)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+      // a+b fill one; c alone (d would overflow it); d, larger than the cap, whole and alone; then e.
+      expect(heads).toEqual([4, 5, 10, 11]);
+      const positions = outcomes.flatMap((r) => (r.ok ? r.value.positions : []));
+      expect(positions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     });
 
     it('answers a duplicate event id to its own caller and commits the others', async () => {

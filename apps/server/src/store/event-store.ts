@@ -34,7 +34,19 @@ export type AppendListener = (headPosition: number) => void;
 export interface EventStoreOptions {
   /** Source of `recordedAt`; the wall clock by default. */
   readonly clock?: Clock;
+  /**
+   * Events one group commit writes at most, default {@link MAX_EVENTS_PER_COMMIT}; a single
+   * batch larger than that still commits whole, alone.
+   */
+  readonly maxEventsPerCommit?: number;
 }
+
+/**
+ * A flood of appends commits in transactions of about this many events: PostgreSQL holds the
+ * append lock for the whole transaction (ADR 0004), so other nodes' appends wait for it, and one
+ * failing event sends every batch of the transaction to be written again alone.
+ */
+export const MAX_EVENTS_PER_COMMIT = 2_000;
 
 const wallClock: Clock = { now: () => Date.now() };
 
@@ -43,6 +55,7 @@ export class EventStore {
   private readonly db: Kysely<EventStoreTables>;
   private readonly dialect: SqlDialectName;
   private readonly clock: Clock;
+  private readonly maxEventsPerCommit: number;
   private readonly listeners = new Set<AppendListener>();
   /** Batches waiting for the next commit, in call order. */
   private waiting: WaitingBatch[] = [];
@@ -53,6 +66,7 @@ export class EventStore {
     this.db = database.db as Kysely<EventStoreTables>;
     this.dialect = database.dialect;
     this.clock = options.clock ?? wallClock;
+    this.maxEventsPerCommit = options.maxEventsPerCommit ?? MAX_EVENTS_PER_COMMIT;
   }
 
   /**
@@ -126,7 +140,7 @@ export class EventStore {
   /** Runs with at least one batch waiting: `schedule` is only called after one was queued. */
   private async commitWaiting(): Promise<void> {
     try {
-      await this.commit(takeCommittable(this.waiting));
+      await this.commit(takeCommittable(this.waiting, this.maxEventsPerCommit));
     } finally {
       this.committing = false;
       if (this.waiting.length > 0) this.schedule();
@@ -209,15 +223,19 @@ interface WaitingBatch {
 
 /**
  * Removes and returns the waiting batches that can share one transaction, in call order: all of
- * them, up to a batch reusing an idempotency key of an earlier one. That batch and those after it
- * wait for the next commit, so that it sees the first one's events and is answered as its retry.
+ * them, up to a batch reusing an idempotency key of an earlier one, or one that would take the
+ * transaction past `maxEvents`. That batch and those after it wait for the next commit; the reused
+ * key's batch so that it sees the first one's events and is answered as its retry.
  */
-function takeCommittable(waiting: WaitingBatch[]): WaitingBatch[] {
+function takeCommittable(waiting: WaitingBatch[], maxEvents: number): WaitingBatch[] {
   const keys = new Set<string>();
   let taken = 0;
+  let events = 0;
   for (const batch of waiting) {
     const own = batch.appends.flatMap((a) => (a.idempotencyKey === undefined ? [] : [a.idempotencyKey]));
-    if (taken > 0 && own.some((k) => keys.has(k))) break;
+    const size = batch.appends.reduce((n, a) => n + a.rows.length, 0);
+    if (taken > 0 && (own.some((k) => keys.has(k)) || events + size > maxEvents)) break;
+    events += size;
     for (const k of own) keys.add(k);
     taken++;
   }

@@ -99,7 +99,7 @@ export class UdpTransport implements SipTransport {
     return {
       send: () => socket.send(datagram, bound.port, target),
       close: () => {
-        this.probe = undefined;
+        if (this.probe?.port === port) this.probe = undefined;
         return new Promise((resolve) => socket.close(() => resolve()));
       },
     };
