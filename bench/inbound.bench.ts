@@ -14,8 +14,8 @@
 //     queue while the pre-sales agents' phones are registered; each agent in turn goes ready over
 //     HTTP and the time until its phone receives the INVITE is one sample. The phone answers, hangs
 //     up shortly after, the agent completes wrap-up and goes ready again.
-// Ends with `inbound: cps=… first_prompt_p99_ms=… flood_served_cps=… ready_to_offer_p99_ms=…`. Bounded: fixed rates
-// and durations, fixed sample count, every process killed at the end.
+// Ends with `inbound: cps=… first_prompt_p99_ms=… flood_served_cps=… ready_to_offer_p99_ms=…`.
+// Bounded: fixed rates and durations, fixed sample count, every process killed at the end.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,14 @@ async function inWrapUp(agent: (path: string) => Promise<unknown>): Promise<void
 }
 
 /** One rate step: calls placed evenly for STEP_MS, then every call awaited. */
+/** Calls turned away at the door (overload guard): not served, but not served badly either. */
+const shedCount = (results: readonly CallResult[]): number =>
+  results.filter((r) => r.why === 'INVITE 503').length;
+
+/** INVITE → first audible prompt packet of the calls that heard one. */
+const firstAudioMs = (results: readonly CallResult[]): number[] =>
+  results.flatMap((r) => (r.firstAudioMs === undefined ? [] : [r.firstAudioMs]));
+
 async function step(sip: SipSocket, rate: number): Promise<{ results: CallResult[]; wallS: number }> {
   const calls: Promise<CallResult>[] = [];
   const total = Math.round((rate * STEP_MS) / 1000);
@@ -144,9 +152,8 @@ async function main(): Promise<void> {
       const { results, wallS } = await step(sip, rate);
       const cpu = cpuMicros(pids) - cpu0;
       const failed = results.filter((r) => !r.ok);
-      // Turned away at the door (overload guard): not served, but not served badly either.
-      const shed = failed.filter((r) => r.why === 'INVITE 503').length;
-      const audio = results.flatMap((r) => (r.firstAudioMs === undefined ? [] : [r.firstAudioMs]));
+      const shed = shedCount(results);
+      const audio = firstAudioMs(results);
       const achieved = results.length / wallS;
       const firstPackets = results.flatMap((r) => (r.firstPacketMs === undefined ? [] : [r.firstPacketMs]));
       const p50 = quantile(audio, 0.5);
@@ -175,12 +182,9 @@ async function main(): Promise<void> {
     const floodRate = 2 * (best?.rate ?? RATES[0]!);
     const flood = await step(sip, floodRate);
     const served = flood.results.filter((r) => r.ok);
-    const floodShed = flood.results.filter((r) => r.why === 'INVITE 503').length;
+    const floodShed = shedCount(flood.results);
     const servedCps = served.length / flood.wallS;
-    const floodP99 = quantile(
-      served.flatMap((r) => (r.firstAudioMs === undefined ? [] : [r.firstAudioMs])),
-      0.99,
-    );
+    const floodP99 = quantile(firstAudioMs(served), 0.99);
     console.log(
       `flood ${floodRate}/s: served=${served.length} (${f1(servedCps)}/s) shed=${floodShed} ` +
         `failed=${flood.results.length - served.length - floodShed} first_prompt p99=${f1(floodP99)} ms (served calls)`,

@@ -178,12 +178,12 @@ async function start(
   shutdown.add('media', () => live.close());
   // Before any call can start a recording: repair what a crash left half-written.
   logger.info(await live.recordings.recover(), 'recordings recovered');
-  const { answerTestNumber, answerTestRingMs } = config.sip;
+  const { answerTestNumber, answerTestRingMs, overloadLagMs = 0 } = config.sip;
   // A flood of calls (a TV spot's number on screen) is turned away at the door, not served late.
   const overload = new OverloadGuard({
     // Monotonic: a step of the wall clock is no lag.
     clock: { now: () => performance.now() },
-    lagLimitMs: config.sip.overloadLagMs ?? 0,
+    lagLimitMs: overloadLagMs,
     onChange: (shedding, lagMs) =>
       shedding
         ? logger.warn({ lagMs: Math.round(lagMs) }, 'overloaded: new calls are answered 503')
@@ -271,8 +271,8 @@ async function start(
   shutdown.add('sip', () => telephony.stop());
   await app.listen({ host: config.http.host, port: config.http.port });
   logger.info({ sip: await telephony.start() }, 'SIP listening');
-  if ((config.sip.overloadLagMs ?? 0) > 0) {
-    // The guard times the SIP socket's own queue as well as the loop.
+  // The guard times the SIP socket's own queue as well as the loop; off, it needs no probe socket.
+  if (overloadLagMs > 0) {
     const probe = await telephony.openQueueProbe(() => overload.probeArrived());
     overload.start(nodeTimers, probe);
     shutdown.add('overload guard', async () => {

@@ -90,9 +90,7 @@ export class OverloadGuard {
   /** True when a new call may be taken; false while requests wait past the limit. */
   admitCall(): boolean {
     if (this.handle === undefined) return true;
-    const lag = this.lagMs;
-    const limit = this.shedding ? this.o.lagLimitMs / 2 : this.o.lagLimitMs;
-    this.setShedding(lag > limit, lag);
+    this.decide();
     return !this.shedding;
   }
 
@@ -101,7 +99,8 @@ export class OverloadGuard {
     if (this.probeSentAt === undefined) return;
     this.lastProbeMs = this.o.clock.now() - this.probeSentAt;
     this.probeSentAt = undefined;
-    this.recoverIfQuiet();
+    // Recovery shows here even when no call arrives to ask.
+    if (this.shedding) this.decide();
   }
 
   /** The timer fired: how late it ran is the loop's latest lag. */
@@ -116,8 +115,7 @@ export class OverloadGuard {
     }
     this.schedule();
     this.sendProbe();
-    // Recovery shows here even when no call arrives to ask.
-    this.recoverIfQuiet();
+    if (this.shedding) this.decide();
   }
 
   private sendProbe(): void {
@@ -126,10 +124,11 @@ export class OverloadGuard {
     this.probe.send();
   }
 
-  private recoverIfQuiet(): void {
-    if (!this.shedding) return;
+  /** Sheds past the limit, and goes on shedding until the wait falls below half of it. */
+  private decide(): void {
     const lag = this.lagMs;
-    if (lag <= this.o.lagLimitMs / 2) this.setShedding(false, lag);
+    const limit = this.shedding ? this.o.lagLimitMs / 2 : this.o.lagLimitMs;
+    this.setShedding(lag > limit, lag);
   }
 
   private schedule(): void {
