@@ -113,6 +113,27 @@ describe('normalizeCallerNumber', () => {
     expect(r.ok).toBe(false);
     expect(JSON.stringify(r)).not.toContain('138123456789');
   });
+
+  it('gives the same frozen answer to everyone who asks about a number, however many numbers come', () => {
+    const first = normalizeCallerNumber('sip:13812345678@trunk.example.com');
+    expect(normalizeCallerNumber('sip:13812345678@trunk.example.com')).toBe(first);
+    expect(first.ok && Object.isFrozen(first.value)).toBe(true);
+    // A number's answer depends on the default country too.
+    expect(e164Of('2087654321')).toBe('+862087654321');
+    const us = normalizeCallerNumber('2025550123', 'US');
+    expect(us.ok && us.value.e164).toBe('+12025550123');
+    // More callers than are remembered: still right for each, and for the first again.
+    for (let i = 0; i < 3_000; i++) {
+      const national = `139${String(i).padStart(8, '0')}`;
+      expect(e164Of(national)).toBe(`+86${national}`);
+    }
+    expect(e164Of('sip:13812345678@trunk.example.com')).toBe('+8613812345678');
+  });
+
+  it('reads only the first 256 characters of a header, as before', () => {
+    expect(e164Of(`13812345678${' '.repeat(300)}x`)).toBe('+8613812345678');
+    expect(e164Of(`${' '.repeat(250)}13812345678`)).toBe('CUSTOMERS.CALLER_NUMBER_INVALID');
+  });
 });
 
 describe('maskPhoneNumber', () => {

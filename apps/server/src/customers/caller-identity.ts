@@ -51,7 +51,28 @@ export function normalizeCallerNumber(
   raw: string | null | undefined,
   defaultCountry: CountryCode = 'CN',
 ): Result<CallerNumber, Rejection> {
-  const user = userPart(raw ?? '');
+  // Only the first MAX_INPUT_CHARS are read, so a longer header is the same input.
+  const input = (raw ?? '').slice(0, MAX_INPUT_CHARS);
+  const key = `${defaultCountry}:${input}`;
+  let result = recentNumbers.get(key);
+  if (result === undefined) {
+    result = normalize(input, defaultCountry);
+    if (recentNumbers.size >= RECENT_NUMBERS) recentNumbers.clear();
+    recentNumbers.set(key, result);
+  }
+  return result;
+}
+
+/**
+ * Numbers normalized lately, by input. One call normalizes its caller's number several times (the
+ * screen pop, the flow's CRM look-up, the order check), and libphonenumber takes about 25 µs each
+ * time. Bounded, and started over when full, so it holds a few minutes of callers at most.
+ */
+const recentNumbers = new Map<string, Result<CallerNumber, Rejection>>();
+const RECENT_NUMBERS = 1_024;
+
+function normalize(raw: string, defaultCountry: CountryCode): Result<CallerNumber, Rejection> {
+  const user = userPart(raw);
   if (user === '' || ANONYMOUS.test(user))
     return reject(CustomerCode.CALLER_ANONYMOUS, 'The caller withheld the number');
   const candidate = international(user.replace(SEPARATORS, ''));
@@ -61,14 +82,17 @@ export function normalizeCallerNumber(
   const parsed = parsePhoneNumberFromString(candidate, defaultCountry);
   if (parsed === undefined || !parsed.isValid()) return invalid();
   const e164 = parsed.number;
-  return ok({
-    e164,
-    country: parsed.country ?? null,
-    callingCode: parsed.countryCallingCode,
-    nationalNumber: parsed.nationalNumber,
-    lineType: lineTypeOf(parsed.getType()),
-    masked: maskPhoneNumber(e164),
-  });
+  // Frozen: the same answer is handed to every caller that asks (`recentNumbers`).
+  return ok(
+    Object.freeze({
+      e164,
+      country: parsed.country ?? null,
+      callingCode: parsed.countryCallingCode,
+      nationalNumber: parsed.nationalNumber,
+      lineType: lineTypeOf(parsed.getType()),
+      masked: maskPhoneNumber(e164),
+    }),
+  );
 }
 
 /** The user part of a SIP/tel URI, or the trimmed input when it is not a URI. */
