@@ -26,7 +26,9 @@ import { pollUntil } from '../apps/server/test/support/poll-until';
 
 const HOTLINE = '4008001234';
 const VIP = '13912345678';
-const RATES = (process.env.INBOUND_RATES ?? '10,40,100,150,250,350,450,550,650').split(',').map(Number);
+const RATES = (process.env.INBOUND_RATES ?? '10,40,100,150,250,350,450,550,650,750,850')
+  .split(',')
+  .map(Number);
 const STEP_MS = 5_000;
 /**
  * Past this, a rate is not sustained even when every call completes: the caller hears dead air

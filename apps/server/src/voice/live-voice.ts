@@ -31,7 +31,7 @@ import { MediaServicePort } from './media-service-port';
 import { recordingsVoicemailStore } from './recordings-voicemail-store';
 import { signalAudioFiles } from './signal-audio-files';
 import { synthesizedPromptSource } from './synthesized-prompt-source';
-import { tableCalendars, tableEntryPoints, tableQueues } from './table-directories';
+import { CONFIGURATION_TTL_MS, tableCalendars, tableEntryPoints, tableQueues } from './table-directories';
 import { createVoice, type Voice } from './voice';
 import type { VoiceLogger } from './voice-deps';
 import type { OutboundDialer, ScreenPopPublisher } from './voice-ports';
@@ -133,9 +133,11 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
       repository: routing,
       calendars: tableCalendars(
         new BusinessCalendarRepository(o.database.db as Kysely<BusinessCalendarTables>),
+        { clock: o.clock },
       ),
       clock: o.clock,
       defaultFlowId: 'demo-shop',
+      rememberMs: CONFIGURATION_TTL_MS,
     }),
     queues: tableQueues(routing, new QueuePolicyRepository(o.database.db as Kysely<QueuePolicyTables>)),
     profiles: screenPopProfiles(customers.screenPops),
