@@ -133,7 +133,7 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
       repository: routing,
       calendars: tableCalendars(
         new BusinessCalendarRepository(o.database.db as Kysely<BusinessCalendarTables>),
-        { clock: o.clock },
+        { clock: o.clock, rememberMs: CONFIGURATION_TTL_MS },
       ),
       clock: o.clock,
       defaultFlowId: 'demo-shop',

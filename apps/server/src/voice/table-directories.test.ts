@@ -145,7 +145,7 @@ describe('configuration the call path remembers', () => {
             return calendarOf.get(id);
           },
         },
-        { clock },
+        { clock, rememberMs: CONFIGURATION_TTL_MS },
       ),
       clock,
       defaultFlowId: 'x',

@@ -32,17 +32,18 @@ export const CONFIGURATION_TTL_MS = 10_000;
 /** Calendars from the `business_calendars` tables, by the calendar each entry point names. */
 export function tableCalendars(
   repository: Pick<BusinessCalendarRepository, 'findForEntryPoint'>,
-  /** Reuses each entry point's calendar for `ttlMs` (default {@link CONFIGURATION_TTL_MS}). */
-  remember?: { readonly clock: Clock; readonly ttlMs?: number },
+  /** How long an entry point's calendar is reused, on `clock`'s time; none reads it for every call. */
+  remember?: { readonly clock: Clock; readonly rememberMs: number },
 ): CalendarSource {
-  if (remember === undefined)
-    return { calendarOf: (_tenantId, entryPointId) => repository.findForEntryPoint(entryPointId) };
   // Wrapped, so that "this entry point follows no calendar" is remembered too.
-  const find = rememberedFor(
-    async (entryPointId: string) => ({ calendar: await repository.findForEntryPoint(entryPointId) }),
-    { clock: remember.clock, ttlMs: remember.ttlMs ?? CONFIGURATION_TTL_MS },
-  );
-  return { calendarOf: async (_tenantId, entryPointId) => (await find(entryPointId))?.calendar };
+  const read = async (entryPointId: string) => ({
+    calendar: await repository.findForEntryPoint(entryPointId),
+  });
+  const find =
+    remember === undefined
+      ? read
+      : rememberedFor(read, { clock: remember.clock, ttlMs: remember.rememberMs });
+  return { calendarOf: async (_tenantId, entryPointId) => (await find(entryPointId)).calendar };
 }
 
 /** Options of {@link rememberedFor}. */
