@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { BlockList } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AddressList } from './address-list';
 
 describe('AddressList', () => {
+  afterEach(() => vi.restoreAllMocks());
   const list = new AddressList(['192.0.2.10', '10.0.0.0/8', '2001:db8::/32', '::ffff:198.51.100.7']);
 
   it('holds single addresses and blocks of either family', () => {
@@ -37,5 +39,15 @@ describe('AddressList', () => {
       expect(list.has(`172.16.${(i >> 8) & 255}.${i & 255}`)).toBe(false);
     }
     expect(list.has('192.0.2.10')).toBe(true);
+  });
+
+  it('asks the native block list once per source, since every SIP message of a trunk asks', () => {
+    const check = vi.spyOn(BlockList.prototype, 'check');
+    const trunks = new AddressList(['203.0.113.0/24']);
+    for (let i = 0; i < 50; i++) {
+      expect(trunks.has('203.0.113.9')).toBe(true);
+      expect(trunks.has('198.51.100.1')).toBe(false);
+    }
+    expect(check).toHaveBeenCalledTimes(2);
   });
 });
