@@ -4,6 +4,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { reject, ok, type Rejection, type Result } from '@switchboard/kernel';
+import { RememberedAnswers } from '../remembered-answers';
 import { CustomerCode } from './customer-codes';
 
 /** What kind of line a number is, as far as the numbering plan tells. */
@@ -53,14 +54,7 @@ export function normalizeCallerNumber(
 ): Result<CallerNumber, Rejection> {
   // Only the first MAX_INPUT_CHARS are read, so a longer header is the same input.
   const input = (raw ?? '').slice(0, MAX_INPUT_CHARS);
-  const key = `${defaultCountry}:${input}`;
-  let result = recentNumbers.get(key);
-  if (result === undefined) {
-    result = normalize(input, defaultCountry);
-    if (recentNumbers.size >= RECENT_NUMBERS) recentNumbers.clear();
-    recentNumbers.set(key, result);
-  }
-  return result;
+  return recentNumbers.answer(`${defaultCountry}:${input}`, () => normalize(input, defaultCountry));
 }
 
 /**
@@ -68,8 +62,7 @@ export function normalizeCallerNumber(
  * screen pop, the flow's CRM look-up, the order check), and libphonenumber takes about 25 µs each
  * time. Bounded, and started over when full, so it holds a few minutes of callers at most.
  */
-const recentNumbers = new Map<string, Result<CallerNumber, Rejection>>();
-const RECENT_NUMBERS = 1_024;
+const recentNumbers = new RememberedAnswers<Result<CallerNumber, Rejection>>(1_024);
 
 function normalize(raw: string, defaultCountry: CountryCode): Result<CallerNumber, Rejection> {
   const user = userPart(raw);

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { RememberedAnswers } from '../../remembered-answers';
 import { plainAddress } from '../transport/sip-transport';
 
 /** Answers an {@link AddressList} keeps; far more sources than a node's trunks and proxies. */
@@ -16,7 +17,7 @@ export class AddressList {
    * each time (about 2.5 µs), and every SIP message from a trunk asks at least once; a trunk's
    * few addresses then cost a map lookup. The entries never change, so an answer stays true.
    */
-  private readonly answers = new Map<string, boolean>();
+  private readonly answers = new RememberedAnswers<boolean>(MAX_REMEMBERED);
 
   constructor(readonly entries: readonly string[] = []) {
     for (const entry of entries) {
@@ -31,20 +32,13 @@ export class AddressList {
   /** True when `address` (IPv4-mapped IPv6 forms included) falls in one of the entries. */
   has(address: string): boolean {
     if (this.entries.length === 0) return false;
-    let answer = this.answers.get(address);
-    if (answer === undefined) {
-      answer = this.check(address);
-      // Bounded against traffic from many sources (a scan): start over rather than grow.
-      if (this.answers.size >= MAX_REMEMBERED) this.answers.clear();
-      this.answers.set(address, answer);
-    }
-    return answer;
+    return this.answers.answer(address, this.check);
   }
 
-  private check(address: string): boolean {
+  private readonly check = (address: string): boolean => {
     const plain = plainAddress(address.split('%')[0] ?? '');
     const family = isIP(plain);
     if (family === 0) return false;
     return this.blocks.check(plain, family === 6 ? 'ipv6' : 'ipv4');
-  }
+  };
 }
