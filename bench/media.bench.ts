@@ -12,6 +12,7 @@
 // measured (loopback-floor.ts) and scaled to the largest step: the share of the cores that no
 // media code, however fast, can win back on this machine.
 // Usage: npx tsx bench/media.bench.ts [--calls 200,300,400,600,800] [--legs 500,1000,1250,1500]
+// (a size listed twice, `--calls 300,300,400,400` or `--legs 1500,1500`, counts only if every run of it passes)
 // [--mode workers|single] [--workers 2] [--generators 2] [--udp batch|dgram] [--realtime 0]
 // (--realtime N: the media workers under SCHED_RR at N, as MEDIA_REALTIME_PRIORITY runs them)
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -106,10 +107,14 @@ async function measure(
   };
 }
 
+/** Steps run so far: each records into its own folder, so a size may be repeated (`--calls 400,400`). */
+let stepsRun = 0;
+
 async function bridgedStep(sut: MediaSut, fleet: LoadFleet, n: number, dir: string): Promise<Step> {
   const memoryBefore = process.memoryUsage().rss;
+  const folder = join(dir, `step-${++stepsRun}-calls-${n}`);
   const calls = await openAll(n, async (call) => {
-    const [callerPort, agentPort] = await sut.openCall(call, fleet.remotesOf(call), join(dir, `calls-${n}`));
+    const [callerPort, agentPort] = await sut.openCall(call, fleet.remotesOf(call), folder);
     return { callerPort, agentPort };
   });
   const run = fleet.bridged(calls, WARMUP_MS, MEASURE_MS);
@@ -152,6 +157,17 @@ function print(kind: string, s: Step): void {
 
 const passes = (s: Step) => !s.generatorLimited && s.lossPct < 0.1 && s.r.p99Ms < 10;
 
+/**
+ * The largest size the runs carried, reported by its worst run: a size run more than once counts
+ * only if every run of it passed, so one lucky run on a noisy machine is not the headline.
+ */
+function carried(steps: readonly Step[]): Step | undefined {
+  const failed = new Set(steps.filter((s) => !passes(s)).map((s) => s.n));
+  const good = steps.filter((s) => !failed.has(s.n));
+  const top = Math.max(0, ...good.map((s) => s.n));
+  return good.filter((s) => s.n === top).sort((a, b) => b.r.p99Ms - a.r.p99Ms)[0];
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-media-bench-'));
   // Before anything else runs here: the measurement reads this process's CPU time.
@@ -181,15 +197,15 @@ async function main(): Promise<void> {
         `server and generators: ${cores.toFixed(2)} of ${availableParallelism()} cores before any media work`,
     );
   }
-  let best: Step | undefined;
-  const failed: number[] = [];
   try {
+    const bridged: Step[] = [];
     for (const n of CALL_STEPS) {
       const step = await bridgedStep(sut, fleet, n, dir);
       print('bridged', step);
-      if (passes(step)) best = step;
-      else failed.push(n);
+      bridged.push(step);
     }
+    const best = carried(bridged);
+    const failed = bridged.filter((s) => !passes(s)).map((s) => s.n);
     // The first failed step and the last: could this machine carry them at all?
     const ceiling = [...new Set([failed[0], failed.at(-1)])].filter((n) => n !== undefined);
     let relayed = 0;
@@ -198,12 +214,13 @@ async function main(): Promise<void> {
       print('bare', step);
       if (passes(step)) relayed = n;
     }
-    let bestLegs = 0;
+    const played: Step[] = [];
     for (const m of LEG_STEPS) {
       const step = await playbackStep(sut, fleet, m);
       print('playback', step);
-      if (passes(step)) bestLegs = m;
+      played.push(step);
     }
+    const bestLegs = carried(played)?.n ?? 0;
     console.log(
       `load average at end: ${loadavg()
         .map((l) => l.toFixed(2))
