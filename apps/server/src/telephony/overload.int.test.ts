@@ -138,6 +138,30 @@ describe('new calls under overload', () => {
     }
   });
 
+  it('never hands SIP a probe that was still queued when the probe closed', async () => {
+    // Shutdown stops the guard and closes its probe before the SIP socket: one may be in flight.
+    let heard = 0;
+    const probe = await stack.telephony.openQueueProbe(() => heard++);
+    const seen = () =>
+      Promise.all([
+        stack.metric('sip_messages_received_total'),
+        stack.metric('sip_messages_dropped_total'),
+        stack.metric('sip_parse_errors_total'),
+      ]);
+    const before = await seen();
+    probe.send();
+    // dgram sends on the next tick; the probe closes right after, before the SIP socket reads it.
+    await new Promise((resolve) => process.nextTick(resolve));
+    await probe.close();
+    // An OPTIONS sent after it is read after it: once answered, the probe was read too.
+    const options = sipRequest({ method: 'OPTIONS' });
+    udp.send(stack.ports.udp, options);
+    await finalResponse(callIdOf(options));
+    const [received, dropped, parseErrors] = await seen();
+    expect(heard).toBe(0);
+    expect([received - 1, dropped, parseErrors]).toEqual(before);
+  });
+
   it('takes new calls again once the loop has caught up', async () => {
     const lagging = invite();
     udp.send(stack.ports.udp, lagging);

@@ -11,6 +11,9 @@ import type { ReceiveBytes, SipDestination, SipTransport } from './sip-transport
  */
 const RECEIVE_BUFFER_BYTES = 4 << 20;
 
+/** What a queue probe sends: no SIP message is five bytes long. */
+const PROBE_DATAGRAM = Buffer.from('probe');
+
 /** A datagram sent to our own SIP socket, to time the wait of everything queued before it. */
 export interface QueueProbe {
   /** Sends one probe datagram; the transport calls back as it reads it, without parsing it. */
@@ -35,9 +38,12 @@ export class UdpTransport implements SipTransport {
   readonly protocol = 'UDP' as const;
   readonly reliable = false;
   private closed = false;
-  /** The probe socket's address and port, and who hears its datagrams (see {@link openQueueProbe}). */
+  /**
+   * The probe socket's address and port, and who hears its datagrams (see {@link openQueueProbe});
+   * once closed, nobody hears them, but one may still wait in the queue and must not reach SIP.
+   */
   private probe:
-    { readonly address: string; readonly port: number; readonly arrived: () => void } | undefined;
+    { readonly address: string; readonly port: number; arrived: (() => void) | undefined } | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -51,8 +57,12 @@ export class UdpTransport implements SipTransport {
     socket.on('message', (bytes, rinfo) => {
       const probe = transport.probe;
       if (probe !== undefined && rinfo.port === probe.port && rinfo.address === probe.address) {
-        probe.arrived();
-        return;
+        if (probe.arrived !== undefined) {
+          probe.arrived();
+          return;
+        }
+        // The probe closed and its port may serve another socket now: only its own datagram is ours.
+        if (PROBE_DATAGRAM.equals(bytes)) return;
       }
       options.receive(bytes, { protocol: 'UDP', address: rinfo.address, port: rinfo.port, transport });
     });
@@ -76,7 +86,8 @@ export class UdpTransport implements SipTransport {
    * Opens a socket that sends probe datagrams to this one: each waits in the same kernel queue as
    * the SIP traffic, then for the event loop to read it, so the time until `arrived` runs is how
    * long a request arriving now waits before we look at it (`protection/overload-guard.ts`).
-   * Probe datagrams are recognised by their source and never parsed; one probe per transport.
+   * Probe datagrams are recognised by their source and never parsed, even one still queued when
+   * the probe closes (shutdown closes it before the SIP socket); one probe per transport.
    */
   async openQueueProbe(arrived: () => void): Promise<QueueProbe> {
     const bound = this.socket.address();
@@ -92,14 +103,14 @@ export class UdpTransport implements SipTransport {
       });
     });
     const { address, port } = socket.address();
-    this.probe = { address, port, arrived };
+    const probe: NonNullable<UdpTransport['probe']> = { address, port, arrived };
+    this.probe = probe;
     // A full queue drops a probe like any datagram: the guard times it out as lost.
     socket.on('error', () => undefined);
-    const datagram = Buffer.from('probe');
     return {
-      send: () => socket.send(datagram, bound.port, target),
+      send: () => socket.send(PROBE_DATAGRAM, bound.port, target),
       close: () => {
-        if (this.probe?.port === port) this.probe = undefined;
+        probe.arrived = undefined;
         return new Promise((resolve) => socket.close(() => resolve()));
       },
     };
