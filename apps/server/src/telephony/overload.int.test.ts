@@ -56,6 +56,14 @@ async function finalResponse(callId: string): Promise<string> {
 
 const callIdOf = (request: string): string => /^Call-ID: (.*)\r$/m.exec(request)![1]!;
 
+/** What the SIP layer counted: messages received, messages dropped, parse errors. */
+const sipCounters = () =>
+  Promise.all([
+    stack.metric('sip_messages_received_total'),
+    stack.metric('sip_messages_dropped_total'),
+    stack.metric('sip_parse_errors_total'),
+  ]);
+
 /** Holds this thread busy, as a backlog of work would: nothing else runs meanwhile. */
 function busyFor(ms: number): void {
   const end = performance.now() + ms;
@@ -117,13 +125,7 @@ describe('new calls under overload', () => {
       arrivals.push(performance.now());
       queue.probeArrived();
     });
-    const seen = () =>
-      Promise.all([
-        stack.metric('sip_messages_received_total'),
-        stack.metric('sip_messages_dropped_total'),
-        stack.metric('sip_parse_errors_total'),
-      ]);
-    const before = await seen();
+    const before = await sipCounters();
     try {
       // The first probe leaves at start, and waits in the socket while the thread is held.
       queue.start(nodeTimers, probe);
@@ -131,7 +133,7 @@ describe('new calls under overload', () => {
       await pollUntil(() => arrivals.length === 1, { timeoutMs: 5_000, what: 'the probe' });
       expect(queue.lagMs).toBeGreaterThanOrEqual(2 * LAG_LIMIT_MS);
       expect(queue.admitCall()).toBe(false);
-      expect(await seen()).toEqual(before);
+      expect(await sipCounters()).toEqual(before);
     } finally {
       queue.stop();
       await probe.close();
@@ -142,13 +144,7 @@ describe('new calls under overload', () => {
     // Shutdown stops the guard and closes its probe before the SIP socket: one may be in flight.
     let heard = 0;
     const probe = await stack.telephony.openQueueProbe(() => heard++);
-    const seen = () =>
-      Promise.all([
-        stack.metric('sip_messages_received_total'),
-        stack.metric('sip_messages_dropped_total'),
-        stack.metric('sip_parse_errors_total'),
-      ]);
-    const before = await seen();
+    const before = await sipCounters();
     probe.send();
     // dgram sends on the next tick; the probe closes right after, before the SIP socket reads it.
     await new Promise((resolve) => process.nextTick(resolve));
@@ -157,7 +153,7 @@ describe('new calls under overload', () => {
     const options = sipRequest({ method: 'OPTIONS' });
     udp.send(stack.ports.udp, options);
     await finalResponse(callIdOf(options));
-    const [received, dropped, parseErrors] = await seen();
+    const [received, dropped, parseErrors] = await sipCounters();
     expect(heard).toBe(0);
     expect([received - 1, dropped, parseErrors]).toEqual(before);
   });
