@@ -2,12 +2,15 @@ import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../test/support/poll-until';
 import {
+  afterEachBatch,
   BatchUdpSocket,
   batchUdpAvailable,
   setBatchReadInterval,
   type ReceiveInfo,
 } from './batch-udp-socket';
+import { MediaService } from './media-service';
 import { RtpPortPool } from './rtp-port-pool';
 
 const opened: BatchUdpSocket[] = [];
@@ -126,6 +129,56 @@ describe('BatchUdpSocket', () => {
     // Kept buffers still hold their own bytes after later batches reused the native slots.
     expect(got.map((g) => g.msg.readUInt32BE(0))).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(got.every((g, i) => g.msg.equals(numbered(i)))).toBe(true);
+  });
+
+  it('calls back after each batch it delivered, until told to stop', async () => {
+    const [rx, tx] = [open(), open()];
+    let delivered = 0;
+    const deliveredAtCheck: number[] = [];
+    rx.on('message', () => delivered++);
+    const stop = afterEachBatch(() => deliveredAtCheck.push(delivered));
+    tx.send(numbered(1), rx.localPort, '127.0.0.1');
+    await receive(rx, 1);
+    expect(deliveredAtCheck).toEqual([1]);
+    stop();
+    tx.send(numbered(2), rx.localPort, '127.0.0.1');
+    await receive(rx, 1);
+    expect(deliveredAtCheck).toEqual([1]);
+  });
+
+  it("lets the media layer's ticker tick in the middle of a backlog the reader drains in one go", async () => {
+    // 800 datagrams queued on 8 sockets while the thread is busy: the reader delivers them 256 at a
+    // time, up to 8 batches, before the event loop runs its timers again.
+    const senders = 8;
+    const each = 100;
+    const tx = open();
+    const receivers = Array.from({ length: senders }, () => open());
+    let delivered = 0;
+    for (const rx of receivers) rx.on('message', () => delivered++);
+    // The ticker as the media layer wires it, on the main thread and in every media worker.
+    const { ticker } = new MediaService({
+      ports: { bindAddress: '127.0.0.1', minPort: 40000, maxPort: 40099 },
+    });
+    const deliveredAtTick: number[] = [];
+    const subscriber = { onTick: () => deliveredAtTick.push(delivered) };
+    try {
+      for (let i = 0; i < each; i++)
+        for (const rx of receivers) tx.send(numbered(i), rx.localPort, '127.0.0.1');
+      ticker.subscribe(subscriber);
+      // Hold the thread past the first tick's due time (20 ms), as a backlog of work would.
+      const until = performance.now() + 60;
+      while (performance.now() < until);
+      await pollUntil(() => delivered === senders * each && deliveredAtTick.length > 0, {
+        timeoutMs: 5_000,
+        what: 'the backlog and a tick',
+        detail: () => `delivered ${delivered}, ticks at ${deliveredAtTick.join(',')}`,
+      });
+      // Without the check between batches, the first tick would see all 800 delivered.
+      expect(deliveredAtTick[0]).toBeGreaterThan(0);
+      expect(deliveredAtTick[0]).toBeLessThan(senders * each);
+    } finally {
+      ticker.unsubscribe(subscriber);
+    }
   });
 
   it('once connected, sends without an address and hears only its peer, until disconnected', async () => {

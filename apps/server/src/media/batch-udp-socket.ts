@@ -55,6 +55,8 @@ class BatchReader {
   private readonly metaWords: number;
   /** The batch's sockets, looked up before any is delivered: a listener may close one and open another on its fd. */
   private readonly targets: (BatchUdpSocket | undefined)[];
+  /** Called after each batch is delivered (see {@link afterEachBatch}). */
+  readonly afterBatch = new Set<() => void>();
 
   constructor(readonly binding: UdpBatchBinding) {
     const shared = binding.init((count) => this.onBatch(count), DEFAULT_READ_INTERVAL_MS);
@@ -80,6 +82,11 @@ class BatchReader {
   }
 
   private onBatch(count: number): void {
+    this.deliver(count);
+    for (const hook of this.afterBatch) hook();
+  }
+
+  private deliver(count: number): void {
     const { meta, metaWords, targets } = this;
     for (let i = 0; i < count; i++) targets[i] = this.sockets.get(meta[i * metaWords]!);
     for (let i = 0; i < count; i++) {
@@ -130,6 +137,18 @@ export function batchUdpAvailable(): boolean {
  */
 export function setBatchReadInterval(ms: number): void {
   threadReader()?.setReadInterval(Math.max(0, Math.round(ms)));
+}
+
+/**
+ * Calls `hook` after every batch this thread's reader delivers, until the returned function is
+ * called. A reader behind on its sockets drains up to 2,048 datagrams before the event loop runs
+ * its timers again; work that must keep time (the media ticker) catches up here meanwhile.
+ * Returns a no-op where sockets are not batched.
+ */
+export function afterEachBatch(hook: () => void): () => void {
+  const hooks = threadReader()?.afterBatch;
+  hooks?.add(hook);
+  return () => void hooks?.delete(hook);
 }
 
 /** dgram's `rinfo`, and how long the datagram waited before it was read. */

@@ -1,5 +1,6 @@
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
 import type { G711Law } from '@switchboard/media';
+import { afterEachBatch } from './batch-udp-socket';
 import { CallRecorder, type RecordingEncoding } from './call-recorder';
 import { Bridge } from './bridge';
 import { systemMediaRuntime, type MediaRuntime } from './media-clock';
@@ -45,7 +46,12 @@ export class MediaService {
   constructor(private readonly options: MediaServiceOptions) {
     this.pool = new RtpPortPool(options.ports);
     this.runtime = options.runtime ?? systemMediaRuntime;
-    this.ticker = new MediaTicker({ clock: this.runtime.clock, timers: this.runtime.timers });
+    this.ticker = new MediaTicker({
+      clock: this.runtime.clock,
+      timers: this.runtime.timers,
+      // Only on real time: a virtual clock's ticks must not follow the machine's reads.
+      ...(options.runtime === undefined ? { betweenReads: afterEachBatch } : {}),
+    });
   }
 
   /** Legs open now. */

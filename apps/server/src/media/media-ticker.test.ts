@@ -45,6 +45,42 @@ describe('MediaTicker', () => {
     expect(ticker.stats.skippedFrames).toBeGreaterThan(0);
   });
 
+  it('ticks from between reads once a tick is due, ahead of its held-up timer, and keeps one timer', () => {
+    const clock = new VirtualClock(0);
+    const checks = new Set<() => void>();
+    const betweenReads = (check: () => void) => {
+      checks.add(check);
+      return () => void checks.delete(check);
+    };
+    // Timers 35 ms late, as on a thread draining a backlog of datagrams.
+    const ticker = new MediaTicker({ clock, timers: lateTimers(clock, () => 35), betweenReads });
+    const ticks: [number, number][] = [];
+    const subscriber = { onTick: (frames: number, now: number) => void ticks.push([frames, now]) };
+    const read = () => checks.forEach((check) => check());
+    expect(checks.size).toBe(0);
+    ticker.subscribe(subscriber);
+    expect(checks.size).toBe(1);
+    clock.advance(15);
+    read();
+    expect(ticks).toEqual([]);
+    clock.advance(7);
+    read();
+    clock.advance(3);
+    read();
+    clock.advance(45);
+    read();
+    // Due at 20, 40 and 60, with timers that would fire at 55 and 75: the read at 22 ticks one
+    // frame, and the read at 70 the two that fell due since.
+    expect(ticks).toEqual([
+      [1, 22],
+      [2, 70],
+    ]);
+    expect(clock.pendingCount).toBe(1);
+    ticker.unsubscribe(subscriber);
+    expect(checks.size).toBe(0);
+    expect(clock.pendingCount).toBe(0);
+  });
+
   it('runs one timer for every subscriber and stops when the last one leaves', () => {
     const clock = new VirtualClock(0);
     const ticker = new MediaTicker({ clock, timers: clock });

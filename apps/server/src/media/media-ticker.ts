@@ -28,6 +28,13 @@ export interface MediaTickerOptions {
   readonly frameMs?: number;
   /** At most this many frames are caught up after a stall; the rest are skipped. */
   readonly maxCatchUpFrames?: number;
+  /**
+   * Calls `check` after each batch of datagrams the thread reads, until the returned function is
+   * called (`afterEachBatch` of the batched sockets). A thread behind on its sockets drains up to
+   * 2,048 datagrams before its timers run again; the ticker checks here whether a tick fell due
+   * meanwhile, so players, recorders and DTMF keep their pace through the drain.
+   */
+  readonly betweenReads?: (check: () => void) => () => void;
 }
 
 /**
@@ -39,7 +46,9 @@ export interface MediaTickerOptions {
  * the next due time computed from the start, not "20 ms from now", so timer lateness never
  * accumulates. When the loop falls behind, the missed frames are handed to subscribers in the
  * next tick (bounded by `maxCatchUpFrames`), which keeps the long-run packet rate exact (RFC 3550
- * §5.1: the timestamp clock must advance with real time).
+ * §5.1: the timestamp clock must advance with real time). A thread that reads a backlog of datagrams
+ * holds its timers until the backlog is drained; with `betweenReads`, a tick that falls due meanwhile
+ * runs between two batches instead.
  *
  * The timer only runs while there are subscribers.
  */
@@ -50,12 +59,13 @@ export class MediaTicker {
   private readonly frameMs: number;
   private readonly maxCatchUp: number;
   private handle: TimerHandle | undefined;
+  private unhook: (() => void) | undefined;
   private running = false;
   private startMs = 0;
   private doneFrames = 0;
   private counts = { ticks: 0, lateTicks: 0, skippedFrames: 0, maxLateMs: 0 };
 
-  constructor(options: MediaTickerOptions) {
+  constructor(private readonly options: MediaTickerOptions) {
     this.clock = options.clock;
     this.timers = options.timers;
     this.frameMs = options.frameMs ?? FRAME_MS;
@@ -88,6 +98,7 @@ export class MediaTicker {
     this.running = true;
     this.startMs = this.clock.now();
     this.doneFrames = 0;
+    this.unhook = this.options.betweenReads?.(this.runIfDue);
     this.arm();
   }
 
@@ -95,11 +106,24 @@ export class MediaTicker {
     this.running = false;
     if (this.handle !== undefined) this.timers.clear(this.handle);
     this.handle = undefined;
+    this.unhook?.();
+    this.unhook = undefined;
+  }
+
+  /** Ticks now if a tick is due, ahead of a timer held up by the thread's reads. */
+  private readonly runIfDue = (): void => {
+    if (!this.running || this.clock.now() < this.nextDueMs) return;
+    if (this.handle !== undefined) this.timers.clear(this.handle);
+    this.tick();
+  };
+
+  /** When the next frame falls due. */
+  private get nextDueMs(): number {
+    return this.startMs + (this.doneFrames + 1) * this.frameMs;
   }
 
   private arm(): void {
-    const dueMs = this.startMs + (this.doneFrames + 1) * this.frameMs;
-    this.handle = this.timers.set(dueMs - this.clock.now(), () => this.tick());
+    this.handle = this.timers.set(this.nextDueMs - this.clock.now(), () => this.tick());
   }
 
   private tick(): void {
@@ -112,7 +136,7 @@ export class MediaTicker {
       this.arm();
       return;
     }
-    const lateMs = now - (this.startMs + (this.doneFrames + 1) * this.frameMs);
+    const lateMs = now - this.nextDueMs;
     this.counts.ticks++;
     if (lateMs > this.counts.maxLateMs) this.counts.maxLateMs = lateMs;
     if (frames > 1) this.counts.lateTicks++;
