@@ -124,11 +124,32 @@ const jitterCodes = measure('jitter push+pull codes', 'frames', 100, () => {
   }
 });
 
+// The same across the jitter buffers of 400 recorded calls, in turn: what a busy media thread
+// does each 20 ms, with each leg's ring cold in the cache by the time its turn comes again. The
+// payloads come from a `Buffer`, as received datagrams do.
+const LEGS = 800;
+const received = Buffer.from(coded);
+const legBuffers = Array.from({ length: LEGS }, () => new JitterBuffer({ law: 'pcmu' }));
+let legFrame = 0;
+let leg = 0;
+const jitterLegs = measure(`jitter codes × ${LEGS} legs`, 'frames', 100, () => {
+  for (let t = 0; t < 100; t++) {
+    const k = legFrame % FRAMES;
+    const buffer = legBuffers[leg]!;
+    buffer.push((legFrame * FRAME) >>> 0, received, legFrame * 20, k * FRAME, FRAME);
+    buffer.pullCodes(legFrame * 20 + 40, 'pcmu', stereo, leg & 1, 2);
+    if (++leg === LEGS) {
+      leg = 0;
+      legFrame++;
+    }
+  }
+});
+
 // Work of one bridged, recorded PCMU call per second of audio: 2 legs × 50 packets parsed and
 // serialized, and 2 × 50 jitter frames pulled as codes into the stereo recording (no codec work:
 // the relay forwards payloads and the recording keeps them as they arrived).
 const perCallUs =
-  1e6 * ((2 * 50) / parse.perSecond + (2 * 50) / serialize.perSecond + (2 * 50) / jitterCodes.perSecond);
+  1e6 * ((2 * 50) / parse.perSecond + (2 * 50) / serialize.perSecond + (2 * 50) / jitterLegs.perSecond);
 console.log(
   `pure media work of one bridged recorded call: ${perCallUs.toFixed(1)} µs per second of audio ` +
     `(≈ ${Math.floor(1e6 / perCallUs)} calls per core before sockets, syscalls and file writes)`,
@@ -139,5 +160,6 @@ const fmt = (x: number, digits = 0) => x.toFixed(digits);
 console.log(
   `media-codec: ulaw_encode_msamples_s=${fmt(ulawEnc.perSecond / 1e6, 1)} ulaw_decode_msamples_s=${fmt(ulawDec.perSecond / 1e6, 1)} ` +
     `rtp_parse_per_s=${fmt(parse.perSecond)} mix3_frames_per_s=${fmt(mix3.perSecond)} ` +
-    `jitter_frames_per_s=${fmt(jitter.perSecond)} jitter_codes_frames_per_s=${fmt(jitterCodes.perSecond)}`,
+    `jitter_frames_per_s=${fmt(jitter.perSecond)} jitter_codes_frames_per_s=${fmt(jitterCodes.perSecond)} ` +
+    `jitter_codes_legs_frames_per_s=${fmt(jitterLegs.perSecond)}`,
 );

@@ -178,8 +178,12 @@ function packetize(sizes: number[], totalSamples: number, transitMs = 65): Packe
   return packets;
 }
 
-/** Pushes `packets` (in the order given, each at its arrival time) against 20 ms pulls. */
-function playPackets(jb: JitterBuffer, packets: Packet[], untilMs: number, base = 5000) {
+/**
+ * Pushes `packets` (in the order given, each at its arrival time) against 20 ms pulls. `inDatagram`
+ * hands each payload over as a receive path does: after a 12-byte RTP header, in a `Buffer` that
+ * is a view into a larger pool, with padding after it.
+ */
+function playPackets(jb: JitterBuffer, packets: Packet[], untilMs: number, base = 5000, inDatagram = false) {
   const out = new Int16Array(160);
   const frames: { verdict: JitterPull; samples: number[] }[] = [];
   const pushes: string[] = [];
@@ -188,7 +192,12 @@ function playPackets(jb: JitterBuffer, packets: Packet[], untilMs: number, base 
     while (i < packets.length && packets[i]!.arrival <= now) {
       const p = packets[i++]!;
       const payload = Uint8Array.from({ length: p.samples }, (_, k) => streamByte(p.at + k));
-      pushes.push(jb.push((base + p.at) >>> 0, payload, p.arrival));
+      if (inDatagram) {
+        const pool = Buffer.alloc(100 + 12 + p.samples + 4, 0xee);
+        pool.set(payload, 100 + 12);
+        const datagram = pool.subarray(100, 100 + 12 + p.samples + 4);
+        pushes.push(jb.push((base + p.at) >>> 0, datagram, p.arrival, 12, p.samples));
+      } else pushes.push(jb.push((base + p.at) >>> 0, payload, p.arrival));
     }
     const verdict = jb.pull(now, out);
     if (verdict !== 'buffering') frames.push({ verdict, samples: [...out] });
@@ -216,6 +225,13 @@ describe('JitterBuffer with packets of other sizes than 20 ms', () => {
       expect(frames[n]!.samples).toEqual(expectedFrame(n));
     }
     expect(jb.stats).toMatchObject({ late: 0, duplicates: 0, skipped: 0, inserted: 0 });
+  });
+
+  it('takes each payload from where it lies in a received datagram', () => {
+    const jb = new JitterBuffer({ law: 'pcmu', initialDelayMs: 80, minDelayMs: 80, maxDelayMs: 80 });
+    const { frames, pushes } = playPackets(jb, packetize([240, 160, 80], 8000), 1200, 5000, true);
+    expect(pushes.every((p) => p === 'stored')).toBe(true);
+    for (let n = 0; n < 50; n++) expect(frames[n]!.samples).toEqual(expectedFrame(n));
   });
 
   it('undoes the reordering of 30 ms packets and drops their duplicates', () => {

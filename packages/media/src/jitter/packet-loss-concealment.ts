@@ -34,8 +34,7 @@ export class PacketLossConcealment {
    * G.711 pays for no decoding while nothing is lost.
    */
   goodCodes(codes: Uint8Array, offset: number, table: Int16Array): void {
-    const lastCodes = this.lastCodes;
-    for (let i = 0; i < lastCodes.length; i++) lastCodes[i] = codes[offset + i]!;
+    this.lastCodes.set(codes.subarray(offset, offset + this.lastCodes.length));
     this.decodeTable = table;
     this.hasLast = true;
     this.lost = 0;
