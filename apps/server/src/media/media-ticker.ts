@@ -30,9 +30,9 @@ export interface MediaTickerOptions {
   readonly maxCatchUpFrames?: number;
   /**
    * Calls `check` after each batch of datagrams the thread reads, until the returned function is
-   * called (`afterEachBatch` of the batched sockets). A thread behind on its sockets drains up to
-   * 2,048 datagrams before its timers run again; the ticker checks here whether a tick fell due
-   * meanwhile, so players, recorders and DTMF keep their pace through the drain.
+   * called (`afterEachBatch` of the batched sockets, which says how long a drain holds the timers).
+   * The ticker checks there whether a tick fell due, so players, recorders and DTMF keep their pace
+   * through the drain.
    */
   readonly betweenReads?: (check: () => void) => () => void;
 }
@@ -58,6 +58,7 @@ export class MediaTicker {
   private readonly timers: Timers;
   private readonly frameMs: number;
   private readonly maxCatchUp: number;
+  private readonly betweenReads: MediaTickerOptions['betweenReads'];
   private handle: TimerHandle | undefined;
   private unhook: (() => void) | undefined;
   private running = false;
@@ -65,11 +66,12 @@ export class MediaTicker {
   private doneFrames = 0;
   private counts = { ticks: 0, lateTicks: 0, skippedFrames: 0, maxLateMs: 0 };
 
-  constructor(private readonly options: MediaTickerOptions) {
+  constructor(options: MediaTickerOptions) {
     this.clock = options.clock;
     this.timers = options.timers;
     this.frameMs = options.frameMs ?? FRAME_MS;
     this.maxCatchUp = options.maxCatchUpFrames ?? 10;
+    this.betweenReads = options.betweenReads;
   }
 
   /** Starts calling `subscriber` on every tick; the first call comes one frame from now. */
@@ -98,7 +100,7 @@ export class MediaTicker {
     this.running = true;
     this.startMs = this.clock.now();
     this.doneFrames = 0;
-    this.unhook = this.options.betweenReads?.(this.runIfDue);
+    this.unhook = this.betweenReads?.(this.runIfDue);
     this.arm();
   }
 
