@@ -112,38 +112,35 @@ const jitter = measure('jitter push+pull', 'frames', 100, () => {
   }
 });
 
-// The same, pulled as μ-law codes into one channel of a stereo frame, as a G.711 recording does.
-const jbCodes = new JitterBuffer({ law: 'pcmu' });
-const stereo = new Uint8Array(2 * FRAME);
-let m = 0;
-const jitterCodes = measure('jitter push+pull codes', 'frames', 100, () => {
-  for (let t = 0; t < 100; t++, m++) {
-    const k = m % FRAMES;
-    jbCodes.push((m * FRAME) >>> 0, coded, m * 20, k * FRAME, FRAME);
-    jbCodes.pullCodes(m * 20 + 40, 'pcmu', stereo, 0, 2);
-  }
-});
-
-// The same across the jitter buffers of 400 recorded calls, in turn: what a busy media thread
-// does each 20 ms, with each leg's ring cold in the cache by the time its turn comes again. The
-// payloads come from a `Buffer`, as received datagrams do.
-const LEGS = 800;
-const received = Buffer.from(coded);
-const legBuffers = Array.from({ length: LEGS }, () => new JitterBuffer({ law: 'pcmu' }));
-let legFrame = 0;
-let leg = 0;
-const jitterLegs = measure(`jitter codes × ${LEGS} legs`, 'frames', 100, () => {
-  for (let t = 0; t < 100; t++) {
-    const k = legFrame % FRAMES;
-    const buffer = legBuffers[leg]!;
-    buffer.push((legFrame * FRAME) >>> 0, received, legFrame * 20, k * FRAME, FRAME);
-    buffer.pullCodes(legFrame * 20 + 40, 'pcmu', stereo, leg & 1, 2);
-    if (++leg === LEGS) {
-      leg = 0;
-      legFrame++;
+/**
+ * Jitter buffers pulled as μ-law codes into a channel of a stereo frame, as a G.711 recording does:
+ * `legs` buffers in turn, each pushed one packet from `payloads` and pulled one frame a turn.
+ */
+function jitterCodesFigure(name: string, legs: number, payloads: Uint8Array): Figure {
+  const buffers = Array.from({ length: legs }, () => new JitterBuffer({ law: 'pcmu' }));
+  const stereo = new Uint8Array(2 * FRAME);
+  let frame = 0;
+  let leg = 0;
+  return measure(name, 'frames', 100, () => {
+    for (let t = 0; t < 100; t++) {
+      const buffer = buffers[leg]!;
+      buffer.push((frame * FRAME) >>> 0, payloads, frame * 20, (frame % FRAMES) * FRAME, FRAME);
+      buffer.pullCodes(frame * 20 + 40, 'pcmu', stereo, leg & 1, 2);
+      if (++leg === legs) {
+        leg = 0;
+        frame++;
+      }
     }
-  }
-});
+  });
+}
+
+// One buffer, the same as `jitter push+pull` but pulled as codes.
+const jitterCodes = jitterCodesFigure('jitter push+pull codes', 1, coded);
+// The buffers of 400 recorded calls in turn: what a busy media thread does each 20 ms, with each
+// leg's ring cold in the cache by the time its turn comes again. The payloads come from a
+// `Buffer`, as received datagrams do.
+const LEGS = 800;
+const jitterLegs = jitterCodesFigure(`jitter codes × ${LEGS} legs`, LEGS, Buffer.from(coded));
 
 // Work of one bridged, recorded PCMU call per second of audio: 2 legs × 50 packets parsed and
 // serialized, and 2 × 50 jitter frames pulled as codes into the stereo recording (no codec work:
