@@ -1,6 +1,13 @@
 import type { Clock } from '@switchboard/kernel';
 import type { CallQuality, RtpPacketFields } from '@switchboard/media';
-import { RtpHeader, RtpPacket, type RTCRtpTransceiver, type RtcpPacket } from 'werift';
+import {
+  RtpHeader,
+  RtpPacket,
+  type RTCRemoteInboundRtpStreamStats,
+  type RTCRtpSender,
+  type RTCRtpTransceiver,
+  type RtcpPacket,
+} from 'werift';
 import { chooseAudioCodec, type AudioCodecChoice } from './offer-codecs';
 import { OpusTranscoder, type OpusTranscoderFormats } from './opus-transcoder';
 import { PayloadTypeMap, type PcmuPayloadTypes } from './payload-type-map';
@@ -47,12 +54,16 @@ export class PeerAudioRelay {
     // Behind a transcoder the browser's side is Opus; the map then only sees what passes through.
     this.types = new PayloadTypeMap(leg, options.codec.encoding === 'pcmu' ? options.codec : leg);
     this.measured = new PeerQuality(options.clock);
-    const onRtcp = (packet: RtcpPacket) =>
+    const onRtcp = (packet: RtcpPacket) => {
+      // werift has already matched the packet's report blocks against its sender reports.
+      const trips = roundTripTotals(transceiver.sender);
+      if (trips !== undefined) this.measured.roundTrips(trips.totalSeconds, trips.measurements);
       this.measured.rtcp(
         packet,
         transceiver.sender.ssrc,
         this.transcoder === undefined ? PCMU_CLOCK_RATE : OPUS_CLOCK_RATE,
       );
+    };
     transceiver.receiver.onRtcp.subscribe(onRtcp);
     transceiver.sender.onRtcp.subscribe(onRtcp);
   }
@@ -216,4 +227,18 @@ function toWerift(fields: RtpPacketFields): RtpPacket {
     ssrc: fields.ssrc,
   });
   return new RtpPacket(header, Buffer.from(fields.payload));
+}
+
+/**
+ * The round trips werift measured to the browser on `sender`'s stream so far, from its W3C
+ * statistics (`remote-inbound-rtp`); undefined before the first.
+ */
+function roundTripTotals(sender: RTCRtpSender): { totalSeconds: number; measurements: number } | undefined {
+  for (const stats of sender.collectStats(Date.now())) {
+    if (stats.type !== 'remote-inbound-rtp') continue;
+    const { totalRoundTripTime, roundTripTimeMeasurements } = stats as RTCRemoteInboundRtpStreamStats;
+    if (totalRoundTripTime === undefined || !roundTripTimeMeasurements) return undefined;
+    return { totalSeconds: totalRoundTripTime, measurements: roundTripTimeMeasurements };
+  }
+  return undefined;
 }

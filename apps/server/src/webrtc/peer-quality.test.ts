@@ -114,4 +114,39 @@ describe('PeerQuality', () => {
     quality.rtcp(senderReport(reportBlock(OUR_SSRC, 0, 480)), OUR_SSRC, 48000);
     expect(quality.quality()?.outbound?.jitterMs).toBe(10);
   });
+
+  it("keeps werift's newest round trip, and scores the network delay it implies", () => {
+    const clock = new VirtualClock(0);
+    const quality = new PeerQuality(clock);
+    stream(quality, clock, 50);
+    const block = senderReport(reportBlock(OUR_SSRC, 0, 0));
+    // No report answered one of our sender reports yet.
+    quality.roundTrips(0, 0);
+    quality.rtcp(block, OUR_SSRC, 8000);
+    const before = quality.quality()!;
+    expect(before.roundTripMs).toBeNull();
+    // Two measurements came in together (40 and 60 ms): their mean, not the running average.
+    quality.roundTrips(0.1, 2);
+    expect(quality.quality()!.roundTripMs).toBe(50);
+    // The next one, 0.6 s: the newest counts, as on an RTP leg.
+    quality.roundTrips(0.7, 3);
+    expect(quality.quality()!.roundTripMs).toBe(600);
+    // 300 ms one way is past G.107's knee (about 177 ms): the score drops both ways.
+    const after = quality.quality()!;
+    expect(after.inbound.mos).toBeLessThan(before.inbound.mos - 0.3);
+    expect(after.outbound!.mos).toBeLessThan(before.outbound!.mos - 0.3);
+    // Totals that did not grow say nothing new; a later report keeps the round trip.
+    quality.roundTrips(0.7, 3);
+    quality.rtcp(block, OUR_SSRC, 8000);
+    expect(quality.quality()!.roundTripMs).toBe(600);
+  });
+
+  it('never reports a negative round trip: a DLSR rounded up on a fast link', () => {
+    const clock = new VirtualClock(0);
+    const quality = new PeerQuality(clock);
+    stream(quality, clock, 10);
+    quality.rtcp(senderReport(reportBlock(OUR_SSRC, 0, 0)), OUR_SSRC, 8000);
+    quality.roundTrips(-0.0001, 1);
+    expect(quality.quality()!.roundTripMs).toBe(0);
+  });
 });

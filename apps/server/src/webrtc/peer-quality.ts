@@ -12,15 +12,20 @@ import { RtcpRrPacket, RtcpSrPacket, type RtcpPacket, type RtpHeader } from 'wer
  * to the transceiver's sender; a peer that folds them into its sender reports (RFC 3550 §6.4.1
  * allows either) has them routed to the receiver. Both routes are read here.
  *
- * There is no round trip: the LSR/DLSR arithmetic needs the NTP time of our own sender reports,
- * and werift fills their fraction field with decimal milliseconds, which leaves a browser's LSR
- * good to a whole second only. The MOS then counts no network delay, as for an RTP leg whose far
- * end never answered a sender report.
+ * The round trip is werift's, not ours: our sender reports are werift's, and only it knows when
+ * each left. It matches a report block's LSR against the last one and takes the block's DLSR off
+ * the time since (RFC 3550 §6.4.1), so the NTP fraction it writes wrongly (decimal digits, not
+ * 2⁻³² s) does not matter. Its running totals are handed in ({@link roundTrips}) and the newest
+ * measurement is kept, as an RTP leg keeps its last; the MOS counts half of it as network delay.
  */
 export class PeerQuality {
   private statistics: ReceiveStatistics | undefined;
   private packetsSent = 0;
   private farEnd: FarEndFigures | undefined;
+  private roundTripMs: number | undefined;
+  /** werift's totals when last read: seconds of round trip summed, and how many were measured. */
+  private roundTripSeconds = 0;
+  private roundTripCount = 0;
 
   constructor(private readonly clock: Clock) {}
 
@@ -56,10 +61,25 @@ export class PeerQuality {
     }
   }
 
+  /**
+   * werift's round-trip totals for our stream: `totalSeconds` over `measurements` report blocks
+   * that answered a sender report (W3C `remote-inbound-rtp`). What was measured since the last
+   * call becomes the round trip; totals that did not grow leave it as it was.
+   */
+  roundTrips(totalSeconds: number, measurements: number): void {
+    const count = measurements - this.roundTripCount;
+    if (count <= 0) return;
+    // Never below zero: a DLSR rounded up on a fast link must not make the delay negative.
+    this.roundTripMs = Math.max(0, ((totalSeconds - this.roundTripSeconds) * 1000) / count);
+    this.roundTripSeconds = totalSeconds;
+    this.roundTripCount = measurements;
+  }
+
   /** The transport's quality so far; undefined until a packet has arrived from the browser. */
   quality(): CallQuality | undefined {
     const received = this.statistics?.snapshot();
     if (received === undefined || received.packetsReceived === 0) return undefined;
-    return callQuality(received, this.packetsSent, this.farEnd);
+    const farEnd = this.farEnd && { ...this.farEnd, roundTripMs: this.roundTripMs };
+    return callQuality(received, this.packetsSent, farEnd);
   }
 }

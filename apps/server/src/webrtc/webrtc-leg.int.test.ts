@@ -122,6 +122,20 @@ describe('WebRtcLeg with a real headless Chromium', () => {
     expect(quality.outbound?.lossPct).toBe(0);
     expect(quality.inbound.jitterMs).toBeLessThan(60);
     expect(quality.inbound.mos).toBeGreaterThan(4.2);
+    // The round trip, once a report of the browser's answers one of werift's sender reports.
+    const { roundTripMs } = await until(
+      () => {
+        const q = leg.quality();
+        // Wrapped: 0 ms is a round trip too.
+        return q?.roundTripMs == null ? undefined : { roundTripMs: q.roundTripMs };
+      },
+      15_000,
+      'a round trip',
+    );
+    console.log(`round trip: ${roundTripMs} ms`);
+    expect(roundTripMs).toBeGreaterThanOrEqual(0);
+    // Loopback, both ends on this machine: a few ms at most, unless a report waited for a CPU.
+    expect(roundTripMs).toBeLessThan(100);
     const closed = nextEvent(leg, 'closed', 1000);
     leg.close();
     expect((await closed).quality?.packetsReceived).toBeGreaterThanOrEqual(quality.packetsReceived);
