@@ -97,24 +97,45 @@ export class LoadFleet {
   }
 
   /** Runs one bridged step; resolves at the measured window's start, then with its result. */
-  bridged(calls: CallTargets[], warmupMs: number, measureMs: number) {
-    const commands = this.ports.map(() => [] as BridgedStream[]);
-    calls.forEach((c, call) => {
-      const k = Math.floor(call / this.ports.length);
-      const streams = commands[call % this.ports.length]!;
-      streams.push({ target: c.callerPort, socket: (2 * k) % GENERATOR_SOCKETS });
-      streams.push({ target: c.agentPort, socket: (2 * k + 1) % GENERATOR_SOCKETS });
-    });
-    return this.run(commands.map((streams) => ({ cmd: 'bridged', streams, warmupMs, measureMs })));
+  bridged(calls: CallTargets[], warmupMs: number, measureMs: number): StepRun {
+    const streams = this.streamsOf(calls);
+    const { started, ended, results } = this.run(
+      streams.map((s) => ({ cmd: 'bridged', streams: s, warmupMs, measureMs })),
+    );
+    return { started, ended, result: results.then((rs) => merge(rs.map((r) => r.result))) };
   }
 
   /** Runs one playback step over legs whose remotes are `remotes[i]` (a generator socket port). */
-  playback(legPorts: number[], remotes: number[], warmupMs: number, measureMs: number) {
-    const owner = new Map<number, number>();
-    this.ports.forEach((ports, i) => ports.forEach((p) => owner.set(p, i)));
-    const commands = this.ports.map(() => [] as number[]);
-    legPorts.forEach((port, i) => commands[owner.get(remotes[i]!)!]!.push(port));
-    return this.run(commands.map((ports) => ({ cmd: 'playback', ports, warmupMs, measureMs })));
+  playback(legPorts: number[], remotes: number[], warmupMs: number, measureMs: number): StepRun {
+    const ports = this.legPortsOf(legPorts, remotes);
+    const { started, ended, results } = this.run(
+      ports.map((p) => ({ cmd: 'playback', ports: p, warmupMs, measureMs })),
+    );
+    return { started, ended, result: results.then((rs) => merge(rs.map((r) => r.result))) };
+  }
+
+  /**
+   * Runs bridged calls and playback legs at once, in one window: `result` is the calls',
+   * `playback` the legs'.
+   */
+  mixed(
+    calls: CallTargets[],
+    legPorts: number[],
+    remotes: number[],
+    warmupMs: number,
+    measureMs: number,
+  ): StepRun & { playback: Promise<FleetResult> } {
+    const streams = this.streamsOf(calls);
+    const ports = this.legPortsOf(legPorts, remotes);
+    const { started, ended, results } = this.run(
+      streams.map((s, i) => ({ cmd: 'mixed', streams: s, ports: ports[i]!, warmupMs, measureMs })),
+    );
+    return {
+      started,
+      ended,
+      result: results.then((rs) => merge(rs.map((r) => r.result))),
+      playback: results.then((rs) => merge(rs.map((r) => r.playback!))),
+    };
   }
 
   /** Stops every process. */
@@ -122,17 +143,41 @@ export class LoadFleet {
     for (const p of this.processes) p.send({ cmd: 'exit' });
   }
 
-  private run(commands: GeneratorCommand[]): {
-    started: Promise<void>;
-    ended: Promise<void>;
-    result: Promise<FleetResult>;
-  } {
+  /** Each process's streams: a call's two legs go to two sockets of one process. */
+  private streamsOf(calls: CallTargets[]): BridgedStream[][] {
+    const streams = this.ports.map(() => [] as BridgedStream[]);
+    calls.forEach((c, call) => {
+      const k = Math.floor(call / this.ports.length);
+      const own = streams[call % this.ports.length]!;
+      own.push({ target: c.callerPort, socket: (2 * k) % GENERATOR_SOCKETS });
+      own.push({ target: c.agentPort, socket: (2 * k + 1) % GENERATOR_SOCKETS });
+    });
+    return streams;
+  }
+
+  /** Each process's playback legs: those sending to one of its sockets. */
+  private legPortsOf(legPorts: number[], remotes: number[]): number[][] {
+    const owner = new Map<number, number>();
+    this.ports.forEach((ports, i) => ports.forEach((p) => owner.set(p, i)));
+    const ports = this.ports.map(() => [] as number[]);
+    legPorts.forEach((port, i) => ports[owner.get(remotes[i]!)!]!.push(port));
+    return ports;
+  }
+
+  private run(commands: GeneratorCommand[]) {
     const started = Promise.all(this.processes.map((p) => p.next('measure-start'))).then(() => undefined);
     const ended = Promise.all(this.processes.map((p) => p.next('measure-end'))).then(() => undefined);
     const results = Promise.all(this.processes.map((p) => p.next('result')));
     this.processes.forEach((p, i) => p.send(commands[i]!));
-    return { started, ended, result: results.then((rs) => merge(rs.map((r) => r.result))) };
+    return { started, ended, results };
   }
+}
+
+/** One step as the bench follows it: the window's start and end, then the summed figures. */
+export interface StepRun {
+  readonly started: Promise<void>;
+  readonly ended: Promise<void>;
+  readonly result: Promise<FleetResult>;
 }
 
 function merge(results: GeneratorResult[]): FleetResult {

@@ -1,8 +1,8 @@
 // One load-generator process of bench/media.bench.ts (the bench starts several, see
 // media-load-fleet.ts), so the generator never shares an event loop with the system under test
 // nor is it limited to one core. It plays the far ends of its share of the bridged calls (50
-// packets/s each way, the send time stamped in the payload) or listens to its share of the
-// prompt-playback legs, and reports loss, delay variation and its own schedule adherence (how
+// packets/s each way, the send time stamped in the payload), listens to its share of the
+// prompt-playback legs, or both at once (a mixed step), and reports loss, delay variation and its own schedule adherence (how
 // late its sends were, how late its timers fired), so a generator shortfall is visible
 // instead of being counted against the server. Arrivals are timed by the kernel's receive stamp
 // (see ReceiveInfo.waitedMs), which for loopback is the instant the server sent the packet: the
@@ -27,6 +27,7 @@ export interface BridgedStream {
 export type GeneratorCommand =
   | { cmd: 'bridged'; streams: BridgedStream[]; warmupMs: number; measureMs: number }
   | { cmd: 'playback'; ports: number[]; warmupMs: number; measureMs: number }
+  | { cmd: 'mixed'; streams: BridgedStream[]; ports: number[]; warmupMs: number; measureMs: number }
   | { cmd: 'exit' };
 export interface GeneratorResult {
   readonly sent: number;
@@ -49,7 +50,8 @@ export type GeneratorEvent =
   | { event: 'ready'; ports: number[] }
   | { event: 'measure-start' }
   | { event: 'measure-end' }
-  | { event: 'result'; result: GeneratorResult };
+  /** A mixed step's `result` is its bridged calls', `playback` its prompt legs'. */
+  | { event: 'result'; result: GeneratorResult; playback?: GeneratorResult };
 
 /** Sockets per generator process; streams are spread over them. */
 export const GENERATOR_SOCKETS = 32;
@@ -169,7 +171,15 @@ function loopMonitor(): { start(): void; stop(): { p99: number; max: number; cor
   };
 }
 
-async function bridged(sockets: GeneratorSocket[], c: Extract<GeneratorCommand, { cmd: 'bridged' }>) {
+/**
+ * Plays the far ends of bridged calls. Datagrams from `promptPorts` (a mixed step's prompt legs)
+ * are not relayed audio and are left to the playback listener.
+ */
+async function bridged(
+  sockets: GeneratorSocket[],
+  c: Omit<Extract<GeneratorCommand, { cmd: 'bridged' }>, 'cmd'>,
+  promptPorts: ReadonlySet<number> = new Set(),
+) {
   const n = c.streams.length;
   const seq = new Uint32Array(n);
   // Sequence window of each stream that counts: [from, to); -1 while not set.
@@ -181,7 +191,7 @@ async function bridged(sockets: GeneratorSocket[], c: Extract<GeneratorCommand, 
   let received = 0;
   const onMessage = (msg: Buffer, rinfo: ReceiveInfo) => {
     // Relayed audio only: RTCP from the server's legs also arrives on these sockets.
-    if (msg.length < 12 + 20 || (msg[1]! & 0x7f) !== 0) return;
+    if (msg.length < 12 + 20 || (msg[1]! & 0x7f) !== 0 || promptPorts.has(rinfo.port)) return;
     const i = msg.readUInt32BE(12);
     const s = msg.readUInt32BE(28);
     if (i >= n || from[i]! < 0 || s < from[i]! || s >= to[i]!) return;
@@ -244,9 +254,15 @@ async function bridged(sockets: GeneratorSocket[], c: Extract<GeneratorCommand, 
 
 /**
  * Listens to playback legs: per stream (by source port), how late each packet is against the
- * ideal 20 ms grid anchored at that stream's earliest packet, and how many arrive.
+ * ideal 20 ms grid anchored at that stream's earliest packet, and how many arrive. In a mixed
+ * step the bridged calls announce the window (`announce` false); their datagrams come from ports
+ * that are not in `ports` and are ignored here.
  */
-async function playback(sockets: GeneratorSocket[], c: Extract<GeneratorCommand, { cmd: 'playback' }>) {
+async function playback(
+  sockets: GeneratorSocket[],
+  c: Omit<Extract<GeneratorCommand, { cmd: 'playback' }>, 'cmd'>,
+  announce = true,
+) {
   const index = new Map<number, number>(c.ports.map((p, i) => [p, i]));
   const m = c.ports.length;
   const anchor = new Float64Array(m).fill(NaN);
@@ -277,10 +293,10 @@ async function playback(sockets: GeneratorSocket[], c: Extract<GeneratorCommand,
   await new Promise((r) => setTimeout(r, c.warmupMs));
   measuring = true;
   monitor.start();
-  send({ event: 'measure-start' });
+  if (announce) send({ event: 'measure-start' });
   await new Promise((r) => setTimeout(r, c.measureMs));
   measuring = false;
-  send({ event: 'measure-end' });
+  if (announce) send({ event: 'measure-end' });
   const loop = monitor.stop();
   for (const s of sockets) s.off('message', onMessage);
   let expected = 0;
@@ -312,6 +328,15 @@ async function main(): Promise<void> {
     if (c.cmd === 'exit') {
       for (const s of sockets) s.close();
       process.exit(0);
+      return;
+    }
+    if (c.cmd === 'mixed') {
+      // Both on one schedule and one window; each listener keeps to its own streams.
+      const calls = bridged(sockets, c, new Set(c.ports));
+      const prompts = playback(sockets, c, false);
+      void Promise.all([calls, prompts]).then(([result, played]) =>
+        send({ event: 'result', result, playback: played }),
+      );
       return;
     }
     const run = c.cmd === 'bridged' ? bridged(sockets, c) : playback(sockets, c);

@@ -6,6 +6,7 @@
 // behind is marked generator-limited and never counts as a pass. Added jitter is timed from the
 // generator's send to the kernel's receive stamp on its socket, which on loopback is the moment
 // the server sent the packet: the server's delay, not the generators' lateness in reading it.
+// A mixed step runs calls and prompt legs together, as a contact center does, and reports each.
 // Bounded to well under 3 minutes; 127.0.0.1 only. Where the ladder fails, a bare relay (no media
 // work at all) runs the same step: the machine's own ceiling, so a shortfall can be told apart
 // from what the cores can carry. Before any step, the kernel's own price of a loopback datagram is
@@ -13,13 +14,14 @@
 // media code, however fast, can win back on this machine.
 // Usage: npx tsx bench/media.bench.ts [--calls 200,300,400,600,800] [--legs 500,1000,1250,1500]
 // (a size listed twice, `--calls 300,300,400,400` or `--legs 1500,1500`, counts only if every run of it passes)
+// [--mixed 300+750] (calls+legs on the same media threads at once; `--mixed 0` skips it)
 // [--mode workers|single] [--workers 2] [--generators 2] [--udp batch|dgram] [--realtime 0]
 // (--realtime N: the media workers under SCHED_RR at N, as MEDIA_REALTIME_PRIORITY runs them)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATAGRAMS_PER_CALL_SECOND, measureLoopbackFloor } from './loopback-floor';
-import { dropsBetween, LoadFleet, udpDropsByPort, type FleetResult } from './media-load-fleet';
+import { dropsBetween, LoadFleet, udpDropsByPort, type FleetResult, type StepRun } from './media-load-fleet';
 import {
   BareRelaySut,
   openAll,
@@ -40,6 +42,11 @@ const list = (name: string, fallback: string) =>
     .filter((n) => n > 0);
 const CALL_STEPS = list('calls', '200,300,400,600,800');
 const LEG_STEPS = list('legs', '500,1000,1250,1500');
+/** Mixed steps, `calls+legs` each: both kinds of load on the same media threads at once. */
+const MIXED_STEPS = arg('mixed', '300+750')
+  .split(',')
+  .map((step) => step.split('+').map(Number))
+  .filter(([n, m]) => n! > 0 && m! > 0) as [number, number][];
 const MODE = arg('mode', 'workers');
 const WORKERS = Number(arg('workers', String(availableParallelism())));
 const GENERATORS = Number(arg('generators', '2'));
@@ -68,12 +75,29 @@ interface Step {
 
 /** Runs one step and samples this process's CPU (all threads) during the measured window. */
 async function measure(
-  run: ReturnType<LoadFleet['bridged']>,
+  run: StepRun,
   n: number,
   memoryBefore: number,
   sut: MediaSut,
   generatorPorts: Set<number>,
 ): Promise<Step> {
+  const [step] = await measureParts(run, [{ n, result: run.result }], memoryBefore, sut, generatorPorts);
+  return step!;
+}
+
+/**
+ * Measures a step whose load has parts (a mixed step: calls and prompt legs), each with its own
+ * figures from the generators. CPU and memory are the whole step's, over each part's count, and
+ * the server's drops are counted in every part; the generators' drops in each socket are not
+ * told apart by part, so each part is charged with all of them.
+ */
+async function measureParts(
+  run: StepRun,
+  parts: readonly { n: number; result: Promise<FleetResult> }[],
+  memoryBefore: number,
+  sut: MediaSut,
+  generatorPorts: Set<number>,
+): Promise<Step[]> {
   await run.started;
   await sut.timing();
   const drops0 = udpDropsByPort();
@@ -84,39 +108,47 @@ async function measure(
   const seconds = (performance.now() - t0) / 1000;
   const memory = process.memoryUsage().rss;
   const timing = await sut.timing();
-  const r = await run.result;
+  const results = await Promise.all(parts.map((p) => p.result));
   const drops1 = udpDropsByPort();
   const generatorDrops = dropsBetween(drops0, drops1, (p) => generatorPorts.has(p));
-  const lost = Math.max(0, r.sent - r.received - generatorDrops);
-  const schedule = r.planned === 0 ? 1 : r.sent / r.planned;
-  return {
-    n,
-    r,
-    lossPct: r.sent === 0 ? 100 : (100 * lost) / r.sent,
-    serverDrops: dropsBetween(drops0, drops1, isServerPort),
-    generatorDrops,
-    cpuUsPerCallSecond: (cpu.user + cpu.system) / (n * seconds),
-    cpuUsPerPacket: (cpu.user + cpu.system) / Math.max(1, (r.received * seconds * 1000) / MEASURE_MS),
-    memoryKbPerCall: Math.max(0, memory - memoryBefore) / 1024 / n,
-    timing,
-    load: loadavg()[0]!,
-    // Sending late or losing packets in their own sockets spoils what the generators offer and
-    // count. Reading late does not: arrivals are timed by the kernel's receive stamps, so their
-    // loop delay (printed) leaves the measured jitter alone, and it shows in sending where they send.
-    generatorLimited: schedule < 0.99 || r.sendLateP99Ms > 10 || generatorDrops > 0.0005 * r.sent,
-  };
+  const cpuUs = cpu.user + cpu.system;
+  return parts.map(({ n }, i) => {
+    const r = results[i]!;
+    const lost = Math.max(0, r.sent - r.received - generatorDrops);
+    const schedule = r.planned === 0 ? 1 : r.sent / r.planned;
+    return {
+      n,
+      r,
+      lossPct: r.sent === 0 ? 100 : (100 * lost) / r.sent,
+      serverDrops: dropsBetween(drops0, drops1, isServerPort),
+      generatorDrops,
+      cpuUsPerCallSecond: cpuUs / (n * seconds),
+      cpuUsPerPacket: cpuUs / Math.max(1, (r.received * seconds * 1000) / MEASURE_MS),
+      memoryKbPerCall: Math.max(0, memory - memoryBefore) / 1024 / n,
+      timing,
+      load: loadavg()[0]!,
+      // Sending late or losing packets in their own sockets spoils what the generators offer and
+      // count. Reading late does not: arrivals are timed by the kernel's receive stamps, so their
+      // loop delay (printed) leaves the measured jitter alone, and it shows in sending where they send.
+      generatorLimited: schedule < 0.99 || r.sendLateP99Ms > 10 || generatorDrops > 0.0005 * r.sent,
+    };
+  });
 }
 
 /** Steps run so far: each records into its own folder, so a size may be repeated (`--calls 400,400`). */
 let stepsRun = 0;
 
-async function bridgedStep(sut: MediaSut, fleet: LoadFleet, n: number, dir: string): Promise<Step> {
-  const memoryBefore = process.memoryUsage().rss;
-  const folder = join(dir, `step-${++stepsRun}-calls-${n}`);
-  const calls = await openAll(n, async (call) => {
+/** `n` bridged calls recording into `folder`, each towards two sockets of one generator. */
+function openCalls(sut: MediaSut, fleet: LoadFleet, n: number, folder: string) {
+  return openAll(n, async (call) => {
     const [callerPort, agentPort] = await sut.openCall(call, fleet.remotesOf(call), folder);
     return { callerPort, agentPort };
   });
+}
+
+async function bridgedStep(sut: MediaSut, fleet: LoadFleet, n: number, dir: string): Promise<Step> {
+  const memoryBefore = process.memoryUsage().rss;
+  const calls = await openCalls(sut, fleet, n, join(dir, `step-${++stepsRun}-calls-${n}`));
   const run = fleet.bridged(calls, WARMUP_MS, MEASURE_MS);
   const step = await measure(run, n, memoryBefore, sut, new Set(fleet.allPorts));
   await sut.endStep();
@@ -125,23 +157,83 @@ async function bridgedStep(sut: MediaSut, fleet: LoadFleet, n: number, dir: stri
 
 async function playbackStep(sut: MediaSut, fleet: LoadFleet, m: number): Promise<Step> {
   const memoryBefore = process.memoryUsage().rss;
-  const ports = fleet.allPorts;
-  const remotes = Array.from({ length: m }, (_, i) => ports[i % ports.length]!);
-  const legPorts = await openAll(m, (i) => sut.openPlayback(i, remotes[i]!));
+  const { legPorts, remotes } = await openPlaybacks(sut, fleet, m);
   const run = fleet.playback(legPorts, remotes, WARMUP_MS, MEASURE_MS);
-  const step = await measure(run, m, memoryBefore, sut, new Set(ports));
+  const step = await measure(run, m, memoryBefore, sut, new Set(fleet.allPorts));
   await sut.endStep();
   return step;
 }
 
+/** `m` looping prompt legs, spread over every generator socket. */
+async function openPlaybacks(sut: MediaSut, fleet: LoadFleet, m: number) {
+  const ports = fleet.allPorts;
+  const remotes = Array.from({ length: m }, (_, i) => ports[i % ports.length]!);
+  const legPorts = await openAll(m, (i) => sut.openPlayback(i, remotes[i]!));
+  return { legPorts, remotes };
+}
+
+/**
+ * Bridged, recorded calls and prompt legs on the same media threads at once, as a contact center
+ * runs them: agents talking while callers in the IVR or the queue hear prompts and music. Its
+ * figures are those of each part under the whole load.
+ */
+async function mixedStep(
+  sut: MediaSut,
+  fleet: LoadFleet,
+  n: number,
+  m: number,
+  dir: string,
+): Promise<{ calls: Step; legs: Step }> {
+  const memoryBefore = process.memoryUsage().rss;
+  const calls = await openCalls(sut, fleet, n, join(dir, `step-${++stepsRun}-mixed-${n}-${m}`));
+  const { legPorts, remotes } = await openPlaybacks(sut, fleet, m);
+  const run = fleet.mixed(calls, legPorts, remotes, WARMUP_MS, MEASURE_MS);
+  const parts = [
+    { n, result: run.result },
+    { n: m, result: run.playback },
+  ];
+  const [callStep, legStep] = await measureParts(run, parts, memoryBefore, sut, new Set(fleet.allPorts));
+  await sut.endStep();
+  return { calls: callStep!, legs: legStep! };
+}
+
+const f = (x: number, d = 2, w = 6) => x.toFixed(d).padStart(w);
+
+/** A step's three lines: its figures, the generators' and the media threads' timing. */
 function print(kind: string, s: Step): void {
-  const r = s.r;
-  const f = (x: number, d = 2, w = 6) => x.toFixed(d).padStart(w);
   console.log(
-    `${kind.padEnd(8)} n=${String(s.n).padStart(5)}  loss ${f(s.lossPct, 3, 7)} %  jitter p50 ${f(r.p50Ms)} ` +
-      `p99 ${f(r.p99Ms)} ms (as read ${f(r.readP99Ms, 2, 5)})  cpu ${f(s.cpuUsPerCallSecond, 0, 5)} µs/call-s (${f(s.cpuUsPerPacket, 1, 4)} µs/pkt)  mem ${f(s.memoryKbPerCall, 1)} KiB/call  ` +
-      `load ${s.load.toFixed(2)}`,
+    `${figures(kind, s)}  cpu ${f(s.cpuUsPerCallSecond, 0, 5)} µs/call-s (${f(s.cpuUsPerPacket, 1, 4)} µs/pkt)  ` +
+      `mem ${f(s.memoryKbPerCall, 1)} KiB/call  load ${s.load.toFixed(2)}`,
   );
+  printTiming(s);
+}
+
+/**
+ * A mixed step: each part's loss and jitter, then the whole step's CPU and memory, and the
+ * timing lines once (the generators' sending is the calls'; prompt legs are only listened to).
+ */
+function printMixed(calls: Step, legs: Step): void {
+  console.log(`${figures('mixed', calls, 'calls')}`);
+  console.log(`${figures('', legs, 'legs ')}`);
+  const cores = (calls.cpuUsPerCallSecond * calls.n) / 1e6;
+  console.log(
+    `         server: cpu ${cores.toFixed(2)} cores for both, mem ${f((calls.memoryKbPerCall * calls.n) / 1024, 1)} MiB  ` +
+      `load ${calls.load.toFixed(2)}; ${passes(calls) && passes(legs) ? 'both pass' : 'not both pass'}`,
+  );
+  printTiming(calls);
+}
+
+/** Loss and jitter of a step (or of one part of it, `unit` naming what `n` counts). */
+function figures(kind: string, s: Step, unit?: string): string {
+  const r = s.r;
+  return (
+    `${kind.padEnd(8)} n=${String(s.n).padStart(5)}${unit === undefined ? '' : ` ${unit}`}  loss ${f(s.lossPct, 3, 7)} %  ` +
+    `jitter p50 ${f(r.p50Ms)} p99 ${f(r.p99Ms)} ms (as read ${f(r.readP99Ms, 2, 5)})`
+  );
+}
+
+function printTiming(s: Step): void {
+  const r = s.r;
   console.log(
     `         generators: sent ${r.sent}/${r.planned} planned, send lateness p99 ${f(r.sendLateP99Ms, 2, 5)} ms, ` +
       `timer lag p99 ${f(r.loopDelayP99Ms, 1, 5)} max ${f(r.loopDelayMaxMs, 1, 5)} ms, cpu ${r.cores.toFixed(2)} cores; kernel drops: ` +
@@ -221,6 +313,10 @@ async function main(): Promise<void> {
       played.push(step);
     }
     const bestLegs = carried(played)?.n ?? 0;
+    for (const [n, m] of MIXED_STEPS) {
+      const { calls, legs } = await mixedStep(sut, fleet, n, m, dir);
+      printMixed(calls, legs);
+    }
     console.log(
       `load average at end: ${loadavg()
         .map((l) => l.toFixed(2))
