@@ -2,9 +2,9 @@
 // media-load-fleet.ts), so the generator never shares an event loop with the system under test
 // nor is it limited to one core. It plays the far ends of its share of the bridged calls (50
 // packets/s each way, the send time stamped in the payload), listens to its share of the
-// prompt-playback legs, or both at once (a mixed step), and reports loss, delay variation and its own schedule adherence (how
-// late its sends were, how late its timers fired), so a generator shortfall is visible
-// instead of being counted against the server. Arrivals are timed by the kernel's receive stamp
+// prompt-playback legs, or both at once (a mixed step), and reports loss, delay variation and its
+// own schedule adherence (how late its sends were, how late its timers fired), so a generator
+// shortfall is visible instead of being counted against the server. Arrivals are timed by the kernel's receive stamp
 // (see ReceiveInfo.waitedMs), which for loopback is the instant the server sent the packet: the
 // delay measured is the server's own, not when this process got round to reading it (that figure
 // is kept too, as `read`). 127.0.0.1 only; every loop stops by itself.
