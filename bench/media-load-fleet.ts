@@ -4,9 +4,9 @@
 // (the generator was too slow to read) are told apart from drops at the server's sockets.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Histogram } from './delay-histogram';
 import {
   GENERATOR_SOCKETS,
-  Histogram,
   type BridgedStream,
   type GeneratorCommand,
   type GeneratorEvent,

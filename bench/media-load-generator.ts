@@ -17,6 +17,7 @@ import {
   type ReceiveInfo,
 } from '../apps/server/src/media/batch-udp-socket';
 import { LoopLagProbe } from '../apps/server/src/media/loop-lag-probe';
+import { DelaySamples, Histogram } from './delay-histogram';
 
 export interface BridgedStream {
   /** The server leg's RTP port this stream is sent to. */
@@ -55,56 +56,8 @@ export type GeneratorEvent =
 
 /** Sockets per generator process; streams are spread over them. */
 export const GENERATOR_SOCKETS = 32;
-/** Histogram resolution shared with the bench, which merges the processes' histograms. */
-export const HIST_BIN_MS = 0.05;
-const HIST_BINS = 20_000;
 const now = () => performance.now();
 const send = (e: GeneratorEvent) => process.send!(e);
-
-/** Delay histogram: quantiles without keeping every sample. */
-export class Histogram {
-  readonly bins = new Uint32Array(HIST_BINS);
-  count = 0;
-  add(ms: number): void {
-    this.bins[Math.min(HIST_BINS - 1, Math.max(0, Math.floor(ms / HIST_BIN_MS)))]!++;
-    this.count++;
-  }
-  merge(pairs: readonly [number, number][]): void {
-    for (const [bin, n] of pairs) {
-      this.bins[bin]! += n;
-      this.count += n;
-    }
-  }
-  pairs(): [number, number][] {
-    const out: [number, number][] = [];
-    this.bins.forEach((n, bin) => n > 0 && out.push([bin, n]));
-    return out;
-  }
-  quantile(q: number): number {
-    let seen = 0;
-    for (let i = 0; i < HIST_BINS; i++)
-      if ((seen += this.bins[i]!) >= q * this.count) return (i + 1) * HIST_BIN_MS;
-    return HIST_BINS * HIST_BIN_MS;
-  }
-}
-
-/** Delays kept per stream, to be taken above each stream's fastest once the window closes. */
-class DelaySamples {
-  private readonly delays: number[] = [];
-  private readonly streams: number[] = [];
-  add(stream: number, delayMs: number): void {
-    this.delays.push(delayMs);
-    this.streams.push(stream);
-  }
-  histogram(streamCount: number): Histogram {
-    const best = new Float64Array(streamCount).fill(Infinity);
-    this.delays.forEach((d, j) => (best[this.streams[j]!] = Math.min(best[this.streams[j]!]!, d)));
-    const hist = new Histogram();
-    this.delays.forEach((d, j) => hist.add(d - best[this.streams[j]!]!));
-    return hist;
-  }
-}
-
 type GeneratorSocket = Socket | BatchUdpSocket;
 
 /**
