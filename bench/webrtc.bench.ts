@@ -1,16 +1,25 @@
-// Concurrent browser agents' legs: what the server's WebRTC side costs per leg. Each step opens n
-// `WebRtcLeg`s (werift: ICE, DTLS-SRTP, RTP and RTCP) on this process's main thread, where the live
-// server runs them, answers the offers of n werift "browsers" in a child process
-// processes (bench/webrtc-browsers.ts), and echoes every packet a browser sends back to it through the
-// leg's sender, as a bridge relays it: one SRTP decryption and one encryption per packet each
-// way. The browsers time the echoes. Figures: loss, p99 delay variation of the round trip as the
-// browser reads it, and the main thread's CPU per leg-second, from which the legs one core
-// carries follow. Not included: the gateway's loopback hop to the media worker's RTP leg and what
-// that leg does (bench/media.bench.ts measures RTP legs). Bounded to about 2 minutes; 127.0.0.1.
-// Usage: npx tsx bench/webrtc.bench.ts [--legs 25,50,100] [--browsers 2]
+// Concurrent browser agents' legs: what the server's WebRTC side costs per leg. Each step answers
+// the offers of n werift "browsers" in child processes (bench/webrtc-browsers.ts) with n legs on
+// this process's main thread, where the live server runs them (werift: ICE, DTLS-SRTP, RTP and
+// RTCP), and carries their audio one of two ways:
+// - `call` (the default), as the live server does: each browser's `WebRtcEndpoint` relays through
+//   its loopback gateway to an RTP leg on a media worker, and browsers are bridged in pairs there,
+//   recorded, as two agents in a call. Each packet is timed at the other browser.
+// - `echo`: the leg alone, which sends every packet back through its own sender (werift's cost
+//   without the gateway's hop or the worker's).
+// Figures: loss, p99 delay variation as the receiving browser reads it (its own read lag
+// included, so an upper bound on the server's), and CPU per leg-second of the main thread (where
+// werift and the gateways run) and of the whole process; the legs one core carries follow from
+// the main thread's. Bounded to about 2 minutes; 127.0.0.1 only.
+// Usage: npx tsx bench/webrtc.bench.ts [--legs 20,50,100] [--browsers 2] [--path call|echo]
 import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RtpPacketView, RtpPayloadKind } from '@switchboard/media';
+import { MediaWorkerPool, WorkerMediaBackend } from '../apps/server/src/media/index';
+import { WebRtcEndpoint } from '../apps/server/src/webrtc/webrtc-endpoint';
 import { WebRtcLeg } from '../apps/server/src/webrtc/webrtc-leg';
 import { Histogram } from './delay-histogram';
 import type { GeneratorResult } from './media-load-generator';
@@ -20,11 +29,14 @@ const arg = (name: string, fallback: string) => {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? process.argv[at + 1]! : fallback;
 };
-const LEG_STEPS = arg('legs', '25,50,100')
+const LEG_STEPS = arg('legs', '20,50,100')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
 const BROWSER_PROCESSES = Math.max(1, Number(arg('browsers', '2')));
+const PATH = arg('path', 'call') === 'echo' ? 'echo' : 'call';
+if (PATH === 'call' && LEG_STEPS.some((n) => n % 2 !== 0))
+  throw new Error('--path call bridges legs in pairs: even sizes only');
 const WARMUP_MS = 1500;
 const MEASURE_MS = 5000;
 /** Legs connected at once while a step is set up. */
@@ -71,12 +83,12 @@ class BrowserProcess {
   }
 }
 
-/** Several browser processes as one: browser `id` lives in process `id % count`. */
+/** Several browser processes as one: browsers `2k` and `2k + 1` (a call) live in process `k % count`. */
 class Browsers {
   private readonly processes = Array.from({ length: BROWSER_PROCESSES }, () => new BrowserProcess());
 
   of(id: number): BrowserProcess {
-    return this.processes[id % this.processes.length]!;
+    return this.processes[Math.floor(id / 2) % this.processes.length]!;
   }
 
   /** Sends `c` to every process and resolves with each one's first event that `match` accepts. */
@@ -100,19 +112,75 @@ function echo(leg: WebRtcLeg): void {
   });
 }
 
-/** Connects one leg to browser `id`: its offer, our answer, both ends connected. */
-async function connect(fleet: Browsers, id: number): Promise<WebRtcLeg> {
+/** Browser `id`'s offer, answered by `answer`; resolves once the browser is connected. */
+async function negotiate<T>(
+  fleet: Browsers,
+  id: number,
+  answer: (offer: string) => Promise<{ sdp: string; value: T }>,
+): Promise<T> {
   const browsers = fleet.of(id);
   const offered = browsers.next((e) => (e.event === 'offer' && e.id === id ? e.sdp : undefined));
   const connected = browsers.next((e) => (e.event === 'connected' && e.id === id ? true : undefined));
   browsers.send({ cmd: 'offer', id });
-  const leg = new WebRtcLeg({ id: `agent-${id}`, ice: { bindAddress: '127.0.0.1' }, noRtpTimeoutMs: 60_000 });
-  const answer = await leg.answer(await offered);
-  if (!answer.ok) throw new Error(`offer refused: ${answer.error.code} ${answer.error.message}`);
-  browsers.send({ cmd: 'answer', id, sdp: answer.value });
+  const { sdp, value } = await answer(await offered);
+  browsers.send({ cmd: 'answer', id, sdp });
   await connected;
+  return value;
+}
+
+const ICE = { bindAddress: '127.0.0.1' } as const;
+
+/** `echo`: a bare leg for browser `id`, sending back what it hears; closes it. */
+async function echoLeg(fleet: Browsers, id: number): Promise<() => void> {
+  const leg = await negotiate(fleet, id, async (offer) => {
+    const leg = new WebRtcLeg({ id: `agent-${id}`, ice: ICE, noRtpTimeoutMs: 60_000 });
+    const answer = await leg.answer(offer);
+    if (!answer.ok) throw new Error(`offer refused: ${answer.error.code} ${answer.error.message}`);
+    return { sdp: answer.value, value: leg };
+  });
   echo(leg);
-  return leg;
+  return () => leg.close();
+}
+
+/**
+ * `call`: browsers `a` and `a + 1` as the live server connects a browser agent, each through its
+ * endpoint's gateway to an RTP leg on the same media worker, bridged and recorded there; closes them.
+ */
+async function callPair(
+  fleet: Browsers,
+  a: number,
+  media: WorkerMediaBackend,
+  dir: string,
+): Promise<() => void> {
+  const open = (id: number, near?: string) =>
+    negotiate(fleet, id, async (offer) => {
+      const opened = await WebRtcEndpoint.open(
+        { legId: `agent-${id}`, remoteOffer: offer },
+        (codec) => media.openLeg({ id: `agent-${id}`, codec, ...(near === undefined ? {} : { near }) }),
+        { ice: ICE, noRtpTimeoutMs: 60_000 },
+      );
+      if (!opened.ok) throw new Error(`offer refused: ${opened.error.code} ${opened.error.message}`);
+      return { sdp: opened.value.endpoint.localSdp, value: opened.value };
+    });
+  const x = await open(a);
+  const y = await open(a + 1, `agent-${a}`);
+  const bridged = await media.connect(x.rtp, y.rtp, join(dir, `call-${a}.wav`));
+  if (!bridged.ok) throw new Error(`bridge refused: ${bridged.error.code}`);
+  return () => {
+    for (const { endpoint, rtp } of [x, y]) {
+      endpoint.close();
+      rtp.close();
+    }
+  };
+}
+
+/** CPU time of this process's main thread so far, µs (its thread id is the process id). */
+function mainThreadCpuUs(): number {
+  const fields = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8')
+    .split(') ')[1]!
+    .split(' ');
+  // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
 interface Step {
@@ -121,19 +189,28 @@ interface Step {
   readonly lossPct: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** The main thread's (werift, the gateways). */
   readonly cpuUsPerLegSecond: number;
+  /** The whole process's: the main thread and, in `call`, the media worker. */
+  readonly processUsPerLegSecond: number;
   readonly memoryKbPerLeg: number;
   readonly load: number;
 }
 
 let nextId = 0;
 
-async function step(browsers: Browsers, n: number): Promise<Step> {
+async function step(browsers: Browsers, n: number, media: WorkerMediaBackend, dir: string): Promise<Step> {
   const memoryBefore = process.memoryUsage().rss;
-  const legs: WebRtcLeg[] = [];
+  const closers: (() => void)[] = [];
+  // Browser ids start at an even number in every step, so `call` pairs stay in one process.
+  nextId += nextId % 2;
   for (let at = 0; at < n; at += BATCH) {
     const ids = Array.from({ length: Math.min(BATCH, n - at) }, () => nextId++);
-    legs.push(...(await Promise.all(ids.map((id) => connect(browsers, id)))));
+    const opened =
+      PATH === 'echo'
+        ? ids.map((id) => echoLeg(browsers, id))
+        : ids.filter((id) => id % 2 === 0).map((id) => callPair(browsers, id, media, dir));
+    closers.push(...(await Promise.all(opened)));
   }
   const started = browsers.all(undefined, (e) => (e.event === 'measure-start' ? true : undefined));
   const ended = browsers.all(undefined, (e) => (e.event === 'measure-end' ? true : undefined), 60_000);
@@ -144,14 +221,16 @@ async function step(browsers: Browsers, n: number): Promise<Step> {
   );
   await started;
   const cpu0 = process.cpuUsage();
+  const main0 = mainThreadCpuUs();
   const t0 = performance.now();
   await ended;
   const cpu = process.cpuUsage(cpu0);
+  const mainUs = mainThreadCpuUs() - main0;
   const seconds = (performance.now() - t0) / 1000;
   const memory = process.memoryUsage().rss;
   const r = merge(await results);
   await browsers.all({ cmd: 'close' }, (e) => (e.event === 'closed' ? true : undefined));
-  for (const leg of legs) leg.close();
+  for (const close of closers) close();
   const hist = new Histogram();
   hist.merge(r.histogram);
   return {
@@ -160,7 +239,8 @@ async function step(browsers: Browsers, n: number): Promise<Step> {
     lossPct: r.sent === 0 ? 100 : (100 * Math.max(0, r.sent - r.received)) / r.sent,
     p50Ms: hist.quantile(0.5),
     p99Ms: hist.quantile(0.99),
-    cpuUsPerLegSecond: (cpu.user + cpu.system) / (n * seconds),
+    cpuUsPerLegSecond: mainUs / (n * seconds),
+    processUsPerLegSecond: (cpu.user + cpu.system) / (n * seconds),
     memoryKbPerLeg: Math.max(0, memory - memoryBefore) / 1024 / n,
     load: loadavg()[0]!,
   };
@@ -192,8 +272,9 @@ const passes = (s: Step) => !browserLimited(s) && s.lossPct < 0.1 && s.p99Ms < 1
 function print(s: Step): void {
   const f = (x: number, d = 2, w = 6) => x.toFixed(d).padStart(w);
   console.log(
-    `legs n=${String(s.n).padStart(4)}  loss ${f(s.lossPct, 3, 7)} %  round-trip jitter p50 ${f(s.p50Ms)} p99 ${f(s.p99Ms)} ms  ` +
-      `cpu ${f(s.cpuUsPerLegSecond, 0, 5)} µs/leg-s (main thread ${f((s.cpuUsPerLegSecond * s.n) / 1e6)} cores)  ` +
+    `legs n=${String(s.n).padStart(4)}  loss ${f(s.lossPct, 3, 7)} %  jitter p50 ${f(s.p50Ms)} p99 ${f(s.p99Ms)} ms  ` +
+      `cpu: main thread ${f(s.cpuUsPerLegSecond, 0, 5)} µs/leg-s (${f((s.cpuUsPerLegSecond * s.n) / 1e6)} cores), ` +
+      `process ${f(s.processUsPerLegSecond, 0, 5)} µs/leg-s  ` +
       `mem ${f(s.memoryKbPerLeg, 1)} KiB/leg  load ${s.load.toFixed(2)}`,
   );
   console.log(
@@ -204,19 +285,28 @@ function print(s: Step): void {
 }
 
 async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-webrtc-bench-'));
   const browsers = new Browsers();
+  // The live server's default: one media worker fewer than the cores.
+  const pool = new MediaWorkerPool({
+    workers: Math.max(1, availableParallelism() - 1),
+    ports: { bindAddress: '127.0.0.1', minPort: 20000, maxPort: 29999 },
+    noRtpTimeoutMs: 60_000,
+  });
+  const media = new WorkerMediaBackend({ pool });
   console.log(
-    `webrtc: WebRtcLeg (werift) on the main thread, echoing PCMU to werift browsers in ${BROWSER_PROCESSES} child processes; ` +
-      `${availableParallelism()} cores shared; ${WARMUP_MS} ms warm-up, ${MEASURE_MS} ms measured per step`,
+    `webrtc: ${PATH === 'call' ? 'browser agents bridged in pairs and recorded, through WebRtcEndpoint (werift and its gateway on the main thread) and RTP legs on ' + pool.size + ' media worker(s)' : 'WebRtcLeg (werift) on the main thread, echoing'}; ` +
+      `werift browsers in ${BROWSER_PROCESSES} child processes; ${availableParallelism()} cores shared; ` +
+      `${WARMUP_MS} ms warm-up, ${MEASURE_MS} ms measured per step`,
   );
   console.log(
-    "jitter is the echo's round trip above each browser's fastest, timed when the browser reads it " +
+    "jitter is the delay variation above each stream's fastest packet, timed when the receiving browser reads it " +
       '(its own read lag included, so an upper bound on what the server adds)',
   );
   try {
     const steps: Step[] = [];
     for (const n of LEG_STEPS) {
-      const s = await step(browsers, n);
+      const s = await step(browsers, n, media, dir);
       print(s);
       steps.push(s);
     }
@@ -231,6 +321,9 @@ async function main(): Promise<void> {
     );
   } finally {
     browsers.exit();
+    await media.close();
+    await pool.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
