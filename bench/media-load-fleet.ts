@@ -2,8 +2,8 @@
 // each playing the far ends of its share of the calls, started, driven and summed up here. Also
 // reads the kernel's per-socket receive-drop counters, so datagrams dropped at a generator socket
 // (the generator was too slow to read) are told apart from drops at the server's sockets.
-import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { BenchChild } from './bench-child';
 import { Histogram } from './delay-histogram';
 import {
   GENERATOR_SOCKETS,
@@ -35,35 +35,13 @@ export interface FleetResult {
   readonly cores: number;
 }
 
-/** One generator process and a way to wait for its next event of a kind. */
-class GeneratorProcess {
-  private readonly child: ChildProcess;
-  private readonly waiting = new Map<string, (e: GeneratorEvent) => void>();
-  constructor() {
-    this.child = fork(new URL('./media-load-generator.ts', import.meta.url), [], {
-      execArgv: ['--import', 'tsx'],
-    });
-    this.child.on('message', (e: GeneratorEvent) => {
-      const resolve = this.waiting.get(e.event);
-      this.waiting.delete(e.event);
-      resolve?.(e);
-    });
-  }
-  next<K extends GeneratorEvent['event']>(
-    event: K,
-    timeoutMs = 60_000,
-  ): Promise<Extract<GeneratorEvent, { event: K }>> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`generator: no ${event}`)), timeoutMs);
-      this.waiting.set(event, (e) => {
-        clearTimeout(timer);
-        resolve(e as Extract<GeneratorEvent, { event: K }>);
-      });
-    });
-  }
-  send(c: GeneratorCommand): void {
-    this.child.send(c);
-  }
+/** One generator process. */
+type GeneratorProcess = BenchChild<GeneratorCommand, GeneratorEvent>;
+
+/** Matches a generator's next event named `event`. */
+function named<K extends GeneratorEvent['event']>(event: K) {
+  return (e: GeneratorEvent) =>
+    e.event === event ? (e as Extract<GeneratorEvent, { event: K }>) : undefined;
 }
 
 /** Several generator processes driven as one. */
@@ -76,8 +54,11 @@ export class LoadFleet {
 
   /** Starts `count` generator processes and waits until each has bound its sockets. */
   static async start(count: number): Promise<LoadFleet> {
-    const processes = Array.from({ length: count }, () => new GeneratorProcess());
-    const ready = await Promise.all(processes.map((p) => p.next('ready')));
+    const processes: GeneratorProcess[] = Array.from(
+      { length: count },
+      () => new BenchChild(new URL('./media-load-generator.ts', import.meta.url), 'generator'),
+    );
+    const ready = await Promise.all(processes.map((p) => p.next(named('ready'), 'ready')));
     return new LoadFleet(
       processes,
       ready.map((r) => r.ports),
@@ -102,7 +83,7 @@ export class LoadFleet {
     const { started, ended, results } = this.run(
       streams.map((s) => ({ cmd: 'bridged', streams: s, warmupMs, measureMs })),
     );
-    return { started, ended, result: results.then((rs) => merge(rs.map((r) => r.result))) };
+    return { started, ended, result: results.then((rs) => mergeResults(rs.map((r) => r.result))) };
   }
 
   /** Runs one playback step over legs whose remotes are `remotes[i]` (a generator socket port). */
@@ -111,7 +92,7 @@ export class LoadFleet {
     const { started, ended, results } = this.run(
       ports.map((p) => ({ cmd: 'playback', ports: p, warmupMs, measureMs })),
     );
-    return { started, ended, result: results.then((rs) => merge(rs.map((r) => r.result))) };
+    return { started, ended, result: results.then((rs) => mergeResults(rs.map((r) => r.result))) };
   }
 
   /**
@@ -133,8 +114,8 @@ export class LoadFleet {
     return {
       started,
       ended,
-      result: results.then((rs) => merge(rs.map((r) => r.result))),
-      playback: results.then((rs) => merge(rs.map((r) => r.playback!))),
+      result: results.then((rs) => mergeResults(rs.map((r) => r.result))),
+      playback: results.then((rs) => mergeResults(rs.map((r) => r.playback!))),
     };
   }
 
@@ -165,9 +146,11 @@ export class LoadFleet {
   }
 
   private run(commands: GeneratorCommand[]) {
-    const started = Promise.all(this.processes.map((p) => p.next('measure-start'))).then(() => undefined);
-    const ended = Promise.all(this.processes.map((p) => p.next('measure-end'))).then(() => undefined);
-    const results = Promise.all(this.processes.map((p) => p.next('result')));
+    const awaitAll = <K extends GeneratorEvent['event']>(event: K) =>
+      Promise.all(this.processes.map((p) => p.next(named(event), event)));
+    const started = awaitAll('measure-start').then(() => undefined);
+    const ended = awaitAll('measure-end').then(() => undefined);
+    const results = awaitAll('result');
     this.processes.forEach((p, i) => p.send(commands[i]!));
     return { started, ended, results };
   }
@@ -180,7 +163,8 @@ export interface StepRun {
   readonly result: Promise<FleetResult>;
 }
 
-function merge(results: GeneratorResult[]): FleetResult {
+/** The processes' figures as one: counts summed, histograms merged, lateness the worst. */
+export function mergeResults(results: readonly GeneratorResult[]): FleetResult {
   const hist = new Histogram();
   const readHist = new Histogram();
   for (const r of results) {

@@ -4,10 +4,10 @@
 // packets/s each way, the send time stamped in the payload), listens to its share of the
 // prompt-playback legs, or both at once (a mixed step), and reports loss, delay variation and its
 // own schedule adherence (how late its sends were, how late its timers fired), so a generator
-// shortfall is visible instead of being counted against the server. Arrivals are timed by the kernel's receive stamp
-// (see ReceiveInfo.waitedMs), which for loopback is the instant the server sent the packet: the
-// delay measured is the server's own, not when this process got round to reading it (that figure
-// is kept too, as `read`). 127.0.0.1 only; every loop stops by itself.
+// shortfall is visible instead of being counted against the server. Arrivals are timed by the
+// kernel's receive stamp (see ReceiveInfo.waitedMs), which for loopback is the instant the server
+// sent the packet: the delay measured is the server's own, not when this process got round to
+// reading it (that figure is kept too, as `read`). 127.0.0.1 only; every loop stops by itself.
 import { createSocket, type Socket } from 'node:dgram';
 import {
   arrivalMs,
@@ -16,8 +16,8 @@ import {
   setBatchReadInterval,
   type ReceiveInfo,
 } from '../apps/server/src/media/batch-udp-socket';
-import { LoopLagProbe } from '../apps/server/src/media/loop-lag-probe';
 import { DelaySamples, Histogram } from './delay-histogram';
+import { loopMonitor, schedule } from './generator-timing';
 
 export interface BridgedStream {
   /** The server leg's RTP port this stream is sent to. */
@@ -86,42 +86,6 @@ async function openSockets(): Promise<GeneratorSocket[]> {
     sockets.push(s);
   }
   return sockets;
-}
-
-/** Runs `slot(k, lateMs)` at start + k·stepMs until `untilMs`, drift-free; resolves when done. */
-function schedule(stepMs: number, untilMs: number, slot: (k: number, lateMs: number) => void): Promise<void> {
-  const start = now();
-  let k = 0;
-  return new Promise((resolve) => {
-    const run = () => {
-      const t = now();
-      const due = Math.floor((t - start) / stepMs);
-      for (; k <= due; k++) slot(k, t - (start + k * stepMs));
-      if (t - start >= untilMs) return resolve();
-      setTimeout(run, Math.max(0, start + k * stepMs - now()));
-    };
-    run();
-  });
-}
-
-/** Timer lateness and CPU of this process over one measured window (see LoopLagProbe). */
-function loopMonitor(): { start(): void; stop(): { p99: number; max: number; cores: number } } {
-  const probe = new LoopLagProbe();
-  let cpu = process.cpuUsage();
-  let at = 0;
-  return {
-    start: () => {
-      probe.start();
-      cpu = process.cpuUsage();
-      at = now();
-    },
-    stop: () => {
-      probe.stop();
-      const used = process.cpuUsage(cpu);
-      const lag = probe.read();
-      return { p99: lag.p99Ms, max: lag.maxMs, cores: (used.user + used.system) / 1000 / (now() - at) };
-    },
-  };
 }
 
 /**

@@ -20,6 +20,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { arg, list } from './bench-args';
 import { DATAGRAMS_PER_CALL_SECOND, measureLoopbackFloor } from './loopback-floor';
 import { dropsBetween, LoadFleet, udpDropsByPort, type FleetResult, type StepRun } from './media-load-fleet';
 import {
@@ -31,15 +32,6 @@ import {
   type SutTiming,
 } from './media-sut';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1]! : fallback;
-};
-const list = (name: string, fallback: string) =>
-  arg(name, fallback)
-    .split(',')
-    .map(Number)
-    .filter((n) => n > 0);
 const CALL_STEPS = list('calls', '200,300,400,600,800');
 const LEG_STEPS = list('legs', '500,1000,1250,1500');
 /** Mixed steps, `calls+legs` each: both kinds of load on the same media threads at once. */

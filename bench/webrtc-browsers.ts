@@ -15,8 +15,8 @@ import {
   RtpPacket,
   type RTCRtpTransceiver,
 } from 'werift';
-import { LoopLagProbe } from '../apps/server/src/media/loop-lag-probe';
 import { DelaySamples, Histogram } from './delay-histogram';
+import { loopMonitor, schedule } from './generator-timing';
 import type { GeneratorResult } from './media-load-generator';
 
 export type BrowserCommand =
@@ -104,53 +104,34 @@ async function run(warmupMs: number, measureMs: number): Promise<GeneratorResult
     received++;
     arrived.add(i, now() - payload.readDoubleBE(8));
   };
-  const probe = new LoopLagProbe();
-  let cpu = process.cpuUsage();
-  let measuredFrom = 0;
+  const monitor = loopMonitor();
   const slots = 4;
-  const start = now();
-  let k = 0;
   let measuring = false;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const t = now();
-      const due = Math.floor((t - start) / (20 / slots));
-      for (; k <= due; k++) {
-        const slotAt = start + k * (20 / slots);
-        if (!measuring && slotAt - start >= warmupMs) {
-          measuring = true;
-          probe.start();
-          cpu = process.cpuUsage();
-          measuredFrom = now();
-          send({ event: 'measure-start' });
-        }
-        if (measuring) late.add(t - slotAt);
-        for (let i = k % slots; i < n; i += slots) {
-          if (measuring && from[i]! < 0) from[i] = seq[i]!;
-          const payload = Buffer.alloc(PAYLOAD_BYTES, 0xff);
-          payload.writeUInt32BE(i, 0);
-          payload.writeUInt32BE(seq[i]!, 4);
-          payload.writeDoubleBE(now(), 8);
-          const header = new RtpHeader({
-            payloadType: 0,
-            sequenceNumber: seq[i]! & 0xffff,
-            timestamp: seq[i]! * 160,
-          });
-          browsers.get(ids[i]!)!.track.writeRtp(new RtpPacket(header, payload));
-          seq[i]!++;
-        }
-      }
-      if (t - start >= warmupMs + measureMs) return resolve();
-      setTimeout(tick, Math.max(0, start + k * (20 / slots) - now()));
-    };
-    tick();
+  await schedule(20 / slots, warmupMs + measureMs, (k, lateMs) => {
+    if (!measuring && k * (20 / slots) >= warmupMs) {
+      measuring = true;
+      monitor.start();
+      send({ event: 'measure-start' });
+    }
+    if (measuring) late.add(lateMs);
+    for (let i = k % slots; i < n; i += slots) {
+      if (measuring && from[i]! < 0) from[i] = seq[i]!;
+      const payload = Buffer.alloc(PAYLOAD_BYTES, 0xff);
+      payload.writeUInt32BE(i, 0);
+      payload.writeUInt32BE(seq[i]!, 4);
+      payload.writeDoubleBE(now(), 8);
+      const header = new RtpHeader({
+        payloadType: 0,
+        sequenceNumber: seq[i]! & 0xffff,
+        timestamp: seq[i]! * 160,
+      });
+      browsers.get(ids[i]!)!.track.writeRtp(new RtpPacket(header, payload));
+      seq[i]!++;
+    }
   });
   for (let i = 0; i < n; i++) to[i] = seq[i]!;
   send({ event: 'measure-end' });
-  probe.stop();
-  const used = process.cpuUsage(cpu);
-  const lag = probe.read();
-  const cores = (used.user + used.system) / 1000 / (now() - measuredFrom);
+  const loop = monitor.stop();
   // Let echoes in flight arrive.
   await new Promise((r) => setTimeout(r, 300));
   onEcho = undefined;
@@ -164,9 +145,9 @@ async function run(warmupMs: number, measureMs: number): Promise<GeneratorResult
     histogram,
     readHistogram: histogram,
     sendLateP99Ms: late.quantile(0.99),
-    loopDelayP99Ms: lag.p99Ms,
-    loopDelayMaxMs: lag.maxMs,
-    cores,
+    loopDelayP99Ms: loop.p99,
+    loopDelayMaxMs: loop.max,
+    cores: loop.cores,
   };
 }
 

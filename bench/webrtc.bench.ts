@@ -12,7 +12,6 @@
 // werift and the gateways run) and of the whole process; the legs one core carries follow from
 // the main thread's. Bounded to about 2 minutes; 127.0.0.1 only.
 // Usage: npx tsx bench/webrtc.bench.ts [--legs 20,50,100] [--browsers 2] [--path call|echo]
-import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -21,18 +20,12 @@ import type { RtpPacketView, RtpPayloadKind } from '@switchboard/media';
 import { MediaWorkerPool, WorkerMediaBackend } from '../apps/server/src/media/index';
 import { WebRtcEndpoint } from '../apps/server/src/webrtc/webrtc-endpoint';
 import { WebRtcLeg } from '../apps/server/src/webrtc/webrtc-leg';
-import { Histogram } from './delay-histogram';
-import type { GeneratorResult } from './media-load-generator';
+import { arg, list } from './bench-args';
+import { BenchChild } from './bench-child';
+import { mergeResults, type FleetResult } from './media-load-fleet';
 import type { BrowserCommand, BrowserEvent } from './webrtc-browsers';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 ? process.argv[at + 1]! : fallback;
-};
-const LEG_STEPS = arg('legs', '20,50,100')
-  .split(',')
-  .map(Number)
-  .filter((n) => n > 0);
+const LEG_STEPS = list('legs', '20,50,100');
 const BROWSER_PROCESSES = Math.max(1, Number(arg('browsers', '2')));
 const PATH = arg('path', 'call') === 'echo' ? 'echo' : 'call';
 if (PATH === 'call' && LEG_STEPS.some((n) => n % 2 !== 0))
@@ -42,64 +35,34 @@ const MEASURE_MS = 5000;
 /** Legs connected at once while a step is set up. */
 const BATCH = 25;
 
-/** One browsers' process, and a way to wait for its events. */
-class BrowserProcess {
-  private readonly child: ChildProcess;
-  private readonly listeners = new Set<(e: BrowserEvent) => void>();
-
-  constructor() {
-    this.child = fork(new URL('./webrtc-browsers.ts', import.meta.url), [], {
-      execArgv: ['--import', 'tsx'],
-    });
-    this.child.on('message', (e: BrowserEvent) => {
-      for (const listener of [...this.listeners]) listener(e);
-    });
-  }
-
-  send(c: BrowserCommand): void {
-    this.child.send(c);
-  }
-
-  /** The first event that `match` accepts, within `timeoutMs`. */
-  next<T>(match: (e: BrowserEvent) => T | undefined, timeoutMs = 30_000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.listeners.delete(listener);
-        reject(new Error('browsers: no answer'));
-      }, timeoutMs);
-      const listener = (e: BrowserEvent) => {
-        const value = match(e);
-        if (value === undefined) return;
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        resolve(value);
-      };
-      this.listeners.add(listener);
-    });
-  }
-
-  exit(): void {
-    this.send({ cmd: 'exit' });
-  }
-}
+/** One browsers' process. */
+type BrowserProcess = BenchChild<BrowserCommand, BrowserEvent>;
 
 /** Several browser processes as one: browsers `2k` and `2k + 1` (a call) live in process `k % count`. */
 class Browsers {
-  private readonly processes = Array.from({ length: BROWSER_PROCESSES }, () => new BrowserProcess());
+  private readonly processes: BrowserProcess[] = Array.from(
+    { length: BROWSER_PROCESSES },
+    () => new BenchChild(new URL('./webrtc-browsers.ts', import.meta.url), 'browsers'),
+  );
 
   of(id: number): BrowserProcess {
     return this.processes[Math.floor(id / 2) % this.processes.length]!;
   }
 
   /** Sends `c` to every process and resolves with each one's first event that `match` accepts. */
-  all<T>(c: BrowserCommand | undefined, match: (e: BrowserEvent) => T | undefined, timeoutMs?: number) {
-    const answers = Promise.all(this.processes.map((p) => p.next(match, timeoutMs)));
+  all<T>(
+    c: BrowserCommand | undefined,
+    match: (e: BrowserEvent) => T | undefined,
+    what: string,
+    timeoutMs = 30_000,
+  ) {
+    const answers = Promise.all(this.processes.map((p) => p.next(match, what, timeoutMs)));
     if (c !== undefined) for (const p of this.processes) p.send(c);
     return answers;
   }
 
   exit(): void {
-    for (const p of this.processes) p.exit();
+    for (const p of this.processes) p.send({ cmd: 'exit' });
   }
 }
 
@@ -119,8 +82,16 @@ async function negotiate<T>(
   answer: (offer: string) => Promise<{ sdp: string; value: T }>,
 ): Promise<T> {
   const browsers = fleet.of(id);
-  const offered = browsers.next((e) => (e.event === 'offer' && e.id === id ? e.sdp : undefined));
-  const connected = browsers.next((e) => (e.event === 'connected' && e.id === id ? true : undefined));
+  const offered = browsers.next(
+    (e) => (e.event === 'offer' && e.id === id ? e.sdp : undefined),
+    `offer of browser ${id}`,
+    30_000,
+  );
+  const connected = browsers.next(
+    (e) => (e.event === 'connected' && e.id === id ? true : undefined),
+    `connection of browser ${id}`,
+    30_000,
+  );
   browsers.send({ cmd: 'offer', id });
   const { sdp, value } = await answer(await offered);
   browsers.send({ cmd: 'answer', id, sdp });
@@ -185,10 +156,8 @@ function mainThreadCpuUs(): number {
 
 interface Step {
   readonly n: number;
-  readonly r: GeneratorResult;
+  readonly r: FleetResult;
   readonly lossPct: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
   /** The main thread's (werift, the gateways). */
   readonly cpuUsPerLegSecond: number;
   /** The whole process's: the main thread and, in `call`, the media worker. */
@@ -212,11 +181,12 @@ async function step(browsers: Browsers, n: number, media: WorkerMediaBackend, di
         : ids.filter((id) => id % 2 === 0).map((id) => callPair(browsers, id, media, dir));
     closers.push(...(await Promise.all(opened)));
   }
-  const started = browsers.all(undefined, (e) => (e.event === 'measure-start' ? true : undefined));
-  const ended = browsers.all(undefined, (e) => (e.event === 'measure-end' ? true : undefined), 60_000);
+  const started = browsers.all(undefined, (e) => (e.event === 'measure-start' ? true : undefined), 'start');
+  const ended = browsers.all(undefined, (e) => (e.event === 'measure-end' ? true : undefined), 'end', 60_000);
   const results = browsers.all(
     { cmd: 'run', warmupMs: WARMUP_MS, measureMs: MEASURE_MS },
     (e) => (e.event === 'result' ? e.result : undefined),
+    'result',
     60_000,
   );
   await started;
@@ -228,17 +198,13 @@ async function step(browsers: Browsers, n: number, media: WorkerMediaBackend, di
   const mainUs = mainThreadCpuUs() - main0;
   const seconds = (performance.now() - t0) / 1000;
   const memory = process.memoryUsage().rss;
-  const r = merge(await results);
-  await browsers.all({ cmd: 'close' }, (e) => (e.event === 'closed' ? true : undefined));
+  const r = mergeResults(await results);
+  await browsers.all({ cmd: 'close' }, (e) => (e.event === 'closed' ? true : undefined), 'close');
   for (const close of closers) close();
-  const hist = new Histogram();
-  hist.merge(r.histogram);
   return {
     n,
     r,
     lossPct: r.sent === 0 ? 100 : (100 * Math.max(0, r.sent - r.received)) / r.sent,
-    p50Ms: hist.quantile(0.5),
-    p99Ms: hist.quantile(0.99),
     cpuUsPerLegSecond: mainUs / (n * seconds),
     processUsPerLegSecond: (cpu.user + cpu.system) / (n * seconds),
     memoryKbPerLeg: Math.max(0, memory - memoryBefore) / 1024 / n,
@@ -246,33 +212,14 @@ async function step(browsers: Browsers, n: number, media: WorkerMediaBackend, di
   };
 }
 
-/** The processes' figures as one: counts and histograms summed, lateness the worst. */
-function merge(rs: readonly GeneratorResult[]): GeneratorResult {
-  const sum = (f: (r: GeneratorResult) => number) => rs.reduce((t, r) => t + f(r), 0);
-  const max = (f: (r: GeneratorResult) => number) => Math.max(...rs.map(f));
-  const hist = new Histogram();
-  for (const r of rs) hist.merge(r.histogram);
-  return {
-    sent: sum((r) => r.sent),
-    received: sum((r) => r.received),
-    planned: sum((r) => r.planned),
-    histogram: hist.pairs(),
-    readHistogram: hist.pairs(),
-    sendLateP99Ms: max((r) => r.sendLateP99Ms),
-    loopDelayP99Ms: max((r) => r.loopDelayP99Ms),
-    loopDelayMaxMs: max((r) => r.loopDelayMaxMs),
-    cores: sum((r) => r.cores),
-  };
-}
-
 /** The browsers could not keep their own schedule: the step says nothing about the server. */
 const browserLimited = (s: Step) => s.r.sent < 0.99 * s.r.planned || s.r.sendLateP99Ms > 10;
-const passes = (s: Step) => !browserLimited(s) && s.lossPct < 0.1 && s.p99Ms < 10;
+const passes = (s: Step) => !browserLimited(s) && s.lossPct < 0.1 && s.r.p99Ms < 10;
 
 function print(s: Step): void {
   const f = (x: number, d = 2, w = 6) => x.toFixed(d).padStart(w);
   console.log(
-    `legs n=${String(s.n).padStart(4)}  loss ${f(s.lossPct, 3, 7)} %  jitter p50 ${f(s.p50Ms)} p99 ${f(s.p99Ms)} ms  ` +
+    `legs n=${String(s.n).padStart(4)}  loss ${f(s.lossPct, 3, 7)} %  jitter p50 ${f(s.r.p50Ms)} p99 ${f(s.r.p99Ms)} ms  ` +
       `cpu: main thread ${f(s.cpuUsPerLegSecond, 0, 5)} µs/leg-s (${f((s.cpuUsPerLegSecond * s.n) / 1e6)} cores), ` +
       `process ${f(s.processUsPerLegSecond, 0, 5)} µs/leg-s  ` +
       `mem ${f(s.memoryKbPerLeg, 1)} KiB/leg  load ${s.load.toFixed(2)}`,
@@ -316,7 +263,7 @@ async function main(): Promise<void> {
     const perCore = Math.floor(1e6 / driven.cpuUsPerLegSecond);
     console.log(
       `webrtc: browser_legs=${best?.n ?? 0} loss_pct=${(best?.lossPct ?? 0).toFixed(3)} ` +
-        `p99_jitter_ms=${(best?.p99Ms ?? 0).toFixed(2)} cpu_us_per_leg_s=${driven.cpuUsPerLegSecond.toFixed(0)} ` +
+        `p99_jitter_ms=${(best?.r.p99Ms ?? 0).toFixed(2)} cpu_us_per_leg_s=${driven.cpuUsPerLegSecond.toFixed(0)} ` +
         `legs_per_core=${perCore}`,
     );
   } finally {
