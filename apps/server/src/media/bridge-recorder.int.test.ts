@@ -1,7 +1,16 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeG711, encodeG711, parseWav, wavSamples, type G711Law } from '@switchboard/media';
+import {
+  decodeG711,
+  encodeG711,
+  parseWav,
+  readRtpPacket,
+  RtpPacketView,
+  wavSamples,
+  writeRtpPacket,
+  type G711Law,
+} from '@switchboard/media';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Bridge } from './bridge';
 import { CallRecorder } from './call-recorder';
@@ -178,6 +187,65 @@ describe('CallRecorder', () => {
       const recorded = frames.slice(first, first + 30).map((f) => sent.get(f));
       expect(recorded.every((k) => k !== undefined)).toBe(true);
       expect(new Set(recorded).size).toBeGreaterThan(25);
+    }
+  });
+
+  it('keeps every frame of writes made in one go: a chunk is reused only once the file has it', async () => {
+    h = new MediaTestHarness();
+    const path = join(dir, 'tenant-3', 'burst.wav');
+    const started = await CallRecorder.start({
+      path,
+      ticker: h.ticker,
+      callerLaw: 'pcmu',
+      agentLaw: 'pcmu',
+      framesPerWrite: 5,
+    });
+    if (!started.ok) throw new Error(started.error.code);
+    const recorder = started.value;
+    const payload = (k: number, salt: number) =>
+      Uint8Array.from({ length: 160 }, (_, i) => (i * 37 + k * 11 + salt) & 0xff);
+    // Each frame's packets arrive on time and the clock moves with no await in between, so every
+    // chunk is handed to the file while the earlier writes are still in flight.
+    const view = new RtpPacketView();
+    for (let k = 0; k < 60; k++) {
+      for (const [side, salt] of [
+        ['caller', 0],
+        ['agent', 128],
+      ] as const) {
+        const packet = new Uint8Array(172);
+        writeRtpPacket(
+          { payloadType: 0, sequenceNumber: k, timestamp: 160 * k, ssrc: 7, payload: payload(k, salt) },
+          packet,
+        );
+        readRtpPacket(packet, view);
+        recorder.tap(side, view, h.clock.now());
+      }
+      h.advance(20);
+    }
+    await recorder.close();
+    const wav = parseWav(await readFile(path));
+    if (!wav.ok) throw new Error(wav.error.code);
+    const data = wav.value.data;
+    expect(data.length).toBe(60 * 320);
+    for (const [c, salt] of [
+      [0, 0],
+      [1, 128],
+    ] as const) {
+      const sent = new Map(Array.from({ length: 60 }, (_, k) => [payload(k, salt).join(), k]));
+      const frames = Array.from({ length: 60 }, (_, f) =>
+        sent.get(
+          data
+            .subarray(f * 320, (f + 1) * 320)
+            .filter((_, i) => i % 2 === c)
+            .join(),
+        ),
+      );
+      // After the buffer's start-up silence, frame after frame in the order sent: a chunk
+      // overwritten before its write would put later frames in its place.
+      const played = frames.filter((k) => k !== undefined);
+      expect(played.length).toBeGreaterThan(50);
+      expect(played).toEqual([...played].sort((a, b) => a - b));
+      expect(new Set(played).size).toBe(played.length);
     }
   });
 

@@ -72,6 +72,8 @@ export class CallRecorder implements TickSubscriber {
   private readonly fileLaw: G711Law | null;
   private readonly framesPerWrite: number;
   private chunk: Uint8Array;
+  /** A chunk the file has written and handed back (see {@link flush}). */
+  private spare: Uint8Array | undefined;
   private chunkFrames = 0;
   private frames = 0;
   private pausedFrames = 0;
@@ -286,12 +288,18 @@ export class CallRecorder implements TickSubscriber {
 
   private flush(): void {
     if (this.chunkFrames === 0) return;
-    const bytes = this.chunk.subarray(0, this.chunkFrames * this.bytesPerFrame);
-    this.file.append(bytes);
-    // The written chunk belongs to the file until its write completes: start a new one.
-    this.chunk = new Uint8Array(this.bytesPerFrame * this.framesPerWrite);
+    const full = this.chunk;
+    // The chunk belongs to the file until its write completes; then it is the next spare. Two
+    // chunks serve a recording whose writes keep up, instead of a fresh 16 KB every second.
+    this.file.append(full.subarray(0, this.chunkFrames * this.bytesPerFrame), this.keepSpare);
+    this.chunk = this.spare ?? new Uint8Array(full.length);
+    this.spare = undefined;
     this.chunkFrames = 0;
   }
+
+  private readonly keepSpare = (written: Uint8Array): void => {
+    this.spare = new Uint8Array(written.buffer, 0, this.chunk.length);
+  };
 }
 
 /** A side's jitter buffer: a recording can wait longer than a live mix for late packets. */

@@ -50,14 +50,20 @@ export class RecordingFile {
     return this.failure;
   }
 
-  /** Appends sample bytes; `bytes` must not be reused by the caller (it is written later). */
-  append(bytes: Uint8Array): void {
-    if (this.failure || bytes.length === 0) return;
+  /**
+   * Appends sample bytes. The file owns `bytes` until it has written them (later): then, or at
+   * once when nothing is written, `written` hands them back for reuse.
+   */
+  append(bytes: Uint8Array, written?: (bytes: Uint8Array) => void): void {
+    if (this.failure || bytes.length === 0) return written?.(bytes);
     const at = this.position;
     this.position += bytes.length;
     this.writer.appended(bytes.length);
     const write: Promise<void> = this.handle.write(bytes, 0, bytes.length, at).then(
-      () => void this.pending.delete(write),
+      () => {
+        this.pending.delete(write);
+        written?.(bytes);
+      },
       (e: NodeJS.ErrnoException) => {
         this.pending.delete(write);
         this.failure ??= mediaRejection(MediaCode.RecordingFailed, `write to ${this.path} failed`, {
