@@ -173,8 +173,9 @@ describe('BatchUdpSocket', () => {
         what: 'the backlog and a tick',
         detail: () => `delivered ${delivered}, ticks at ${deliveredAtTick.join(',')}`,
       });
-      // Without the check between batches, the first tick would see all 800 delivered.
-      expect(deliveredAtTick[0]).toBeGreaterThan(0);
+      // Without the check between batches, the first tick would see all 800 delivered. It may
+      // also come before the first batch: a busy machine hands loopback datagrams to the sockets
+      // from its softirq thread, which can run only after the first read found nothing.
       expect(deliveredAtTick[0]).toBeLessThan(senders * each);
     } finally {
       ticker.unsubscribe(subscriber);
