@@ -291,15 +291,11 @@ export class CallRecorder implements TickSubscriber {
     const full = this.chunk;
     // The chunk belongs to the file until its write completes; then it is the next spare. Two
     // chunks serve a recording whose writes keep up, instead of a fresh 16 KB every second.
-    this.file.append(full.subarray(0, this.chunkFrames * this.bytesPerFrame), this.keepSpare);
+    this.file.append(full.subarray(0, this.chunkFrames * this.bytesPerFrame), () => (this.spare = full));
     this.chunk = this.spare ?? new Uint8Array(full.length);
     this.spare = undefined;
     this.chunkFrames = 0;
   }
-
-  private readonly keepSpare = (written: Uint8Array): void => {
-    this.spare = new Uint8Array(written.buffer, 0, this.chunk.length);
-  };
 }
 
 /** A side's jitter buffer: a recording can wait longer than a live mix for late packets. */

@@ -52,17 +52,17 @@ export class RecordingFile {
 
   /**
    * Appends sample bytes. The file owns `bytes` until it has written them (later): then, or at
-   * once when nothing is written, `written` hands them back for reuse.
+   * once when nothing is written, `written` is called and the caller may reuse them.
    */
-  append(bytes: Uint8Array, written?: (bytes: Uint8Array) => void): void {
-    if (this.failure || bytes.length === 0) return written?.(bytes);
+  append(bytes: Uint8Array, written?: () => void): void {
+    if (this.failure || bytes.length === 0) return written?.();
     const at = this.position;
     this.position += bytes.length;
     this.writer.appended(bytes.length);
     const write: Promise<void> = this.handle.write(bytes, 0, bytes.length, at).then(
       () => {
         this.pending.delete(write);
-        written?.(bytes);
+        written?.();
       },
       (e: NodeJS.ErrnoException) => {
         this.pending.delete(write);
