@@ -80,19 +80,13 @@ export class LoadFleet {
   /** Runs one bridged step; resolves at the measured window's start, then with its result. */
   bridged(calls: CallTargets[], warmupMs: number, measureMs: number): StepRun {
     const streams = this.streamsOf(calls);
-    const { started, ended, results } = this.run(
-      streams.map((s) => ({ cmd: 'bridged', streams: s, warmupMs, measureMs })),
-    );
-    return { started, ended, result: results.then((rs) => mergeResults(rs.map((r) => r.result))) };
+    return this.run(streams.map((s) => ({ cmd: 'bridged', streams: s, warmupMs, measureMs })));
   }
 
   /** Runs one playback step over legs whose remotes are `remotes[i]` (a generator socket port). */
   playback(legPorts: number[], remotes: number[], warmupMs: number, measureMs: number): StepRun {
     const ports = this.legPortsOf(legPorts, remotes);
-    const { started, ended, results } = this.run(
-      ports.map((p) => ({ cmd: 'playback', ports: p, warmupMs, measureMs })),
-    );
-    return { started, ended, result: results.then((rs) => mergeResults(rs.map((r) => r.result))) };
+    return this.run(ports.map((p) => ({ cmd: 'playback', ports: p, warmupMs, measureMs })));
   }
 
   /**
@@ -108,15 +102,10 @@ export class LoadFleet {
   ): StepRun & { playback: Promise<FleetResult> } {
     const streams = this.streamsOf(calls);
     const ports = this.legPortsOf(legPorts, remotes);
-    const { started, ended, results } = this.run(
+    const run = this.run(
       streams.map((s, i) => ({ cmd: 'mixed', streams: s, ports: ports[i]!, warmupMs, measureMs })),
     );
-    return {
-      started,
-      ended,
-      result: results.then((rs) => mergeResults(rs.map((r) => r.result))),
-      playback: results.then((rs) => mergeResults(rs.map((r) => r.playback!))),
-    };
+    return { ...run, playback: run.results.then((rs) => mergeResults(rs.map((r) => r.playback!))) };
   }
 
   /** Stops every process. */
@@ -145,6 +134,7 @@ export class LoadFleet {
     return ports;
   }
 
+  /** Sends each process its command; `result` merges their results, `results` keeps each. */
   private run(commands: GeneratorCommand[]) {
     const awaitAll = <K extends GeneratorEvent['event']>(event: K) =>
       Promise.all(this.processes.map((p) => p.next(named(event), event)));
@@ -152,7 +142,7 @@ export class LoadFleet {
     const ended = awaitAll('measure-end').then(() => undefined);
     const results = awaitAll('result');
     this.processes.forEach((p, i) => p.send(commands[i]!));
-    return { started, ended, results };
+    return { started, ended, results, result: results.then((rs) => mergeResults(rs.map((r) => r.result))) };
   }
 }
 

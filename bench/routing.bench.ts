@@ -13,6 +13,7 @@ import {
   type RoutingCommand,
   type RoutingEventOf,
 } from '@switchboard/routing';
+import { arg } from './bench-args';
 
 type Offered = RoutingEventOf<'ContactOffered'>;
 
@@ -270,9 +271,8 @@ const setups: Setup[] = [
   { agents: 1_000, queues: 100, waiting: 10_000 },
   { agents: 10_000, queues: 1_000, waiting: 100_000 },
 ];
-const only = process.argv.indexOf('--agents');
-if (only >= 0)
-  setups.splice(0, setups.length, ...setups.filter((s) => s.agents === Number(process.argv[only + 1])));
+const only = arg('agents', '');
+if (only !== '') setups.splice(0, setups.length, ...setups.filter((s) => s.agents === Number(only)));
 let last: { setup: Setup; engine: Figures; naive: Figures } | undefined;
 console.log(
   `routing decisions (agent ends a contact → offered the best eligible contact), ${QUEUES_PER_AGENT} queues per agent, ${SKILLS} skills`,
