@@ -1,24 +1,28 @@
 // Concurrent browser agents' legs: what the server's WebRTC side costs per leg. Each step answers
-// the offers of n werift "browsers" in child processes (bench/webrtc-browsers.ts) with n legs on
-// this process's main thread, where the live server runs them (werift: ICE, DTLS-SRTP, RTP and
-// RTCP), and carries their audio one of two ways:
-// - `call` (the default), as the live server does: each browser's `WebRtcEndpoint` relays through
-//   its loopback gateway to an RTP leg on a media worker, and browsers are bridged in pairs there,
-//   recorded, as two agents in a call. Each packet is timed at the other browser.
-// - `echo`: the leg alone, which sends every packet back through its own sender (werift's cost
-//   without the gateway's hop or the worker's).
+// the offers of n werift "browsers" in child processes (bench/webrtc-browsers.ts) with n legs of
+// this process, and carries their audio one of two ways:
+// - `call` (the default), as the live server does: each browser's endpoint (werift: ICE,
+//   DTLS-SRTP, RTP and RTCP, and its loopback gateway) runs on a media worker next to its RTP leg
+//   (`HostedWebRtcEndpoint`), and browsers are bridged in pairs there, recorded, as two agents in
+//   a call. `--werift main` keeps the endpoints on the main thread in front of the workers' RTP
+//   legs, as before they moved: the baseline, in the same process. Each packet is timed at the
+//   other browser.
+// - `echo`: a leg alone on the main thread, which sends every packet back through its own sender
+//   (werift's cost without the gateway's hop or the worker's).
 // Figures: loss, p99 delay variation as the receiving browser reads it (its own read lag
-// included, so an upper bound on the server's), and CPU per leg-second of the main thread (where
-// werift and the gateways run) and of the whole process; the legs one core carries follow from
-// the main thread's. Bounded to about 2 minutes; 127.0.0.1 only.
+// included, so an upper bound on the server's), and CPU per leg-second of the main thread (what
+// signalling and the API lose to browsers) and of the whole process; the legs two cores carry
+// follow from the process's. Bounded to about 2 minutes; 127.0.0.1 only.
 // Usage: npx tsx bench/webrtc.bench.ts [--legs 20,50,100] [--browsers 2] [--path call|echo]
+// [--werift worker|main]
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RtpPacketView, RtpPayloadKind } from '@switchboard/media';
 import { MediaWorkerPool, WorkerMediaBackend } from '../apps/server/src/media/index';
-import { WebRtcEndpoint } from '../apps/server/src/webrtc/webrtc-endpoint';
+import { HostedWebRtcEndpoint } from '../apps/server/src/webrtc/hosted-webrtc-endpoint';
+import { WebRtcEndpoint, type WebRtcEndpointOptions } from '../apps/server/src/webrtc/webrtc-endpoint';
 import { WebRtcLeg } from '../apps/server/src/webrtc/webrtc-leg';
 import { arg, list } from './bench-args';
 import { BenchChild } from './bench-child';
@@ -28,6 +32,7 @@ import type { BrowserCommand, BrowserEvent } from './webrtc-browsers';
 const LEG_STEPS = list('legs', '20,50,100');
 const BROWSER_PROCESSES = Math.max(1, Number(arg('browsers', '2')));
 const PATH = arg('path', 'call') === 'echo' ? 'echo' : 'call';
+const WERIFT_ON = arg('werift', 'worker') === 'main' ? 'main' : 'worker';
 if (PATH === 'call' && LEG_STEPS.some((n) => n % 2 !== 0))
   throw new Error('--path call bridges legs in pairs: even sizes only');
 const WARMUP_MS = 1500;
@@ -125,11 +130,20 @@ async function callPair(
 ): Promise<() => void> {
   const open = (id: number, near?: string) =>
     negotiate(fleet, id, async (offer) => {
-      const opened = await WebRtcEndpoint.open(
-        { legId: `agent-${id}`, remoteOffer: offer },
-        (codec) => media.openLeg({ id: `agent-${id}`, codec, ...(near === undefined ? {} : { near }) }),
-        { ice: ICE, noRtpTimeoutMs: 60_000 },
-      );
+      const legId = `agent-${id}`;
+      const options: WebRtcEndpointOptions = { ice: ICE, noRtpTimeoutMs: 60_000 };
+      const opened =
+        WERIFT_ON === 'worker'
+          ? await HostedWebRtcEndpoint.open(
+              (request, onReport) => media.openBrowserLeg(request, onReport),
+              { legId, remoteOffer: offer, ...(near === undefined ? {} : { near }) },
+              options,
+            )
+          : await WebRtcEndpoint.open(
+              { legId, remoteOffer: offer },
+              (codec) => media.openLeg({ id: legId, codec, ...(near === undefined ? {} : { near }) }),
+              options,
+            );
       if (!opened.ok) throw new Error(`offer refused: ${opened.error.code} ${opened.error.message}`);
       return { sdp: opened.value.endpoint.localSdp, value: opened.value };
     });
@@ -158,9 +172,9 @@ interface Step {
   readonly n: number;
   readonly r: FleetResult;
   readonly lossPct: number;
-  /** The main thread's (werift, the gateways). */
+  /** The main thread's: werift and the gateways when they run there (`echo`, `--werift main`). */
   readonly cpuUsPerLegSecond: number;
-  /** The whole process's: the main thread and, in `call`, the media worker. */
+  /** The whole process's: the main thread and, in `call`, the media workers. */
   readonly processUsPerLegSecond: number;
   readonly memoryKbPerLeg: number;
   readonly load: number;
@@ -242,7 +256,7 @@ async function main(): Promise<void> {
   });
   const media = new WorkerMediaBackend({ pool });
   console.log(
-    `webrtc: ${PATH === 'call' ? 'browser agents bridged in pairs and recorded, through WebRtcEndpoint (werift and its gateway on the main thread) and RTP legs on ' + pool.size + ' media worker(s)' : 'WebRtcLeg (werift) on the main thread, echoing'}; ` +
+    `webrtc: ${PATH === 'call' ? `browser agents bridged in pairs and recorded on ${pool.size} media worker(s), werift and its gateway ${WERIFT_ON === 'worker' ? 'on the media worker with the RTP legs (HostedWebRtcEndpoint)' : 'on the main thread (WebRtcEndpoint)'}` : 'WebRtcLeg (werift) on the main thread, echoing'}; ` +
       `werift browsers in ${BROWSER_PROCESSES} child processes; ${availableParallelism()} cores shared; ` +
       `${WARMUP_MS} ms warm-up, ${MEASURE_MS} ms measured per step`,
   );
@@ -260,11 +274,11 @@ async function main(): Promise<void> {
     const best = steps.filter(passes).sort((a, b) => b.n - a.n)[0];
     // CPU per leg-second at the largest step the browsers could drive: the server's cost at load.
     const driven = steps.filter((s) => !browserLimited(s)).sort((a, b) => b.n - a.n)[0] ?? steps.at(-1)!;
-    const perCore = Math.floor(1e6 / driven.cpuUsPerLegSecond);
+    const perCore = Math.floor(1e6 / driven.processUsPerLegSecond);
     console.log(
       `webrtc: browser_legs=${best?.n ?? 0} loss_pct=${(best?.lossPct ?? 0).toFixed(3)} ` +
-        `p99_jitter_ms=${(best?.r.p99Ms ?? 0).toFixed(2)} cpu_us_per_leg_s=${driven.cpuUsPerLegSecond.toFixed(0)} ` +
-        `legs_per_core=${perCore}`,
+        `p99_jitter_ms=${(best?.r.p99Ms ?? 0).toFixed(2)} cpu_us_per_leg_s=${driven.processUsPerLegSecond.toFixed(0)} ` +
+        `main_thread_us_per_leg_s=${driven.cpuUsPerLegSecond.toFixed(0)} legs_per_core=${perCore}`,
     );
   } finally {
     browsers.exit();

@@ -2,6 +2,7 @@ import type { Rejection, Result } from '@switchboard/kernel';
 import type { MemberOptions } from './conference';
 import type { LegCodec, MediaLegEvents, MediaLegStats, RemoteMedia, RtpSink } from './media-leg-types';
 import type { OpenLegRequest } from './media-service';
+import type { BrowserLegSettings, MediaWorkerEvent } from './media-worker-protocol';
 
 /** How a prompt played to a leg ended, as the voice context sees it. */
 export type LegAudioEnd = 'completed' | 'stopped' | 'failed';
@@ -54,6 +55,33 @@ export interface BackendOpenLeg extends OpenLegRequest {
   readonly near?: string;
 }
 
+/** A browser's media opened where the backend runs its legs (see {@link MediaBackend.openBrowserLeg}). */
+export interface BackendOpenBrowserLeg {
+  /** The RTP leg's id. */
+  readonly id: string;
+  /** The browser's offer (it called us); absent when we offer first. */
+  readonly remoteOffer?: string;
+  readonly near?: string;
+  readonly settings: BrowserLegSettings;
+}
+
+/** What a browser's WebRTC leg away from this thread reports: its events, and its quality at the end. */
+export type BrowserLegReport = Extract<MediaWorkerEvent, { ev: 'browser' | 'browser-quality' }>;
+
+/** A browser's WebRTC leg on a media worker, in front of its RTP leg there. */
+export interface BackendBrowserLeg {
+  /** The RTP leg behind the WebRTC leg: what bridges, recordings and players use. */
+  readonly rtp: BackendLeg;
+  /** Our offer or answer, candidates included. */
+  readonly sdp: string;
+  /** Hands the browser's answer to our offer over (checked here first, see `usableAnswer`). */
+  acceptAnswer(sdp: string): void;
+  /** A reloaded page's new offer; our answer, or a refusal with its SIP status. */
+  rejoin(offer: string): Promise<Result<string, Rejection>>;
+  /** Closes the WebRTC leg (the RTP leg is closed on its own). */
+  close(): void;
+}
+
 /**
  * The media layer as signalling uses it: legs, their audio, and who hears whom (bridges and
  * conferences by leg, see `MediaConnections`). Implemented in process ({@link InProcessMediaBackend})
@@ -62,6 +90,15 @@ export interface BackendOpenLeg extends OpenLegRequest {
  */
 export interface MediaBackend {
   openLeg(request: BackendOpenLeg): Promise<Result<BackendLeg, Rejection>>;
+  /**
+   * Opens a browser's WebRTC leg (werift) and its RTP leg together on the thread that will carry
+   * the call, where the backend has such threads (media workers); without this method the WebRTC
+   * leg runs on this thread in front of an {@link openLeg} leg.
+   */
+  openBrowserLeg?(
+    request: BackendOpenBrowserLeg,
+    onReport: (report: BrowserLegReport) => void,
+  ): Promise<Result<BackendBrowserLeg, Rejection>>;
   audio(leg: BackendLeg): LegAudio;
   /** The leg's packets for a consumer on this thread (packets of a worker leg cross to it). */
   tap(leg: BackendLeg): TappableLeg;

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { rejection, type Rejection, type Result } from '@switchboard/kernel';
+import type { WorkerBrowserLegs } from '../webrtc/worker-browser-legs';
 import type { MemberOptions } from './conference';
 import { LoopLagProbe } from './loop-lag-probe';
 import { MediaConnections } from './media-connections';
@@ -12,7 +13,9 @@ import type {
   MediaWorkerEvent,
   MediaWorkerHealth,
   MediaWorkerSetup,
+  WorkerBrowserLegOpened,
   WorkerLegOpened,
+  WorkerOpenBrowserLeg,
   WorkerOpenLeg,
   WorkerPlaybackItem,
   WorkerUnbridged,
@@ -55,6 +58,9 @@ export class MediaWorkerHost {
   private readonly remotes = new Map<string, RemoteLeg>();
   private readonly exports = new Map<string, LegExport>();
   private readonly lag = new LoopLagProbe();
+  /** Browsers' WebRTC legs, once one has opened here (werift is loaded then, not at start). */
+  private browsers: Promise<WorkerBrowserLegs> | undefined;
+  private browserLegs: WorkerBrowserLegs | undefined;
   private realtimeRefused: string | undefined;
 
   constructor(
@@ -84,6 +90,12 @@ export class MediaWorkerHost {
     switch (c.op) {
       case 'open-leg':
         return void this.openLeg(c).then((r) => this.reply(c.seq, r));
+      case 'open-browser-leg':
+        return void this.openBrowserLeg(c).then((r) => this.reply(c.seq, r));
+      case 'browser-rejoin':
+        return void this.loadBrowsers()
+          .then((b) => b.rejoin(c.leg, c.offer))
+          .then((r) => this.reply(c.seq, r));
       case 'bridge':
         return void this.bridge(c.bridge, c.caller, c.agent, c.recordingPath).then((r) =>
           this.reply(c.seq, r),
@@ -135,6 +147,23 @@ export class MediaWorkerHost {
       this.exports.delete(c.leg);
     } else if (c.op === 'drop-import') this.dropImport(c.leg);
     else if (c.op === 'forget-prompt') this.media.prompts.forget(c.path);
+    else if (c.op === 'browser-answer') this.browserLegs?.acceptAnswer(c.leg, c.sdp);
+    else if (c.op === 'close-browser') this.browserLegs?.close(c.leg);
+  }
+
+  private loadBrowsers(): Promise<WorkerBrowserLegs> {
+    this.browsers ??= import('../webrtc/worker-browser-legs').then(({ WorkerBrowserLegs }) => {
+      this.browserLegs = new WorkerBrowserLegs(this.post);
+      return this.browserLegs;
+    });
+    return this.browsers;
+  }
+
+  private async openBrowserLeg(
+    request: WorkerOpenBrowserLeg,
+  ): Promise<Result<WorkerBrowserLegOpened, Rejection>> {
+    const browsers = await this.loadBrowsers();
+    return browsers.open(request, (codec) => this.openMediaLeg({ id: request.id, codec }));
   }
 
   /** A leg of this worker, or one imported from another. */
@@ -201,6 +230,11 @@ export class MediaWorkerHost {
   }
 
   private async openLeg(request: WorkerOpenLeg): Promise<Result<WorkerLegOpened, Rejection>> {
+    const opened = await this.openMediaLeg(request);
+    return opened.ok ? { ok: true, value: opened.value.local } : opened;
+  }
+
+  private async openMediaLeg(request: WorkerOpenLeg): Promise<Result<MediaLeg, Rejection>> {
     if (this.legs.has(request.id))
       return { ok: false, error: rejection('MEDIA.DUPLICATE_ID', `leg ${request.id} is open`) };
     const opened = await this.media.openLeg(request);
@@ -213,11 +247,12 @@ export class MediaWorkerHost {
       leg.on('rtcp-report', (payload) => this.post({ ev: 'leg', leg: id, name: 'rtcp-report', payload }));
     leg.once('closed', ({ stats }) => {
       this.legs.delete(id);
+      this.browserLegs?.close(id);
       // Closed on its own (no RTP): it leaves its call, and a recording it held is finished.
       this.connections.leave(id);
       this.post({ ev: 'leg-closed', leg: id, stats });
     });
-    return { ok: true, value: leg.local };
+    return { ok: true, value: leg };
   }
 
   private async bridge(
@@ -287,6 +322,7 @@ export class MediaWorkerHost {
 
   private async closeAll(): Promise<void> {
     this.bridges.clear();
+    this.browserLegs?.closeAll();
     for (const id of [...this.remotes.keys()]) this.dropImport(id);
     await this.connections.closeAll();
     this.media.closeAll();
@@ -296,6 +332,7 @@ export class MediaWorkerHost {
     const scheduling = threadScheduling();
     return {
       legs: this.legs.size,
+      browserLegs: this.browserLegs?.size ?? 0,
       ticker: this.media.ticker.stats,
       timerLag: this.lag.read(reset),
       ...(scheduling ? { scheduling } : {}),

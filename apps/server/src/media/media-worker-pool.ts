@@ -9,7 +9,9 @@ import type {
   MediaWorkerEvent,
   MediaWorkerHealth,
   MediaWorkerSetup,
+  WorkerBrowserLegOpened,
   WorkerLegOpened,
+  WorkerOpenBrowserLeg,
 } from './media-worker-protocol';
 import type { RemoteLeg } from './remote-leg';
 import type { RtpPortPoolOptions } from './rtp-port-pool';
@@ -39,6 +41,21 @@ export interface OpenWorkerLegRequest extends OpenLegRequest {
   readonly near?: string;
   /** Forward RTCP reports to the main thread (a message per leg every few seconds). */
   readonly reportRtcp?: boolean;
+}
+
+/** A browser's legs on a worker (see {@link WorkerOpenBrowserLeg}), placed like any leg. */
+export interface OpenWorkerBrowserLeg extends WorkerOpenBrowserLeg {
+  readonly callId: string;
+  readonly near?: string;
+}
+
+/** What a browser's WebRTC leg on a worker reports. */
+export type WorkerBrowserEvent = Extract<MediaWorkerEvent, { ev: 'browser' | 'browser-quality' }>;
+
+/** An opened browser: the handle of its RTP leg, which bridges and players use, and our SDP. */
+export interface WorkerBrowserLeg {
+  readonly leg: WorkerLegHandle;
+  readonly sdp: string;
 }
 
 /** Pool events. */
@@ -76,6 +93,8 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   private readonly callLegs = new Map<string, number>();
   private readonly load: number[];
   private readonly homes = new WorkerLegHomes();
+  /** Where each browser leg's reports go, by its RTP leg's id. */
+  private readonly browsers = new Map<string, (event: WorkerBrowserEvent) => void>();
   private nextBridge = 1;
 
   constructor(options: MediaWorkerPoolOptions) {
@@ -103,21 +122,32 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
 
   /** Opens a leg on the worker of its call (the least loaded one for a new call). */
   async openLeg(request: OpenWorkerLegRequest): Promise<Result<WorkerLegHandle, Rejection>> {
-    const nearCall = request.near === undefined ? undefined : this.legs.get(request.near)?.callId;
-    const { callId: ownCall, near: _near, ...open } = request;
-    const callId = nearCall ?? ownCall;
-    const worker = this.callWorker.get(callId) ?? this.leastLoaded();
-    this.callWorker.set(callId, worker);
-    this.callLegs.set(callId, (this.callLegs.get(callId) ?? 0) + 1);
-    this.load[worker.index]!++;
-    const opened = await worker.request<WorkerLegOpened>({ op: 'open-leg', ...open });
-    if (!opened.ok || this.workers[worker.index] !== worker) {
-      this.legClosed(worker, callId);
-      return opened.ok ? err(mediaRejection(MediaCode.WorkerFailed, 'media worker died')) : opened;
+    const { callId, near, ...open } = request;
+    const opened = await this.openOnWorker(callId, near, (worker) =>
+      worker.request<WorkerLegOpened>({ op: 'open-leg', ...open }),
+    );
+    return opened.ok ? ok(this.track(request.id, request.codec, opened.value)) : opened;
+  }
+
+  /**
+   * Opens a browser's WebRTC leg and the RTP leg behind it on one worker, placed like a leg (see
+   * `WorkerBrowserLegs`); what the WebRTC leg reports goes to `onEvent` until its RTP leg closes.
+   */
+  async openBrowserLeg(
+    request: OpenWorkerBrowserLeg,
+    onEvent: (event: WorkerBrowserEvent) => void,
+  ): Promise<Result<WorkerBrowserLeg, Rejection>> {
+    const { callId, near, ...open } = request;
+    this.browsers.set(request.id, onEvent);
+    const opened = await this.openOnWorker(callId, near, (worker) =>
+      worker.request<WorkerBrowserLegOpened>({ op: 'open-browser-leg', ...open }),
+    );
+    if (!opened.ok) {
+      this.browsers.delete(request.id);
+      return opened;
     }
-    const leg = new WorkerLegHandle(request.id, callId, request.codec, opened.value, worker);
-    this.legs.set(leg.id, leg);
-    return ok(leg);
+    const { sdp, codec, rtp } = opened.value.reply;
+    return ok({ leg: this.track(request.id, codec, { ...opened.value, reply: rtp }), sdp });
   }
 
   /** The player of `leg` (one per leg). */
@@ -252,6 +282,41 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     await Promise.all(this.workers.map((w) => w.stop()));
   }
 
+  /**
+   * Has the worker of call `ownCall` (or of the call of `near`; the least loaded one for a new
+   * call) open a leg with `open`, counting it there while it opens.
+   */
+  private async openOnWorker<T>(
+    ownCall: string,
+    near: string | undefined,
+    open: (worker: MediaWorkerClient) => Promise<Result<T, Rejection>>,
+  ): Promise<
+    Result<{ readonly worker: MediaWorkerClient; readonly callId: string; readonly reply: T }, Rejection>
+  > {
+    const nearCall = near === undefined ? undefined : this.legs.get(near)?.callId;
+    const callId = nearCall ?? ownCall;
+    const worker = this.callWorker.get(callId) ?? this.leastLoaded();
+    this.callWorker.set(callId, worker);
+    this.callLegs.set(callId, (this.callLegs.get(callId) ?? 0) + 1);
+    this.load[worker.index]!++;
+    const opened = await open(worker);
+    if (!opened.ok || this.workers[worker.index] !== worker) {
+      this.legClosed(worker, callId);
+      return opened.ok ? err(mediaRejection(MediaCode.WorkerFailed, 'media worker died')) : opened;
+    }
+    return ok({ worker, callId, reply: opened.value });
+  }
+
+  private track(
+    id: string,
+    codec: WorkerLegHandle['codec'],
+    opened: { readonly worker: MediaWorkerClient; readonly callId: string; readonly reply: WorkerLegOpened },
+  ): WorkerLegHandle {
+    const leg = new WorkerLegHandle(id, opened.callId, codec, opened.reply, opened.worker);
+    this.legs.set(leg.id, leg);
+    return leg;
+  }
+
   private start(index: number): MediaWorkerClient {
     const worker: MediaWorkerClient = new MediaWorkerClient(index, this.setups[index]!, {
       onEvent: (e) => this.onEvent(worker, e),
@@ -270,6 +335,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     if (e.ev === 'reply') return;
     if (e.ev === 'recording-closed') return this.emit('recording-closed', e.summary);
     if (e.ev === 'player') return this.players.get(e.leg)?.deliver(e.name, e.payload as never);
+    if (e.ev === 'browser' || e.ev === 'browser-quality') return this.browsers.get(e.leg)?.(e);
     const leg = this.legs.get(e.leg);
     if (!leg) return;
     if (e.ev === 'leg') return leg.deliver(e.name, e.payload as WorkerLegEvents[typeof e.name]);
@@ -296,6 +362,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
     this.legs.delete(leg.id);
     this.homes.forget(leg.id);
     this.players.delete(leg.id);
+    this.browsers.delete(leg.id);
     this.legClosed(worker, leg.callId);
   }
 

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Rejection } from '@switchboard/kernel';
-import type { TelephoneEventName, ToneSpec } from '@switchboard/media';
+import type { CallQuality, TelephoneEventName, ToneSpec } from '@switchboard/media';
+import type { PeerIceOptions, WebRtcEndpointEvent } from '../webrtc';
 import type { RecordingEncoding, RecordingSummary } from './call-recorder';
 import type { MemberOptions } from './conference';
 import type { LegCodec, MediaLegEvents, MediaLegStats, RemoteMedia } from './media-leg-types';
@@ -40,6 +41,26 @@ export interface WorkerOpenLeg {
   readonly remote?: RemoteMedia;
   /** Forward each RTCP report to the main thread (one message per leg every few seconds). */
   readonly reportRtcp?: boolean;
+}
+
+/**
+ * Opening a browser softphone's media on a worker: its WebRTC leg (werift: ICE, DTLS-SRTP) and
+ * the RTP leg behind it (`WebRtcEndpoint`), both on that worker's thread, so neither the browser's
+ * packets nor its cryptography touch the main thread.
+ */
+export interface WorkerOpenBrowserLeg {
+  /** The RTP leg's id, which the leg commands (`bridge`, `connect`, `play`…) name. */
+  readonly id: string;
+  /** The browser's offer (it called us); absent when we offer first. */
+  readonly remoteOffer?: string;
+  readonly settings: BrowserLegSettings;
+}
+
+/** How a worker builds a browser's WebRTC leg (plain data: it travels in `postMessage`). */
+export interface BrowserLegSettings {
+  readonly ice?: PeerIceOptions;
+  readonly noRtpTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
 }
 
 /** Commands that expect a reply carry `seq`; the reply echoes it. */
@@ -113,6 +134,13 @@ export type MediaWorkerCommand =
   /** A prompt played once (a voicemail): its decoded audio leaves the worker's cache. */
   | { readonly op: 'forget-prompt'; readonly path: string }
   | { readonly op: 'drop-import'; readonly leg: string }
+  | ({ readonly op: 'open-browser-leg'; readonly seq: number } & WorkerOpenBrowserLeg)
+  /** The browser's answer to our offer; werift's refusal comes back as an `answer-refused` event. */
+  | { readonly op: 'browser-answer'; readonly leg: string; readonly sdp: string }
+  /** A reloaded page's new offer (INVITE with Replaces); the reply is our answer. */
+  | { readonly op: 'browser-rejoin'; readonly seq: number; readonly leg: string; readonly offer: string }
+  /** Closes the WebRTC leg in front of RTP leg `leg` (the RTP leg is closed on its own). */
+  | { readonly op: 'close-browser'; readonly leg: string }
   /** Timing health since the previous `health` with `reset` (or since start). */
   | { readonly op: 'health'; readonly seq: number; readonly reset?: boolean }
   /** Fault injection: the worker throws from its event loop, as a bug would. */
@@ -135,6 +163,10 @@ export type MediaWorkerEvent =
       readonly name: keyof PlayerEvents;
       readonly payload: unknown;
     }
+  /** What a browser's WebRTC leg reports (transport, no-RTP), by its RTP leg's id. */
+  | { readonly ev: 'browser'; readonly leg: string; readonly event: WebRtcEndpointEvent }
+  /** A browser's call quality, measured on its WebRTC transport, once its leg closed. */
+  | { readonly ev: 'browser-quality'; readonly leg: string; readonly quality: CallQuality }
   /** A recording of this worker's connections was finished (or failed while writing). */
   | { readonly ev: 'recording-closed'; readonly summary: RecordingSummary };
 
@@ -145,9 +177,18 @@ export interface WorkerLegOpened {
   readonly rtcpPort: number;
 }
 
+/** Reply value of `open-browser-leg`: our SDP, and the RTP leg behind it. */
+export interface WorkerBrowserLegOpened {
+  readonly sdp: string;
+  readonly codec: LegCodec;
+  readonly rtp: WorkerLegOpened;
+}
+
 /** Reply value of `health`: is the worker keeping its 20 ms schedule? */
 export interface MediaWorkerHealth {
   readonly legs: number;
+  /** Browsers' WebRTC legs (werift) on this worker. */
+  readonly browserLegs: number;
   readonly ticker: MediaTickerStats;
   /** How late the worker's timers fired (its ticker's wait) since the last reset. */
   readonly timerLag: LoopLag;

@@ -5,6 +5,7 @@ import { realtimeReport } from './realtime-report';
 
 const worker = (realtimeRefused?: string): MediaWorkerHealth => ({
   legs: 0,
+  browserLegs: 0,
   ticker: { ticks: 0, lateTicks: 0, maxLateMs: 0, skippedFrames: 0 },
   timerLag: { p99Ms: 0, maxMs: 0, samples: 0 },
   ...(realtimeRefused === undefined ? {} : { realtimeRefused }),

@@ -2,8 +2,11 @@ import { ok, type Rejection, type Result } from '@switchboard/kernel';
 import type { RecordingSummary } from './call-recorder';
 import type { MemberOptions } from './conference';
 import type {
+  BackendBrowserLeg,
   BackendLeg,
+  BackendOpenBrowserLeg,
   BackendOpenLeg,
+  BrowserLegReport,
   LegAudio,
   LegAudioEnd,
   MediaBackend,
@@ -49,14 +52,34 @@ export class WorkerMediaBackend implements MediaBackend {
   async openLeg(request: BackendOpenLeg): Promise<Result<BackendLeg, Rejection>> {
     // Each leg is its own call for placement unless it names the leg it will be connected to.
     const opened = await this.o.pool.openLeg({ ...request, callId: request.id });
+    return opened.ok ? ok(this.adopt(opened.value)) : opened;
+  }
+
+  /** The browser's WebRTC leg goes to the worker of its RTP leg: werift never runs on this thread. */
+  async openBrowserLeg(
+    request: BackendOpenBrowserLeg,
+    onReport: (report: BrowserLegReport) => void,
+  ): Promise<Result<BackendBrowserLeg, Rejection>> {
+    const opened = await this.o.pool.openBrowserLeg({ ...request, callId: request.id }, onReport);
     if (!opened.ok) return opened;
-    const leg = opened.value;
+    const leg = this.adopt(opened.value.leg);
+    const id = leg.id;
+    return ok({
+      rtp: leg,
+      sdp: opened.value.sdp,
+      acceptAnswer: (sdp) => leg.worker.notify({ op: 'browser-answer', leg: id, sdp }),
+      rejoin: (offer) => leg.worker.request<string>({ op: 'browser-rejoin', leg: id, offer }),
+      close: () => leg.worker.notify({ op: 'close-browser', leg: id }),
+    });
+  }
+
+  private adopt(leg: WorkerLegHandle): WorkerLegHandle {
     this.handles.set(leg.id, leg);
     leg.once('closed', () => {
       if (this.handles.get(leg.id) === leg) this.handles.delete(leg.id);
       this.recorded.delete(leg.id);
     });
-    return ok(leg);
+    return leg;
   }
 
   audio(leg: BackendLeg): LegAudio {

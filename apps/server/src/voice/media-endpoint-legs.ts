@@ -1,4 +1,4 @@
-import { reject, type Rejection, type Result } from '@switchboard/kernel';
+import { err, reject, type Err, type Rejection, type Result } from '@switchboard/kernel';
 import type { OpenEndpointRequest } from '../calls';
 import {
   sipStatusOfMediaRejection,
@@ -7,7 +7,12 @@ import {
   type LegCodec,
   type MediaBackend,
 } from '../media';
-import { WebRtcEndpoint, type WebRtcEndpointOptions } from '../webrtc';
+import {
+  HostedWebRtcEndpoint,
+  WebRtcEndpoint,
+  type BrowserEndpoint,
+  type WebRtcEndpointOptions,
+} from '../webrtc';
 import { codecOf, negotiate } from './media-service-sdp';
 
 /**
@@ -40,19 +45,31 @@ export async function openRtpLeg(
 /**
  * A browser softphone's legs: a WebRTC leg (our offer, or our answer to the browser's) relayed to
  * a plain RTP leg of the backend, so bridges, recordings, music and prompts treat it like any
- * other leg and PCMU crosses untouched.
+ * other leg and PCMU crosses untouched. Where the backend has media workers, both legs open on
+ * one of them (werift stays off this thread); a virtual clock (`options.runtime`) keeps the
+ * WebRTC leg here, where that clock runs.
  */
-export function openBrowserLeg(
+export async function openBrowserLeg(
   backend: MediaBackend,
   request: OpenEndpointRequest,
   near: string | undefined,
   options: WebRtcEndpointOptions,
-): Promise<Result<{ readonly endpoint: WebRtcEndpoint; readonly rtp: BackendLeg }, Rejection>> {
+): Promise<Result<{ readonly endpoint: BrowserEndpoint; readonly rtp: BackendLeg }, Rejection>> {
+  const open = {
+    legId: request.legId,
+    ...(request.remoteOffer === undefined ? {} : { remoteOffer: request.remoteOffer }),
+  };
+  const onWorker = backend.openBrowserLeg;
+  if (onWorker !== undefined && options.runtime === undefined) {
+    const opened = await HostedWebRtcEndpoint.open(
+      (request, onReport) => onWorker.call(backend, request, onReport),
+      { ...open, ...(near === undefined ? {} : { near }) },
+      options,
+    );
+    return opened.ok ? opened : withSipStatus(opened.error);
+  }
   return WebRtcEndpoint.open(
-    {
-      legId: request.legId,
-      ...(request.remoteOffer === undefined ? {} : { remoteOffer: request.remoteOffer }),
-    },
+    open,
     (codec) => openLeg(backend, { id: request.legId, codec, ...(near === undefined ? {} : { near }) }),
     options,
   );
@@ -64,7 +81,15 @@ async function openLeg(
   request: BackendOpenLeg,
 ): Promise<Result<BackendLeg, Rejection>> {
   const leg = await backend.openLeg(request);
-  if (leg.ok) return leg;
-  const { status } = sipStatusOfMediaRejection(leg.error);
-  return reject(leg.error.code, leg.error.message, { ...leg.error.details, status });
+  return leg.ok ? leg : withSipStatus(leg.error);
+}
+
+/**
+ * A refusal with the SIP status its cause deserves; a WebRTC refusal from a media worker already
+ * carries its own (488 for an offer without PCMU or Opus).
+ */
+function withSipStatus(error: Rejection): Err<Rejection> {
+  if (typeof error.details?.['status'] === 'number') return err(error);
+  const { status } = sipStatusOfMediaRejection(error);
+  return reject(error.code, error.message, { ...error.details, status });
 }

@@ -9,7 +9,7 @@ import {
   type MediaQualityReport,
 } from '../calls';
 import type { BackendLeg, LegAudio, MediaLegStats } from '../media';
-import type { WebRtcEndpoint, WebRtcEndpointEvent } from '../webrtc';
+import type { BrowserEndpoint, WebRtcEndpointEvent } from '../webrtc';
 
 /** One open endpoint of the media service port: a call leg's RTP leg and what plays into it. */
 export interface MediaServiceEndpoint {
@@ -20,7 +20,7 @@ export interface MediaServiceEndpoint {
   /** The `o=` session version of our SDP (RFC 4566 §5.2), raised by each new offer or answer. */
   version: number;
   /** A browser softphone's WebRTC side, relayed to `leg`: its SDP is the one signalled. */
-  readonly webrtc?: WebRtcEndpoint;
+  readonly webrtc?: BrowserEndpoint;
 }
 
 /**
@@ -62,7 +62,7 @@ export class MediaEndpoints {
   }
 
   /** Registers a newly opened leg as the endpoint of call leg `legId` and listens to it. */
-  add(legId: LegId, leg: BackendLeg, playback: LegAudio, webrtc?: WebRtcEndpoint): MediaServiceEndpoint {
+  add(legId: LegId, leg: BackendLeg, playback: LegAudio, webrtc?: BrowserEndpoint): MediaServiceEndpoint {
     const e: MediaServiceEndpoint = {
       id: `rtp-${++this.seq}`,
       legId,

@@ -38,6 +38,12 @@ afterAll(async () => {
   await mic?.remove();
 });
 
+/** Browsers' WebRTC legs open on the center's media worker (0 without one). */
+async function browserLegsOnWorker(): Promise<number> {
+  const health = (await center.workers?.health()) ?? [];
+  return health.reduce((sum, h) => sum + (h.ok ? h.value.browserLegs : 0), 0);
+}
+
 /**
  * The center with its media in process, or on one media worker thread as the live server runs it
  * by default; the browser legs report their events here.
@@ -88,6 +94,8 @@ describe.each([
         legId: agentLeg,
         event: { type: 'transport-connected', generation: 1 },
       });
+      // On a worker, werift runs there with the call, not on the main thread.
+      expect(await browserLegsOnWorker()).toBe(onWorker ? 1 : 0);
 
       // The browser hears the caller's tone, and the caller the browser's microphone.
       const heard = await pageHears(phone, CALLER_HZ);
@@ -125,6 +133,8 @@ describe.each([
       expect(Math.abs(left.hz - CALLER_HZ)).toBeLessThanOrEqual(10);
       expect(Math.abs(right.hz - BROWSER_HZ)).toBeLessThanOrEqual(10);
       expect(port.openCount).toBe(0);
+      // The worker closed the browser's WebRTC leg with its RTP leg: no transport outlives the call.
+      await until(async () => (await browserLegsOnWorker()) === 0, 5_000, 'the browser leg closed');
 
       // The agent's quality is the browser's, from its WebRTC transport, not the gateway's loopback.
       const { quality } = await center.event('LegMediaQuality', agentLeg);

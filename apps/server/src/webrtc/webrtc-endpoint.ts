@@ -1,8 +1,7 @@
 import { ok, reject, type Rejection, type Result } from '@switchboard/kernel';
 import type { CallQuality } from '@switchboard/media';
-import type { BackendLeg } from '../media/media-backend';
 import type { MediaRuntime } from '../media/media-clock';
-import type { LegCodec } from '../media/media-leg-types';
+import type { LegCodec, RemoteMedia } from '../media/media-leg-types';
 import { chooseAudioCodec } from './offer-codecs';
 import type { PeerIceOptions } from './peer-transport';
 import { sipStatusOfWebRtcRejection } from './webrtc-rejection';
@@ -38,13 +37,36 @@ export interface OpenWebRtcEndpoint {
   readonly remoteOffer?: string;
 }
 
+/** What the endpoint needs of the RTP leg behind it: a backend's leg, or a worker's own `MediaLeg`. */
+export interface EndpointRtpLeg {
+  readonly local: { readonly address: string; readonly rtpPort: number };
+  setRemote(remote: RemoteMedia): void;
+  close(): void;
+}
+
+/**
+ * What signalling drives of a browser's media, wherever its WebRTC leg runs: this thread
+ * ({@link WebRtcEndpoint}) or a media worker (`HostedWebRtcEndpoint`).
+ */
+export interface BrowserEndpoint {
+  /** Our last SDP (offer, answer, or the answer of the last rejoin), candidates included. */
+  readonly localSdp: string;
+  /** The browser's answer to our offer; a useless one (no PCMU or Opus) is refused at once. */
+  acceptAnswer(answerSdp: string): Result<void, Rejection>;
+  /** A reloaded page's new offer: answered on a new transport, the RTP leg untouched. */
+  rejoin(offerSdp: string): Promise<Result<string, Rejection>>;
+  /** Hears the browser's call quality once, when its leg closes, if it was ever heard. */
+  onQuality(listener: (quality: CallQuality) => void): void;
+  close(): void;
+}
+
 /**
  * A browser softphone's media as the media layer sees it: a {@link WebRtcLeg} (ICE,
  * DTLS-SRTP, PCMU) relayed through a {@link WebRtcRtpGateway} to a plain RTP leg of the media
  * backend, which the bridges, recorders and players use like any other leg. Our SDP is the
  * WebRTC leg's (offer or answer), never the RTP leg's.
  */
-export class WebRtcEndpoint {
+export class WebRtcEndpoint implements BrowserEndpoint {
   private constructor(
     private readonly leg: WebRtcLeg,
     private readonly gateway: WebRtcRtpGateway,
@@ -64,11 +86,11 @@ export class WebRtcEndpoint {
    * payload types (`openRtp`) and the gateway between them. A refusal carries the SIP status
    * (`details.status`: 488 for an offer without PCMU, 503 when ICE gathering timed out).
    */
-  static async open(
+  static async open<L extends EndpointRtpLeg>(
     request: OpenWebRtcEndpoint,
-    openRtp: (codec: LegCodec) => Promise<Result<BackendLeg, Rejection>>,
+    openRtp: (codec: LegCodec) => Promise<Result<L, Rejection>>,
     options: WebRtcEndpointOptions,
-  ): Promise<Result<{ readonly endpoint: WebRtcEndpoint; readonly rtp: BackendLeg }, Rejection>> {
+  ): Promise<Result<{ readonly endpoint: WebRtcEndpoint; readonly rtp: L }, Rejection>> {
     const leg = new WebRtcLeg({
       id: request.legId,
       ...(options.ice === undefined ? {} : { ice: options.ice }),
@@ -79,8 +101,7 @@ export class WebRtcEndpoint {
     const sdp = request.remoteOffer === undefined ? await leg.offer() : await leg.answer(request.remoteOffer);
     if (!sdp.ok) {
       leg.close();
-      const { status } = sipStatusOfWebRtcRejection(sdp.error);
-      return reject(sdp.error.code, sdp.error.message, { ...sdp.error.details, status });
+      return withSipStatus(sdp.error);
     }
     const rtp = await openRtp(request.remoteOffer === undefined ? WEBRTC_OFFER_CODEC : leg.codec);
     if (!rtp.ok) {
@@ -112,11 +133,8 @@ export class WebRtcEndpoint {
    */
   acceptAnswer(answerSdp: string): Result<void, Rejection> {
     if (this.answered) return ok(undefined);
-    const choice = chooseAudioCodec(answerSdp);
-    if (!choice.ok) {
-      const { status } = sipStatusOfWebRtcRejection(choice.error);
-      return reject(choice.error.code, choice.error.message, { ...choice.error.details, status });
-    }
+    const usable = usableAnswer(answerSdp);
+    if (!usable.ok) return usable;
     this.answered = true;
     void this.leg.acceptAnswer(answerSdp).then((applied) => {
       if (!applied.ok)
@@ -137,10 +155,7 @@ export class WebRtcEndpoint {
    */
   async rejoin(offerSdp: string): Promise<Result<string, Rejection>> {
     const answered = await this.leg.answer(offerSdp);
-    if (!answered.ok) {
-      const { status } = sipStatusOfWebRtcRejection(answered.error);
-      return reject(answered.error.code, answered.error.message, { ...answered.error.details, status });
-    }
+    if (!answered.ok) return withSipStatus(answered.error);
     this.answered = true;
     this.lastSdp = answered.value;
     return answered;
@@ -177,4 +192,19 @@ export class WebRtcEndpoint {
     this.leg.on('rtp-timeout', (e) => report(legId, { type: 'rtp-timeout', ...e }));
     this.leg.on('rtp-resumed', (e) => report(legId, { type: 'rtp-resumed', ...e }));
   }
+}
+
+/**
+ * Whether the browser's answer to our offer can be used (it has PCMU or Opus): checked when it
+ * arrives, wherever the leg runs, so a useless answer ends the call at once.
+ */
+export function usableAnswer(answerSdp: string): Result<void, Rejection> {
+  const choice = chooseAudioCodec(answerSdp);
+  return choice.ok ? ok(undefined) : withSipStatus(choice.error);
+}
+
+/** A WebRTC refusal with the SIP status it deserves in `details.status` (488, 503…). */
+function withSipStatus(error: Rejection): Result<never, Rejection> {
+  const { status } = sipStatusOfWebRtcRejection(error);
+  return reject(error.code, error.message, { ...error.details, status });
 }

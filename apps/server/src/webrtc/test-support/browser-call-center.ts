@@ -46,6 +46,8 @@ export interface DetectedDigit {
 export interface BrowserCallCenter {
   readonly stack: SipTestStack;
   readonly port: MediaServicePort;
+  /** The media worker (`onWorker`), where browsers' WebRTC legs run too. */
+  readonly workers: MediaWorkerPool | undefined;
   readonly control: CallControl;
   readonly browser: ChromiumSoftphone;
   /** Call control's events, in order; a test may empty it between calls. */
@@ -110,6 +112,7 @@ export async function startBrowserCallCenter(options: BrowserCallCenterOptions):
   return {
     stack,
     port,
+    workers,
     control,
     browser,
     events,
