@@ -167,4 +167,24 @@ describe('HostedWebRtcEndpoint', () => {
     );
     expect(browser.state).toBe('connected');
   });
+
+  it('ends the RTP leg of a browser whose worker dies, and opens the next browser on its replacement', async () => {
+    const browser = browserPeer();
+    const offer = await browser.offer();
+    if (!offer.ok) throw new Error(offer.error.message);
+    const opened = await open('agent-crash', loopbackOnly(offer.value));
+    if (!opened.ok) throw new Error(opened.error.message);
+    const closed = new Promise((resolve) => opened.value.rtp.on('closed', resolve));
+    pool.crashWorker(0);
+    // The call is over (its sockets and werift went with the thread), and signalling hears so.
+    expect(await closed).toMatchObject({ reason: 'worker-failed' });
+
+    const next = browserPeer();
+    const again = await next.offer();
+    if (!again.ok) throw new Error(again.error.message);
+    const reopened = await open('agent-after-crash', loopbackOnly(again.value));
+    if (!reopened.ok) throw new Error(reopened.error.message);
+    closers.push(() => reopened.value.rtp.close());
+    expect(await worker()).toEqual({ legs: 1, browserLegs: 1 });
+  });
 });
