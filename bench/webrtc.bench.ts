@@ -14,7 +14,7 @@
 // signalling and the API lose to browsers) and of the whole process; the legs two cores carry
 // follow from the process's. Bounded to about 2 minutes; 127.0.0.1 only.
 // Usage: npx tsx bench/webrtc.bench.ts [--legs 20,50,100] [--browsers 2] [--path call|echo]
-// [--werift worker|main]
+// [--werift worker|main] [--workers N] (default: the live server's, one fewer than the cores)
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -33,6 +33,8 @@ const LEG_STEPS = list('legs', '20,50,100');
 const BROWSER_PROCESSES = Math.max(1, Number(arg('browsers', '2')));
 const PATH = arg('path', 'call') === 'echo' ? 'echo' : 'call';
 const WERIFT_ON = arg('werift', 'worker') === 'main' ? 'main' : 'worker';
+/** The live server's default: one media worker fewer than the cores. */
+const WORKERS = Number(arg('workers', String(Math.max(1, availableParallelism() - 1))));
 if (PATH === 'call' && LEG_STEPS.some((n) => n % 2 !== 0))
   throw new Error('--path call bridges legs in pairs: even sizes only');
 const WARMUP_MS = 1500;
@@ -178,11 +180,29 @@ interface Step {
   readonly processUsPerLegSecond: number;
   readonly memoryKbPerLeg: number;
   readonly load: number;
+  /** The media workers' timing over the step: what browser legs there cost the calls' schedule. */
+  readonly workers: { readonly lagP99Ms: number; readonly lagMaxMs: number; readonly lateTicks: number };
 }
 
 let nextId = 0;
 
-async function step(browsers: Browsers, n: number, media: WorkerMediaBackend, dir: string): Promise<Step> {
+/** The media workers' timer lag since the last reading (which starts afresh) and their late ticks so far. */
+async function workerTiming(pool: MediaWorkerPool): Promise<Step['workers']> {
+  const healths = (await pool.health(true)).flatMap((h) => (h.ok ? [h.value] : []));
+  return {
+    lagP99Ms: Math.max(0, ...healths.map((h) => h.timerLag.p99Ms)),
+    lagMaxMs: Math.max(0, ...healths.map((h) => h.timerLag.maxMs)),
+    lateTicks: healths.reduce((sum, h) => sum + h.ticker.lateTicks, 0),
+  };
+}
+
+async function step(
+  browsers: Browsers,
+  n: number,
+  media: WorkerMediaBackend,
+  pool: MediaWorkerPool,
+  dir: string,
+): Promise<Step> {
   const memoryBefore = process.memoryUsage().rss;
   const closers: (() => void)[] = [];
   // Browser ids start at an even number in every step, so `call` pairs stay in one process.
@@ -204,6 +224,7 @@ async function step(browsers: Browsers, n: number, media: WorkerMediaBackend, di
     60_000,
   );
   await started;
+  const timing0 = workerTiming(pool);
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuUs();
   const t0 = performance.now();
@@ -212,6 +233,8 @@ async function step(browsers: Browsers, n: number, media: WorkerMediaBackend, di
   const mainUs = mainThreadCpuUs() - main0;
   const seconds = (performance.now() - t0) / 1000;
   const memory = process.memoryUsage().rss;
+  const before = await timing0;
+  const after = await workerTiming(pool);
   const r = mergeResults(await results);
   await browsers.all({ cmd: 'close' }, (e) => (e.event === 'closed' ? true : undefined), 'close');
   for (const close of closers) close();
@@ -223,6 +246,7 @@ async function step(browsers: Browsers, n: number, media: WorkerMediaBackend, di
     processUsPerLegSecond: (cpu.user + cpu.system) / (n * seconds),
     memoryKbPerLeg: Math.max(0, memory - memoryBefore) / 1024 / n,
     load: loadavg()[0]!,
+    workers: { ...after, lateTicks: after.lateTicks - before.lateTicks },
   };
 }
 
@@ -243,14 +267,17 @@ function print(s: Step): void {
       `timer lag p99 ${f(s.r.loopDelayP99Ms, 1, 5)} ms, cpu ${s.r.cores.toFixed(2)} cores` +
       (browserLimited(s) ? '  ** BROWSER-LIMITED: not counted **' : ''),
   );
+  console.log(
+    `          media workers: timer lag p99 ${f(s.workers.lagP99Ms, 1, 5)} max ${f(s.workers.lagMaxMs, 1, 5)} ms, ` +
+      `late ticks ${s.workers.lateTicks}`,
+  );
 }
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-webrtc-bench-'));
   const browsers = new Browsers();
-  // The live server's default: one media worker fewer than the cores.
   const pool = new MediaWorkerPool({
-    workers: Math.max(1, availableParallelism() - 1),
+    workers: WORKERS,
     ports: { bindAddress: '127.0.0.1', minPort: 20000, maxPort: 29999 },
     noRtpTimeoutMs: 60_000,
   });
@@ -267,7 +294,7 @@ async function main(): Promise<void> {
   try {
     const steps: Step[] = [];
     for (const n of LEG_STEPS) {
-      const s = await step(browsers, n, media, dir);
+      const s = await step(browsers, n, media, pool, dir);
       print(s);
       steps.push(s);
     }
