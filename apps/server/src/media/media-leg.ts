@@ -1,7 +1,7 @@
+import type { RtpPacketView } from '@switchboard/media';
 import {
   FRAME_SAMPLES,
   RtpLegReceiver,
-  RtpPacketView,
   encodeG711,
   readRtpPacket,
   type RtpPayloadKind,
@@ -63,7 +63,6 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
   private readonly destination: RtpDestination;
   /** Connect the RTP socket once latched: only when nothing may move the remote but signalling. */
   private readonly connectWhenLatched: boolean;
-  private readonly scratch = new RtpPacketView();
   private readonly kinds: (RtpPayloadKind | undefined)[] = new Array<RtpPayloadKind | undefined>(128);
   private readonly extra: LegExtraCounters = {
     stray: 0,
@@ -247,7 +246,9 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
     // When the packet arrived, not when its batch was read: interarrival jitter (RFC 3550 §A.8)
     // and the jitter buffers' playout are figured from arrival times.
     const now = arrivalMs(this.o.runtime.clock.now(), rinfo);
-    const view = this.scratch;
+    // Read once, into the receiver's own view: latching looks at the header before the receiver
+    // classifies it (receiveRead).
+    const view = this.receiver.packet;
     if (readRtpPacket(msg, view) !== 'ok' || this.kinds[view.payloadType] === undefined) {
       // Garbage and unknown payload types: let the receiver count them by kind.
       this.receiver.receive(msg, now);
@@ -273,7 +274,7 @@ export class MediaLeg extends TypedEmitter<MediaLegEvents> implements TickSubscr
       this.latch.onSignalled
     )
       this.destination.lock(this.latch.remote!);
-    const kind = this.receiver.receive(msg, now);
+    const kind = this.receiver.receiveRead(now);
     if (kind === 'dropped') return;
     const ssrc = this.receiver.packet.ssrc;
     if (ssrc !== this.acceptedSsrc) this.onSsrcChanged(ssrc);

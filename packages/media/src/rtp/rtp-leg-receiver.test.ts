@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeRtpPacket } from './rtp-packet';
+import { encodeRtpPacket, readRtpPacket } from './rtp-packet';
 import { RtpLegReceiver } from './rtp-leg-receiver';
 
 const packet = (payloadType: number, seq: number, ssrc = 42, payload = new Uint8Array(160)) =>
@@ -69,5 +69,26 @@ describe('RtpLegReceiver', () => {
       c.probation +
       c.badSequence;
     expect(c.accepted + dropped).toBe(c.received);
+  });
+
+  it('classifies a packet the caller read into its view exactly as receive() does', () => {
+    const stream = [
+      packet(0, 1),
+      packet(0, 2),
+      packet(101, 3, 42, Uint8Array.of(1, 0, 0, 160)),
+      packet(18, 4),
+      packet(0, 900, 7),
+      packet(0, 20000),
+      packet(0, 5),
+    ];
+    const whole = new RtpLegReceiver({ payloadTypes });
+    const split = new RtpLegReceiver({ payloadTypes });
+    const verdicts = stream.map((bytes, i) => {
+      expect(readRtpPacket(bytes, split.packet)).toBe('ok');
+      return [whole.receive(bytes, i * 20), split.receiveRead(i * 20)];
+    });
+    for (const [a, b] of verdicts) expect(b).toBe(a);
+    expect(split.counters).toEqual(whole.counters);
+    expect(split.statistics.snapshot()).toEqual(whole.statistics.snapshot());
   });
 });

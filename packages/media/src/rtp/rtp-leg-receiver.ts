@@ -60,13 +60,25 @@ export class RtpLegReceiver {
     const c = this.counters;
     c.received++;
     const status = readRtpPacket(bytes, this.packet, length);
-    if (status !== 'ok') {
-      if (status === 'MEDIA.RTP_TRUNCATED') c.truncated++;
-      else if (status === 'MEDIA.RTP_BAD_VERSION') c.badVersion++;
-      else if (status === 'MEDIA.RTP_BAD_PADDING') c.badPadding++;
-      else c.rtcpOnRtpPort++;
-      return 'dropped';
-    }
+    if (status === 'ok') return this.classify(arrivalMs);
+    if (status === 'MEDIA.RTP_TRUNCATED') c.truncated++;
+    else if (status === 'MEDIA.RTP_BAD_VERSION') c.badVersion++;
+    else if (status === 'MEDIA.RTP_BAD_PADDING') c.badPadding++;
+    else c.rtcpOnRtpPort++;
+    return 'dropped';
+  }
+
+  /**
+   * Classifies a datagram the caller has already read into {@link packet} without error, as
+   * {@link receive} would: a leg that looks at the header before deciding (latching) parses once.
+   */
+  receiveRead(arrivalMs: number): RtpLegVerdict {
+    this.counters.received++;
+    return this.classify(arrivalMs);
+  }
+
+  private classify(arrivalMs: number): RtpLegVerdict {
+    const c = this.counters;
     const p = this.packet;
     const kind = this.kinds[p.payloadType];
     if (kind === undefined) {
