@@ -63,6 +63,16 @@ function browserPeer(): WebRtcLeg {
   return peer;
 }
 
+/** A browser peer's offer, answered on the worker as call leg `legId`: both ends, not yet connected. */
+async function answeredBrowser(legId: string) {
+  const browser = browserPeer();
+  const offer = await browser.offer();
+  if (!offer.ok) throw new Error(offer.error.message);
+  const opened = await open(legId, loopbackOnly(offer.value));
+  if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
+  return { browser, ...opened.value };
+}
+
 async function worker(): Promise<{ legs: number; browserLegs: number }> {
   const [health] = await pool.health();
   if (!health?.ok) throw new Error('no health from the media worker');
@@ -78,13 +88,8 @@ function countReceived(rtp: BackendLeg): { count: number } {
 
 describe('HostedWebRtcEndpoint', () => {
   it("answers a browser's offer on a media worker and carries its audio both ways there", async () => {
-    const browser = browserPeer();
-    const offer = await browser.offer();
-    if (!offer.ok) throw new Error(offer.error.message);
     const legId = 'agent-answering';
-    const opened = await open(legId, loopbackOnly(offer.value));
-    if (!opened.ok) throw new Error(`${opened.error.code}: ${opened.error.message}`);
-    const { endpoint, rtp } = opened.value;
+    const { browser, endpoint, rtp } = await answeredBrowser(legId);
     expect(endpoint.localSdp).toContain('PCMU/8000');
     expect((await browser.acceptAnswer(loopbackOnly(endpoint.localSdp))).ok).toBe(true);
 
@@ -123,14 +128,10 @@ describe('HostedWebRtcEndpoint', () => {
   });
 
   it('closes the WebRTC leg with its RTP leg, so no transport outlives its call', async () => {
-    const browser = browserPeer();
-    const offer = await browser.offer();
-    if (!offer.ok) throw new Error(offer.error.message);
-    const opened = await open('agent-closing', loopbackOnly(offer.value));
-    if (!opened.ok) throw new Error(opened.error.message);
+    const { rtp } = await answeredBrowser('agent-closing');
     expect(await worker()).toEqual({ legs: 1, browserLegs: 1 });
     // Signalling ends the call by its RTP leg alone (a failed bridge, a hang-up before answer).
-    opened.value.rtp.close();
+    rtp.close();
     await until(async () => (await worker()).browserLegs === 0, 5_000, 'the WebRTC leg closed');
     expect((await worker()).legs).toBe(0);
   });
@@ -169,22 +170,14 @@ describe('HostedWebRtcEndpoint', () => {
   });
 
   it('ends the RTP leg of a browser whose worker dies, and opens the next browser on its replacement', async () => {
-    const browser = browserPeer();
-    const offer = await browser.offer();
-    if (!offer.ok) throw new Error(offer.error.message);
-    const opened = await open('agent-crash', loopbackOnly(offer.value));
-    if (!opened.ok) throw new Error(opened.error.message);
-    const closed = new Promise((resolve) => opened.value.rtp.on('closed', resolve));
+    const { rtp } = await answeredBrowser('agent-crash');
+    const closed = new Promise((resolve) => rtp.on('closed', resolve));
     pool.crashWorker(0);
     // The call is over (its sockets and werift went with the thread), and signalling hears so.
     expect(await closed).toMatchObject({ reason: 'worker-failed' });
 
-    const next = browserPeer();
-    const again = await next.offer();
-    if (!again.ok) throw new Error(again.error.message);
-    const reopened = await open('agent-after-crash', loopbackOnly(again.value));
-    if (!reopened.ok) throw new Error(reopened.error.message);
-    closers.push(() => reopened.value.rtp.close());
+    const next = await answeredBrowser('agent-after-crash');
+    closers.push(() => next.rtp.close());
     expect(await worker()).toEqual({ legs: 1, browserLegs: 1 });
   });
 });
