@@ -2,7 +2,7 @@ import type { Rejection, Result } from '@switchboard/kernel';
 import type { MemberOptions } from './conference';
 import type { LegCodec, MediaLegEvents, MediaLegStats, RemoteMedia, RtpSink } from './media-leg-types';
 import type { OpenLegRequest } from './media-service';
-import type { BrowserLegSettings, MediaWorkerEvent } from './media-worker-protocol';
+import type { BrowserLegReport, BrowserLegSettings } from './media-worker-protocol';
 
 /** How a prompt played to a leg ended, as the voice context sees it. */
 export type LegAudioEnd = 'completed' | 'stopped' | 'failed';
@@ -64,9 +64,6 @@ export interface BackendOpenBrowserLeg {
   readonly near?: string;
   readonly settings: BrowserLegSettings;
 }
-
-/** What a browser's WebRTC leg away from this thread reports: its events, and its quality at the end. */
-export type BrowserLegReport = Extract<MediaWorkerEvent, { ev: 'browser' | 'browser-quality' }>;
 
 /** A browser's WebRTC leg on a media worker, in front of its RTP leg there. */
 export interface BackendBrowserLeg {

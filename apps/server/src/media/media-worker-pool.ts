@@ -6,6 +6,7 @@ import { MediaCode, mediaRejection } from './media-error';
 import type { OpenLegRequest } from './media-service';
 import { MediaWorkerClient, type MediaWorkerFailure } from './media-worker-client';
 import type {
+  BrowserLegReport,
   MediaWorkerEvent,
   MediaWorkerHealth,
   MediaWorkerSetup,
@@ -49,9 +50,6 @@ export interface OpenWorkerBrowserLeg extends WorkerOpenBrowserLeg {
   readonly near?: string;
 }
 
-/** What a browser's WebRTC leg on a worker reports. */
-export type WorkerBrowserEvent = Extract<MediaWorkerEvent, { ev: 'browser' | 'browser-quality' }>;
-
 /** An opened browser: the handle of its RTP leg, which bridges and players use, and our SDP. */
 export interface WorkerBrowserLeg {
   readonly leg: WorkerLegHandle;
@@ -94,7 +92,7 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   private readonly load: number[];
   private readonly homes = new WorkerLegHomes();
   /** Where each browser leg's reports go, by its RTP leg's id. */
-  private readonly browsers = new Map<string, (event: WorkerBrowserEvent) => void>();
+  private readonly browsers = new Map<string, (report: BrowserLegReport) => void>();
   private nextBridge = 1;
 
   constructor(options: MediaWorkerPoolOptions) {
@@ -131,14 +129,14 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
 
   /**
    * Opens a browser's WebRTC leg and the RTP leg behind it on one worker, placed like a leg (see
-   * `WorkerBrowserLegs`); what the WebRTC leg reports goes to `onEvent` until its RTP leg closes.
+   * `WorkerBrowserLegs`); what the WebRTC leg reports goes to `onReport` until its RTP leg closes.
    */
   async openBrowserLeg(
     request: OpenWorkerBrowserLeg,
-    onEvent: (event: WorkerBrowserEvent) => void,
+    onReport: (report: BrowserLegReport) => void,
   ): Promise<Result<WorkerBrowserLeg, Rejection>> {
     const { callId, near, ...open } = request;
-    this.browsers.set(request.id, onEvent);
+    this.browsers.set(request.id, onReport);
     const opened = await this.openOnWorker(callId, near, (worker) =>
       worker.request<WorkerBrowserLegOpened>({ op: 'open-browser-leg', ...open }),
     );

@@ -177,6 +177,9 @@ export interface WorkerLegOpened {
   readonly rtcpPort: number;
 }
 
+/** What a browser's WebRTC leg on a worker reports: its events, and its quality at the end. */
+export type BrowserLegReport = Extract<MediaWorkerEvent, { ev: 'browser' | 'browser-quality' }>;
+
 /** Reply value of `open-browser-leg`: our SDP, and the RTP leg behind it. */
 export interface WorkerBrowserLegOpened {
   readonly sdp: string;

@@ -6,7 +6,6 @@ import type {
   BackendLeg,
   BackendOpenBrowserLeg,
   BackendOpenLeg,
-  BrowserLegReport,
   LegAudio,
   LegAudioEnd,
   MediaBackend,
@@ -14,7 +13,7 @@ import type {
 } from './media-backend';
 import type { RtpSink } from './media-leg-types';
 import type { MediaWorkerPool } from './media-worker-pool';
-import type { WorkerPlaybackItem } from './media-worker-protocol';
+import type { BrowserLegReport, WorkerPlaybackItem } from './media-worker-protocol';
 import type { RemoteLeg } from './remote-leg';
 import type { WorkerLegHandle, WorkerPlayerHandle } from './worker-media-handles';
 

@@ -4,9 +4,9 @@ import type {
   BackendBrowserLeg,
   BackendLeg,
   BackendOpenBrowserLeg,
-  BrowserLegReport,
   MediaBackend,
 } from '../media/media-backend';
+import type { BrowserLegReport } from '../media/media-worker-protocol';
 import {
   usableAnswer,
   type BrowserEndpoint,

@@ -1,4 +1,4 @@
-import { ok, rejection, type Rejection, type Result } from '@switchboard/kernel';
+import { ok, reject, type Rejection, type Result } from '@switchboard/kernel';
 import type { MediaLeg } from '../media/media-leg';
 import type { LegCodec } from '../media/media-leg-types';
 import type {
@@ -34,9 +34,7 @@ export class WorkerBrowserLegs {
     openRtp: (codec: LegCodec) => Promise<Result<MediaLeg, Rejection>>,
   ): Promise<Result<WorkerBrowserLegOpened, Rejection>> {
     const id = request.id;
-    if (this.endpoints.has(id))
-      return { ok: false, error: rejection('MEDIA.DUPLICATE_ID', `browser leg ${id} is open`) };
-    const { ice, noRtpTimeoutMs, connectTimeoutMs } = request.settings;
+    if (this.endpoints.has(id)) return reject('MEDIA.DUPLICATE_ID', `browser leg ${id} is open`);
     let codec: LegCodec = WEBRTC_OFFER_CODEC;
     const opened = await WebRtcEndpoint.open(
       { legId: id, ...(request.remoteOffer === undefined ? {} : { remoteOffer: request.remoteOffer }) },
@@ -44,12 +42,8 @@ export class WorkerBrowserLegs {
         codec = chosen;
         return openRtp(chosen);
       },
-      {
-        ...(ice === undefined ? {} : { ice }),
-        ...(noRtpTimeoutMs === undefined ? {} : { noRtpTimeoutMs }),
-        ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
-        onEvent: (leg, event) => this.post({ ev: 'browser', leg, event }),
-      },
+      // The settings are the endpoint's options that can cross threads (no clock, no callback).
+      { ...request.settings, onEvent: (leg, event) => this.post({ ev: 'browser', leg, event }) },
     );
     if (!opened.ok) return opened;
     const { endpoint, rtp } = opened.value;
@@ -73,13 +67,9 @@ export class WorkerBrowserLegs {
   rejoin(id: string, offer: string): Promise<Result<string, Rejection>> {
     const endpoint = this.endpoints.get(id);
     if (endpoint === undefined)
-      return Promise.resolve({
-        ok: false,
-        error: rejection('MEDIA.UNKNOWN_ID', `no browser leg ${id} on this media worker`, {
-          id,
-          status: 481,
-        }),
-      });
+      return Promise.resolve(
+        reject('MEDIA.UNKNOWN_ID', `no browser leg ${id} on this media worker`, { id, status: 481 }),
+      );
     return endpoint.rejoin(offer);
   }
 
