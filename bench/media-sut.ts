@@ -55,6 +55,28 @@ export interface SutTiming {
   readonly lagSamples: number;
 }
 
+/** A worker pool's timing since the previous reading: late ticks, and the worst worker's timer lag. */
+export class PoolTiming {
+  private late: number[] = [];
+
+  constructor(private readonly pool: MediaWorkerPool) {}
+
+  async read(): Promise<SutTiming> {
+    const healths = (await this.pool.health(true)).map((h) => {
+      if (!h.ok) throw new Error(h.error.code);
+      return h.value;
+    });
+    const lateTicks = healths.reduce((sum, h, i) => sum + h.ticker.lateTicks - (this.late[i] ?? 0), 0);
+    this.late = healths.map((h) => h.ticker.lateTicks);
+    return {
+      lateTicks,
+      lagP99Ms: Math.max(...healths.map((h) => h.timerLag.p99Ms)),
+      lagMaxMs: Math.max(...healths.map((h) => h.timerLag.maxMs)),
+      lagSamples: Math.min(...healths.map((h) => h.timerLag.samples)),
+    };
+  }
+}
+
 /** Opens `count` items `BATCH` at a time, in order. */
 export async function openAll<T>(count: number, open: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
@@ -166,7 +188,7 @@ export class WorkerPoolSut implements MediaSut {
   private readonly pool: MediaWorkerPool;
   private legs: WorkerLegHandle[] = [];
   private bridges: WorkerBridgeHandle[] = [];
-  private late: number[] = [];
+  private readonly poolTiming: PoolTiming;
 
   private constructor(
     workers: number,
@@ -175,6 +197,7 @@ export class WorkerPoolSut implements MediaSut {
     realtimePriority: number,
   ) {
     this.pool = new MediaWorkerPool({ workers, ports: ports(udp), noRtpTimeoutMs: 60_000, realtimePriority });
+    this.poolTiming = new PoolTiming(this.pool);
     this.description = `media on ${this.pool.size} worker threads (MediaWorkerPool), ${udp} sockets`;
   }
 
@@ -238,19 +261,8 @@ export class WorkerPoolSut implements MediaSut {
     [this.legs, this.bridges] = [[], []];
   }
 
-  async timing(): Promise<SutTiming> {
-    const healths = (await this.pool.health(true)).map((h) => {
-      if (!h.ok) throw new Error(h.error.code);
-      return h.value;
-    });
-    const lateTicks = healths.reduce((sum, h, i) => sum + h.ticker.lateTicks - (this.late[i] ?? 0), 0);
-    this.late = healths.map((h) => h.ticker.lateTicks);
-    return {
-      lateTicks,
-      lagP99Ms: Math.max(...healths.map((h) => h.timerLag.p99Ms)),
-      lagMaxMs: Math.max(...healths.map((h) => h.timerLag.maxMs)),
-      lagSamples: Math.min(...healths.map((h) => h.timerLag.samples)),
-    };
+  timing(): Promise<SutTiming> {
+    return this.poolTiming.read();
   }
 
   close(): Promise<void> {

@@ -27,6 +27,7 @@ import { WebRtcLeg } from '../apps/server/src/webrtc/webrtc-leg';
 import { arg, list } from './bench-args';
 import { BenchChild } from './bench-child';
 import { mergeResults, type FleetResult } from './media-load-fleet';
+import { PoolTiming, type SutTiming } from './media-sut';
 import type { BrowserCommand, BrowserEvent } from './webrtc-browsers';
 
 const LEG_STEPS = list('legs', '20,50,100');
@@ -181,26 +182,16 @@ interface Step {
   readonly memoryKbPerLeg: number;
   readonly load: number;
   /** The media workers' timing over the step: what browser legs there cost the calls' schedule. */
-  readonly workers: { readonly lagP99Ms: number; readonly lagMaxMs: number; readonly lateTicks: number };
+  readonly workers: SutTiming;
 }
 
 let nextId = 0;
-
-/** The media workers' timer lag since the last reading (which starts afresh) and their late ticks so far. */
-async function workerTiming(pool: MediaWorkerPool): Promise<Step['workers']> {
-  const healths = (await pool.health(true)).flatMap((h) => (h.ok ? [h.value] : []));
-  return {
-    lagP99Ms: Math.max(0, ...healths.map((h) => h.timerLag.p99Ms)),
-    lagMaxMs: Math.max(0, ...healths.map((h) => h.timerLag.maxMs)),
-    lateTicks: healths.reduce((sum, h) => sum + h.ticker.lateTicks, 0),
-  };
-}
 
 async function step(
   browsers: Browsers,
   n: number,
   media: WorkerMediaBackend,
-  pool: MediaWorkerPool,
+  timing: PoolTiming,
   dir: string,
 ): Promise<Step> {
   const memoryBefore = process.memoryUsage().rss;
@@ -224,7 +215,8 @@ async function step(
     60_000,
   );
   await started;
-  const timing0 = workerTiming(pool);
+  // Starts the workers' figures afresh for the window.
+  const reset = timing.read();
   const cpu0 = process.cpuUsage();
   const main0 = mainThreadCpuUs();
   const t0 = performance.now();
@@ -233,8 +225,8 @@ async function step(
   const mainUs = mainThreadCpuUs() - main0;
   const seconds = (performance.now() - t0) / 1000;
   const memory = process.memoryUsage().rss;
-  const before = await timing0;
-  const after = await workerTiming(pool);
+  await reset;
+  const workers = await timing.read();
   const r = mergeResults(await results);
   await browsers.all({ cmd: 'close' }, (e) => (e.event === 'closed' ? true : undefined), 'close');
   for (const close of closers) close();
@@ -246,7 +238,7 @@ async function step(
     processUsPerLegSecond: (cpu.user + cpu.system) / (n * seconds),
     memoryKbPerLeg: Math.max(0, memory - memoryBefore) / 1024 / n,
     load: loadavg()[0]!,
-    workers: { ...after, lateTicks: after.lateTicks - before.lateTicks },
+    workers,
   };
 }
 
@@ -282,6 +274,7 @@ async function main(): Promise<void> {
     noRtpTimeoutMs: 60_000,
   });
   const media = new WorkerMediaBackend({ pool });
+  const timing = new PoolTiming(pool);
   console.log(
     `webrtc: ${PATH === 'call' ? `browser agents bridged in pairs and recorded on ${pool.size} media worker(s), werift and its gateway ${WERIFT_ON === 'worker' ? 'on the media worker with the RTP legs (HostedWebRtcEndpoint)' : 'on the main thread (WebRtcEndpoint)'}` : 'WebRtcLeg (werift) on the main thread, echoing'}; ` +
       `werift browsers in ${BROWSER_PROCESSES} child processes; ${availableParallelism()} cores shared; ` +
@@ -294,7 +287,7 @@ async function main(): Promise<void> {
   try {
     const steps: Step[] = [];
     for (const n of LEG_STEPS) {
-      const s = await step(browsers, n, media, pool, dir);
+      const s = await step(browsers, n, media, timing, dir);
       print(s);
       steps.push(s);
     }
