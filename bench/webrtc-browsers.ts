@@ -15,6 +15,7 @@ import {
   RtpPacket,
   type RTCRtpTransceiver,
 } from 'werift';
+import { keepCandidatesOn } from '../apps/server/src/webrtc/peer-ice';
 import { DelaySamples, Histogram } from './delay-histogram';
 import { loopMonitor, schedule } from './generator-timing';
 import type { GeneratorResult } from './media-load-generator';
@@ -75,11 +76,7 @@ async function offer(id: number): Promise<void> {
       });
     });
   // Loopback candidates only, as the Chromium tests keep theirs.
-  const sdp = pc
-    .localDescription!.sdp.split('\r\n')
-    .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === '127.0.0.1')
-    .join('\r\n');
-  send({ event: 'offer', id, sdp });
+  send({ event: 'offer', id, sdp: keepCandidatesOn(pc.localDescription!.sdp, '127.0.0.1') });
 }
 
 /**

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToneGenerator, type CallQuality } from '@switchboard/media';
 import type { HeardPeak } from '../chromium-softphone';
+import { keepCandidatesOn } from '../peer-ice';
 import { peakFrequency, type PcmuCollector } from '../tone-probe';
 import { pollUntil } from '../../../test/support/poll-until';
 
@@ -62,10 +63,7 @@ export function reportedQuality(leg: { quality(): CallQuality | undefined }): Pr
 
 /** Keeps the page's loopback candidates only, so the test's media never leaves 127.0.0.1. */
 export function loopbackOnly(sdp: string): string {
-  return sdp
-    .split('\r\n')
-    .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === '127.0.0.1')
-    .join('\r\n');
+  return keepCandidatesOn(sdp, '127.0.0.1');
 }
 
 /**
