@@ -293,17 +293,19 @@ describe('BatchUdpSocket', () => {
   });
 
   it('is what the RTP port pool binds unless dgram is asked for', async () => {
-    const base = 43000 + 2 * Math.floor(Math.random() * 500);
-    const batched = new RtpPortPool({ bindAddress: '127.0.0.1', minPort: base, maxPort: base + 1 });
+    // Ten pairs each, not one: these ports are in the kernel's ephemeral range, where another
+    // test's socket may hold one, and the pool skips a busy pair only when it has another.
+    const base = 43000 + 40 * Math.floor(Math.random() * 50);
+    const batched = new RtpPortPool({ bindAddress: '127.0.0.1', minPort: base, maxPort: base + 19 });
     const plain = new RtpPortPool({
       bindAddress: '127.0.0.1',
-      minPort: base + 2,
-      maxPort: base + 3,
+      minPort: base + 20,
+      maxPort: base + 39,
       udp: 'dgram',
     });
     const a = await batched.allocate();
     const b = await plain.allocate();
-    if (!a.ok || !b.ok) throw new Error('no ports');
+    if (!a.ok || !b.ok) throw new Error(`no ports: ${a.ok ? '' : a.error.code} ${b.ok ? '' : b.error.code}`);
     expect(a.value.rtp).toBeInstanceOf(BatchUdpSocket);
     expect(a.value.rtcp).toBeInstanceOf(BatchUdpSocket);
     expect(b.value.rtp).not.toBeInstanceOf(BatchUdpSocket);
