@@ -15,6 +15,7 @@ import { MediaServicePort } from '../voice/media-service-port';
 import { CallActionCode } from './call-action-codes';
 import type { LiveCall } from './live-calls';
 import { mediaRecordingSwitch } from './media-recording-switch';
+import { testPortRange } from '../../test/support/test-ports';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-pause-'));
 let media: MediaService | undefined;
@@ -38,14 +39,13 @@ const callOf = (leg: { readonly id: string }): LiveCall => ({
 
 describe('pausing a call recording through the media connections', () => {
   it('writes silence while paused, counted as paused time, and refuses a call nothing records', async () => {
-    const minPort = 38000 + 2 * Math.floor(Math.random() * 1000);
     // Real sockets, virtual media clock: the recorder's 20 ms ticks move only when the test says.
     const clock = new VirtualClock(1_000_000);
     const tick = (ms: number) => {
       for (let t = 0; t < ms; t += 20) clock.advance(20);
     };
     media = new MediaService({
-      ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 9 },
+      ports: { bindAddress: '127.0.0.1', ...testPortRange(10) },
       runtime: { clock, timers: clock, random: seededRandom(7) },
     });
     const connections = new MediaConnections({ media });
@@ -127,14 +127,13 @@ describe.each([
   });
 
   it('pauses from the API, and records one file across hold and resume with the agent after it', async () => {
-    const minPort = 42000 + 2 * Math.floor(Math.random() * 2000);
-    service = new MediaService({ ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 19 } });
+    service = new MediaService({ ports: { bindAddress: '127.0.0.1', ...testPortRange(20) } });
     const pool =
       workers === 0
         ? undefined
         : new MediaWorkerPool({
             workers,
-            ports: { bindAddress: '127.0.0.1', minPort: minPort + 20, maxPort: minPort + 59 },
+            ports: { bindAddress: '127.0.0.1', ...testPortRange(40) },
           });
     const summaries: RecordingSummary[] = [];
     port = new MediaServicePort({

@@ -12,6 +12,7 @@ import {
 } from './batch-udp-socket';
 import { MediaService } from './media-service';
 import { RtpPortPool } from './rtp-port-pool';
+import { testPortRange } from '../../test/support/test-ports';
 
 const opened: BatchUdpSocket[] = [];
 function open(address = '127.0.0.1', port = 0, receiveBufferBytes = 0): BatchUdpSocket {
@@ -293,16 +294,8 @@ describe('BatchUdpSocket', () => {
   });
 
   it('is what the RTP port pool binds unless dgram is asked for', async () => {
-    // Ten pairs each, not one: these ports are in the kernel's ephemeral range, where another
-    // test's socket may hold one, and the pool skips a busy pair only when it has another.
-    const base = 43000 + 40 * Math.floor(Math.random() * 50);
-    const batched = new RtpPortPool({ bindAddress: '127.0.0.1', minPort: base, maxPort: base + 19 });
-    const plain = new RtpPortPool({
-      bindAddress: '127.0.0.1',
-      minPort: base + 20,
-      maxPort: base + 39,
-      udp: 'dgram',
-    });
+    const batched = new RtpPortPool({ bindAddress: '127.0.0.1', ...testPortRange(20) });
+    const plain = new RtpPortPool({ bindAddress: '127.0.0.1', ...testPortRange(20), udp: 'dgram' });
     const a = await batched.allocate();
     const b = await plain.allocate();
     if (!a.ok || !b.ok) throw new Error(`no ports: ${a.ok ? '' : a.error.code} ${b.ok ? '' : b.error.code}`);

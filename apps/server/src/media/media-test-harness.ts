@@ -5,6 +5,7 @@ import { MediaLeg } from './media-leg';
 import type { LegCodec, MediaLegOptions, RemoteMedia } from './media-leg-types';
 import { MediaTicker } from './media-ticker';
 import { RtpPortPool } from './rtp-port-pool';
+import { testPortRange } from '../../test/support/test-ports';
 
 /** PCMU with telephone-event on 101, as most trunks answer. */
 export const PCMU: LegCodec = { law: 'pcmu', payloadType: 0, telephoneEventPayloadType: 101 };
@@ -22,8 +23,8 @@ export class MediaTestHarness {
   readonly pool: RtpPortPool;
   private readonly legs: MediaLeg[] = [];
 
-  constructor(firstPort = 30000 + 2 * Math.floor(Math.random() * 4000)) {
-    this.pool = new RtpPortPool({ bindAddress: '127.0.0.1', minPort: firstPort, maxPort: firstPort + 199 });
+  constructor() {
+    this.pool = new RtpPortPool({ bindAddress: '127.0.0.1', ...testPortRange(200) });
   }
 
   /** Opens a leg with the given codec and remote. */

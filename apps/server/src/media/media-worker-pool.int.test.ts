@@ -7,6 +7,7 @@ import { PCMU, sine, toneShare } from './media-test-harness';
 import { MediaWorkerPool, splitPorts, type MediaWorkerPoolEvents } from './media-worker-pool';
 import { eventually, RtpTestPeer } from './rtp-test-peer';
 import type { WorkerLegEvents, WorkerLegHandle } from './worker-media-handles';
+import { testPortRange } from '../../test/support/test-ports';
 
 let dir: string;
 let pool: MediaWorkerPool | undefined;
@@ -22,10 +23,9 @@ afterEach(async () => {
 });
 
 function newPool(workers: number, realtimePriority?: number): MediaWorkerPool {
-  const minPort = 40000 + 2 * Math.floor(Math.random() * 4000);
   return new MediaWorkerPool({
     workers,
-    ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 399 },
+    ports: { bindAddress: '127.0.0.1', ...testPortRange(400) },
     ...(realtimePriority === undefined ? {} : { realtimePriority }),
   });
 }

@@ -4,6 +4,7 @@ import { MediaTestHarness, PCMU, rtpOf } from './media-test-harness';
 import { MediaWorkerPool, type MediaWorkerPoolEvents } from './media-worker-pool';
 import { eventually, RtpTestPeer } from './rtp-test-peer';
 import { playCaptureFromPortZero } from '../../test/support/sipp-capture-player';
+import { testPortRange } from '../../test/support/test-ports';
 
 // RTP from UDP source port 0 (sipp playing a capture without -mp) must neither latch the leg nor
 // make it send to port 0: `dgram` throws on that synchronously, which used to end the process
@@ -48,10 +49,9 @@ describe('RTP from source port 0', () => {
   });
 
   it('leaves a media worker and its calls running while the leg plays a tone', async () => {
-    const minPort = 40000 + 2 * Math.floor(Math.random() * 4000);
     pool = new MediaWorkerPool({
       workers: 1,
-      ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 99 },
+      ports: { bindAddress: '127.0.0.1', ...testPortRange(100) },
     });
     const failures: MediaWorkerPoolEvents['worker-failed'][] = [];
     pool.on('worker-failed', (e) => failures.push(e));

@@ -12,6 +12,7 @@ import { MediaService } from '../media';
 import { RtpTestPeer } from '../media/rtp-test-peer';
 import { MediaServicePort } from './media-service-port';
 import { signalAudioFiles } from './signal-audio-files';
+import { testPortRange } from '../../test/support/test-ports';
 
 let dir: string;
 beforeAll(async () => {
@@ -32,8 +33,7 @@ function heard(peer: RtpTestPeer, from = 0): Int16Array {
 describe('music on hold on an RTP leg', () => {
   it('loops the generated melody, pauses it for an announcement and resumes it', async () => {
     const signals = signalAudioFiles(dir);
-    const minPort = 38000 + 2 * Math.floor(Math.random() * 1000);
-    const media = new MediaService({ ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 9 } });
+    const media = new MediaService({ ports: { bindAddress: '127.0.0.1', ...testPortRange(10) } });
     const port = new MediaServicePort({
       media,
       musicOnHold: async () => {

@@ -10,6 +10,7 @@ import type { MediaEndpoint } from '../calls';
 import { MediaService } from '../media';
 import { RtpTestPeer } from '../media/rtp-test-peer';
 import { MediaServicePort } from './media-service-port';
+import { testPortRange } from '../../test/support/test-ports';
 
 /** The call leg the caller's endpoint is opened for. */
 const CALLER_LEG = 'caller-leg';
@@ -35,15 +36,11 @@ export interface MediaPortTestRig {
   close(): Promise<void>;
 }
 
-/** Starts the rig on a random range of 20 ports from `basePort`. */
-export async function mediaPortTestRig(
-  basePort: number,
-  options: MediaPortTestRigOptions,
-): Promise<MediaPortTestRig> {
+/** Starts the rig on 20 ports of the test worker's own range. */
+export async function mediaPortTestRig(options: MediaPortTestRigOptions): Promise<MediaPortTestRig> {
   const clock = new VirtualClock(1_000_000);
-  const minPort = basePort + 2 * Math.floor(Math.random() * 2000);
   const media = new MediaService({
-    ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 19 },
+    ports: { bindAddress: '127.0.0.1', ...testPortRange(20) },
     runtime: { clock, timers: clock, random: seededRandom(options.seed) },
     ...(options.noRtpTimeoutMs === undefined ? {} : { noRtpTimeoutMs: options.noRtpTimeoutMs }),
   });

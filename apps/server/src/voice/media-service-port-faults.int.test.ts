@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe('a media fault on a plain RTP leg', () => {
   it('is reported once by call leg and endpoint when its socket refuses to send, and not after release', async () => {
-    rig = await mediaPortTestRig(38000, { seed: 5 });
+    rig = await mediaPortTestRig({ seed: 5 });
     const { media, port, caller, advance } = rig;
     // The sockets the pool binds, so the test can close one underneath its leg.
     const pairs: RtpSocketPair[] = [];

@@ -15,6 +15,7 @@ import { sine, toneShare } from '../media/media-test-harness';
 import { eventually, RtpTestPeer } from '../media/rtp-test-peer';
 import type { MediaQualityReport } from '../calls';
 import { MediaServicePort } from './media-service-port';
+import { testPortRange } from '../../test/support/test-ports';
 
 // The live server's media port over media worker threads: calls bridged, monitored and recorded
 // on workers, the supervisor's leg on another worker than the call's, real UDP on both ends.
@@ -62,8 +63,7 @@ interface Party {
 }
 
 function setup(summaries: RecordingSummary[] = [], digits: string[] = []): MediaServicePort {
-  const minPort = 42000 + 2 * Math.floor(Math.random() * 3000);
-  const ports = { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 199 };
+  const ports = { bindAddress: '127.0.0.1', ...testPortRange(200) };
   pool = new MediaWorkerPool({ workers: 2, ports });
   port = new MediaServicePort({
     media: new MediaService({ ports }),

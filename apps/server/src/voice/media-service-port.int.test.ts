@@ -7,6 +7,7 @@ import { MediaService, type RecordingSummary } from '../media';
 import { eventually, RtpTestPeer } from '../media/rtp-test-peer';
 import { MediaServicePort } from './media-service-port';
 import type { PlaybackEnd } from './voice-ports';
+import { testPortRange } from '../../test/support/test-ports';
 
 let dir: string;
 let promptPath: string;
@@ -77,8 +78,7 @@ afterEach(() => {
 });
 
 function setup(onRecordingClosed?: (summary: RecordingSummary) => void): void {
-  const minPort = 32000 + 2 * Math.floor(Math.random() * 3000);
-  media = new MediaService({ ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 99 } });
+  media = new MediaService({ ports: { bindAddress: '127.0.0.1', ...testPortRange(100) } });
   port = new MediaServicePort({
     media,
     onDigit: (legId, digit) => digits.push([legId, digit]),

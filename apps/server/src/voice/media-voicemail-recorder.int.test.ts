@@ -13,6 +13,7 @@ import { RtpTestPeer } from '../media/rtp-test-peer';
 import { mediaVoicemailRecorder } from './media-voicemail-recorder';
 import { MediaServicePort } from './media-service-port';
 import type { VoicemailPort } from './voice-ports';
+import { testPortRange } from '../../test/support/test-ports';
 
 let dir: string;
 let media: MediaService;
@@ -32,8 +33,7 @@ afterEach(() => {
 
 /** A caller's leg answered by the media service; returns where to send RTP. */
 async function callerLeg(legId: string) {
-  const minPort = 36000 + 2 * Math.floor(Math.random() * 2000);
-  media = new MediaService({ ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 19 } });
+  media = new MediaService({ ports: { bindAddress: '127.0.0.1', ...testPortRange(20) } });
   port = new MediaServicePort({ media });
   recorder = mediaVoicemailRecorder({ legOf: (l) => port.legOf(l), workDir: dir, timers: nodeTimers });
   const caller = await RtpTestPeer.open();

@@ -7,6 +7,7 @@ import { loopbackOnly, until } from './test-support/chromium-call';
 import { HostedWebRtcEndpoint } from './hosted-webrtc-endpoint';
 import type { WebRtcEndpointEvent } from './webrtc-endpoint';
 import { WebRtcLeg } from './webrtc-leg';
+import { testPortRange } from '../../test/support/test-ports';
 
 // A browser's WebRTC leg on a media worker, driven from the main thread. The "browser" is a werift
 // peer of its own (another WebRtcLeg) on loopback; Chromium's calls through the whole center are
@@ -33,10 +34,9 @@ const closers: (() => void)[] = [];
 let next = 0;
 
 beforeAll(() => {
-  const minPort = 36000 + 2 * Math.floor(Math.random() * 2000);
   pool = new MediaWorkerPool({
     workers: 1,
-    ports: { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 99 },
+    ports: { bindAddress: '127.0.0.1', ...testPortRange(100) },
   });
   backend = new WorkerMediaBackend({ pool });
 });

@@ -16,6 +16,7 @@ import {
 import { callerHears, sendPcmuTone } from './test-support/pcmu-caller';
 import { PcmuCollector } from './tone-probe';
 import { WebRtcLeg, type WebRtcLegEvents, type WebRtcLegOptions } from './webrtc-leg';
+import { testPortRange } from '../../test/support/test-ports';
 
 let mic: FakeMicrophone;
 let browser: ChromiumSoftphone;
@@ -181,10 +182,7 @@ describe('WebRtcLeg with a real headless Chromium', () => {
   });
 
   it('keeps the call bridged to the SIP side when the page reloads and offers again', async () => {
-    const base = 41000 + 2 * Math.floor(Math.random() * 2000);
-    const media = new MediaService({
-      ports: { bindAddress: '127.0.0.1', minPort: base, maxPort: base + 19 },
-    });
+    const media = new MediaService({ ports: { bindAddress: '127.0.0.1', ...testPortRange(20) } });
     stops.push(() => media.closeAll());
     const peer = await RtpTestPeer.open();
     stops.push(() => peer.close());

@@ -19,6 +19,7 @@ import {
 import { ChromiumSoftphone } from '../chromium-softphone';
 import type { WebRtcEndpointOptions } from '../webrtc-endpoint';
 import { rtpAddressOf, sendPcmuTone } from './pcmu-caller';
+import { testPortRange } from '../../../test/support/test-ports';
 
 /** The demo shop's hotline, which callers dial and agents are rung from. */
 export const HOTLINE = '4008001234';
@@ -88,8 +89,7 @@ export async function startBrowserCallCenter(options: BrowserCallCenterOptions):
   const recordings: RecordingSummary[] = [];
   const digits: DetectedDigit[] = [];
   const stack = await startSipTestStack({ http: true });
-  const minPort = 34000 + 2 * Math.floor(Math.random() * 3000);
-  const ports = { bindAddress: '127.0.0.1', minPort, maxPort: minPort + 99 };
+  const ports = { bindAddress: '127.0.0.1', ...testPortRange(100) };
   const media = new MediaService({ ports });
   const workers = options.onWorker === true ? new MediaWorkerPool({ workers: 1, ports }) : undefined;
   const port = new MediaServicePort({
