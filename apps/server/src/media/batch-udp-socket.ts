@@ -81,6 +81,10 @@ class BatchReader {
     this.sockets.delete(fd);
   }
 
+  get size(): number {
+    return this.sockets.size;
+  }
+
   private onBatch(count: number): void {
     this.deliver(count);
     for (const hook of this.afterBatch) hook();
@@ -124,6 +128,11 @@ function threadReader(): BatchReader | undefined {
     reader = binding === undefined ? undefined : new BatchReader(binding);
   }
   return reader;
+}
+
+/** This thread's batched sockets that are open (0 where there are none, or no batching). */
+export function openBatchSockets(): number {
+  return reader?.size ?? 0;
 }
 
 /** True when sockets can be opened batched on this thread. */

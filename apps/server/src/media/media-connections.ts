@@ -38,6 +38,11 @@ export class MediaConnections {
 
   constructor(private readonly o: MediaConnectionsOptions) {}
 
+  /** Legs in a bridge or conference, and recordings held for callers connected to nobody. */
+  get activity(): { readonly connectedLegs: number; readonly heldRecordings: number } {
+    return { connectedLegs: this.byLeg.size, heldRecordings: this.held.size };
+  }
+
   /** The connection `legId` is in. */
   of(legId: string): Connection | undefined {
     return this.byLeg.get(legId);

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { rejection, type Rejection, type Result } from '@switchboard/kernel';
 import type { WorkerBrowserLegs } from '../webrtc/worker-browser-legs';
 import type { MemberOptions } from './conference';
+import { openBatchSockets } from './batch-udp-socket';
 import { LoopLagProbe } from './loop-lag-probe';
 import { MediaConnections } from './media-connections';
 import type { MediaLeg } from './media-leg';
@@ -9,6 +10,7 @@ import type { LegCodec, MediaLegEvents, SwitchableLeg } from './media-leg-types'
 import { MediaService } from './media-service';
 import { LegExport, RemoteLeg } from './remote-leg';
 import type {
+  MediaWorkerActivity,
   MediaWorkerCommand,
   MediaWorkerEvent,
   MediaWorkerHealth,
@@ -331,12 +333,26 @@ export class MediaWorkerHost {
   private health(reset: boolean): MediaWorkerHealth {
     const scheduling = threadScheduling();
     return {
-      legs: this.legs.size,
-      browserLegs: this.browserLegs?.size ?? 0,
+      activity: this.activity(),
       ticker: this.media.ticker.stats,
       timerLag: this.lag.read(reset),
       ...(scheduling ? { scheduling } : {}),
       ...(this.realtimeRefused === undefined ? {} : { realtimeRefused: this.realtimeRefused }),
+    };
+  }
+
+  private activity(): MediaWorkerActivity {
+    return {
+      legs: this.legs.size,
+      browserLegs: this.browserLegs?.size ?? 0,
+      players: this.players.size,
+      bridges: this.bridges.size,
+      imports: this.remotes.size,
+      exports: this.exports.size,
+      ...this.connections.activity,
+      tickerSubscribers: this.media.ticker.size,
+      portPairs: this.media.pool.allocated,
+      sockets: openBatchSockets(),
     };
   }
 

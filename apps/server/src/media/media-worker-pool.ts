@@ -72,6 +72,19 @@ export interface MediaWorkerPoolEvents {
   'recording-closed': RecordingSummary;
 }
 
+/** See {@link MediaWorkerPool.activity}. */
+export interface MediaPoolActivity {
+  readonly legs: number;
+  readonly players: number;
+  /** Calls placed on a worker, and the per-call leg counts that place them. */
+  readonly calls: number;
+  readonly callLegCounts: number;
+  /** Legs mixed on another worker than their own (a supervisor's, say). */
+  readonly legsMixedAway: number;
+  /** Browser legs whose reports this thread routes. */
+  readonly browserLegs: number;
+}
+
 /**
  * Media on worker threads: each worker owns a slice of the RTP port range, its own 20 ms ticker
  * and whole calls (both legs, the bridge and the recorder), so packets of a call never leave its
@@ -116,6 +129,21 @@ export class MediaWorkerPool extends TypedEmitter<MediaWorkerPoolEvents> {
   /** Legs open now, over all workers. */
   get openLegs(): number {
     return this.legs.size;
+  }
+
+  /**
+   * What this thread keeps for the workers' calls, for leak checks: all zero once every call is
+   * over (each worker reports its own side in its `health`).
+   */
+  get activity(): MediaPoolActivity {
+    return {
+      legs: this.legs.size,
+      players: this.players.size,
+      calls: this.callWorker.size,
+      callLegCounts: this.callLegs.size,
+      legsMixedAway: this.homes.size,
+      browserLegs: this.browsers.size,
+    };
   }
 
   /** Opens a leg on the worker of its call (the least loaded one for a new call). */

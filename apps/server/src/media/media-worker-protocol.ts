@@ -187,11 +187,49 @@ export interface WorkerBrowserLegOpened {
   readonly rtp: WorkerLegOpened;
 }
 
-/** Reply value of `health`: is the worker keeping its 20 ms schedule? */
-export interface MediaWorkerHealth {
+/**
+ * What a worker holds, for leak checks: every figure is zero once every call on it is over. A
+ * worker lives as long as the server, through millions of calls; a leg, ticker subscriber or port
+ * left behind by each would cost CPU on every tick and, in the end, the whole port range.
+ */
+export interface MediaWorkerActivity {
   readonly legs: number;
   /** Browsers' WebRTC legs (werift) on this worker. */
   readonly browserLegs: number;
+  readonly players: number;
+  /** Bridges made with the `bridge` command. */
+  readonly bridges: number;
+  /** Legs of other workers mixed here, and legs of this one exported to be mixed elsewhere. */
+  readonly imports: number;
+  readonly exports: number;
+  /** Legs in a bridge or conference, and recordings kept for a caller connected to nobody. */
+  readonly connectedLegs: number;
+  readonly heldRecordings: number;
+  /** What the 20 ms ticker calls: players, recorders, mixers, watchdogs. */
+  readonly tickerSubscribers: number;
+  /** RTP/RTCP port pairs bound, and this thread's batched sockets open. */
+  readonly portPairs: number;
+  readonly sockets: number;
+}
+
+/** A worker with no call on it. */
+export const IDLE_WORKER_ACTIVITY: MediaWorkerActivity = {
+  legs: 0,
+  browserLegs: 0,
+  players: 0,
+  bridges: 0,
+  imports: 0,
+  exports: 0,
+  connectedLegs: 0,
+  heldRecordings: 0,
+  tickerSubscribers: 0,
+  portPairs: 0,
+  sockets: 0,
+};
+
+/** Reply value of `health`: is the worker keeping its 20 ms schedule, and what does it hold? */
+export interface MediaWorkerHealth {
+  readonly activity: MediaWorkerActivity;
   readonly ticker: MediaTickerStats;
   /** How late the worker's timers fired (its ticker's wait) since the last reset. */
   readonly timerLag: LoopLag;

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { err, ok } from '@switchboard/kernel';
-import type { MediaWorkerHealth } from './media-worker-protocol';
+import { IDLE_WORKER_ACTIVITY, type MediaWorkerHealth } from './media-worker-protocol';
 import { realtimeReport } from './realtime-report';
 
 const worker = (realtimeRefused?: string): MediaWorkerHealth => ({
-  legs: 0,
-  browserLegs: 0,
+  activity: IDLE_WORKER_ACTIVITY,
   ticker: { ticks: 0, lateTicks: 0, maxLateMs: 0, skippedFrames: 0 },
   timerLag: { p99Ms: 0, maxMs: 0, samples: 0 },
   ...(realtimeRefused === undefined ? {} : { realtimeRefused }),

@@ -14,6 +14,11 @@ export class WorkerLegHomes {
   /** Legs mixed on another worker than their own, by leg id. */
   private readonly homes = new Map<string, MediaWorkerClient>();
 
+  /** Legs mixed on another worker than their own now. */
+  get size(): number {
+    return this.homes.size;
+  }
+
   /** The worker whose connections `leg` is in. */
   of(leg: WorkerLegHandle): MediaWorkerClient {
     return this.homes.get(leg.id) ?? leg.worker;

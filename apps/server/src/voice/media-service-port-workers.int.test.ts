@@ -15,6 +15,7 @@ import { sine, toneShare } from '../media/media-test-harness';
 import { eventually, RtpTestPeer } from '../media/rtp-test-peer';
 import type { MediaQualityReport } from '../calls';
 import { MediaServicePort } from './media-service-port';
+import { openParty, type Party as BaseParty } from './media-port-parties';
 import { testPortRange } from '../../test/support/test-ports';
 
 // The live server's media port over media worker threads: calls bridged, monitored and recorded
@@ -38,28 +39,8 @@ afterEach(async () => {
   for (const p of peers.splice(0)) p.close();
 });
 
-function offer(peer: RtpTestPeer, formats = '0 101'): string {
-  return [
-    'v=0',
-    'o=peer 1 1 IN IP4 127.0.0.1',
-    's=-',
-    'c=IN IP4 127.0.0.1',
-    't=0 0',
-    `m=audio ${peer.address.port} RTP/AVP ${formats}`,
-    'a=rtpmap:0 PCMU/8000',
-    ...(formats.includes('101') ? ['a=rtpmap:101 telephone-event/8000', 'a=fmtp:101 0-16'] : []),
-    'a=sendrecv',
-    '',
-  ].join('\r\n');
-}
-
-interface Party {
-  readonly legId: string;
-  readonly endpoint: string;
-  readonly peer: RtpTestPeer;
-  readonly to: { address: string; port: number };
+interface Party extends BaseParty {
   readonly hz: number;
-  sent: number;
 }
 
 function setup(summaries: RecordingSummary[] = [], digits: string[] = []): MediaServicePort {
@@ -83,11 +64,10 @@ async function party(
 ): Promise<Party> {
   const peer = await RtpTestPeer.open();
   peers.push(peer);
-  const opened = await p.open({ legId, remoteOffer: offer(peer, formats), ...(near ? { near } : {}) });
-  if (!opened.ok) throw new Error(opened.error.message);
-  const sdp = opened.value.localSdp;
-  const to = { address: /c=IN IP4 (\S+)/.exec(sdp)![1]!, port: Number(/m=audio (\d+)/.exec(sdp)![1]) };
-  return { legId, endpoint: opened.value.id, peer, to, hz, sent: 0 };
+  return {
+    ...(await openParty(p, legId, peer, { ...(near ? { near } : {}), ...(formats ? { formats } : {}) })),
+    hz,
+  };
 }
 
 function sendFrame(p: Party, samples: Int16Array): void {

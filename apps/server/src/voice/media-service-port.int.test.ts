@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MediaService, type RecordingSummary } from '../media';
 import { eventually, RtpTestPeer } from '../media/rtp-test-peer';
 import { MediaServicePort } from './media-service-port';
+import { answeredAddress, peerOffer } from './media-port-parties';
 import type { PlaybackEnd } from './voice-ports';
 import { testPortRange } from '../../test/support/test-ports';
 
@@ -27,35 +28,12 @@ async function writePrompt(path: string): Promise<void> {
   );
 }
 
-function offer(peer: RtpTestPeer, formats = '0 8 101'): string {
-  const { port: p } = peer.address;
-  return [
-    'v=0',
-    'o=caller 1 1 IN IP4 127.0.0.1',
-    's=-',
-    'c=IN IP4 127.0.0.1',
-    't=0 0',
-    `m=audio ${p} RTP/AVP ${formats}`,
-    'a=rtpmap:0 PCMU/8000',
-    'a=rtpmap:8 PCMA/8000',
-    'a=rtpmap:101 telephone-event/8000',
-    'a=fmtp:101 0-16',
-    'a=sendrecv',
-    '',
-  ].join('\r\n');
-}
+const offer = (peer: RtpTestPeer, formats = '0 8 101') => peerOffer(peer, formats);
 
 async function peer(): Promise<RtpTestPeer> {
   const p = await RtpTestPeer.open();
   peers.push(p);
   return p;
-}
-
-/** Our RTP address as the answer SDP advertises it. */
-function answered(sdp: string): { address: string; port: number } {
-  const port = Number(/m=audio (\d+)/.exec(sdp)?.[1]);
-  const address = /c=IN IP4 (\S+)/.exec(sdp)?.[1] ?? '';
-  return { address, port };
 }
 
 async function answer(legId: string, caller: RtpTestPeer) {
@@ -105,7 +83,7 @@ describe('MediaServicePort over real UDP', () => {
     const endpoint = await answer('leg-1', caller);
     expect(endpoint.localSdp).toMatch(/m=audio \d+ RTP\/AVP 0 101/);
     expect(endpoint.localSdp).toContain('a=rtpmap:101 telephone-event/8000');
-    expect(answered(endpoint.localSdp)).toEqual({
+    expect(answeredAddress(endpoint.localSdp)).toEqual({
       address: '127.0.0.1',
       port: port.legOf('leg-1')?.local.rtpPort,
     });
@@ -127,7 +105,7 @@ describe('MediaServicePort over real UDP', () => {
     setup();
     const caller = await peer();
     const endpoint = await answer('leg-7', caller);
-    const to = answered(endpoint.localSdp);
+    const to = answeredAddress(endpoint.localSdp);
     let seq = 1;
     caller.sendRtp(
       {
@@ -174,7 +152,7 @@ describe('MediaServicePort over real UDP', () => {
     for (let i = 0; i < 5; i++)
       a.sendRtp(
         { payloadType: 0, marker: i === 0, sequenceNumber: i, timestamp: i * 160, ssrc: 9, payload: frame },
-        answered(ea.localSdp),
+        answeredAddress(ea.localSdp),
       );
     await b.waitFor((p) => p.rtp.some((r) => r.payload[0] === 0x55), 3000, 'relayed audio');
     port.release(ea.id);
@@ -192,7 +170,10 @@ describe('MediaServicePort over real UDP', () => {
     const path = join(dir, 'recordings', 'tenant-1', '2026-11-23', 'contact-1.wav');
     expect((await port.connect(ea.id, eb.id, { recordingPath: path })).ok).toBe(true);
     // Both talk at once, each with its own non-silent byte (μ-law 0x10 and 0x90 differ in sign).
-    await Promise.all([talk(a, answered(ea.localSdp), 0x10, 40), talk(b, answered(eb.localSdp), 0x90, 40)]);
+    await Promise.all([
+      talk(a, answeredAddress(ea.localSdp), 0x10, 40),
+      talk(b, answeredAddress(eb.localSdp), 0x90, 40),
+    ]);
     port.release(ea.id);
     port.release(eb.id);
     await eventually(() => summaries.length === 1, 3000, 'the recording closed');
@@ -222,7 +203,7 @@ describe('MediaServicePort over real UDP', () => {
     const path = join(dir, 'not-a-folder', 'contact-2.wav');
     expect((await port.connect(ea.id, eb.id, { recordingPath: path })).ok).toBe(true);
     expect(summaries).toMatchObject([{ path, dataBytes: 0, error: { code: expect.any(String) } }]);
-    await talk(a, answered(ea.localSdp), 0x10, 3);
+    await talk(a, answeredAddress(ea.localSdp), 0x10, 3);
     await b.waitFor((p) => p.rtp.some((r) => r.payload[0] === 0x10), 3000, 'relayed audio');
   });
 

@@ -41,7 +41,7 @@ afterAll(async () => {
 /** Browsers' WebRTC legs open on the center's media worker (0 without one). */
 async function browserLegsOnWorker(): Promise<number> {
   const health = (await center.workers?.health()) ?? [];
-  return health.reduce((sum, h) => sum + (h.ok ? h.value.browserLegs : 0), 0);
+  return health.reduce((sum, h) => sum + (h.ok ? h.value.activity.browserLegs : 0), 0);
 }
 
 /**

@@ -76,7 +76,8 @@ async function answeredBrowser(legId: string) {
 async function worker(): Promise<{ legs: number; browserLegs: number }> {
   const [health] = await pool.health();
   if (!health?.ok) throw new Error('no health from the media worker');
-  return { legs: health.value.legs, browserLegs: health.value.browserLegs };
+  const { legs, browserLegs } = health.value.activity;
+  return { legs, browserLegs };
 }
 
 /** Packets the RTP leg behind the endpoint receives from the browser, tapped onto this thread. */
