@@ -11,7 +11,7 @@ import { toneShare } from '../../test/support/tone-analysis';
 import { MediaService } from '../media';
 import { RtpTestPeer } from '../media/rtp-test-peer';
 import { MediaServicePort } from './media-service-port';
-import { signalAudioFiles } from './signal-audio-files';
+import { holdMusicClip, signalAudioFiles } from './signal-audio-files';
 import { testPortRange } from '../../test/support/test-ports';
 
 let dir: string;
@@ -36,10 +36,7 @@ describe('music on hold on an RTP leg', () => {
     const media = new MediaService({ ports: { bindAddress: '127.0.0.1', ...testPortRange(10) } });
     const port = new MediaServicePort({
       media,
-      musicOnHold: async () => {
-        const clip = await media.prompts.get((await signals.holdMusic()).path);
-        return clip.ok ? { kind: 'prompt', clip: clip.value } : undefined;
-      },
+      musicOnHold: holdMusicClip(signals, media.prompts),
     });
     const caller = await RtpTestPeer.open();
     try {

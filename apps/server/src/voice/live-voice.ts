@@ -29,7 +29,7 @@ import { screenPopProfiles } from './caller-profiles';
 import { mediaVoicemailRecorder } from './media-voicemail-recorder';
 import { MediaServicePort } from './media-service-port';
 import { recordingsVoicemailStore } from './recordings-voicemail-store';
-import { signalAudioFiles } from './signal-audio-files';
+import { holdMusicClip, signalAudioFiles } from './signal-audio-files';
 import { synthesizedPromptSource } from './synthesized-prompt-source';
 import { CONFIGURATION_TTL_MS, tableCalendars, tableEntryPoints, tableQueues } from './table-directories';
 import { createVoice, type Voice } from './voice';
@@ -106,11 +106,7 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     onRecordingFailed: (path, rejection) => o.logger.warn({ path, rejection }, 'recording failed to start'),
     // `voice` exists by the time a key press arrives: no call is up before it is built.
     onDigit: (legId, digit) => voice.digit(legId, digit),
-    // The generated melody, loaded once by the prompt library and shared by every waiting caller.
-    musicOnHold: async () => {
-      const clip = await service.prompts.get((await signals.holdMusic()).path);
-      return clip.ok ? { kind: 'prompt', clip: clip.value } : undefined;
-    },
+    musicOnHold: holdMusicClip(signals, service.prompts),
     ...(o.advertisedAddress === undefined ? {} : { advertisedAddress: o.advertisedAddress }),
     // A browser agent's transport and audio: no audio or a failed transport is a fault to see.
     webrtc: {

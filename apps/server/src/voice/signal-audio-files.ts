@@ -7,6 +7,7 @@
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeWav } from '@switchboard/media';
+import type { PlaybackItem, PromptLibrary } from '../media';
 import { holdMelody, voicemailBeep } from './hold-melody';
 import type { PromptAudio, SignalAudio } from './voice-ports';
 import { VOICEMAIL_TAIL_MS } from './voicemail-listening';
@@ -50,4 +51,18 @@ async function ensureWav(path: string, render: () => Int16Array): Promise<Prompt
   await writeFile(work, encodeWav({ encoding: 'pcm16', sampleRate: 8000, channels: 1 }, bytes));
   await rename(work, path);
   return { path, durationMs };
+}
+
+/**
+ * The hold music as a clip: loaded once by `prompts` and shared by every waiting caller of the
+ * thread that plays it (media workers load it themselves, from its path).
+ */
+export function holdMusicClip(
+  signals: SignalAudioFiles,
+  prompts: PromptLibrary,
+): () => Promise<PlaybackItem | undefined> {
+  return async () => {
+    const clip = await prompts.get((await signals.holdMusic()).path);
+    return clip.ok ? { kind: 'prompt', clip: clip.value } : undefined;
+  };
 }

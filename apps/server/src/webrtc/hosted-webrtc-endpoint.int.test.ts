@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallQuality } from '@switchboard/media';
 import type { BackendLeg } from '../media/media-backend';
 import { MediaWorkerPool } from '../media/media-worker-pool';
+import { IDLE_WORKER_ACTIVITY, type MediaWorkerActivity } from '../media/media-worker-protocol';
 import { WorkerMediaBackend } from '../media/worker-media-backend';
 import { loopbackOnly, until } from './test-support/chromium-call';
 import { HostedWebRtcEndpoint } from './hosted-webrtc-endpoint';
@@ -73,11 +74,10 @@ async function answeredBrowser(legId: string) {
   return { browser, ...opened.value };
 }
 
-async function worker(): Promise<{ legs: number; browserLegs: number }> {
+async function worker(): Promise<MediaWorkerActivity> {
   const [health] = await pool.health();
   if (!health?.ok) throw new Error('no health from the media worker');
-  const { legs, browserLegs } = health.value.activity;
-  return { legs, browserLegs };
+  return health.value.activity;
 }
 
 /** Packets the RTP leg behind the endpoint receives from the browser, tapped onto this thread. */
@@ -101,7 +101,7 @@ describe('HostedWebRtcEndpoint', () => {
       'transport-connected from the worker',
     );
     // werift runs on the worker, next to the RTP leg: one of each there.
-    expect(await worker()).toEqual({ legs: 1, browserLegs: 1 });
+    expect(await worker()).toMatchObject({ legs: 1, browserLegs: 1 });
 
     // Browser → worker: its frames reach the RTP leg (and cross to this thread only because tapped).
     const received = countReceived(rtp);
@@ -125,16 +125,16 @@ describe('HostedWebRtcEndpoint', () => {
     await until(() => qualities.length === 1, 5_000, 'the quality of the browser leg');
     expect(qualities[0]!.packetsReceived).toBeGreaterThanOrEqual(20);
     await until(async () => (await worker()).legs === 0, 5_000, 'the legs closed');
-    expect(await worker()).toEqual({ legs: 0, browserLegs: 0 });
+    expect(await worker()).toEqual(IDLE_WORKER_ACTIVITY);
   });
 
   it('closes the WebRTC leg with its RTP leg, so no transport outlives its call', async () => {
     const { rtp } = await answeredBrowser('agent-closing');
-    expect(await worker()).toEqual({ legs: 1, browserLegs: 1 });
+    expect(await worker()).toMatchObject({ legs: 1, browserLegs: 1 });
     // Signalling ends the call by its RTP leg alone (a failed bridge, a hang-up before answer).
     rtp.close();
     await until(async () => (await worker()).browserLegs === 0, 5_000, 'the WebRTC leg closed');
-    expect((await worker()).legs).toBe(0);
+    expect(await worker()).toEqual(IDLE_WORKER_ACTIVITY);
   });
 
   it('refuses an offer without PCMU or Opus with 488, and opens nothing on the worker', async () => {
@@ -143,7 +143,7 @@ describe('HostedWebRtcEndpoint', () => {
     if (opened.ok) return;
     expect(opened.error.code).toBe('WEBRTC.NO_COMMON_CODEC');
     expect(opened.error.details?.['status']).toBe(488);
-    expect(await worker()).toEqual({ legs: 0, browserLegs: 0 });
+    expect(await worker()).toEqual(IDLE_WORKER_ACTIVITY);
   });
 
   it("offers first, refuses a useless answer at once on this thread, and takes the browser's real one", async () => {
@@ -179,6 +179,6 @@ describe('HostedWebRtcEndpoint', () => {
 
     const next = await answeredBrowser('agent-after-crash');
     closers.push(() => next.rtp.close());
-    expect(await worker()).toEqual({ legs: 1, browserLegs: 1 });
+    expect(await worker()).toMatchObject({ legs: 1, browserLegs: 1 });
   });
 });
