@@ -199,8 +199,17 @@ describe('the demo hotline with 200 concurrent callers and 20 agents', () => {
     const bridged = new Set(
       outcome.events.filter((e) => e.type === 'CallBridged').map((e) => e.data.contactId),
     );
-    for (const call of outcome.calls.filter((c) => c.outcome === 'answered'))
-      expect(bridged.has(call.contactId), `${call.contactId} answered but not bridged`).toBe(true);
+    const answered = outcome.calls.filter((c) => c.outcome === 'answered');
+    const unbridged = answered.filter((c) => !bridged.has(c.contactId));
+    // Only a caller who hung up as the agent answered (the BYE crossed the agent's 200 OK) is
+    // answered and never bridged; the server then hangs up the agent's leg (inbound-voice.test.ts).
+    // Such crossings are rare; many would mean bridging itself fails.
+    for (const call of unbridged)
+      expect(call.ends[0]?.data, `${call.contactId} answered but not bridged`).toMatchObject({
+        party: 'caller',
+        stage: 'bridged',
+      });
+    expect(unbridged.length).toBeLessThanOrEqual(Math.ceil(answered.length / 50));
   });
 
   it('takes every caller to the queue their key (SIP INFO or RFC 4733) or VIP level chose', () => {

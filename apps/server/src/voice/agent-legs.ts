@@ -154,16 +154,25 @@ export class AgentLegs {
       void o.control.execute({ type: 'HangUp', legId: attempt.legId!, cause: 'cancelled' });
       return;
     }
+    // The queue's music and announcements end, whether or not the caller is still there.
     o.music.stop(call.legId);
+    // The caller hung up while routing answered (their BYE crossed the agent's 200 OK): the
+    // contact was answered and has ended, and the agent's leg is all that is left of the call.
+    if (this.callerLeft(attempt)) return;
     const recordingPath = call.recorded === false ? undefined : await this.recordingPathFor(call);
+    if (this.callerLeft(attempt)) return;
     const bridged = await o.control.execute({
       type: 'Bridge',
       // The caller first: recordings put the caller on the left channel, the agent on the right.
       legIds: [call.legId, attempt.legId!],
       ...(recordingPath === undefined ? {} : { recordingPath }),
     });
-    if (!bridged.ok) o.logger.error({ contactId: call.contactId, rejection: bridged.error }, 'bridge failed');
-    else
+    if (!bridged.ok) {
+      o.logger.error({ contactId: call.contactId, rejection: bridged.error }, 'bridge failed');
+      // Nobody stays on a line without the other party: both legs end, and the contact with them.
+      for (const legId of [attempt.legId!, ...(call.stage === 'bridged' ? [call.legId] : [])])
+        void o.control.execute({ type: 'HangUp', legId, cause: 'failed' });
+    } else
       void o.journal.append(callTarget(call, attempt.legId!), [
         {
           type: 'CallBridged',
@@ -176,6 +185,13 @@ export class AgentLegs {
           },
         },
       ]);
+  }
+
+  /** True, having hung up the agent's leg, once the caller's leg has ended (the call is done). */
+  private callerLeft(attempt: Attempt): boolean {
+    if (attempt.call.stage === 'bridged') return false;
+    void this.o.control.execute({ type: 'HangUp', legId: attempt.legId!, cause: 'normal' });
+    return true;
   }
 
   /** The recording file of `call`; a failing index never keeps the caller from their agent. */

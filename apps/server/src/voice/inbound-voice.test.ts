@@ -22,6 +22,16 @@ async function toMenu(r: VoiceRig, from = '13800138000'): Promise<string> {
   return r.voice.activity().calls === 1 ? contactIdOf(r) : '';
 }
 
+/** Logs agent1 in, queues a caller on 2 and waits until agent1's phone rings; the contact's id. */
+async function ringAgent(r: VoiceRig): Promise<string> {
+  await r.logIn('agent1');
+  const contactId = await toMenu(r);
+  await r.press('2');
+  await r.advance(3000);
+  expect(await r.agentStatus('agent1')).toBe('reserved');
+  return contactId;
+}
+
 function contactIdOf(r: VoiceRig): string {
   return [
     ...(
@@ -152,17 +162,31 @@ describe('inbound call through the demo hotline', () => {
 
   it('caller hanging up while the agent rings abandons, cancels the device and frees the agent', async () => {
     rig = await voiceRig({ agents: { agent1: { behaviour: 'ring' } } });
-    await rig.logIn('agent1');
-    const contactId = await toMenu(rig);
-    await rig.press('2');
-    await rig.advance(3000);
-    expect(await rig.agentStatus('agent1')).toBe('reserved');
+    const contactId = await ringAgent(rig);
     rig.trunk.hangUp();
     await rig.advance(1000);
     const types = await contactEvents(rig, contactId);
     expect(types).toContain('ContactAbandoned');
     expect(rig.control.activity().legs).toBe(0);
     expect(await rig.agentStatus('agent1')).toBe('ready');
+    expect(await rig.invariants()).toEqual([]);
+    expect(rig.voice.activity()).toEqual(IDLE);
+  });
+
+  it("caller hanging up as the agent answers ends the agent's leg too, answered and never bridged", async () => {
+    rig = await voiceRig({ agents: { agent1: { behaviour: 'ring' } } });
+    const contactId = await ringAgent(rig);
+    // The agent's 200 OK and the caller's BYE cross: routing answers the contact while the
+    // caller's leg is already gone, so there is nobody to bridge the agent to.
+    await rig.agentPhones.agent1!.answer();
+    rig.trunk.hangUp();
+    await rig.advance(1000);
+    const types = await contactEvents(rig, contactId);
+    expect(types).toEqual(expect.arrayContaining(['ContactAnswered', 'CallEnded', 'ContactEnded']));
+    expect(types).not.toContain('CallBridged');
+    // The agent is not left on a silent line: the server hung up the leg and wrap-up began.
+    expect(rig.control.activity()).toMatchObject({ legs: 0, dialogs: 0 });
+    expect(await rig.agentStatus('agent1')).toBe('wrap-up');
     expect(await rig.invariants()).toEqual([]);
     expect(rig.voice.activity()).toEqual(IDLE);
   });
