@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import type { Clock, TenantId } from '@switchboard/kernel';
 import { createCallActions } from './call-actions/call-actions';
 import { mediaRecordingSwitch } from './call-actions/media-recording-switch';
+import { registerMediaMetrics } from './media';
 import { createContactFlow } from './contact-flow/contact-flow';
 import { nodeTimers } from './contact-flow/deadline-timer';
 import { formatConfigProblems, loadConfig, usage, type Config } from './config/config';
@@ -175,6 +176,7 @@ async function start(
     // Callbacks dial the customer through the tenant's trunk, with its caller-ID rules.
     dialer: trunkOutboundDialer(trunks),
   });
+  registerMediaMetrics(metricsRegistry, live.mediaCounts);
   shutdown.add('media', () => live.close());
   // Before any call can start a recording: repair what a crash left half-written.
   logger.info(await live.recordings.recover(), 'recordings recovered');

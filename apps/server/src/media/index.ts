@@ -17,6 +17,7 @@ export * from './media-service';
 export * from './media-ticker';
 export * from './media-worker-client';
 export * from './media-worker-host';
+export * from './media-metrics';
 export * from './media-worker-pool';
 export * from './media-worker-protocol';
 export * from './packet-ring';

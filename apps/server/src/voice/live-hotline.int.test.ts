@@ -4,11 +4,12 @@
  * and hangs up; the call's timeline lands in the event log.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpTestPeer } from '../media/rtp-test-peer';
 import { readEventLog } from '../../test/support/event-log';
+import { pollUntil } from '../../test/support/poll-until';
 import { freePort, startServer, waitForHealth, type Running } from '../../test/support/server-process';
 import { runSipp } from '../../test/support/sipp';
 
@@ -32,9 +33,10 @@ async function waitForEvent(type: string, deadlineMs = 10_000): Promise<string[]
 describe('the demo hotline on the live server', () => {
   let server: Running;
   let sipPort: number;
+  let httpPort: number;
 
   beforeAll(async () => {
-    const httpPort = await freePort();
+    httpPort = await freePort();
     sipPort = await freePort();
     server = startServer([
       '--http-port',
@@ -86,6 +88,22 @@ describe('the demo hotline on the live server', () => {
       caller.close();
     }
   }, 60_000);
+
+  it('shows what each media thread holds on /metrics: nothing once the calls are over', async () => {
+    // The live default: one media worker per core but one, beside the media in process.
+    const threads = ['main', ...(availableParallelism() > 1 ? ['0'] : [])];
+    const gauges = ['media_legs', 'media_ticker_subscribers', 'media_port_pairs'];
+    const expected = gauges.flatMap((name) => threads.map((thread) => `${name}{thread="${thread}"} 0`));
+    let last = '';
+    await pollUntil(
+      async () => {
+        last = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+        const lines = last.split('\n').filter((line) => gauges.some((name) => line.startsWith(`${name}{`)));
+        return expected.every((line) => lines.includes(line)) && lines.length === expected.length;
+      },
+      { timeoutMs: 10_000, what: 'idle media gauges', detail: () => last },
+    );
+  });
 
   it('still answers the answer test number by itself once call control owns the calls', async () => {
     const result = await runSipp({

@@ -11,7 +11,14 @@ import type { Kysely } from 'kysely';
 import { createFlowRegistry, demoShopFlow } from '@switchboard/ivr';
 import type { Clock, IdGenerator, Timers } from '@switchboard/kernel';
 import { createCustomers } from '../customers/customers';
-import { MediaService, MediaWorkerPool, realtimeReport, type RtpPortPoolOptions } from '../media';
+import {
+  MediaService,
+  MediaWorkerPool,
+  mediaThreadCounts,
+  realtimeReport,
+  type MediaCountsSource,
+  type RtpPortPoolOptions,
+} from '../media';
 import { CallRecordings, recordingsRoot } from '../recordings/call-recordings';
 import { RecordingRepository } from '../recordings/recording-repository';
 import type { RecordingsTables } from '../recordings/recordings-tables';
@@ -70,6 +77,8 @@ export interface LiveVoice {
    * what a crash left behind.
    */
   readonly recordings: CallRecordings;
+  /** What each media thread holds, for `/metrics`. */
+  readonly mediaCounts: MediaCountsSource;
   /** Releases every RTP leg and finishes recordings (shutdown, after call control stopped). */
   close(): Promise<void>;
 }
@@ -164,6 +173,7 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     voice,
     media,
     recordings,
+    mediaCounts: mediaThreadCounts(service, workers),
     close: async () => {
       await media.closeAll();
       service.closeAll();
