@@ -156,11 +156,12 @@ export class AgentLegs {
     }
     // The queue's music and announcements end, whether or not the caller is still there.
     o.music.stop(call.legId);
-    // The caller hung up while routing answered (their BYE crossed the agent's 200 OK): the
-    // contact was answered and has ended, and the agent's leg is all that is left of the call.
-    if (this.callerLeft(attempt)) return;
+    // One side hung up while routing answered (the caller's BYE crossed the agent's 200 OK, or
+    // the agent hung up at once): the contact was answered and has ended, and the other side's
+    // leg is all that is left of the call.
+    if (this.endedMeanwhile(attempt)) return;
     const recordingPath = call.recorded === false ? undefined : await this.recordingPathFor(call);
-    if (this.callerLeft(attempt)) return;
+    if (this.endedMeanwhile(attempt)) return;
     const bridged = await o.control.execute({
       type: 'Bridge',
       // The caller first: recordings put the caller on the left channel, the agent on the right.
@@ -187,10 +188,14 @@ export class AgentLegs {
       ]);
   }
 
-  /** True, having hung up the agent's leg, once the caller's leg has ended (the call is done). */
-  private callerLeft(attempt: Attempt): boolean {
+  /**
+   * True once either leg ended before the bridge (the call is done), having hung up the other:
+   * nobody is left on a line that leads nowhere. Hanging up a leg that is gone is refused, harmlessly.
+   */
+  private endedMeanwhile(attempt: Attempt): boolean {
     if (attempt.call.stage === 'bridged') return false;
-    void this.o.control.execute({ type: 'HangUp', legId: attempt.legId!, cause: 'normal' });
+    for (const legId of [attempt.legId!, attempt.call.legId])
+      void this.o.control.execute({ type: 'HangUp', legId, cause: 'normal' });
     return true;
   }
 

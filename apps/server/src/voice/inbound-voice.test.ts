@@ -173,18 +173,21 @@ describe('inbound call through the demo hotline', () => {
     expect(rig.voice.activity()).toEqual(IDLE);
   });
 
-  it("caller hanging up as the agent answers ends the agent's leg too, answered and never bridged", async () => {
+  // The agent's 200 OK crosses a BYE: routing answers the contact while one side's leg is gone
+  // already, so there is nobody to bridge the other side to.
+  it.each([
+    ['the caller hangs up as the agent answers', (r: VoiceRig) => r.trunk.hangUp()],
+    ['the agent hangs up as soon as they answer', (r: VoiceRig) => r.agentPhones.agent1!.hangUp()],
+  ])('%s: the other side is hung up too, the contact answered and never bridged', async (_, hangUp) => {
     rig = await voiceRig({ agents: { agent1: { behaviour: 'ring' } } });
     const contactId = await ringAgent(rig);
-    // The agent's 200 OK and the caller's BYE cross: routing answers the contact while the
-    // caller's leg is already gone, so there is nobody to bridge the agent to.
     await rig.agentPhones.agent1!.answer();
-    rig.trunk.hangUp();
+    hangUp(rig);
     await rig.advance(1000);
     const types = await contactEvents(rig, contactId);
     expect(types).toEqual(expect.arrayContaining(['ContactAnswered', 'CallEnded', 'ContactEnded']));
     expect(types).not.toContain('CallBridged');
-    // The agent is not left on a silent line: the server hung up the leg and wrap-up began.
+    // Nobody is left on a silent line: both legs and their dialogs are gone, wrap-up began.
     expect(rig.control.activity()).toMatchObject({ legs: 0, dialogs: 0 });
     expect(await rig.agentStatus('agent1')).toBe('wrap-up');
     expect(await rig.invariants()).toEqual([]);
