@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reject } from '@switchboard/kernel';
 import { maskPhoneNumber } from '../customers/caller-identity';
 import { QueuePolicyRepository } from '../routing-config/queue-policy-repository';
 import type { QueuePolicyTables } from '../routing-config/queue-policy-tables';
@@ -188,6 +189,23 @@ describe('inbound call through the demo hotline', () => {
     expect(types).toEqual(expect.arrayContaining(['ContactAnswered', 'CallEnded', 'ContactEnded']));
     expect(types).not.toContain('CallBridged');
     // Nobody is left on a silent line: both legs and their dialogs are gone, wrap-up began.
+    expect(rig.control.activity()).toMatchObject({ legs: 0, dialogs: 0 });
+    expect(await rig.agentStatus('agent1')).toBe('wrap-up');
+    expect(await rig.invariants()).toEqual([]);
+    expect(rig.voice.activity()).toEqual(IDLE);
+  });
+
+  it('a bridge the media layer refuses ends both legs, not two parties left unbridged', async () => {
+    rig = await voiceRig({ agents: { agent1: { behaviour: 'ring' } } });
+    const contactId = await ringAgent(rig);
+    // The media layer cannot connect the two (no ports left on its worker, say).
+    rig.media.connect = async () => reject('MEDIA.RTP_PORTS_EXHAUSTED', 'no ports');
+    await rig.agentPhones.agent1!.answer();
+    await rig.advance(1000);
+    const types = await contactEvents(rig, contactId);
+    expect(types).toEqual(expect.arrayContaining(['ContactAnswered', 'CallEnded', 'ContactEnded']));
+    expect(types).not.toContain('CallBridged');
+    expect(rig.trunk.finals.map((f) => f.status)).toEqual([200]);
     expect(rig.control.activity()).toMatchObject({ legs: 0, dialogs: 0 });
     expect(await rig.agentStatus('agent1')).toBe('wrap-up');
     expect(await rig.invariants()).toEqual([]);
