@@ -5,7 +5,6 @@
  */
 import type { TimerHandle, Timers } from '@switchboard/kernel';
 import { Gauge, type Registry } from 'prom-client';
-import { openBatchSockets } from './batch-udp-socket';
 import { systemTimers } from './media-clock';
 import type { MediaService } from './media-service';
 import type { MediaWorkerPool } from './media-worker-pool';
@@ -28,12 +27,7 @@ export function mediaThreadCounts(service: MediaService, workers?: MediaWorkerPo
   return async () => {
     const main: MediaThreadCounts = {
       thread: 'main',
-      counts: {
-        legs: service.openLegs,
-        tickerSubscribers: service.ticker.size,
-        portPairs: service.pool.allocated,
-        sockets: openBatchSockets(),
-      },
+      counts: { legs: service.openLegs, ...service.holdings },
     };
     const healths = (await workers?.health()) ?? [];
     return [

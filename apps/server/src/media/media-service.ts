@@ -1,6 +1,6 @@
 import { err, ok, type Rejection, type Result } from '@switchboard/kernel';
 import type { G711Law } from '@switchboard/media';
-import { afterEachBatch } from './batch-udp-socket';
+import { afterEachBatch, openBatchSockets } from './batch-udp-socket';
 import { CallRecorder, type RecordingEncoding } from './call-recorder';
 import { Bridge } from './bridge';
 import { systemMediaRuntime, type MediaRuntime } from './media-clock';
@@ -36,6 +36,15 @@ export interface OpenLegRequest {
  * {@link openLeg} while answering an INVITE; a rejection maps to 503/488 through
  * `sipStatusOfMediaRejection`.
  */
+/** What a media thread's service holds besides its legs: each zero once its calls are over. */
+export interface MediaServiceHoldings {
+  /** What the 20 ms ticker calls: players, recorders, mixers, watchdogs. */
+  readonly tickerSubscribers: number;
+  /** RTP/RTCP port pairs bound, and this thread's batched sockets open. */
+  readonly portPairs: number;
+  readonly sockets: number;
+}
+
 export class MediaService {
   readonly pool: RtpPortPool;
   readonly ticker: MediaTicker;
@@ -57,6 +66,15 @@ export class MediaService {
   /** Legs open now. */
   get openLegs(): number {
     return this.legs.size;
+  }
+
+  /** Ticker subscribers, port pairs and sockets now, for leak checks and `/metrics`. */
+  get holdings(): MediaServiceHoldings {
+    return {
+      tickerSubscribers: this.ticker.size,
+      portPairs: this.pool.allocated,
+      sockets: openBatchSockets(),
+    };
   }
 
   /** Binds a port pair and opens a leg on it. */

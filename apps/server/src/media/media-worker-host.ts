@@ -2,7 +2,6 @@ import type { MessagePort } from 'node:worker_threads';
 import { rejection, type Rejection, type Result } from '@switchboard/kernel';
 import type { WorkerBrowserLegs } from '../webrtc/worker-browser-legs';
 import type { MemberOptions } from './conference';
-import { openBatchSockets } from './batch-udp-socket';
 import { LoopLagProbe } from './loop-lag-probe';
 import { MediaConnections } from './media-connections';
 import type { MediaLeg } from './media-leg';
@@ -350,9 +349,7 @@ export class MediaWorkerHost {
       imports: this.remotes.size,
       exports: this.exports.size,
       ...this.connections.activity,
-      tickerSubscribers: this.media.ticker.size,
-      portPairs: this.media.pool.allocated,
-      sockets: openBatchSockets(),
+      ...this.media.holdings,
     };
   }
 

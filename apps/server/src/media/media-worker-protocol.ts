@@ -5,6 +5,7 @@ import type { PeerIceOptions, WebRtcEndpointEvent } from '../webrtc';
 import type { RecordingEncoding, RecordingSummary } from './call-recorder';
 import type { MemberOptions } from './conference';
 import type { LegCodec, MediaLegEvents, MediaLegStats, RemoteMedia } from './media-leg-types';
+import type { MediaServiceHoldings } from './media-service';
 import type { LoopLag } from './loop-lag-probe';
 import type { MediaTickerStats } from './media-ticker';
 import type { PlayOptions, PlayerEvents } from './player';
@@ -192,7 +193,7 @@ export interface WorkerBrowserLegOpened {
  * worker lives as long as the server, through millions of calls; a leg, ticker subscriber or port
  * left behind by each would cost CPU on every tick and, in the end, the whole port range.
  */
-export interface MediaWorkerActivity {
+export interface MediaWorkerActivity extends MediaServiceHoldings {
   readonly legs: number;
   /** Browsers' WebRTC legs (werift) on this worker. */
   readonly browserLegs: number;
@@ -205,11 +206,6 @@ export interface MediaWorkerActivity {
   /** Legs in a bridge or conference, and recordings kept for a caller connected to nobody. */
   readonly connectedLegs: number;
   readonly heldRecordings: number;
-  /** What the 20 ms ticker calls: players, recorders, mixers, watchdogs. */
-  readonly tickerSubscribers: number;
-  /** RTP/RTCP port pairs bound, and this thread's batched sockets open. */
-  readonly portPairs: number;
-  readonly sockets: number;
 }
 
 /** A worker with no call on it. */

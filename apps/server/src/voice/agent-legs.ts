@@ -171,8 +171,7 @@ export class AgentLegs {
     if (!bridged.ok) {
       o.logger.error({ contactId: call.contactId, rejection: bridged.error }, 'bridge failed');
       // Nobody stays on a line without the other party: both legs end, and the contact with them.
-      for (const legId of [attempt.legId!, ...(call.stage === 'bridged' ? [call.legId] : [])])
-        void o.control.execute({ type: 'HangUp', legId, cause: 'failed' });
+      this.hangUpBoth(attempt, 'failed');
     } else
       void o.journal.append(callTarget(call, attempt.legId!), [
         {
@@ -190,13 +189,18 @@ export class AgentLegs {
 
   /**
    * True once either leg ended before the bridge (the call is done), having hung up the other:
-   * nobody is left on a line that leads nowhere. Hanging up a leg that is gone is refused, harmlessly.
+   * nobody is left on a line that leads nowhere.
    */
   private endedMeanwhile(attempt: Attempt): boolean {
     if (attempt.call.stage === 'bridged') return false;
-    for (const legId of [attempt.legId!, attempt.call.legId])
-      void this.o.control.execute({ type: 'HangUp', legId, cause: 'normal' });
+    this.hangUpBoth(attempt, 'normal');
     return true;
+  }
+
+  /** Hangs up the agent's leg and the caller's; one already gone refuses, harmlessly. */
+  private hangUpBoth(attempt: Attempt, cause: 'normal' | 'failed'): void {
+    for (const legId of [attempt.legId!, attempt.call.legId])
+      void this.o.control.execute({ type: 'HangUp', legId, cause });
   }
 
   /** The recording file of `call`; a failing index never keeps the caller from their agent. */

@@ -17,7 +17,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../test/support/poll-until';
 import { testPortRange } from '../../test/support/test-ports';
 import { MediaService, MediaWorkerPool, type RecordingSummary } from '../media';
-import { openBatchSockets } from '../media/batch-udp-socket';
 import { sine } from '../media/media-test-harness';
 import { RtpTestPeer } from '../media/rtp-test-peer';
 import { MediaServicePort } from './media-service-port';
@@ -107,13 +106,7 @@ function inProcess(summaries: RecordingSummary[]): Rig {
   return {
     name: 'process',
     port,
-    held: async () => ({
-      endpoints: port.openCount,
-      legs: media.openLegs,
-      tickerSubscribers: media.ticker.size,
-      portPairs: media.pool.allocated,
-      sockets: openBatchSockets(),
-    }),
+    held: async () => ({ endpoints: port.openCount, legs: media.openLegs, ...media.holdings }),
     apart: () => false,
     close: async () => {
       await port.closeAll();
