@@ -167,7 +167,8 @@ describe('HostedWebRtcEndpoint', () => {
       10_000,
       'transport-connected from the worker',
     );
-    expect(browser.state).toBe('connected');
+    // The worker's DTLS may finish a moment before the browser's own: wait for both ends.
+    await until(() => browser.state === 'connected', 10_000, 'the browser to connect');
   });
 
   it('ends the RTP leg of a browser whose worker dies, and opens the next browser on its replacement', async () => {
