@@ -6,7 +6,6 @@ import type {
   WorkerBrowserLegOpened,
   WorkerOpenBrowserLeg,
 } from '../media/media-worker-protocol';
-import { WEBRTC_OFFER_CODEC } from './webrtc-leg';
 import { WebRtcEndpoint } from './webrtc-endpoint';
 
 /**
@@ -35,13 +34,9 @@ export class WorkerBrowserLegs {
   ): Promise<Result<WorkerBrowserLegOpened, Rejection>> {
     const id = request.id;
     if (this.endpoints.has(id)) return reject('MEDIA.DUPLICATE_ID', `browser leg ${id} is open`);
-    let codec: LegCodec = WEBRTC_OFFER_CODEC;
     const opened = await WebRtcEndpoint.open(
       { legId: id, ...(request.remoteOffer === undefined ? {} : { remoteOffer: request.remoteOffer }) },
-      (chosen) => {
-        codec = chosen;
-        return openRtp(chosen);
-      },
+      openRtp,
       // The settings are the endpoint's options that can cross threads (no clock, no callback).
       { ...request.settings, onEvent: (leg, event) => this.post({ ev: 'browser', leg, event }) },
     );
@@ -49,7 +44,7 @@ export class WorkerBrowserLegs {
     const { endpoint, rtp } = opened.value;
     this.endpoints.set(id, endpoint);
     endpoint.onQuality((quality) => this.post({ ev: 'browser-quality', leg: id, quality }));
-    return ok({ sdp: endpoint.localSdp, codec, rtp: rtp.local });
+    return ok({ sdp: endpoint.localSdp, codec: rtp.codec, rtp: rtp.local });
   }
 
   /** The browser's answer to our offer; werift's refusal is reported as `answer-refused`. */
