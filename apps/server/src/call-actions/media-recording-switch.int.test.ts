@@ -74,6 +74,7 @@ describe('pausing a call recording through the media connections', () => {
     tick(100);
     const summary = await connections.disconnect(caller.id);
     expect(summary?.pausedMs).toBe(200);
+    expect(summary?.pausedSpans).toBe(1);
     expect(summary?.durationMs).toBe(300);
 
     const refused = switchOf.setPaused(callOf(alone), true);

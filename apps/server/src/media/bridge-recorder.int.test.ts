@@ -253,7 +253,8 @@ describe('CallRecorder', () => {
     const path = join(dir, 'tenant-1', 'call-1.wav');
     const { caller, agent, recorder, bridge } = await recordedCall(PCMU, PCMA, path);
     await talk(bridge, caller, agent, 0, 100, (k) => {
-      if (k === 30) recorder.pause();
+      // A second pause while paused is the same span (a double click on the desktop).
+      if (k === 30 || k === 40) recorder.pause();
       if (k === 60) recorder.resume();
     });
 
@@ -277,7 +278,7 @@ describe('CallRecorder', () => {
     if (fixed.ok) expect(fixed.value.data.length % 2).toBe(0);
 
     const summary = await recorder.close();
-    expect(summary).toMatchObject({ durationMs: 2000, pausedMs: 600, dataBytes: 100 * 320 });
+    expect(summary).toMatchObject({ durationMs: 2000, pausedMs: 600, pausedSpans: 1, dataBytes: 100 * 320 });
     expect(await recoverRecordings(join(dir, 'tenant-1'))).toMatchObject([
       { outcome: 'intact', dataBytes: 32000 },
     ]);

@@ -36,6 +36,8 @@ export interface RecordingSummary {
   readonly dataBytes: number;
   readonly durationMs: number;
   readonly pausedMs: number;
+  /** How many times the recording was paused (a card number each, typically). */
+  readonly pausedSpans: number;
   /** Time the caller was on hold or between parties (see {@link CallRecorder.hold}), as silence. */
   readonly heldMs?: number;
   readonly error?: Rejection;
@@ -77,6 +79,7 @@ export class CallRecorder implements TickSubscriber {
   private chunkFrames = 0;
   private frames = 0;
   private pausedFrames = 0;
+  private pausedSpans = 0;
   private heldFrames = 0;
   private isPaused = false;
   private isHeld = false;
@@ -113,6 +116,7 @@ export class CallRecorder implements TickSubscriber {
 
   /** Stops recording audio (silence is written instead) until {@link resume}. */
   pause(): void {
+    if (!this.isPaused && !this.closed) this.pausedSpans++;
     this.isPaused = true;
   }
 
@@ -217,6 +221,7 @@ export class CallRecorder implements TickSubscriber {
       dataBytes: this.file.dataBytes,
       durationMs: this.frames * 20,
       pausedMs: this.pausedFrames * 20,
+      pausedSpans: this.pausedSpans,
       heldMs: this.heldFrames * 20,
       ...(done.ok ? {} : { error: done.error }),
     };

@@ -126,26 +126,29 @@ async function* wavFiles(dir: string): AsyncGenerator<string> {
  */
 export async function recoverRecordings(dir: string): Promise<RecoveredRecording[]> {
   const results: RecoveredRecording[] = [];
-  for await (const path of wavFiles(dir)) {
-    // The whole file: the recovery computes the data size from what is really there.
-    const bytes = await readFile(path);
-    const recovery = recoverWavHeader(bytes);
-    if (!recovery.ok) {
-      results.push({ path, outcome: 'refused', dataBytes: 0, code: recovery.error.code });
-      continue;
-    }
-    const { header, length, dataBytes, intact } = recovery.value;
-    if (!intact) {
-      const handle = await open(path, 'r+');
-      try {
-        await handle.write(header, 0, header.length, 0);
-        // truncate() also extends by the RIFF pad byte when the data length is odd.
-        await handle.truncate(length);
-      } finally {
-        await handle.close();
-      }
-    }
-    results.push({ path, outcome: intact ? 'intact' : 'repaired', dataBytes });
-  }
+  for await (const path of wavFiles(dir)) results.push(await recoverRecording(path));
   return results;
+}
+
+/**
+ * Repairs one recording's header in place, as {@link recoverRecordings} does: also for a recording
+ * whose writing failed while its call went on (a full disk), so what did reach the disk plays at once.
+ */
+export async function recoverRecording(path: string): Promise<RecoveredRecording> {
+  // The whole file: the recovery computes the data size from what is really there.
+  const bytes = await readFile(path);
+  const recovery = recoverWavHeader(bytes);
+  if (!recovery.ok) return { path, outcome: 'refused', dataBytes: 0, code: recovery.error.code };
+  const { header, length, dataBytes, intact } = recovery.value;
+  if (!intact) {
+    const handle = await open(path, 'r+');
+    try {
+      await handle.write(header, 0, header.length, 0);
+      // truncate() also extends by the RIFF pad byte when the data length is odd.
+      await handle.truncate(length);
+    } finally {
+      await handle.close();
+    }
+  }
+  return { path, outcome: intact ? 'intact' : 'repaired', dataBytes };
 }

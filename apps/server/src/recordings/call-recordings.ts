@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Clock, IdGenerator, TenantId } from '@switchboard/kernel';
-import { recoverRecordings, type RecordingEncoding, type RecordingSummary } from '../media';
+import type { Rejection } from '@switchboard/kernel';
+import { recoverRecording, recoverRecordings, type RecordingEncoding, type RecordingSummary } from '../media';
 import type { RecordingRepository } from './recording-repository';
+import type { RecordingStatus } from './recordings-tables';
 
 /** Where recordings live: `<dataDir>/recordings`. */
 export function recordingsRoot(dataDir: string): string {
@@ -39,6 +41,8 @@ export interface CallRecordingsOptions {
   readonly logger: RecordingsLogger;
   /** The media service's sample encoding; default `mulaw` (its default too). */
   readonly encoding?: RecordingEncoding;
+  /** Each recording closed, failed or recovered, for the metrics. */
+  readonly onOutcome?: (status: Exclude<RecordingStatus, 'recording'>) => void;
 }
 
 /**
@@ -88,8 +92,12 @@ export class CallRecordings {
     const day = now.slice(0, 10);
     const earlier = await this.o.repository.list(call.tenantId, { contactId: call.contactId });
     const taken = new Set(earlier.map((r) => r.relativePath));
+    // A file nobody indexed (the folder restored from a backup the database was not) is taken
+    // too: a recording never overwrites one, so it would fail to start on that name.
+    const free = async (relativePath: string) =>
+      !taken.has(relativePath) && (await sizeOf(this.pathOf(relativePath))) === undefined;
     let relativePath = `${call.tenantId}/${day}/${fileName}.wav`;
-    for (let n = 2; taken.has(relativePath); n++)
+    for (let n = 2; !(await free(relativePath)); n++)
       relativePath = `${call.tenantId}/${day}/${fileName}-${n}.wav`;
     await this.o.repository.insert({
       id: this.o.ids.next(),
@@ -100,21 +108,43 @@ export class CallRecordings {
       startedAt: now,
       format: `wav/${layout.encoding ?? this.encoding}-8000-${layout.channels}`,
     });
-    return join(this.o.root, ...relativePath.split('/'));
+    return this.pathOf(relativePath);
   }
 
-  /** Completes the row of a closed recording with its duration and size. */
+  /**
+   * Completes the row of a closed recording with its duration, size and pauses. A recording that
+   * failed is filed `failed` with the reason: one that never started has no audio (and the file
+   * at its path, if any, is not its own); one whose writing broke off keeps what reached the disk,
+   * its header repaired now so that part plays at once.
+   */
   async closed(summary: RecordingSummary): Promise<void> {
     const relativePath = this.relativeOf(summary.path);
     if (relativePath === undefined) return;
-    if (summary.error !== undefined)
-      this.o.logger.warn({ path: relativePath, rejection: summary.error }, 'recording closed with an error');
-    await this.o.repository.finish(relativePath, {
-      status: 'complete',
+    const end = {
       endedAt: new Date(this.o.clock.now()).toISOString(),
-      durationMs: summary.durationMs,
-      bytes: await sizeOf(summary.path),
+      pausedSpans: summary.pausedSpans,
+      pausedMs: summary.pausedMs,
+    };
+    if (summary.error === undefined) {
+      await this.o.repository.finish(relativePath, {
+        ...end,
+        status: 'complete',
+        durationMs: summary.durationMs,
+        bytes: (await sizeOf(summary.path)) ?? 0,
+      });
+      return this.o.onOutcome?.('complete');
+    }
+    this.o.logger.warn({ path: relativePath, rejection: summary.error }, 'recording failed');
+    const kept = summary.dataBytes > 0 ? await this.repaired(summary.path) : 0;
+    await this.o.repository.finish(relativePath, {
+      ...end,
+      status: 'failed',
+      // A failed recording is a call's: stereo, in the media service's encoding.
+      durationMs: Math.floor((kept * 1000) / BYTES_PER_SECOND[this.encoding]),
+      bytes: kept > 0 ? ((await sizeOf(summary.path)) ?? 0) : 0,
+      failure: failureOf(summary.error),
     });
+    this.o.onOutcome?.('failed');
   }
 
   /**
@@ -127,8 +157,8 @@ export class CallRecordings {
     const audioBytes = new Map(files.map((f) => [f.path, f.dataBytes]));
     const open = await this.o.repository.listOpen();
     for (const row of open) {
-      const path = join(this.o.root, ...row.relativePath.split('/'));
-      const bytes = await sizeOf(path);
+      const path = this.pathOf(row.relativePath);
+      const bytes = (await sizeOf(path)) ?? 0;
       // A missing or refused file has no audio to speak of.
       const dataBytes = audioBytes.get(path) ?? 0;
       const durationMs = Math.floor((dataBytes * 1000) / BYTES_PER_SECOND[this.encodingOf(row.format)]);
@@ -138,11 +168,26 @@ export class CallRecordings {
         durationMs,
         bytes,
       });
+      this.o.onOutcome?.('recovered');
     }
     return {
       repairedFiles: files.filter((f) => f.outcome === 'repaired').length,
       recoveredRows: open.length,
     };
+  }
+
+  /** Audio bytes a failed recording left on disk, its header repaired; 0 when none can be read. */
+  private async repaired(path: string): Promise<number> {
+    try {
+      return (await recoverRecording(path)).dataBytes;
+    } catch (e) {
+      this.o.logger.warn({ path: this.relativeOf(path), err: e }, 'failed recording not repaired');
+      return 0;
+    }
+  }
+
+  private pathOf(relativePath: string): string {
+    return join(this.o.root, ...relativePath.split('/'));
   }
 
   /** The `/`-separated path below the root, or undefined for a file outside it. */
@@ -158,11 +203,17 @@ export class CallRecordings {
   }
 }
 
-/** The file's size, 0 when it is missing (a recording that never got its first write). */
-async function sizeOf(path: string): Promise<number> {
+/** The file's size, undefined when it is missing (a recording that never got its first write). */
+async function sizeOf(path: string): Promise<number | undefined> {
   try {
     return (await stat(path)).size;
   } catch {
-    return 0;
+    return undefined;
   }
+}
+
+/** `MEDIA.RECORDING_FAILED (ENOSPC)`: what failed and the system's word for why, no file path. */
+function failureOf(error: Rejection): string {
+  const cause = error.details?.['code'];
+  return typeof cause === 'string' ? `${error.code} (${cause})` : error.code;
 }

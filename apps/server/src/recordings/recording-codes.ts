@@ -2,7 +2,10 @@
 export const RecordingCode = {
   /** No recording with that id in the caller's tenant (other tenants' ids included). */
   RECORDING_NOT_FOUND: 'RECORDINGS.RECORDING_NOT_FOUND',
-  /** The index names a file that is not (or no longer) on disk, or lies outside the recordings root. */
+  /**
+   * The index names a file that is not (or no longer) on disk, or lies outside the recordings root,
+   * or the recording failed before any audio was written.
+   */
   AUDIO_MISSING: 'RECORDINGS.AUDIO_MISSING',
 } as const;
 

@@ -16,7 +16,10 @@ export interface Recording {
   readonly bytes: number | null;
   readonly format: string;
   readonly pausedSpans: number;
+  readonly pausedMs: number;
   readonly status: RecordingStatus;
+  /** Why a `failed` recording failed (`MEDIA.RECORDING_FAILED (ENOSPC)`); null otherwise. */
+  readonly failure: string | null;
 }
 
 /** What is known when a recording starts. */
@@ -32,6 +35,9 @@ export interface RecordingEnd {
   readonly durationMs: number;
   readonly bytes: number;
   readonly pausedSpans?: number;
+  readonly pausedMs?: number;
+  /** Required of a `failed` end. */
+  readonly failure?: string;
 }
 
 /**
@@ -57,7 +63,9 @@ export class RecordingRepository {
         bytes: null,
         format: recording.format,
         paused_spans: 0,
+        paused_ms: 0,
         status: 'recording',
+        failure: null,
       })
       .execute();
   }
@@ -75,6 +83,8 @@ export class RecordingRepository {
         duration_ms: end.durationMs,
         bytes: end.bytes,
         ...(end.pausedSpans === undefined ? {} : { paused_spans: end.pausedSpans }),
+        ...(end.pausedMs === undefined ? {} : { paused_ms: end.pausedMs }),
+        failure: end.failure ?? null,
       })
       .where('relative_path', '=', relativePath)
       .where('status', '=', 'recording')
@@ -125,6 +135,8 @@ function recordingOf(row: Selectable<RecordingsTable>): Recording {
     bytes: row.bytes === null ? null : Number(row.bytes),
     format: row.format,
     pausedSpans: Number(row.paused_spans),
+    pausedMs: Number(row.paused_ms),
     status: row.status,
+    failure: row.failure,
   };
 }

@@ -29,11 +29,11 @@ beforeAll(async () => {
   demo = (await server.identity.tenants.findBySlug('demo'))!.id;
   const root = recordingsRoot(server.config.db.dataDir);
   const repository = new RecordingRepository(server.database.db as Kysely<RecordingsTables>);
-  const index = async (id: string, relativePath: string) =>
+  const index = async (id: string, relativePath: string, contactId = 'contact-1') =>
     repository.insert({
       id,
       tenantId: demo,
-      contactId: 'contact-1',
+      contactId,
       callId: 'call-1',
       relativePath,
       startedAt: '2026-11-23T08:00:00.000Z',
@@ -47,6 +47,16 @@ beforeAll(async () => {
   await index('rec-escape', '../secret.wav');
   await symlink(join(server.config.db.dataDir, 'secret.wav'), join(root, demo, '2026-11-23', 'linked.wav'));
   await index('rec-link', `${demo}/2026-11-23/linked.wav`);
+  // A recording that failed to start, over a file that is not its own.
+  await writeFile(join(root, demo, '2026-11-23', 'contact-2.wav'), AUDIO);
+  await index('rec-failed', `${demo}/2026-11-23/contact-2.wav`, 'contact-2');
+  await repository.finish(`${demo}/2026-11-23/contact-2.wav`, {
+    status: 'failed',
+    endedAt: '2026-11-23T08:00:00.000Z',
+    durationMs: 0,
+    bytes: 0,
+    failure: 'MEDIA.RECORDING_FAILED (EEXIST)',
+  });
 });
 afterAll(() => server.close());
 
@@ -117,5 +127,16 @@ describe('recordings API', () => {
     }
     const traversal = await get('/api/v1/recordings/..%2F..%2Fsecret.wav/audio', supervisor);
     expect(traversal.statusCode).toBe(404);
+  });
+
+  it('says a recording failed, and why, and serves no audio for one that never started', async () => {
+    const listed = (await get('/api/v1/recordings?contactId=contact-2', supervisor)).json();
+    expect(listed.items).toEqual([
+      expect.objectContaining({ status: 'failed', failure: 'MEDIA.RECORDING_FAILED (EEXIST)', bytes: 0 }),
+    ]);
+    const res = await get('/api/v1/recordings/rec-failed/audio', supervisor);
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'RECORDINGS.AUDIO_MISSING' });
+    expect(res.json().detail).toMatch(/failed before any audio.*EEXIST/);
   });
 });

@@ -83,8 +83,9 @@ export async function recordingRoutes(root: FastifyInstance, options: RecordingR
     async (request, reply) => {
       const { id } = request.params;
       const recording = await repository.findById(principalOf(request).tenantId, id);
-      const file =
-        recording === undefined ? undefined : await servedFile(options.root, recording.relativePath);
+      // A recording that never started has no audio; a file at its path is not its own.
+      const silent = recording === undefined || (recording.status === 'failed' && recording.bytes === 0);
+      const file = silent ? undefined : await servedFile(options.root, recording.relativePath);
       await record(audit, request, 'recording.accessed', recording?.id, {
         found: recording !== undefined,
         ...(file === undefined ? {} : { bytes: file.size }),
@@ -97,7 +98,9 @@ export async function recordingRoutes(root: FastifyInstance, options: RecordingR
       if (file === undefined)
         return sendProblem(request, reply, {
           code: RecordingCode.AUDIO_MISSING,
-          message: `The audio of recording ${id} is not available`,
+          message: silent
+            ? `Recording ${id} failed before any audio was written (${recording.failure ?? 'no reason kept'})`
+            : `The audio of recording ${id} is not available`,
         });
       return reply
         .type('audio/wav')

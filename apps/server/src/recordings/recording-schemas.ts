@@ -14,10 +14,19 @@ export const RecordingSchema = Type.Object({
   durationMs: Nullable(Type.Integer({ description: 'null while recording' })),
   bytes: Nullable(Type.Integer({ description: 'size of the WAV file; null while recording' })),
   format: Type.String({ description: 'wav/mulaw-8000-stereo: caller left, agent right' }),
-  pausedSpans: Type.Integer(),
-  status: Type.Union([Type.Literal('recording'), Type.Literal('complete'), Type.Literal('recovered')], {
-    description: 'recovered: the server stopped mid-call and the file was repaired at start-up',
-  }),
+  pausedSpans: Type.Integer({ description: 'times the recording was paused (card numbers)' }),
+  pausedMs: Type.Integer({ description: 'audio replaced by silence while paused' }),
+  status: Type.Union(
+    [Type.Literal('recording'), Type.Literal('complete'), Type.Literal('recovered'), Type.Literal('failed')],
+    {
+      description:
+        'recovered: the server stopped mid-call and the file was repaired at start-up; ' +
+        'failed: the recording never started, or broke off while the call went on (see failure)',
+    },
+  ),
+  failure: Nullable(
+    Type.String({ description: 'why a failed recording failed: MEDIA.RECORDING_FAILED (ENOSPC)' }),
+  ),
 });
 
 export const RecordingListSchema = Type.Object({ items: Type.Array(RecordingSchema) });
@@ -41,6 +50,8 @@ export function recordingView(r: Recording) {
     bytes: r.bytes,
     format: r.format,
     pausedSpans: r.pausedSpans,
+    pausedMs: r.pausedMs,
     status: r.status,
+    failure: r.failure,
   };
 }

@@ -2,20 +2,21 @@
  * The recordings index on both engines, and start-up recovery of what a crash left behind: rows
  * still `recording` become `recovered` with the sizes of the repaired files.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { TenantId } from '@switchboard/kernel';
+import { rejection, type TenantId } from '@switchboard/kernel';
+import { parseWav, WavStreamWriter } from '@switchboard/media';
 import { ALL_MIGRATIONS, testClock } from '../../test/support/test-server';
 import { ENGINES, useTestDatabases } from '../../test/support/test-databases';
 import type { IdentityTables } from '../identity/identity-tables';
 import { TenantRepository } from '../identity/tenant-repository';
-import { RecordingFile } from '../media';
+import { MediaCode } from '../media';
 import { migrate, type Database } from '../store/database';
 import { uuidV7Ids } from '../uuid-v7';
-import { CallRecordings } from './call-recordings';
+import { CallRecordings, type CallRecordingsOptions } from './call-recordings';
 import { RecordingRepository } from './recording-repository';
 import type { RecordingsTables } from './recordings-tables';
 
@@ -31,8 +32,42 @@ async function prepare(database: Database) {
   return new RecordingRepository(database.db as Kysely<RecordingsTables>);
 }
 
+/** A stereo μ-law recording's header as written at its start, before its sizes are known. */
+const unsizedHeader = () => new WavStreamWriter({ encoding: 'mulaw', sampleRate: 8000, channels: 2 }).begin();
+
+type Outcome = Parameters<NonNullable<CallRecordingsOptions['onOutcome']>>[0];
+
 describe.each(ENGINES)('recordings index on %s', (engine) => {
   const databases = useTestDatabases(engine);
+
+  /** Runs `test` with a fresh index, recordings root and clock at `at`; the root is removed after. */
+  async function withRecordings(
+    at: string,
+    test: (r: {
+      repository: RecordingRepository;
+      recordings: CallRecordings;
+      root: string;
+      outcomes: Outcome[];
+    }) => Promise<void>,
+  ): Promise<void> {
+    const repository = await prepare(await databases.open());
+    const root = await mkdtemp(join(tmpdir(), 'sb-recordings-'));
+    try {
+      const clock = testClock(Date.parse(at));
+      const outcomes: Outcome[] = [];
+      const recordings = new CallRecordings({
+        repository,
+        root,
+        clock,
+        ids: uuidV7Ids(clock),
+        logger: { warn: () => undefined },
+        onOutcome: (status) => outcomes.push(status),
+      });
+      await test({ repository, recordings, root, outcomes });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
 
   it('indexes a recording at start, closes it once, and keeps tenants apart', async () => {
     const repository = await prepare(await databases.open());
@@ -70,18 +105,91 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
     expect(await repository.listOpen()).toEqual([]);
   });
 
-  it('names files by tenant, day and contact, and marks crash leftovers recovered at start-up', async () => {
-    const repository = await prepare(await databases.open());
-    const root = await mkdtemp(join(tmpdir(), 'sb-recordings-'));
-    try {
-      const clock = testClock(Date.parse('2026-11-23T08:00:00Z'));
-      const recordings = new CallRecordings({
-        repository,
-        root,
-        clock,
-        ids: uuidV7Ids(clock),
-        logger: { warn: () => undefined },
+  it('files failed recordings as failed, with the reason, and what reached the disk playable', async () => {
+    await withRecordings('2026-11-25T08:00:00Z', async ({ repository, recordings, root, outcomes }) => {
+      const day = join(root, 'tenant-demo', '2026-11-25');
+      // A file nobody indexed (a restored folder) is never a new recording's name.
+      await mkdir(day, { recursive: true });
+      await writeFile(join(day, 'c1.wav'), 'someone else');
+      const call = (contactId: string) => ({ tenantId: DEMO, contactId, callId: `call-${contactId}` });
+      const unstarted = await recordings.begin(call('c1'));
+      expect(unstarted).toBe(join(day, 'c1-2.wav'));
+      const noRoom = { path: unstarted!, code: 'ENOSPC' };
+
+      // It never started: no audio, whatever lies at its path.
+      await writeFile(unstarted!, 'not ours either');
+      await recordings.closed({
+        path: unstarted!,
+        dataBytes: 0,
+        durationMs: 0,
+        pausedMs: 0,
+        pausedSpans: 0,
+        error: rejection(MediaCode.RecordingFailed, `cannot create ${unstarted}`, noRoom),
       });
+
+      // Its writing broke off 1.5 s in while the call went on for 4 s, one pause among them: the
+      // file was left as a failed write leaves it, sizes never written into the header.
+      const brokeOff = (await recordings.begin(call('c2')))!;
+      await writeFile(brokeOff, Buffer.concat([unsizedHeader(), new Uint8Array(24_000).fill(0x10)]));
+      await recordings.closed({
+        path: brokeOff,
+        dataBytes: 64_000,
+        durationMs: 4000,
+        pausedMs: 600,
+        pausedSpans: 1,
+        error: rejection(MediaCode.RecordingFailed, `write to ${brokeOff} failed`, {
+          ...noRoom,
+          path: brokeOff,
+        }),
+      });
+
+      const whole = (await recordings.begin(call('c3')))!;
+      await writeFile(whole, new Uint8Array(1044));
+      await recordings.closed({
+        path: whole,
+        dataBytes: 1000,
+        durationMs: 60_000,
+        pausedMs: 1200,
+        pausedSpans: 2,
+      });
+
+      const [first, second, third] = await repository.list(DEMO);
+      expect(first).toMatchObject({
+        contactId: 'c1',
+        status: 'failed',
+        failure: 'MEDIA.RECORDING_FAILED (ENOSPC)',
+        durationMs: 0,
+        bytes: 0,
+      });
+      // The path on disk stays private, in the failure as everywhere.
+      expect(first!.failure).not.toContain(root);
+      expect(await readFile(unstarted!, 'utf8')).toBe('not ours either');
+      expect(second).toMatchObject({
+        contactId: 'c2',
+        status: 'failed',
+        failure: 'MEDIA.RECORDING_FAILED (ENOSPC)',
+        durationMs: 1500,
+        bytes: (await stat(brokeOff)).size,
+        pausedSpans: 1,
+        pausedMs: 600,
+      });
+      const repaired = parseWav(await readFile(brokeOff));
+      expect(repaired.ok && repaired.value.data.length).toBe(24_000);
+      expect(third).toMatchObject({
+        contactId: 'c3',
+        status: 'complete',
+        failure: null,
+        pausedSpans: 2,
+        pausedMs: 1200,
+      });
+      expect(outcomes).toEqual(['failed', 'failed', 'complete']);
+      // Closed rows are not reopened by start-up recovery.
+      expect(await recordings.recover()).toMatchObject({ recoveredRows: 0 });
+    });
+  });
+
+  it('names files by tenant, day and contact, and marks crash leftovers recovered at start-up', async () => {
+    await withRecordings('2026-11-23T08:00:00Z', async ({ repository, recordings, root, outcomes }) => {
       const call = { tenantId: DEMO, contactId: 'c1', callId: 'call-1' };
       const first = await recordings.begin(call);
       expect(first).toBe(join(root, 'tenant-demo', '2026-11-23', 'c1.wav'));
@@ -90,13 +198,12 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
       expect(await recordings.begin({ ...call, contactId: '../../etc/passwd' })).toBeUndefined();
 
       // A crash mid-call: 1.5 s of stereo μ-law reached the disk, the header never got its sizes.
-      const file = await RecordingFile.create(first!, { encoding: 'mulaw', sampleRate: 8000, channels: 2 });
-      if (!file.ok) throw new Error(file.error.code);
-      file.value.append(new Uint8Array(24_000).fill(0x10));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await mkdir(dirname(first!), { recursive: true });
+      await writeFile(first!, Buffer.concat([unsizedHeader(), new Uint8Array(24_000).fill(0x10)]));
 
       const report = await recordings.recover();
       expect(report).toEqual({ repairedFiles: 1, recoveredRows: 2 });
+      expect(outcomes).toEqual(['recovered', 'recovered']);
       const [crashed, never] = await repository.list(DEMO, { contactId: 'c1' });
       expect(crashed).toMatchObject({
         status: 'recovered',
@@ -107,8 +214,6 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
       // The second was indexed but no byte was ever written.
       expect(never).toMatchObject({ status: 'recovered', durationMs: 0, bytes: 0 });
       expect(await recordings.recover()).toEqual({ repairedFiles: 0, recoveredRows: 0 });
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -35,4 +35,18 @@ export const recordingsMigrations: Record<string, Migration> = {
       await db.schema.dropTable('recordings').ifExists().execute();
     },
   },
+  // Failed recordings say so (they used to be filed `complete`), and why; the paused time is kept.
+  '2026-11-25-010-recording-outcomes': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('recordings').addColumn('failure', 'text').execute();
+      await db.schema
+        .alterTable('recordings')
+        .addColumn('paused_ms', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('recordings').dropColumn('paused_ms').execute();
+      await db.schema.alterTable('recordings').dropColumn('failure').execute();
+    },
+  },
 };

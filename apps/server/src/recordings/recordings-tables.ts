@@ -1,5 +1,8 @@
-/** Where a recording is in its life: being written, closed normally, or repaired after a crash. */
-export type RecordingStatus = 'recording' | 'complete' | 'recovered';
+/**
+ * Where a recording is in its life: being written, closed normally, repaired after a crash, or
+ * failed (it never started, or its writing broke off while the call went on).
+ */
+export type RecordingStatus = 'recording' | 'complete' | 'recovered' | 'failed';
 
 /** One call recording (录音) in the index; the WAV lives at `relative_path` under the recordings root. */
 export interface RecordingsTable {
@@ -17,7 +20,11 @@ export interface RecordingsTable {
   /** `wav/mulaw-8000-stereo` and the like: encoding, rate and layout in one string. */
   format: string;
   paused_spans: number;
+  /** Audio replaced by silence while paused (card numbers), ms. */
+  paused_ms: number;
   status: RecordingStatus;
+  /** Why a `failed` recording failed: the rejection code and the system's error code. */
+  failure: string | null;
 }
 
 /** The recordings context's tables. */

@@ -37,7 +37,14 @@ export class EndpointConnections {
     if (!bridged.ok && path !== undefined) {
       // A full disk must not cost the caller their agent: talk unrecorded, and say so.
       this.o.onRecordingFailed?.(path, bridged.error);
-      this.o.onRecordingClosed?.({ path, dataBytes: 0, durationMs: 0, pausedMs: 0, error: bridged.error });
+      this.o.onRecordingClosed?.({
+        path,
+        dataBytes: 0,
+        durationMs: 0,
+        pausedMs: 0,
+        pausedSpans: 0,
+        error: bridged.error,
+      });
       bridged = await this.backend.connect(ea.leg, eb.leg);
     }
     return bridged;

@@ -19,7 +19,7 @@ import {
   type MediaCountsSource,
   type RtpPortPoolOptions,
 } from '../media';
-import { CallRecordings, recordingsRoot } from '../recordings/call-recordings';
+import { CallRecordings, recordingsRoot, type CallRecordingsOptions } from '../recordings/call-recordings';
 import { RecordingRepository } from '../recordings/recording-repository';
 import type { RecordingsTables } from '../recordings/recordings-tables';
 import { PromptSynthesizer } from '../prompts/prompt-synthesizer';
@@ -65,6 +65,8 @@ export interface LiveVoiceOptions {
   readonly mediaWorkers?: number;
   /** SCHED_RR priority of the media worker threads (`MEDIA_REALTIME_PRIORITY`); 0 or unset: off. */
   readonly mediaRealtimePriority?: number;
+  /** Each recording closed, failed or recovered (`registerRecordingMetrics`). */
+  readonly onRecordingOutcome?: CallRecordingsOptions['onOutcome'];
 }
 
 /** The running voice context and the media behind it. */
@@ -102,6 +104,7 @@ export function createLiveVoice(o: LiveVoiceOptions): LiveVoice {
     clock: o.clock,
     ids: o.ids,
     logger: o.logger,
+    ...(o.onRecordingOutcome === undefined ? {} : { onOutcome: o.onRecordingOutcome }),
   });
   const media = new MediaServicePort({
     media: service,

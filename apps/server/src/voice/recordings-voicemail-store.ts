@@ -38,6 +38,7 @@ export function recordingsVoicemailStore(
         dataBytes: message.durationMs * 16,
         durationMs: message.durationMs,
         pausedMs: 0,
+        pausedSpans: 0,
       });
       const rows = await index.list(owner.tenantId, { contactId: owner.contactId });
       const row = rows.find((r) => join(recordings.root, ...r.relativePath.split('/')) === path);

@@ -39,6 +39,9 @@ interface RecordingItem {
   readonly id: string;
   readonly status: string;
   readonly durationMs: number | null;
+  readonly pausedSpans: number;
+  readonly pausedMs: number;
+  readonly failure: string | null;
 }
 
 describe('a call recording paused from the agent API and carried across hold', () => {
@@ -91,6 +94,13 @@ describe('a call recording paused from the agent API and carried across hold', (
     const supervisor = await center.logIn('supervisor', 'demo-supervisor');
     const recording = await completeRecording(supervisor);
     expect(recording.durationMs).toBeGreaterThan(at.end - at.talk - 1000);
+    // The index tells QA the call was paused once, for about as long as the agent kept it so.
+    expect(recording).toMatchObject({ pausedSpans: 1, failure: null });
+    expect(recording.pausedMs).toBeGreaterThan(at.unpause - at.pause - 500);
+    expect(recording.pausedMs).toBeLessThan(at.unpause - at.pause + 500);
+    const metrics = await (await fetch(`${center.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^recordings_closed_total\{status="complete"\} 1$/m);
+    expect(metrics).toMatch(/^recordings_closed_total\{status="failed"\} 0$/m);
     const audio = await supervisor.bytes(`/api/v1/recordings/${recording.id}/audio`);
     expect(audio.status).toBe(200);
     const wav = parseWav(audio.body);
