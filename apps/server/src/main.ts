@@ -20,6 +20,7 @@ import { seedDemoShop } from './demo/seed-demo-shop';
 import { GracefulShutdown } from './http/graceful-shutdown';
 import { Readiness } from './http/health';
 import { createIdentity, type IdentityServices } from './identity/identity';
+import { recordingsRoot } from './recordings/call-recordings';
 import { registerRecordingMetrics } from './recordings/recording-metrics';
 import { TenantRepository } from './identity/tenant-repository';
 import { contactCenterRoutes, createRealtime } from './realtime/realtime';
@@ -176,7 +177,7 @@ async function start(
     mediaRealtimePriority: config.media.realtimePriority,
     // Callbacks dial the customer through the tenant's trunk, with its caller-ID rules.
     dialer: trunkOutboundDialer(trunks),
-    onRecordingOutcome: registerRecordingMetrics(metricsRegistry),
+    onRecordingOutcome: registerRecordingMetrics(metricsRegistry, recordingsRoot(config.db.dataDir)),
   });
   registerMediaMetrics(metricsRegistry, live.mediaCounts);
   shutdown.add('media', () => live.close());

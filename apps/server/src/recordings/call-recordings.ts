@@ -3,8 +3,8 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Clock, IdGenerator, TenantId } from '@switchboard/kernel';
 import type { Rejection } from '@switchboard/kernel';
 import { recoverRecording, recoverRecordings, type RecordingEncoding, type RecordingSummary } from '../media';
+import type { RecordingOutcome } from './recording-metrics';
 import type { RecordingRepository } from './recording-repository';
-import type { RecordingStatus } from './recordings-tables';
 
 /** Where recordings live: `<dataDir>/recordings`. */
 export function recordingsRoot(dataDir: string): string {
@@ -42,7 +42,7 @@ export interface CallRecordingsOptions {
   /** The media service's sample encoding; default `mulaw` (its default too). */
   readonly encoding?: RecordingEncoding;
   /** Each recording closed, failed or recovered, for the metrics. */
-  readonly onOutcome?: (status: Exclude<RecordingStatus, 'recording'>) => void;
+  readonly onOutcome?: RecordingOutcome;
 }
 
 /**

@@ -16,7 +16,8 @@ import { TenantRepository } from '../identity/tenant-repository';
 import { MediaCode } from '../media';
 import { migrate, type Database } from '../store/database';
 import { uuidV7Ids } from '../uuid-v7';
-import { CallRecordings, type CallRecordingsOptions } from './call-recordings';
+import { CallRecordings } from './call-recordings';
+import type { RecordingOutcome } from './recording-metrics';
 import { RecordingRepository } from './recording-repository';
 import type { RecordingsTables } from './recordings-tables';
 
@@ -35,7 +36,7 @@ async function prepare(database: Database) {
 /** A stereo μ-law recording's header as written at its start, before its sizes are known. */
 const unsizedHeader = () => new WavStreamWriter({ encoding: 'mulaw', sampleRate: 8000, channels: 2 }).begin();
 
-type Outcome = Parameters<NonNullable<CallRecordingsOptions['onOutcome']>>[0];
+type Outcome = Parameters<RecordingOutcome>[0];
 
 describe.each(ENGINES)('recordings index on %s', (engine) => {
   const databases = useTestDatabases(engine);

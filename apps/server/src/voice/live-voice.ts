@@ -19,7 +19,8 @@ import {
   type MediaCountsSource,
   type RtpPortPoolOptions,
 } from '../media';
-import { CallRecordings, recordingsRoot, type CallRecordingsOptions } from '../recordings/call-recordings';
+import { CallRecordings, recordingsRoot } from '../recordings/call-recordings';
+import type { RecordingOutcome } from '../recordings/recording-metrics';
 import { RecordingRepository } from '../recordings/recording-repository';
 import type { RecordingsTables } from '../recordings/recordings-tables';
 import { PromptSynthesizer } from '../prompts/prompt-synthesizer';
@@ -66,7 +67,7 @@ export interface LiveVoiceOptions {
   /** SCHED_RR priority of the media worker threads (`MEDIA_REALTIME_PRIORITY`); 0 or unset: off. */
   readonly mediaRealtimePriority?: number;
   /** Each recording closed, failed or recovered (`registerRecordingMetrics`). */
-  readonly onRecordingOutcome?: CallRecordingsOptions['onOutcome'];
+  readonly onRecordingOutcome?: RecordingOutcome;
 }
 
 /** The running voice context and the media behind it. */

@@ -101,6 +101,7 @@ describe('a call recording paused from the agent API and carried across hold', (
     const metrics = await (await fetch(`${center.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^recordings_closed_total\{status="complete"\} 1$/m);
     expect(metrics).toMatch(/^recordings_closed_total\{status="failed"\} 0$/m);
+    expect(Number(/^recordings_disk_free_bytes (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     const audio = await supervisor.bytes(`/api/v1/recordings/${recording.id}/audio`);
     expect(audio.status).toBe(200);
     const wav = parseWav(audio.body);
