@@ -18,6 +18,13 @@ export interface RecordedCall {
   readonly callId: string;
 }
 
+/** How a recording's audio is laid out: calls are stereo, voicemails mono. */
+export interface RecordingLayout {
+  readonly channels: 'stereo' | 'mono';
+  /** Default: the media service's encoding. */
+  readonly encoding?: RecordingEncoding;
+}
+
 /** What start-up recovery did. */
 export interface RecordingRecoveryReport {
   /** WAV files whose header was patched. */
@@ -78,9 +85,7 @@ export class CallRecordings {
    */
   async begin(
     call: RecordedCall,
-    layout: { readonly channels: 'stereo' | 'mono'; readonly encoding?: RecordingEncoding } = {
-      channels: 'stereo',
-    },
+    layout: RecordingLayout = { channels: 'stereo' },
   ): Promise<string | undefined> {
     // Routing names derived contacts `<id>:callback`; the colon is kept out of file names.
     const fileName = call.contactId.replace(/:/g, '_');
@@ -88,6 +93,16 @@ export class CallRecordings {
       this.o.logger.warn({ contactId: call.contactId }, 'recording skipped: ids unfit for a file name');
       return undefined;
     }
+    try {
+      return await this.index(call, fileName, layout);
+    } catch (e) {
+      // The index is down: the call goes on unrecorded (its caller decides), and is counted so.
+      this.o.onOutcome?.('failed');
+      throw e;
+    }
+  }
+
+  private async index(call: RecordedCall, fileName: string, layout: RecordingLayout): Promise<string> {
     const now = new Date(this.o.clock.now()).toISOString();
     const day = now.slice(0, 10);
     const earlier = await this.o.repository.list(call.tenantId, { contactId: call.contactId });

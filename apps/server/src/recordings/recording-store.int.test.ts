@@ -45,13 +45,15 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
   async function withRecordings(
     at: string,
     test: (r: {
+      database: Database;
       repository: RecordingRepository;
       recordings: CallRecordings;
       root: string;
       outcomes: Outcome[];
     }) => Promise<void>,
   ): Promise<void> {
-    const repository = await prepare(await databases.open());
+    const database = await databases.open();
+    const repository = await prepare(database);
     const root = await mkdtemp(join(tmpdir(), 'sb-recordings-'));
     try {
       const clock = testClock(Date.parse(at));
@@ -64,7 +66,7 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
         logger: { warn: () => undefined },
         onOutcome: (status) => outcomes.push(status),
       });
-      await test({ repository, recordings, root, outcomes });
+      await test({ database, repository, recordings, root, outcomes });
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -186,6 +188,14 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
       expect(outcomes).toEqual(['failed', 'failed', 'complete']);
       // Closed rows are not reopened by start-up recovery.
       expect(await recordings.recover()).toMatchObject({ recoveredRows: 0 });
+    });
+  });
+
+  it('counts a recording the index could not file as failed, and lets the error through', async () => {
+    await withRecordings('2026-11-25T08:00:00Z', async ({ database, recordings, outcomes }) => {
+      await database.close();
+      await expect(recordings.begin({ tenantId: DEMO, contactId: 'c1', callId: 'call-1' })).rejects.toThrow();
+      expect(outcomes).toEqual(['failed']);
     });
   });
 
