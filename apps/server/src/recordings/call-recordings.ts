@@ -107,12 +107,8 @@ export class CallRecordings {
     const day = now.slice(0, 10);
     const earlier = await this.o.repository.list(call.tenantId, { contactId: call.contactId });
     const taken = new Set(earlier.map((r) => r.relativePath));
-    // A file nobody indexed (the folder restored from a backup the database was not) is taken
-    // too: a recording never overwrites one, so it would fail to start on that name.
-    const free = async (relativePath: string) =>
-      !taken.has(relativePath) && (await sizeOf(this.pathOf(relativePath))) === undefined;
     let relativePath = `${call.tenantId}/${day}/${fileName}.wav`;
-    for (let n = 2; !(await free(relativePath)); n++)
+    for (let n = 2; taken.has(relativePath); n++)
       relativePath = `${call.tenantId}/${day}/${fileName}-${n}.wav`;
     await this.o.repository.insert({
       id: this.o.ids.next(),

@@ -110,24 +110,21 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
 
   it('files failed recordings as failed, with the reason, and what reached the disk playable', async () => {
     await withRecordings('2026-11-25T08:00:00Z', async ({ repository, recordings, root, outcomes }) => {
-      const day = join(root, 'tenant-demo', '2026-11-25');
-      // A file nobody indexed (a restored folder) is never a new recording's name.
-      await mkdir(day, { recursive: true });
-      await writeFile(join(day, 'c1.wav'), 'someone else');
       const call = (contactId: string) => ({ tenantId: DEMO, contactId, callId: `call-${contactId}` });
       const unstarted = await recordings.begin(call('c1'));
-      expect(unstarted).toBe(join(day, 'c1-2.wav'));
-      const noRoom = { path: unstarted!, code: 'ENOSPC' };
-
-      // It never started: no audio, whatever lies at its path.
-      await writeFile(unstarted!, 'not ours either');
+      await mkdir(dirname(unstarted!), { recursive: true });
+      // It never started (a file nobody indexed was in its way): no audio, and that file untouched.
+      await writeFile(unstarted!, 'not ours');
       await recordings.closed({
         path: unstarted!,
         dataBytes: 0,
         durationMs: 0,
         pausedMs: 0,
         pausedSpans: 0,
-        error: rejection(MediaCode.RecordingFailed, `cannot create ${unstarted}`, noRoom),
+        error: rejection(MediaCode.RecordingFailed, `cannot create ${unstarted}`, {
+          path: unstarted,
+          code: 'EEXIST',
+        }),
       });
 
       // Its writing broke off 1.5 s in while the call went on for 4 s, one pause among them: the
@@ -141,8 +138,8 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
         pausedMs: 600,
         pausedSpans: 1,
         error: rejection(MediaCode.RecordingFailed, `write to ${brokeOff} failed`, {
-          ...noRoom,
           path: brokeOff,
+          code: 'ENOSPC',
         }),
       });
 
@@ -160,13 +157,13 @@ describe.each(ENGINES)('recordings index on %s', (engine) => {
       expect(first).toMatchObject({
         contactId: 'c1',
         status: 'failed',
-        failure: 'MEDIA.RECORDING_FAILED (ENOSPC)',
+        failure: 'MEDIA.RECORDING_FAILED (EEXIST)',
         durationMs: 0,
         bytes: 0,
       });
       // The path on disk stays private, in the failure as everywhere.
       expect(first!.failure).not.toContain(root);
-      expect(await readFile(unstarted!, 'utf8')).toBe('not ours either');
+      expect(await readFile(unstarted!, 'utf8')).toBe('not ours');
       expect(second).toMatchObject({
         contactId: 'c2',
         status: 'failed',
