@@ -30,12 +30,6 @@ export interface OpenLegRequest {
   readonly remote?: RemoteMedia;
 }
 
-/**
- * The media layer of one process: the port pool, the shared 20 ms ticker, the prompt cache, and
- * factories for legs, players, bridges and recorders wired to them. Signalling calls
- * {@link openLeg} while answering an INVITE; a rejection maps to 503/488 through
- * `sipStatusOfMediaRejection`.
- */
 /** What a media thread's service holds besides its legs: each zero once its calls are over. */
 export interface MediaServiceHoldings {
   /** What the 20 ms ticker calls: players, recorders, mixers, watchdogs. */
@@ -45,6 +39,12 @@ export interface MediaServiceHoldings {
   readonly sockets: number;
 }
 
+/**
+ * The media layer of one process: the port pool, the shared 20 ms ticker, the prompt cache, and
+ * factories for legs, players, bridges and recorders wired to them. Signalling calls
+ * {@link openLeg} while answering an INVITE; a rejection maps to 503/488 through
+ * `sipStatusOfMediaRejection`.
+ */
 export class MediaService {
   readonly pool: RtpPortPool;
   readonly ticker: MediaTicker;

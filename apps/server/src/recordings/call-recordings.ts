@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import type { Clock, IdGenerator, TenantId } from '@switchboard/kernel';
-import type { Rejection } from '@switchboard/kernel';
+import type { Clock, IdGenerator, Rejection, TenantId } from '@switchboard/kernel';
 import { recoverRecording, recoverRecordings, type RecordingEncoding, type RecordingSummary } from '../media';
 import type { RecordingOutcome } from './recording-metrics';
 import type { RecordingRepository } from './recording-repository';
@@ -60,6 +59,11 @@ const SAFE_SEGMENT = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Stereo, 8 kHz. */
 const BYTES_PER_SECOND: Record<RecordingEncoding, number> = { mulaw: 16_000, alaw: 16_000, pcm16: 32_000 };
+
+/** How long `dataBytes` of stereo audio in `encoding` last, in whole ms. */
+function audioMs(dataBytes: number, encoding: RecordingEncoding): number {
+  return Math.floor((dataBytes * 1000) / BYTES_PER_SECOND[encoding]);
+}
 
 /**
  * Names, indexes and closes call recordings. A bridged call is recorded to
@@ -151,7 +155,7 @@ export class CallRecordings {
       ...end,
       status: 'failed',
       // A failed recording is a call's: stereo, in the media service's encoding.
-      durationMs: Math.floor((kept * 1000) / BYTES_PER_SECOND[this.encoding]),
+      durationMs: audioMs(kept, this.encoding),
       bytes: kept > 0 ? ((await sizeOf(summary.path)) ?? 0) : 0,
       failure: failureOf(summary.error),
     });
@@ -172,7 +176,7 @@ export class CallRecordings {
       const bytes = (await sizeOf(path)) ?? 0;
       // A missing or refused file has no audio to speak of.
       const dataBytes = audioBytes.get(path) ?? 0;
-      const durationMs = Math.floor((dataBytes * 1000) / BYTES_PER_SECOND[this.encodingOf(row.format)]);
+      const durationMs = audioMs(dataBytes, this.encodingOf(row.format));
       await this.o.repository.finish(row.relativePath, {
         status: 'recovered',
         endedAt: new Date(Date.parse(row.startedAt) + durationMs).toISOString(),

@@ -84,8 +84,11 @@ export async function recordingRoutes(root: FastifyInstance, options: RecordingR
       const { id } = request.params;
       const recording = await repository.findById(principalOf(request).tenantId, id);
       // A recording that never started has no audio; a file at its path is not its own.
-      const silent = recording === undefined || (recording.status === 'failed' && recording.bytes === 0);
-      const file = silent ? undefined : await servedFile(options.root, recording.relativePath);
+      const neverStarted = recording?.status === 'failed' && recording.bytes === 0;
+      const file =
+        recording === undefined || neverStarted
+          ? undefined
+          : await servedFile(options.root, recording.relativePath);
       await record(audit, request, 'recording.accessed', recording?.id, {
         found: recording !== undefined,
         ...(file === undefined ? {} : { bytes: file.size }),
@@ -98,7 +101,7 @@ export async function recordingRoutes(root: FastifyInstance, options: RecordingR
       if (file === undefined)
         return sendProblem(request, reply, {
           code: RecordingCode.AUDIO_MISSING,
-          message: silent
+          message: neverStarted
             ? `Recording ${id} failed before any audio was written (${recording.failure ?? 'no reason kept'})`
             : `The audio of recording ${id} is not available`,
         });
